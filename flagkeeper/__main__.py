@@ -1,0 +1,5 @@
+"""`python -m flagkeeper` runs the command line."""
+
+from flagkeeper.cli import main
+
+main()

@@ -1,0 +1,46 @@
+"""FK003 retired-key-reused: a key the registry retired appears in code again."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flagkeeper.checks.base import Example, Rule
+from flagkeeper.diagnostics import ERROR, Diagnostic
+from flagkeeper.model import Project
+
+_TOMBSTONE = '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg: re-peg child orders until filled"\n'
+
+
+class RetiredKeyReusedRule(Rule):
+    code = "FK003"
+    name = "retired-key-reused"
+    severity = ERROR
+    summary = "A key that the registry retired is read in code again: a repurposed identifier."
+    why = (
+        "On 1 August 2012 Knight Capital's new RLP code reused the flag that had once switched on "
+        "Power Peg. On the one server still running old code, switching the flag on woke Power Peg "
+        "and lost $460 million in 45 minutes. A retired key keeps its old meaning wherever old code, "
+        "old configuration or an old server survives, so it must never mean something new."
+    )
+    fix = "Give the new behaviour a new key; keep the tombstone so the old key stays unusable."
+    fires = Example({
+        "app.py": 'import ldclient\n\nif ldclient.get().variation("peg_enabled", ctx, False):\n    pass\n',
+        "flags.toml": _TOMBSTONE,
+    })  # fmt: skip
+    passes = Example({
+        "app.py": 'import ldclient\n\nif ldclient.get().variation("rlp_routing", ctx, False):\n    pass\n',
+        "flags.toml": _TOMBSTONE + '\n[flags.rlp_routing]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n',
+    })  # fmt: skip
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        for reference in project.references:
+            tombstone = project.registry.retired.get(reference.key or "")
+            if tombstone is None:
+                continue
+            when = f" on {tombstone.retired}" if tombstone.retired else ""
+            meaning = f"; it used to mean: {tombstone.meaning}" if tombstone.meaning else ""
+            message = (
+                f"flag key '{reference.key}' was retired{when} and is read again here{meaning}. "
+                "A retired key must never be reused: give the new behaviour a new key"
+            )
+            yield self.report(reference.path, reference.read.line, reference.read.column, message, reference.key)

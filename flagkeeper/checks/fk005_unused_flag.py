@@ -1,0 +1,47 @@
+"""FK005 unused-flag: an active registry entry that nothing reads any more."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flagkeeper.checks.base import Example, Rule
+from flagkeeper.diagnostics import WARNING, Diagnostic
+from flagkeeper.model import Project
+
+_REGISTRY = '[flags.new-checkout]\nowner = "payments"\ntype = "operational"\n'
+
+
+class UnusedFlagRule(Rule):
+    code = "FK005"
+    name = "unused-flag"
+    severity = WARNING
+    summary = "An active registry entry that nothing reads any more, in Python or in other text files."
+    why = (
+        "A registered flag that no code reads is a loaded key waiting for a new meaning: someone "
+        "will find it switched on in a manifest and reuse it. Frontends, templates and configs "
+        "read flags too, so a key found as a whole word in any tracked non-Python text file "
+        "(JavaScript, TypeScript, HTML, YAML, JSON, TOML; not the registry or the config) counts "
+        "as read. Reads through keys built at run time (FK009) cannot be seen."
+    )
+    fix = "Retire the entry (`[retired.KEY]` with its meaning) so the key can never be reused."
+    fires = Example({"app.py": "print('nothing reads the flag')\n", "flags.toml": _REGISTRY})
+    passes = Example({
+        "app.py": "print('the frontend reads the flag')\n",
+        "web/checkout.ts": 'if (client.variation("new-checkout", false)) { renderNewCheckout(); }\n',
+        "flags.toml": _REGISTRY,
+    })  # fmt: skip
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        registry = project.registry
+        unread = [key for key in registry.flags if key not in project.inventory and key not in registry.retired]
+        text_reads = project.text_references(unread)
+        for key in unread:
+            if text_reads[key]:
+                continue
+            entry = registry.flags[key]
+            owner = f" (owner {entry.owner})" if entry.owner else ""
+            message = (
+                f"flag '{key}'{owner} is registered but nothing reads it, in Python or in other text files: "
+                "retire it so the key cannot be reused"
+            )
+            yield self.report(registry.path, entry.line, 1, message, key)

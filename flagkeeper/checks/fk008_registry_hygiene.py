@@ -1,0 +1,71 @@
+"""FK008 registry-hygiene: registry entries that lack an owner, an expiry, or a valid shape."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flagkeeper.checks.base import Example, Rule
+from flagkeeper.config import FLAG_TYPES
+from flagkeeper.diagnostics import ERROR, Diagnostic
+from flagkeeper.model import Project
+from flagkeeper.registry import FLAG_FIELDS, TOMBSTONE_FIELDS, FlagEntry, Tombstone, as_date
+
+_NEEDS_EXPIRY = ("release", "experiment")
+
+
+def _flag_problems(entry: FlagEntry, tombstone: Tombstone | None) -> Iterator[str]:
+    where = f"[flags.{entry.key}]"
+    for name in sorted(set(entry.fields) - set(FLAG_FIELDS)):
+        yield f"{where} has an unknown field '{name}' (known: {', '.join(FLAG_FIELDS)})"
+    if entry.owner is None:
+        yield f"flag '{entry.key}' has no owner: name the team that will remove it"
+    if entry.type is None:
+        yield f"flag '{entry.key}' has no type (one of {', '.join(FLAG_TYPES)})"
+    elif entry.type not in FLAG_TYPES:
+        yield f"flag '{entry.key}' has an unknown type '{entry.type}' (one of {', '.join(FLAG_TYPES)})"
+    for name in ("created", "expires"):
+        if name in entry.fields and as_date(entry.fields[name]) is None:
+            yield f"{where} '{name}' must be a TOML date like 2026-09-30, without quotes"
+    if entry.type in _NEEDS_EXPIRY and "expires" not in entry.fields:
+        yield f"{entry.type} flag '{entry.key}' has no 'expires' date: {entry.type} flags must say when they go"
+    if entry.created and entry.expires and entry.expires < entry.created:
+        yield f"flag '{entry.key}' expires ({entry.expires}) before it was created ({entry.created})"
+    if tombstone is not None:
+        meaning = f" (it meant: {tombstone.meaning})" if tombstone.meaning else ""
+        yield f"flag key '{entry.key}' is registered again although it was retired{meaning}: use a new key"
+
+
+def _tombstone_problems(tombstone: Tombstone) -> Iterator[str]:
+    where = f"[retired.{tombstone.key}]"
+    for name in sorted(set(tombstone.fields) - set(TOMBSTONE_FIELDS)):
+        yield f"{where} has an unknown field '{name}' (known: {', '.join(TOMBSTONE_FIELDS)})"
+    if tombstone.meaning is None:
+        yield f"{where} has no 'meaning': say what the key used to switch on, so a reuse can be explained"
+    if tombstone.retired is None:
+        yield f"{where} needs 'retired', the TOML date it was retired"
+
+
+class RegistryHygieneRule(Rule):
+    code = "FK008"
+    name = "registry-hygiene"
+    severity = ERROR
+    summary = "A registry entry with no owner, a missing or impossible expiry, an unknown type, or a bad shape."
+    why = (
+        "The registry is only as good as its worst entry: a flag with no owner is a flag nobody "
+        "removes, a release flag with no expiry lives forever, and a retired key registered again "
+        "is Knight Capital's repurposed flag written down."
+    )
+    fix = "Give every flag an owner and a type, give release and experiment flags an `expires` date."
+    fires = Example({"flags.toml": '[flags.new-checkout]\ntype = "release"\nexpires = 2026-09-30\n'})
+    passes = Example({"flags.toml": '[flags.new-checkout]\nowner = "payments"\ntype = "operational"\n'})
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        registry = project.registry
+        for line, message in registry.malformed:
+            yield self.report(registry.path, line, 1, message)
+        for key, entry in registry.flags.items():
+            for message in _flag_problems(entry, registry.retired.get(key)):
+                yield self.report(registry.path, entry.line, 1, message, key)
+        for key, tombstone in registry.retired.items():
+            for message in _tombstone_problems(tombstone):
+                yield self.report(registry.path, tombstone.line, 1, message, key)

@@ -1,0 +1,46 @@
+"""FK009 dynamic-flag-key: a flag read whose key cannot be resolved statically."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flagkeeper.checks.base import Example, Rule
+from flagkeeper.diagnostics import WARNING, Diagnostic
+from flagkeeper.model import Project
+
+_REGISTRY = '[flags.venue_arca_enabled]\nowner = "routing"\ntype = "operational"\n'
+
+
+class DynamicFlagKeyRule(Rule):
+    code = "FK009"
+    name = "dynamic-flag-key"
+    severity = WARNING
+    summary = "A flag read whose key is built at run time and cannot be resolved statically."
+    why = (
+        "flagkeeper cannot tell which flag such a read touches, so it cannot check the key against "
+        "the registry, find its other reads, or see that an 'unused' flag is in fact read here. "
+        "Literal keys, module constants (also imported ones), class attributes and `+` or f-string "
+        "joins of those resolve; anything else is reported, never guessed."
+    )
+    fix = "Pass a string literal or a module-level constant; map run-time values to constant keys in a dict."
+    fires = Example({
+        "app.py": 'import ldclient\n\ndef route(venue):\n    return ldclient.get().variation("venue_" + venue + "_enabled", ctx, False)\n',
+        "flags.toml": _REGISTRY,
+    })  # fmt: skip
+    passes = Example({
+        "app.py": (
+            'import ldclient\n\nVENUE = "arca"\n\ndef route():\n'
+            '    return ldclient.get().variation("venue_" + VENUE + "_enabled", ctx, False)\n'
+        ),
+        "flags.toml": _REGISTRY,
+    })  # fmt: skip
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        for reference in project.references:
+            if reference.key is None:
+                read = reference.read
+                message = (
+                    f"the flag key passed to {read.call} cannot be resolved statically: `{read.key_code}`; "
+                    "use a string literal or a module-level constant"
+                )
+                yield self.report(reference.path, read.line, read.column, message)

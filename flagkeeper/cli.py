@@ -1,0 +1,96 @@
+"""The `flagkeeper` command line: exit 0 clean, 1 findings, 2 usage or configuration error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from flagkeeper import __version__
+from flagkeeper.checks import run_checks, select_rules
+from flagkeeper.config import load_config
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.inventory import build_inventory
+from flagkeeper.model import Project, build_project
+from flagkeeper.reporters import (
+    render_inventory_csv,
+    render_inventory_json,
+    render_inventory_table,
+    render_json,
+    render_text,
+)
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """`--select FK001,FK002 --select FK003` -> ("FK001", "FK002", "FK003")."""
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+def _project_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every command that analyses a project shares."""
+
+    @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+    @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+                  help="Use this pyproject.toml or flagkeeper.toml instead of searching for one.")
+    @click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The flag registry (default: flags.toml at the project root).")
+    @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge expiry as of this date (YYYY-MM-DD).")
+    @functools.wraps(command)
+    def wrapper(paths: tuple[Path, ...], config_file: Path | None, registry: Path | None, today: dt.datetime | None, **rest: Any) -> Any:
+        try:
+            given = list(paths) or [Path(".")]
+            config = load_config(given, config_file)
+            if registry is not None:
+                config = config.with_overrides(registry=registry.resolve())
+            required = registry is not None or config.registry_named
+            project = build_project(given, config, today.date() if today else dt.date.today(), required)
+            return command(project=project, paths=[path.resolve() for path in given], **rest)
+        except FlagkeeperError as error:
+            click.echo(f"flagkeeper: error: {error}", err=True)
+            sys.exit(2)
+
+    return wrapper  # fmt: skip
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="flagkeeper")
+def main() -> None:
+    """Find feature-flag debt and dead flag-gated code in Python source before it ships."""
+
+
+@main.command()
+@_project_options
+@click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated, e.g. FK001,FK00).")
+@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(project: Project, paths: list[Path], select: tuple[str, ...], ignore: tuple[str, ...], output_format: str) -> None:
+    """Lint PATHS (default: the current folder) for flag debt.
+
+    The whole project around PATHS is analysed, so cross-file facts stay right; findings are
+    reported for files under PATHS (and the registry, when PATHS holds it).
+    """
+    try:
+        rules = select_rules(_codes(select) or project.config.select, _codes(ignore) or project.config.ignore)
+    except FlagkeeperError as error:
+        click.echo(f"flagkeeper: error: {error}", err=True)
+        sys.exit(2)
+    diagnostics = [d for d in run_checks(project, rules) if any(d.path.is_relative_to(path) for path in paths)]
+    if output_format == "json":
+        click.echo(render_json(diagnostics), nl=False)
+    else:
+        click.echo(render_text(diagnostics, len(project.files)), nl=False)
+    sys.exit(1 if diagnostics else 0)
+
+
+@main.command()
+@_project_options
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def inventory(project: Project, paths: list[Path], output_format: str) -> None:
+    """List every flag key in code or registry, its registry status, owner, expiry and references."""
+    entries, dynamic = build_inventory(project)
+    render = {"table": render_inventory_table, "json": render_inventory_json, "csv": render_inventory_csv}[output_format]
+    click.echo(render(entries, dynamic), nl=False)

@@ -1,0 +1,182 @@
+"""Find and validate the configuration: `[tool.flagkeeper]` in pyproject.toml or a flagkeeper.toml.
+
+The search walks up from the first path given, as ruff does; the first flagkeeper.toml, or
+pyproject.toml with a `[tool.flagkeeper]` table, wins. Its folder is the project root: every
+relative path in the configuration is relative to it. Command-line options override.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.tomlread import key_line, load_toml
+
+FLAG_TYPES = ("release", "experiment", "operational", "kill-switch", "permission")
+
+# Unleash's flag types: release and experiment flags live 40 days, operational 7, the rest forever.
+DEFAULT_LIFETIMES: dict[str, int | None] = {
+    "release": 40,
+    "experiment": 40,
+    "operational": 7,
+    "kill-switch": None,
+    "permission": None,
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings of one run; paths are absolute."""
+
+    root: Path
+    source: Path | None = None
+    src: tuple[Path, ...] = ()
+    exclude: tuple[str, ...] = ()
+    registry: Path = Path("flags.toml")
+    registry_named: bool = False  # named by the config: then a missing file is an error
+    entry_points: tuple[str, ...] = ()
+    rule_packs: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    critical: tuple[str, ...] = ()
+    baseline: Path | None = None
+    lifetimes: dict[str, int | None] = field(default_factory=lambda: dict(DEFAULT_LIFETIMES))
+    key_patterns: dict[str, str] = field(default_factory=dict)
+
+    def with_overrides(self, **overrides: Any) -> Config:
+        """A copy with the command line's non-empty values applied."""
+        return replace(self, **{name: value for name, value in overrides.items() if value})
+
+
+def _string_list(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _string_table(value: Any) -> dict[str, str] | None:
+    if isinstance(value, dict) and all(isinstance(item, str) for item in value.values()):
+        return dict(value)
+    return None
+
+
+def _list_table(value: Any) -> dict[str, tuple[str, ...]] | None:
+    if not isinstance(value, dict):
+        return None
+    converted = {glob: _string_list(codes) for glob, codes in value.items()}
+    if any(codes is None for codes in converted.values()):
+        return None
+    return {glob: codes for glob, codes in converted.items() if codes is not None}
+
+
+def _lifetimes(value: Any) -> dict[str, int | None] | None:
+    if not isinstance(value, dict) or not set(value) <= set(FLAG_TYPES):
+        return None
+    lifetimes = dict(DEFAULT_LIFETIMES)
+    for flag_type, days in value.items():
+        if days == "permanent":
+            lifetimes[flag_type] = None
+        elif isinstance(days, int) and not isinstance(days, bool) and days > 0:
+            lifetimes[flag_type] = days
+        else:
+            return None
+    return lifetimes
+
+
+# key -> (converter returning None when the value has the wrong shape, what the value must be)
+_KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "src": (_string_list, "a list of folders"),
+    "exclude": (_string_list, "a list of glob patterns"),
+    "registry": (_string, "a path"),
+    "entry-points": (_string_list, "a list of module names"),
+    "rule-packs": (_string_list, "a list of pack names or .toml paths"),
+    "select": (_string_list, "a list of rule codes"),
+    "ignore": (_string_list, "a list of rule codes"),
+    "per-file-ignores": (_list_table, "a table of glob = [rule codes]"),
+    "critical": (_string_list, "a list of dotted function names"),
+    "baseline": (_string, "a path"),
+    "lifetimes": (_lifetimes, f"a table of flag type ({', '.join(FLAG_TYPES)}) = days or \"permanent\""),
+    "key-patterns": (_string_table, "a table of pack name = regular expression"),
+}
+
+
+def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest flagkeeper.toml, or pyproject.toml with [tool.flagkeeper], at or above start."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        own = candidate / "flagkeeper.toml"
+        if own.is_file():
+            return own, load_toml(own)
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            table = load_toml(pyproject).get("tool", {}).get("flagkeeper")
+            if table is not None:
+                if not isinstance(table, dict):
+                    raise FlagkeeperError("[tool.flagkeeper] must be a table", pyproject)
+                return pyproject, table
+    return None
+
+
+def parse_config(table: dict[str, Any], source: Path) -> Config:
+    """Validate a configuration table read from `source`; unknown keys and bad values are errors."""
+    def line_of(key: str) -> int | None:  # read again only to point at the offending line
+        return key_line(source.read_text(encoding="utf-8"), key)
+
+    values: dict[str, Any] = {}
+    for key, raw in table.items():
+        if key not in _KEYS:
+            known = ", ".join(_KEYS)
+            raise FlagkeeperError(f"unknown configuration key '{key}' (known: {known})", source, line_of(key))
+        convert, expected = _KEYS[key]
+        value = convert(raw)
+        if value is None:
+            raise FlagkeeperError(f"'{key}' must be {expected}", source, line_of(key))
+        values[key] = value
+    root = source.parent
+    for key, value in values.get("key-patterns", {}).items():
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise FlagkeeperError(f"key-patterns.{key}: invalid regular expression: {exc}", source, line_of(key)) from None
+    return Config(
+        root=root,
+        source=source,
+        src=tuple(root / folder for folder in values.get("src", (".", "src"))),
+        exclude=values.get("exclude", ()),
+        registry=root / values.get("registry", "flags.toml"),
+        registry_named="registry" in values,
+        entry_points=values.get("entry-points", ()),
+        rule_packs=values.get("rule-packs", ()),
+        select=values.get("select", ()),
+        ignore=values.get("ignore", ()),
+        per_file_ignores=values.get("per-file-ignores", {}),
+        critical=values.get("critical", ()),
+        baseline=root / values["baseline"] if "baseline" in values else None,
+        lifetimes=values.get("lifetimes", dict(DEFAULT_LIFETIMES)),
+        key_patterns=values.get("key-patterns", {}),
+    )
+
+
+def load_config(paths: list[Path], config_file: Path | None = None) -> Config:
+    """The configuration for a run over `paths`: the given file, the nearest one, or defaults."""
+    if config_file is not None:
+        table = load_toml(config_file)
+        if config_file.name == "pyproject.toml":
+            table = table.get("tool", {}).get("flagkeeper", {})
+        return parse_config(table, config_file.resolve())
+    found = find_config_file(paths[0].resolve())
+    if found is not None:
+        source, table = found
+        return parse_config(table, source.resolve())
+    start = paths[0].resolve()
+    root = start if start.is_dir() else start.parent
+    return Config(root=root, src=(root, root / "src"), registry=root / "flags.toml")

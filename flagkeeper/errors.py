@@ -1,0 +1,21 @@
+"""The one exception type for bad input: the CLI prints it as a single line and exits 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FlagkeeperError(Exception):
+    """Bad input that stops the run: a missing path, a malformed config, registry or pack."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"

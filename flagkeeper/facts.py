@@ -1,0 +1,90 @@
+"""FileFacts: everything the per-file analysis learns about one file, as plain immutable data.
+
+These are the only things that cross from per-file analysis to the project model, so they must
+be cheap to cache and compare: frozen dataclasses of strings, numbers and tuples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Literal:
+    """A key written as a string."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class NameRef:
+    """A key given by a name: a module constant, an imported one, or `Class.ATTR` (dotted)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Concat:
+    """Keys joined with `+` or an f-string; resolvable when every part is."""
+
+    parts: tuple[KeyExpr, ...]
+
+
+@dataclass(frozen=True)
+class Dynamic:
+    """A key computed at run time: only its source code is known."""
+
+    code: str
+
+
+KeyExpr = Union[Literal, NameRef, Concat, Dynamic]
+
+
+@dataclass(frozen=True)
+class FlagRef:
+    """One read of a flag in Python code.
+
+    `guard` names the construct whose test the read is (if, elif, while, ternary, and, or) and
+    `polarity` says whether the guarded code runs when the flag reads true (True), false
+    (False), or the read is compared with something else (None).
+    """
+
+    key: KeyExpr
+    key_code: str
+    pack: str
+    call: str
+    line: int
+    column: int
+    function: str | None = None
+    guard: str | None = None
+    polarity: bool | None = None
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Import:
+    """`import module` (no names) or `from module import names`, with relative imports resolved."""
+
+    module: str
+    names: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class ParseError:
+    message: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    path: str
+    module: str
+    is_package: bool
+    aliases: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, KeyExpr] = field(default_factory=dict)
+    imports: tuple[Import, ...] = ()
+    references: tuple[FlagRef, ...] = ()
+    error: ParseError | None = None

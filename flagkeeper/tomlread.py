@@ -1,0 +1,46 @@
+"""Read a TOML file into plain data, turning every failure into a one-line FlagkeeperError."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from flagkeeper.errors import FlagkeeperError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python 3.10
+    import tomli as tomllib
+
+_AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Parse `path`; a syntax error names the file and line, an unreadable file the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FlagkeeperError("file not found", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FlagkeeperError(f"cannot read: {exc}", path) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _AT_LINE.search(message)
+        line = int(match.group(1)) if match else None
+        raise FlagkeeperError(f"invalid TOML: {_AT_LINE.sub('', message)}", path, line) from None
+
+
+def key_line(text: str, key: str, start_line: int = 1) -> int | None:
+    """The 1-based line where `key = ...` or a `[...key]` header first appears at or after start_line."""
+    quoted = re.escape(key)
+    pattern = re.compile(
+        rf"""^\s*(?:\[+\s*(?:[^\]]*\.\s*)?)?(?:"{quoted}"|'{quoted}'|{quoted})\s*(?:=|\]|\.)"""
+    )
+    for number, line in enumerate(text.splitlines()[start_line - 1 :], start=start_line):
+        if pattern.search(line):
+            return number
+    return None
