@@ -74,7 +74,10 @@ def check(project: Project, paths: list[Path], select: tuple[str, ...], ignore: 
     reported for files under PATHS (and the registry, when PATHS holds it).
     """
     try:
-        rules = select_rules(_codes(select) or project.config.select, _codes(ignore) or project.config.ignore)
+        # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
+        config = project.config
+        chosen, dropped = _codes(select), _codes(ignore)
+        rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
     except FlagkeeperError as error:
         click.echo(f"flagkeeper: error: {error}", err=True)
         sys.exit(2)

@@ -100,7 +100,7 @@ class Registry:
 def entry_line(text: str, table: str, key: str) -> int:
     """The line of `[table.key]`, or of `key = {...}` under `[table]`; 1 when neither is found."""
     quoted = re.escape(key)
-    header = re.compile(rf"""^\s*\[\s*{table}\s*\.\s*(?:"{quoted}"|'{quoted}'|{quoted})\s*\]""", re.MULTILINE)
+    header = re.compile(rf"""^[ \t]*\[[ \t]*{table}[ \t]*\.[ \t]*(?:"{quoted}"|'{quoted}'|{quoted})[ \t]*\]""", re.MULTILINE)
     match = header.search(text)
     if match:
         return text.count("\n", 0, match.start()) + 1

@@ -8,7 +8,7 @@ and the behaviour cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,7 +20,6 @@ from flagkeeper.model import Project
 class Example:
     files: dict[str, str]
     today: str = "2026-06-01"
-    config: dict[str, object] = field(default_factory=dict)
 
 
 class Rule:

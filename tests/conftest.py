@@ -1,0 +1,57 @@
+"""Shared helpers: write a small project to a temporary folder and run the CLI on it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from flagkeeper.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write `files` (relative path -> text) under root; a flagkeeper.toml pins the project root."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    if not (root / "flagkeeper.toml").exists() and not (root / "pyproject.toml").exists():
+        (root / "flagkeeper.toml").write_text("", encoding="utf-8")
+    return root
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def run(args: list[str], cwd: Path) -> Result:
+    """Run `flagkeeper ARGS` in-process from `cwd`, as a user would from a shell there."""
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(cwd)
+        outcome = runner.invoke(main, args, catch_exceptions=False)
+    return Result(outcome.exit_code, outcome.stdout, outcome.stderr)
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """Factory: project({"app.py": "..."}) -> the folder it was written to."""
+
+    def make(files: dict[str, str]) -> Path:
+        return write_tree(tmp_path / "project", files)
+
+    return make

@@ -1,0 +1,94 @@
+"""Rule packs: shipped ones load, project packs are added by path, malformed packs are clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flagkeeper.config import Config
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.packs import load_matcher, load_pack, shipped_pack_names, shipped_packs_dir
+from tests.conftest import run, write_tree
+
+SHIPPED = ["django-waffle", "env", "flagsmith", "generic", "growthbook", "launchdarkly", "openfeature", "posthog", "statsig", "unleash"]
+
+
+def test_every_design_pack_ships_and_loads() -> None:
+    assert shipped_pack_names() == SHIPPED
+    for name in SHIPPED:
+        pack = load_pack(shipped_packs_dir() / f"{name}.toml")
+        assert pack.name == name and pack.reads and pack.description
+
+
+def test_rule_packs_narrows_the_shipped_list(tmp_path: Path) -> None:
+    matcher = load_matcher(Config(root=tmp_path, rule_packs=("env",)))
+    assert [pack.name for pack in matcher.packs] == ["env"]
+
+
+def test_project_pack_added_by_path(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "flagkeeper.toml": 'rule-packs = ["house.toml"]\n',
+        "house.toml": '[pack]\nname = "house"\ndescription = "in-house"\n[[read]]\ncall = "house.flags.on"\nkey = { position = 0 }\n',
+        "house/__init__.py": "", "house/flags.py": "def on(key):\n    return False\n",
+        "app.py": 'from house import flags\nif flags.on("dark-mode"):\n    pass\n',
+    })  # fmt: skip
+    result = run(["inventory", ".", "--format", "json"], tmp_path)
+    assert [(flag["key"], flag["references"][0]["pack"]) for flag in result.json()["flags"]] == [("dark-mode", "house")]
+    matcher = load_matcher(Config(root=tmp_path, rule_packs=("house.toml",)))
+    assert len(matcher.packs) == len(SHIPPED) + 1
+
+
+def test_key_pattern_override(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "flagkeeper.toml": '[key-patterns]\nenv = "^MYAPP_"\n',
+        "app.py": 'import os\nos.getenv("MYAPP_NEW_UI")\nos.getenv("FEATURE_X")\n',
+    })  # fmt: skip
+    keys = [flag["key"] for flag in run(["inventory", ".", "--format", "json"], tmp_path).json()["flags"]]
+    assert keys == ["MYAPP_NEW_UI"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[[read]]\ncall = "x.y"\nkey = { position = 0 }\n', "missing [pack] table"),
+        ('[pack]\nname = "other"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "name must be the file name"),
+        ('[pack]\nname = "bad"\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "needs a 'description'"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n', "at least one [[read]]"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\n', "needs 'key'"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nsubscript = "y"\n', "exactly one of"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x y"\nkey = {position = 0}\n', "not a dotted name"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {position = -1}\n', "whole number"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {name = 1}\n', "'position' and/or 'keyword'"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {keyword = "a b"}\n', "parameter name"),
+        ('[pack]\nname = "bad"\ndescription = "d"\ncolour = 1\n', "unknown field 'colour'"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {position = 0}\nwhen = 1\n', "unknown field 'when'"),
+        ('[pack]\nname = "bad"\ndescription = "d"\nkey-pattern = "("\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "not a regular expression"),
+        ('[pack]\nname = "bad"\ndescription = "d"\nfallback = "yes"\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "true or false"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n[extra]\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "unknown table 'extra'"),
+        ('[pack\nname = "bad"\n', "invalid TOML"),
+    ],
+)
+def test_malformed_pack_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    write_tree(tmp_path, {"bad.toml": text, "flagkeeper.toml": 'rule-packs = ["bad.toml"]\n', "app.py": ""})
+    result = run(["check", "."], tmp_path)
+    assert result.exit_code == 2
+    assert message in result.stderr and "bad.toml" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_and_missing_packs(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"flagkeeper.toml": 'rule-packs = ["launchdarkley"]\n'})
+    result = run(["check", "."], tmp_path)
+    assert result.exit_code == 2 and "unknown rule pack 'launchdarkley'" in result.stderr
+    (tmp_path / "flagkeeper.toml").write_text('rule-packs = ["missing.toml"]\n')
+    result = run(["check", "."], tmp_path)
+    assert result.exit_code == 2 and "missing.toml: file not found" in result.stderr
+    (tmp_path / "flagkeeper.toml").write_text('[key-patterns]\nnope = "x"\n')
+    assert "not an active rule pack" in run(["check", "."], tmp_path).stderr
+
+
+def test_pack_errors_raise_flagkeeper_error(tmp_path: Path) -> None:
+    path = write_tree(tmp_path, {"p.toml": '[pack]\nname = "p"\ndescription = "d"\n[[read]]\ncall = 3\n'}) / "p.toml"
+    with pytest.raises(FlagkeeperError, match="not a dotted name"):
+        load_pack(path)
