@@ -159,10 +159,9 @@ def _cst_dotted(node: cst.BaseExpression) -> str:
 def _find_arg(args: tuple[cst.Arg, ...] | list[cst.Arg], spec: ArgSpec | None) -> cst.Arg | None:
     if spec is None:
         return None
-    if spec.keyword is not None:
-        for arg in args:
-            if arg.keyword is not None and arg.keyword.value == spec.keyword:
-                return arg
+    for arg in args:
+        if arg.keyword is not None and arg.keyword.value in spec.keywords:
+            return arg
     if spec.position is not None:
         positional = [arg for arg in args if arg.keyword is None]
         for index, arg in enumerate(positional):
@@ -254,13 +253,14 @@ class _ReferenceFinder(cst.CSTVisitor):
         return dotted if target is None else target + dotted[len(head) :]
 
     def visit_Call(self, node: cst.Call) -> None:
-        read = self.matcher.match(self._resolve(_cst_dotted(node.func)), is_subscript=False)
-        if read is None:
+        # The first pack whose pattern matches and whose key argument is present reads the flag.
+        for read in self.matcher.candidates(self._resolve(_cst_dotted(node.func)), is_subscript=False):
+            key_arg = _find_arg(node.args, read.key)
+            if key_arg is not None:
+                break
+        else:
             return
-        key_arg = _find_arg(node.args, read.key)
-        if key_arg is None:
-            return
-        key_code = ("*" if key_arg.star == "*" else "**" if key_arg.star else "") + self._code(key_arg.value)
+        key_code = str(key_arg.star) + self._code(key_arg.value)
         default_arg = _find_arg(node.args, read.default)
         default = self._code(default_arg.value) if default_arg is not None and not default_arg.star else None
         self._add(node, read, key_code, self._code(node.func), default, starred=bool(key_arg.star))
@@ -271,7 +271,7 @@ class _ReferenceFinder(cst.CSTVisitor):
         index = node.slice[0].slice
         if not isinstance(index, cst.Index):
             return
-        read = self.matcher.match(self._resolve(_cst_dotted(node.value)), is_subscript=True)
+        read = next(self.matcher.candidates(self._resolve(_cst_dotted(node.value)), is_subscript=True), None)
         if read is not None:
             self._add(node, read, self._code(index.value), f"{self._code(node.value)}[...]", None, starred=False)
 

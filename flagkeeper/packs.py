@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,10 @@ def shipped_packs_dir() -> Path:
 
 @dataclass(frozen=True)
 class ArgSpec:
-    """Where an argument sits in a call: by position, by keyword, or either."""
+    """Where an argument sits in a call: by position, by one of its keyword names, or either."""
 
     position: int | None
-    keyword: str | None
+    keywords: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,11 @@ class Matcher:
     def may_read_flags(self, source: str) -> bool:
         return self._prefilter is not None and self._prefilter.search(source) is not None
 
-    def match(self, dotted: str, is_subscript: bool) -> ReadPattern | None:
+    def candidates(self, dotted: str, is_subscript: bool) -> Iterator[ReadPattern]:
+        """The reads whose pattern matches, in order: specific packs first, each in file order."""
         for read, regex in self._reads:
             if read.is_subscript == is_subscript and regex.match(dotted):
-                return read
-        return None
+                yield read
 
     def is_flag_key(self, pack: str, key: str) -> bool:
         """False for a key the pack's key-pattern excludes (an environment variable like HOME)."""
@@ -112,12 +113,13 @@ class _PackReader:
     def arg_spec(self, raw: Any, field_name: str) -> ArgSpec:
         if not isinstance(raw, dict) or not raw or not set(raw) <= {"position", "keyword"}:
             raise self.fail(f"'{field_name}' must be a table with 'position' and/or 'keyword'", field_name)
-        position, keyword = raw.get("position"), raw.get("keyword")
+        position, keyword = raw.get("position"), raw.get("keyword", [])
         if position is not None and (not isinstance(position, int) or isinstance(position, bool) or position < 0):
             raise self.fail(f"'{field_name}.position' must be a whole number from 0", field_name)
-        if keyword is not None and (not isinstance(keyword, str) or not keyword.isidentifier()):
-            raise self.fail(f"'{field_name}.keyword' must be a parameter name", field_name)
-        return ArgSpec(position, keyword)
+        keywords = [keyword] if isinstance(keyword, str) else keyword
+        if not isinstance(keywords, list) or not all(isinstance(name, str) and name.isidentifier() for name in keywords):
+            raise self.fail(f"'{field_name}.keyword' must be a parameter name or a list of them", field_name)
+        return ArgSpec(position, tuple(keywords))
 
     def read_pattern(self, raw: Any, name: str) -> ReadPattern:
         if not isinstance(raw, dict):
@@ -130,7 +132,7 @@ class _PackReader:
             raise self.fail("each [[read]] needs exactly one of 'call' and 'subscript'", "read")
         is_subscript = "subscript" in raw
         pattern = raw["subscript" if is_subscript else "call"]
-        if not isinstance(pattern, str) or not re.fullmatch(r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*", pattern):
+        if not isinstance(pattern, str) or not re.fullmatch(r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*(?<!\(\))", pattern):
             raise self.fail(f"'{pattern}' is not a dotted name (optionally starting with '*.')", "call")
         if not is_subscript and "key" not in raw:
             raise self.fail(f"[[read]] '{pattern}' needs 'key'", pattern)

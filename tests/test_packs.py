@@ -92,3 +92,15 @@ def test_pack_errors_raise_flagkeeper_error(tmp_path: Path) -> None:
     path = write_tree(tmp_path, {"p.toml": '[pack]\nname = "p"\ndescription = "d"\n[[read]]\ncall = 3\n'}) / "p.toml"
     with pytest.raises(FlagkeeperError, match="not a dotted name"):
         load_pack(path)
+
+
+def test_keyword_list_and_fall_through_to_the_pack_that_finds_the_key(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "flagkeeper.toml": 'rule-packs = ["flagsmith", "growthbook", "multi.toml"]\n',
+        "multi.toml": '[pack]\nname = "multi"\ndescription = "d"\n[[read]]\ncall = "*.gate_on"\nkey = { position = 1, keyword = ["name", "gate"] }\n',
+        "app.py": 'gb.get_feature_value(key="price-test", fallback=1)\nflags.get_feature_value("banner")\nsdk.gate_on(user, gate="beta")\n',
+    })  # fmt: skip
+    flags = run(["inventory", ".", "--format", "json"], tmp_path).json()["flags"]
+    assert [(flag["key"], flag["references"][0]["pack"]) for flag in flags] == [
+        ("banner", "flagsmith"), ("beta", "multi"), ("price-test", "growthbook"),
+    ]  # fmt: skip
