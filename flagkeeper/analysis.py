@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -26,6 +27,7 @@ def key_expr(node: ast.expr) -> KeyExpr:
     dotted = _ast_dotted(node)
     if dotted is not None:
         return NameRef(dotted)
+    parts: tuple[KeyExpr, ...]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         parts = (key_expr(node.left), key_expr(node.right))
     elif isinstance(node, ast.JoinedStr) and all(_plain_fstring_part(value) for value in node.values):
@@ -156,7 +158,7 @@ def _cst_dotted(node: cst.BaseExpression) -> str:
     return "?"
 
 
-def _find_arg(args: tuple[cst.Arg, ...] | list[cst.Arg], spec: ArgSpec | None) -> cst.Arg | None:
+def _find_arg(args: Sequence[cst.Arg], spec: ArgSpec | None) -> cst.Arg | None:
     if spec is None:
         return None
     for arg in args:

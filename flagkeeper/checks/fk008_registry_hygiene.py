@@ -13,10 +13,14 @@ from flagkeeper.registry import FLAG_FIELDS, TOMBSTONE_FIELDS, FlagEntry, Tombst
 _NEEDS_EXPIRY = ("release", "experiment")
 
 
+def _unknown_fields(where: str, fields: dict[str, object], known: tuple[str, ...]) -> Iterator[str]:
+    for name in sorted(set(fields) - set(known)):
+        yield f"{where} has an unknown field '{name}' (known: {', '.join(known)})"
+
+
 def _flag_problems(entry: FlagEntry, tombstone: Tombstone | None) -> Iterator[str]:
     where = f"[flags.{entry.key}]"
-    for name in sorted(set(entry.fields) - set(FLAG_FIELDS)):
-        yield f"{where} has an unknown field '{name}' (known: {', '.join(FLAG_FIELDS)})"
+    yield from _unknown_fields(where, entry.fields, FLAG_FIELDS)
     if entry.owner is None:
         yield f"flag '{entry.key}' has no owner: name the team that will remove it"
     if entry.type is None:
@@ -37,8 +41,7 @@ def _flag_problems(entry: FlagEntry, tombstone: Tombstone | None) -> Iterator[st
 
 def _tombstone_problems(tombstone: Tombstone) -> Iterator[str]:
     where = f"[retired.{tombstone.key}]"
-    for name in sorted(set(tombstone.fields) - set(TOMBSTONE_FIELDS)):
-        yield f"{where} has an unknown field '{name}' (known: {', '.join(TOMBSTONE_FIELDS)})"
+    yield from _unknown_fields(where, tombstone.fields, TOMBSTONE_FIELDS)
     if tombstone.meaning is None:
         yield f"{where} has no 'meaning': say what the key used to switch on, so a reuse can be explained"
     if tombstone.retired is None:
