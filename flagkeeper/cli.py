@@ -77,7 +77,11 @@ def check(project: Project, paths: list[Path], select: tuple[str, ...], ignore: 
         # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
         config = project.config
         chosen, dropped = _codes(select), _codes(ignore)
-        rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
+        per_file = tuple(code for codes in config.per_file_ignores.values() for code in codes)
+        if chosen:
+            rules = select_rules(chosen, dropped, per_file)
+        else:
+            rules = select_rules(config.select, config.ignore + dropped, per_file)
     except FlagkeeperError as error:
         click.echo(f"flagkeeper: error: {error}", err=True)
         sys.exit(2)

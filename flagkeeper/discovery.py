@@ -36,7 +36,7 @@ class SourceFiles:
     text: tuple[Path, ...]
 
 
-def _matches(relative: str, patterns: Iterable[str]) -> bool:
+def matches_glob(relative: str, patterns: Iterable[str]) -> bool:
     """Does a glob match the path, one of its parent folders, or one of its parts?"""
     parts = relative.split("/")
     candidates = ["/".join(parts[: index + 1]) for index in range(len(parts))] + parts
@@ -68,7 +68,7 @@ def _walk(folder: Path, excluded: tuple[str, ...], root: Path) -> list[Path]:
     found = []
     for current, folders, files in os.walk(folder):
         here = Path(current)
-        folders[:] = sorted(name for name in folders if not _matches(relative_path(here / name, root), excluded))
+        folders[:] = sorted(name for name in folders if not matches_glob(relative_path(here / name, root), excluded))
         found += [here / name for name in sorted(files)]
     return found
 
@@ -88,11 +88,11 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
         # A folder named on the command line is entered even when an exclude matches it or a parent.
         patterns = DEFAULT_EXCLUDES + config.exclude
         inherited = relative_path(given, config.root)
-        excluded = tuple(pattern for pattern in patterns if not _matches(inherited, (pattern,)))
+        excluded = tuple(pattern for pattern in patterns if not matches_glob(inherited, (pattern,)))
         listing = _git_listing(given)
         candidates = _walk(given, excluded, config.root) if listing is None else sorted(listing)
         for path in candidates:
-            if _matches(relative_path(path, config.root), excluded) or not path.is_file():
+            if matches_glob(relative_path(path, config.root), excluded) or not path.is_file():
                 continue
             if path.suffix == ".py":
                 python[path] = None

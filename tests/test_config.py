@@ -98,3 +98,15 @@ def test_excludes_and_src_layout(tmp_path: Path) -> None:
     # A folder named on the command line is entered even though an exclude matches it.
     assert run(["check", "legacy", "--select", "FK001"], tmp_path).exit_code == 0
     assert "legacy/old.py" in run(["inventory", "legacy", "--format", "csv"], tmp_path).stdout
+
+
+def test_per_file_ignores(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "flagkeeper.toml": '[per-file-ignores]\n"legacy/*.py" = ["FK001"]\n"flags.toml" = ["FK00"]\n',
+        "legacy/old.py": APP, "app.py": APP, "flags.toml": '[flags.x]\ntype = "release"\n',
+    })  # fmt: skip
+    findings = run(["check", ".", "--format", "json"], tmp_path).json()
+    assert [(f["code"], f["path"]) for f in findings] == [("FK001", "app.py")]
+    (tmp_path / "flagkeeper.toml").write_text('[per-file-ignores]\n"*.py" = ["FK42"]\n')
+    result = run(["check", "."], tmp_path)
+    assert result.exit_code == 2 and "unknown rule code 'FK42' in per-file-ignores" in result.stderr

@@ -11,6 +11,7 @@ from flagkeeper.checks.fk005_unused_flag import UnusedFlagRule
 from flagkeeper.checks.fk008_registry_hygiene import RegistryHygieneRule
 from flagkeeper.checks.fk009_dynamic_flag_key import DynamicFlagKeyRule
 from flagkeeper.diagnostics import Diagnostic
+from flagkeeper.discovery import matches_glob, relative_path
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.model import Project
 
@@ -25,7 +26,7 @@ ALL_RULES: tuple[Rule, ...] = (
 )
 
 
-def _matching(selector: str, option: str) -> set[str]:
+def codes_named(selector: str, option: str) -> set[str]:
     """Codes a selector names: a full code, a prefix like `FK00`, or `ALL` (as in ruff)."""
     codes = {rule.code for rule in ALL_RULES if selector == "ALL" or rule.code.startswith(selector.upper())}
     if not codes:
@@ -34,13 +35,28 @@ def _matching(selector: str, option: str) -> set[str]:
     return codes
 
 
-def select_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
-    """The active rules: all, or those `select` names, minus those `ignore` names."""
-    chosen = set().union(*(_matching(code, "select") for code in select)) if select else {rule.code for rule in ALL_RULES}
+def select_rules(select: tuple[str, ...], ignore: tuple[str, ...], per_file: tuple[str, ...] = ()) -> list[Rule]:
+    """The active rules: all, or those `select` names, minus those `ignore` names.
+
+    `per_file` are the codes of `per-file-ignores`, only checked for being known.
+    """
+    for code in per_file:
+        codes_named(code, "per-file-ignores")
+    chosen = set().union(*(codes_named(code, "select") for code in select)) if select else {rule.code for rule in ALL_RULES}
     for code in ignore:
-        chosen -= _matching(code, "ignore")
+        chosen -= codes_named(code, "ignore")
     return [rule for rule in ALL_RULES if rule.code in chosen]
 
 
+def _ignored_per_file(diagnostic: Diagnostic, project: Project) -> bool:
+    """Does a `per-file-ignores` glob matching the finding's file name its code (or a prefix)?"""
+    relative = relative_path(diagnostic.path, project.config.root)
+    return any(
+        matches_glob(relative, (pattern,)) and any(diagnostic.code.startswith(code) or code == "ALL" for code in codes)
+        for pattern, codes in project.config.per_file_ignores.items()
+    )
+
+
 def run_checks(project: Project, rules: list[Rule]) -> list[Diagnostic]:
-    return sorted(diagnostic for rule in rules for diagnostic in rule.check(project))
+    found = (diagnostic for rule in rules for diagnostic in rule.check(project))
+    return sorted(diagnostic for diagnostic in found if not _ignored_per_file(diagnostic, project))
