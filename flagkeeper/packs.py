@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +140,7 @@ class _PackReader:
         default = self.arg_spec(raw["default"], "default") if "default" in raw else None
         return ReadPattern(name, pattern, is_subscript, key, default)
 
-    def pack(self, key_pattern_override: str | None) -> Pack:
+    def pack(self) -> Pack:
         header = self.data.get("pack")
         if not isinstance(header, dict):
             raise self.fail("missing [pack] table")
@@ -149,8 +149,8 @@ class _PackReader:
             field_name = sorted(unknown)[0]
             raise self.fail(f"unknown field '{field_name}' in [pack] (known: {', '.join(sorted(_PACK_FIELDS))})", field_name)
         name, description = header.get("name"), header.get("description")
-        if not isinstance(name, str) or name != self.path.stem:
-            raise self.fail(f"[pack] name must be the file name without .toml ('{self.path.stem}')", "name")
+        if not isinstance(name, str) or not re.fullmatch(r"[\w.-]+", name):
+            raise self.fail("[pack] needs a 'name' (letters, digits, '_', '-', '.')", "pack")
         if not isinstance(description, str):
             raise self.fail("[pack] needs a 'description'", "pack")
         extra = set(self.data) - {"pack", "read"}
@@ -159,7 +159,7 @@ class _PackReader:
         reads = self.data.get("read", [])
         if not isinstance(reads, list) or not reads:
             raise self.fail("a pack needs at least one [[read]]")
-        pattern_text = key_pattern_override or header.get("key-pattern")
+        pattern_text = header.get("key-pattern")
         try:
             key_pattern = re.compile(pattern_text) if pattern_text else None
         except (re.error, TypeError) as exc:
@@ -174,8 +174,8 @@ def shipped_pack_names() -> list[str]:
     return sorted(path.stem for path in shipped_packs_dir().glob("*.toml"))
 
 
-def load_pack(path: Path, key_pattern: str | None = None) -> Pack:
-    return _PackReader(path).pack(key_pattern)
+def load_pack(path: Path) -> Pack:
+    return _PackReader(path).pack()
 
 
 def load_matcher(config: Config) -> Matcher:
@@ -187,11 +187,12 @@ def load_matcher(config: Config) -> Matcher:
         if name not in available:
             raise FlagkeeperError(f"unknown rule pack '{name}' (shipped: {', '.join(available)})", config.source)
     shipped = [shipped_packs_dir() / f"{name}.toml" for name in (sorted(named) or available)]
-    packs = [load_pack(path, config.key_patterns.get(path.stem)) for path in shipped + project]
+    packs = [load_pack(path) for path in shipped + project]
     known = {pack.name for pack in packs}
+    if len(known) != len(packs):
+        raise FlagkeeperError("two active rule packs share a name", config.source)
     for name in config.key_patterns:
         if name not in known:
             raise FlagkeeperError(f"key-patterns names '{name}', which is not an active rule pack", config.source)
-    if len(known) != len(packs):
-        raise FlagkeeperError("two active rule packs share a name", config.source)
-    return Matcher(packs)
+    overrides = {name: re.compile(pattern) for name, pattern in config.key_patterns.items()}
+    return Matcher([replace(pack, key_pattern=overrides[pack.name]) if pack.name in overrides else pack for pack in packs])

@@ -38,9 +38,11 @@ def render_text(diagnostics: list[Diagnostic], files: int) -> str:
 
 
 def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
-    record = asdict(diagnostic)
-    record["path"] = display_path(diagnostic.path)
-    return record
+    d = diagnostic
+    return {
+        "code": d.code, "name": d.name, "severity": d.severity, "message": d.message,
+        "path": display_path(d.path), "line": d.line, "column": d.column, "key": d.key,
+    }  # fmt: skip
 
 
 def render_json(diagnostics: list[Diagnostic]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,3 +56,14 @@ def project(tmp_path: Path):
         return write_tree(tmp_path / "project", files)
 
     return make
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/NAME; FLAGKEEPER_UPDATE_GOLDEN=1 rewrites it instead (review the diff)."""
+    path = GOLDEN / name
+    if os.environ.get("FLAGKEEPER_UPDATE_GOLDEN") == "1":
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")

@@ -29,12 +29,12 @@ def test_rule_packs_narrows_the_shipped_list(tmp_path: Path) -> None:
 def test_project_pack_added_by_path(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "flagkeeper.toml": 'rule-packs = ["house.toml"]\n',
-        "house.toml": '[pack]\nname = "house"\ndescription = "in-house"\n[[read]]\ncall = "house.flags.on"\nkey = { position = 0 }\n',
+        "house.toml": '[pack]\nname = "house-client"\ndescription = "in-house"\n[[read]]\ncall = "house.flags.on"\nkey = { position = 0 }\n',
         "house/__init__.py": "", "house/flags.py": "def on(key):\n    return False\n",
         "app.py": 'from house import flags\nif flags.on("dark-mode"):\n    pass\n',
     })  # fmt: skip
     result = run(["inventory", ".", "--format", "json"], tmp_path)
-    assert [(flag["key"], flag["references"][0]["pack"]) for flag in result.json()["flags"]] == [("dark-mode", "house")]
+    assert [(flag["key"], flag["references"][0]["pack"]) for flag in result.json()["flags"]] == [("dark-mode", "house-client")]
     matcher = load_matcher(Config(root=tmp_path, rule_packs=("house.toml",)))
     assert len(matcher.packs) == len(SHIPPED) + 1
 
@@ -52,7 +52,7 @@ def test_key_pattern_override(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ('[[read]]\ncall = "x.y"\nkey = { position = 0 }\n', "missing [pack] table"),
-        ('[pack]\nname = "other"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "name must be the file name"),
+        ('[pack]\nname = "a b"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "needs a 'name'"),
         ('[pack]\nname = "bad"\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "needs a 'description'"),
         ('[pack]\nname = "bad"\ndescription = "d"\n', "at least one [[read]]"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\n', "needs 'key'"),

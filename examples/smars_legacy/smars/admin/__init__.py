@@ -1,0 +1,1 @@
+"""The operator's admin console for a running SMARS session."""

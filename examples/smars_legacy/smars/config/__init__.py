@@ -1,0 +1,1 @@
+"""Configuration: static settings, the security master, deploy manifests and builds."""

@@ -1,0 +1,1 @@
+"""Operations plumbing: the automated e-mail SMARS sends to the ops distribution list."""

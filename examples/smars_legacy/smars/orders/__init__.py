@@ -1,0 +1,1 @@
+"""Orders: parent orders, child orders, their states, and cumulative-fill tracking."""

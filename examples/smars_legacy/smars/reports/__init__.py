@@ -1,0 +1,1 @@
+"""Reports: session summaries printed by smars.main and smars.simulate."""

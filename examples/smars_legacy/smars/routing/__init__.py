@@ -1,0 +1,1 @@
+"""Routing: the router, the slicer, venue selection, odd lots, and the send path."""
