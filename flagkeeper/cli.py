@@ -7,17 +7,18 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from flagkeeper import __version__
-from flagkeeper.checks import run_checks, select_rules
+from flagkeeper.checks import run_checks, select_rules, validate_codes
 from flagkeeper.config import load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.inventory import build_inventory
 from flagkeeper.model import Project, build_project
 from flagkeeper.reporters import (
+    display_path,
     render_inventory_csv,
     render_inventory_json,
     render_inventory_table,
@@ -50,10 +51,15 @@ def _project_options(command: Callable[..., Any]) -> Callable[..., Any]:
             project = build_project(given, config, today.date() if today else dt.date.today(), required)
             return command(project=project, paths=[path.resolve() for path in given], **rest)
         except FlagkeeperError as error:
-            click.echo(f"flagkeeper: error: {error}", err=True)
-            sys.exit(2)
+            _fail(error)
 
     return wrapper  # fmt: skip
+
+
+def _fail(error: FlagkeeperError) -> NoReturn:
+    shown = display_path(Path(error.path).resolve()) if error.path is not None else None
+    click.echo(f"flagkeeper: error: {error.located(shown)}", err=True)
+    sys.exit(2)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,18 +79,18 @@ def check(project: Project, paths: list[Path], select: tuple[str, ...], ignore: 
     The whole project around PATHS is analysed, so cross-file facts stay right; findings are
     reported for files under PATHS (and the registry, when PATHS holds it).
     """
+    config = project.config
+    chosen, dropped = _codes(select), _codes(ignore)
+    per_file = tuple(code for codes in config.per_file_ignores.values() for code in codes)
     try:
-        # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
-        config = project.config
-        chosen, dropped = _codes(select), _codes(ignore)
-        per_file = tuple(code for codes in config.per_file_ignores.values() for code in codes)
-        if chosen:
-            rules = select_rules(chosen, dropped, per_file)
-        else:
-            rules = select_rules(config.select, config.ignore + dropped, per_file)
+        for label, codes in (("--select", chosen), ("--ignore", dropped)):
+            validate_codes(codes, label)
+        for label, codes in (("select", config.select), ("ignore", config.ignore), ("per-file-ignores", per_file)):
+            validate_codes(codes, label, config.source)
     except FlagkeeperError as error:
-        click.echo(f"flagkeeper: error: {error}", err=True)
-        sys.exit(2)
+        _fail(error)
+    # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
+    rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
     diagnostics = [d for d in run_checks(project, rules) if any(d.path.is_relative_to(path) for path in paths)]
     if output_format == "json":
         click.echo(render_json(diagnostics), nl=False)

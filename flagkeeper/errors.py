@@ -15,7 +15,10 @@ class FlagkeeperError(Exception):
         self.line = line
 
     def __str__(self) -> str:
-        if self.path is None:
+        return self.located(str(self.path) if self.path is not None else None)
+
+    def located(self, shown_path: str | None) -> str:
+        """The one-line message, with the path written as the caller displays paths."""
+        if shown_path is None:
             return self.message
-        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
+        return f"{shown_path}: {self.message}" if self.line is None else f"{shown_path}:{self.line}: {self.message}"

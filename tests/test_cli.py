@@ -126,3 +126,10 @@ def test_flagkeeper_checks_its_own_source_clean() -> None:
 def test_json_output_is_valid_for_no_findings(project) -> None:
     folder = project({"app.py": "x = 1\n"})
     assert json.loads(run(["check", ".", "--format", "json"], folder).stdout) == []
+
+
+def test_bad_code_in_config_names_the_config_file(project) -> None:
+    folder = project({"app.py": APP, "flagkeeper.toml": 'select = ["FK7"]\n'})
+    result = run(["check", "."], folder)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("flagkeeper: error: flagkeeper.toml: unknown rule code 'FK7' in select")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flagkeeper.checks.base import Rule
 from flagkeeper.checks.fk000_parse_error import ParseErrorRule
 from flagkeeper.checks.fk001_unregistered_flag import UnregisteredFlagRule
@@ -26,25 +28,24 @@ ALL_RULES: tuple[Rule, ...] = (
 )
 
 
-def codes_named(selector: str, option: str) -> set[str]:
+def codes_named(selector: str) -> set[str]:
     """Codes a selector names: a full code, a prefix like `FK00`, or `ALL` (as in ruff)."""
-    codes = {rule.code for rule in ALL_RULES if selector == "ALL" or rule.code.startswith(selector.upper())}
-    if not codes:
-        known = ", ".join(rule.code for rule in ALL_RULES)
-        raise FlagkeeperError(f"unknown rule code '{selector}' in {option} (known: {known})")
-    return codes
+    return {rule.code for rule in ALL_RULES if selector == "ALL" or rule.code.startswith(selector.upper())}
 
 
-def select_rules(select: tuple[str, ...], ignore: tuple[str, ...], per_file: tuple[str, ...] = ()) -> list[Rule]:
-    """The active rules: all, or those `select` names, minus those `ignore` names.
+def validate_codes(selectors: tuple[str, ...], option: str, source: Path | None = None) -> None:
+    """Every selector names at least one rule; the error says where the bad one was written."""
+    for selector in selectors:
+        if not codes_named(selector):
+            known = ", ".join(rule.code for rule in ALL_RULES)
+            raise FlagkeeperError(f"unknown rule code '{selector}' in {option} (known: {known})", source)
 
-    `per_file` are the codes of `per-file-ignores`, only checked for being known.
-    """
-    for code in per_file:
-        codes_named(code, "per-file-ignores")
-    chosen = set().union(*(codes_named(code, "select") for code in select)) if select else {rule.code for rule in ALL_RULES}
+
+def select_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
+    """The active rules: all, or those `select` names, minus those `ignore` names."""
+    chosen = set().union(*map(codes_named, select)) if select else {rule.code for rule in ALL_RULES}
     for code in ignore:
-        chosen -= codes_named(code, "ignore")
+        chosen -= codes_named(code)
     return [rule for rule in ALL_RULES if rule.code in chosen]
 
 
