@@ -12,13 +12,17 @@ from typing import Any, NoReturn
 import click
 
 from flagkeeper import __version__
-from flagkeeper.checks import run_checks, select_rules, validate_codes
+from flagkeeper.checks import REACHABILITY_CODES, run_checks, select_rules, validate_codes
 from flagkeeper.config import load_config
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.evidence import load_executed_lines
 from flagkeeper.inventory import build_inventory
 from flagkeeper.model import Project, build_project
 from flagkeeper.reporters import (
     display_path,
+    render_graph_dot,
+    render_graph_json,
+    render_graph_text,
     render_inventory_csv,
     render_inventory_json,
     render_inventory_table,
@@ -48,7 +52,11 @@ def _project_options(command: Callable[..., Any]) -> Callable[..., Any]:
             if registry is not None:
                 config = config.with_overrides(registry=registry.resolve())
             required = registry is not None or config.registry_named
-            project = build_project(given, config, today.date() if today else dt.date.today(), required)
+            include_tests = rest.pop("include_tests_as_entry_points", False)
+            coverage_file = rest.pop("coverage_file", None)
+            project = build_project(given, config, today.date() if today else dt.date.today(), required, include_tests)
+            if coverage_file is not None:
+                project.executed_lines = load_executed_lines(coverage_file, [facts.path for facts in project.files])
             return command(project=project, paths=[path.resolve() for path in given], **rest)
         except FlagkeeperError as error:
             _fail(error)
@@ -62,6 +70,25 @@ def _fail(error: FlagkeeperError) -> NoReturn:
     sys.exit(2)
 
 
+def _reachability_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of the commands that judge reachability from the entry points."""
+    command = click.option(
+        "--include-tests-as-entry-points", is_flag=True, help="Count test files as entry points (code only tests use is then reachable)."
+    )(command)
+    return click.option(
+        "--coverage", "coverage_file", type=click.Path(path_type=Path, dir_okay=False),
+        help="A coverage.py data file: say on FK006/FK007 findings whether the code ran.",
+    )(command)  # fmt: skip
+
+
+def _note_missing_entry_points(project: Project) -> None:
+    click.echo(
+        "flagkeeper: note: no entry points (set entry-points in the config, or declare [project.scripts]): "
+        "reachability rules FK006, FK007 and FK010 were skipped",
+        err=True,
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="flagkeeper")
 def main() -> None:
@@ -70,6 +97,7 @@ def main() -> None:
 
 @main.command()
 @_project_options
+@_reachability_options
 @click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated, e.g. FK001,FK00).")
 @click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -91,6 +119,8 @@ def check(project: Project, paths: list[Path], select: tuple[str, ...], ignore: 
         _fail(error)
     # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
     rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
+    if not project.entry_points and any(rule.code in REACHABILITY_CODES for rule in rules):
+        _note_missing_entry_points(project)
     diagnostics = [d for d in run_checks(project, rules) if any(d.path.is_relative_to(path) for path in paths)]
     if output_format == "json":
         click.echo(render_json(diagnostics), nl=False)
@@ -107,3 +137,19 @@ def inventory(project: Project, paths: list[Path], output_format: str) -> None:
     entries, dynamic = build_inventory(project)
     render = {"table": render_inventory_table, "json": render_inventory_json, "csv": render_inventory_csv}[output_format]
     click.echo(render(entries, dynamic), nl=False)
+
+
+@main.command()
+@_project_options
+@_reachability_options
+@click.option("--format", "output_format", type=click.Choice(["text", "dot", "json"]), default="text", show_default=True)
+def graph(project: Project, paths: list[Path], output_format: str) -> None:
+    """Show the import graph: entry points, unreachable and zombie modules.
+
+    `--format dot` renders with Graphviz (`dot -Tsvg`); `json` lists every node and edge with
+    the flag guards on the edges.
+    """
+    if not project.entry_points:
+        _fail(FlagkeeperError("no entry points: set entry-points in [tool.flagkeeper], declare [project.scripts], or add a __main__ module", project.config.source))
+    render = {"text": render_graph_text, "dot": render_graph_dot, "json": render_graph_json}[output_format]
+    click.echo(render(project), nl=False)

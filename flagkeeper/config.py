@@ -44,6 +44,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     critical: tuple[str, ...] = ()
+    flags_off: tuple[str, ...] = ()
     baseline: Path | None = None
     lifetimes: dict[str, int | None] = field(default_factory=lambda: dict(DEFAULT_LIFETIMES))
     key_patterns: dict[str, str] = field(default_factory=dict)
@@ -103,6 +104,7 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "ignore": (_string_list, "a list of rule codes"),
     "per-file-ignores": (_list_table, "a table of glob = [rule codes]"),
     "critical": (_string_list, "a list of dotted function names"),
+    "flags-off": (_string_list, "a list of flag keys that are off for good"),
     "baseline": (_string, "a path"),
     "lifetimes": (_lifetimes, f"a table of flag type ({', '.join(FLAG_TYPES)}) = days or \"permanent\""),
     "key-patterns": (_string_table, "a table of pack name = regular expression"),
@@ -160,6 +162,7 @@ def parse_config(table: dict[str, Any], source: Path) -> Config:
         ignore=values.get("ignore", ()),
         per_file_ignores=values.get("per-file-ignores", {}),
         critical=values.get("critical", ()),
+        flags_off=values.get("flags-off", ()),
         baseline=root / values["baseline"] if "baseline" in values else None,
         lifetimes=values.get("lifetimes", dict(DEFAULT_LIFETIMES)),
         key_patterns=values.get("key-patterns", {}),

@@ -63,11 +63,40 @@ class FlagRef:
 
 
 @dataclass(frozen=True)
-class Import:
-    """`import module` (no names) or `from module import names`, with relative imports resolved."""
+class Guard:
+    """A flag check around code: the code runs only when the flag reads `polarity`."""
 
-    module: str
-    names: tuple[str, ...]
+    key: KeyExpr
+    polarity: bool
+
+
+@dataclass(frozen=True)
+class Import:
+    """One imported name: `import a.b` -> target `a.b`; `from pkg import x` -> `pkg.x`.
+
+    Relative imports are resolved. `guards` are the flag checks enclosing every use of the
+    name in this file (empty: some use is unguarded). `dynamic` marks importlib/__import__.
+    """
+
+    target: str
+    line: int
+    guards: tuple[Guard, ...] = ()
+    dynamic: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call of a named function: `callee` dotted, its first name resolved through the imports."""
+
+    callee: str
+    line: int
+    caller: str | None
+    guards: tuple[Guard, ...] = ()
+
+
+@dataclass(frozen=True)
+class Function:
+    qualname: str
     line: int
 
 
@@ -87,4 +116,7 @@ class FileFacts:
     constants: dict[str, KeyExpr] = field(default_factory=dict)
     imports: tuple[Import, ...] = ()
     references: tuple[FlagRef, ...] = ()
+    functions: tuple[Function, ...] = ()
+    calls: tuple[Call, ...] = ()
+    is_script: bool = False  # has `if __name__ == "__main__":`, so it runs as an entry point
     error: ParseError | None = None

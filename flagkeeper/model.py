@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import networkx as nx
+
 from flagkeeper.config import Config
 from flagkeeper.discovery import discover
 from flagkeeper.facts import Concat, Dynamic, FileFacts, FlagRef, KeyExpr, Literal, NameRef
+from flagkeeper.graph import KeyGuard, build_import_graph, find_entry_points, reachable
 from flagkeeper.packs import Matcher, load_matcher
 from flagkeeper.registry import Registry, load_registry
 from flagkeeper.scan import scan
@@ -83,15 +86,20 @@ class Project:
     files: list[FileFacts]
     text_files: tuple[Path, ...]
     today: dt.date
+    include_tests_as_entry_points: bool = False
+    executed_lines: dict[str, int] | None = None  # from --coverage: project path -> lines that ran
+
+    @cached_property
+    def resolver(self) -> KeyResolver:
+        return KeyResolver(self.files)
 
     @cached_property
     def references(self) -> list[Reference]:
         """Every flag read, keys resolved; reads a pack's key-pattern rules out are dropped."""
-        resolver = KeyResolver(self.files)
         found = []
         for facts in self.files:
             for read in facts.references:
-                key = resolver.resolve(facts.module, read.key)
+                key = self.resolver.resolve(facts.module, read.key)
                 if key is None and not self.matcher.reports_dynamic_keys(read.pack):
                     continue
                 if key is not None and not self.matcher.is_flag_key(read.pack, key):
@@ -111,11 +119,84 @@ class Project:
     def text_references(self, keys: list[str]) -> dict[str, list[TextReference]]:
         return find_text_references(self.text_files, keys)
 
+    @cached_property
+    def import_graph(self) -> nx.DiGraph:
+        return build_import_graph(self.files, self.resolver.resolve)
 
-def build_project(paths: list[Path], config: Config, today: dt.date, registry_required: bool = False) -> Project:
+    @cached_property
+    def entry_points(self) -> list[str]:
+        """Entry modules; empty when none is configured or found (reachability cannot be judged)."""
+        config = self.config
+        return find_entry_points(self.import_graph, config.entry_points, config.root, config.source, self.include_tests_as_entry_points)
+
+    def stuck_value(self, key: str | None) -> tuple[bool, str] | None:
+        """The value a flag can no longer change from, and why; None while it may still go either way.
+
+        Retired, declared-off and expired flags read false (an expired flag declared
+        `state = "on"` reads true): code that runs only under the other value is dead.
+        """
+        if key is None:
+            return None
+        entry = self.registry.flags.get(key)
+        tombstone = self.registry.retired.get(key)
+        state = entry.text("state") if entry else None
+        if state in ("on", "off"):
+            return state == "on", f"declared {state} in {self.registry.path.name}"
+        if key in self.config.flags_off:
+            return False, "declared off in the configuration"
+        if tombstone is not None:
+            when = f" on {tombstone.retired}" if tombstone.retired else ""
+            return False, f"retired{when}" + (f" ({tombstone.meaning})" if tombstone.meaning else "")
+        expiry = entry.expiry(self.config.lifetimes) if entry else None
+        if expiry is not None and expiry < self.today:
+            return False, f"expired on {expiry}"
+        return None
+
+    def is_dead(self, guard: KeyGuard) -> bool:
+        stuck = self.stuck_value(guard.key)
+        return stuck is not None and stuck[0] != guard.polarity
+
+    def live_edge(self, source: str, target: str) -> bool:
+        return not any(self.is_dead(guard) for guard in self.import_graph.edges[source, target]["guards"])
+
+    @cached_property
+    def module_status(self) -> dict[str, str]:
+        """entry-point | reachable | zombie (reachable only past a dead flag) | unreachable."""
+        graph, entries = self.import_graph, self.entry_points
+        anyhow = reachable(graph, entries)
+        live = reachable(graph, entries, self.live_edge)
+        status = {}
+        for module in graph:
+            if module in entries:
+                status[module] = "entry-point"
+            elif module in live:
+                status[module] = "reachable"
+            else:
+                status[module] = "zombie" if module in anyhow else "unreachable"
+        return status
+
+    def evidence(self, path: str) -> str:
+        """What the coverage data says about a file, for the end of a finding's message."""
+        if self.executed_lines is None:
+            return ""
+        ran = self.executed_lines.get(path, 0)
+        if not ran:
+            return "; coverage: it never ran in the measured run"
+        return f"; coverage: {ran} lines of it ran in the measured run, so check why before deleting"
+
+    def path_to(self, module: str) -> list[str]:
+        """A shortest import path from an entry point to `module`."""
+        graph = self.import_graph
+        paths = [nx.shortest_path(graph, entry, module) for entry in self.entry_points if nx.has_path(graph, entry, module)]
+        return min(paths, key=len)
+
+
+def build_project(
+    paths: list[Path], config: Config, today: dt.date, registry_required: bool = False, include_tests: bool = False
+) -> Project:
     """Discover, analyse and join the whole project around `paths` (the checks see all of it)."""
     matcher = load_matcher(config)
     registry = load_registry(config.registry, registry_required)
     sources = discover([config.root, *paths], config)
     files = scan(sources.python, config, matcher)
-    return Project(config, registry, matcher, files, sources.text, today)
+    return Project(config, registry, matcher, files, sources.text, today, include_tests)

@@ -15,7 +15,7 @@ from typing import Any
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.tomlread import key_line, load_toml
 
-FLAG_FIELDS = ("owner", "type", "created", "expires", "description", "scope", "tags")
+FLAG_FIELDS = ("owner", "type", "created", "expires", "description", "scope", "tags", "state")
 TOMBSTONE_FIELDS = ("retired", "meaning", "last-commit", "replaced-by")
 
 

@@ -92,7 +92,7 @@ def test_relative_imports_resolve_against_the_module() -> None:
     assert facts.aliases == {
         "names": "smars.rlp.names", "flags": "smars.flags.client", "PEG": "smars.rlp.names.PEG", "a": "a", "z": "x.y",
     }  # fmt: skip
-    assert facts.imports[0] == Import("smars.rlp", ("names",), 1)
+    assert facts.imports[0] == Import("smars.rlp.names", 1)
     assert facts_of("from . import names\n", module="smars", is_package=True).aliases == {"names": "smars.names"}
 
 

@@ -1,4 +1,4 @@
-"""The SMARS showcase: flagkeeper finds each cause of the Knight Capital collapse it can see today.
+"""The SMARS showcase: flagkeeper finds each cause of the Knight Capital collapse.
 
 The golden files hold the exact output; a finding that appears or disappears fails the test.
 """
@@ -33,6 +33,10 @@ def test_every_registry_debt_rule_fires_where_the_story_puts_it() -> None:
         ("FK001", "smars/routing/venues.py", "nyse_lrp_cap"),  # never registered
         ("FK005", "flags.toml", "arca_midpoint_peg"),  # registered, read by nothing
         ("FK009", "smars/routing/venues.py", None),  # a key built at run time
+        ("FK006", "smars/venues/island_ecn.py", None),  # an old venue adapter nothing imports
+        ("FK006", "smars/reports/eod_blotter.py", None),  # an old report generator nothing imports
+        ("FK007", "smars/algos/power_peg.py", "peg_enabled"),  # Power Peg: reachable only behind the retired key
+        ("FK010", "smars/routing/child_orders.py", None),  # no kill switch on the way to the venue
     } <= found
     # The RLP code's key comes through a constant imported from smars.flags.names: it resolves.
     assert not any(f["code"] == "FK009" and "PEG_ENABLED" in f["message"] for f in findings)
@@ -43,3 +47,13 @@ def test_inventory_resolves_the_imported_constant() -> None:
     reads = sorted((ref["path"].rsplit("/", 1)[-1], ref["guard"]) for ref in flags["peg_enabled"]["references"] if ref["kind"] == "python")
     assert reads == [("rlp_router.py", "if"), ("router.py", "elif")]
     assert flags["peg_enabled"]["status"] == "retired"
+
+
+def test_zombie_and_kill_switch_messages_tell_the_story() -> None:
+    findings = run([*COMMAND, "--format", "json"], REPO).json()
+    (peg,) = [f for f in findings if f["code"] == "FK007" and f["path"].endswith("power_peg.py")]
+    assert "retired on 2003-06-30 (Power Peg" in peg["message"]
+    assert "smars.main -> smars.session -> smars.routing.router -> smars.algos.power_peg" in peg["message"]
+    (kill,) = [f for f in findings if f["code"] == "FK010"]
+    assert kill["line"] == 18 and kill["message"].startswith("critical function smars.routing.child_orders.send_child_order")
+    assert "kill-switch flags are read only in smars.admin.console.AdminConsole.cmd_killswitch" in kill["message"]

@@ -10,8 +10,11 @@ from flagkeeper.checks.fk001_unregistered_flag import UnregisteredFlagRule
 from flagkeeper.checks.fk002_expired_flag import ExpiredFlagRule
 from flagkeeper.checks.fk003_retired_key_reused import RetiredKeyReusedRule
 from flagkeeper.checks.fk005_unused_flag import UnusedFlagRule
+from flagkeeper.checks.fk006_unreachable_module import UnreachableModuleRule
+from flagkeeper.checks.fk007_zombie_code import ZombieCodeRule
 from flagkeeper.checks.fk008_registry_hygiene import RegistryHygieneRule
 from flagkeeper.checks.fk009_dynamic_flag_key import DynamicFlagKeyRule
+from flagkeeper.checks.fk010_missing_kill_switch import MissingKillSwitchRule
 from flagkeeper.diagnostics import Diagnostic
 from flagkeeper.discovery import matches_glob, relative_path
 from flagkeeper.errors import FlagkeeperError
@@ -23,8 +26,11 @@ ALL_RULES: tuple[Rule, ...] = (
     ExpiredFlagRule(),
     RetiredKeyReusedRule(),
     UnusedFlagRule(),
+    UnreachableModuleRule(),
+    ZombieCodeRule(),
     RegistryHygieneRule(),
     DynamicFlagKeyRule(),
+    MissingKillSwitchRule(),
 )
 
 
@@ -58,6 +64,12 @@ def _ignored_per_file(diagnostic: Diagnostic, project: Project) -> bool:
     )
 
 
+# Rules that judge reachability from the entry points, and so need some.
+REACHABILITY_CODES = ("FK006", "FK007", "FK010")
+
+
 def run_checks(project: Project, rules: list[Rule]) -> list[Diagnostic]:
+    if not project.entry_points:
+        rules = [rule for rule in rules if rule.code not in REACHABILITY_CODES]
     found = (diagnostic for rule in rules for diagnostic in rule.check(project))
     return sorted(diagnostic for diagnostic in found if not _ignored_per_file(diagnostic, project))

@@ -32,6 +32,8 @@ def _flag_problems(entry: FlagEntry, tombstone: Tombstone | None) -> Iterator[st
             yield f"{where} '{name}' must be a TOML date like 2026-09-30, without quotes"
     if entry.type in _NEEDS_EXPIRY and "expires" not in entry.fields:
         yield f"{entry.type} flag '{entry.key}' has no 'expires' date: {entry.type} flags must say when they go"
+    if "state" in entry.fields and entry.fields["state"] not in ("on", "off"):
+        yield f"{where} 'state' must be \"on\" or \"off\" (the value the flag stays at for good)"
     if entry.created and entry.expires and entry.expires < entry.created:
         yield f"flag '{entry.key}' expires ({entry.expires}) before it was created ({entry.created})"
     if tombstone is not None:

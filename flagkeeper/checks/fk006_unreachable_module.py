@@ -1,0 +1,47 @@
+"""FK006 unreachable-module: a module that no entry point can import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flagkeeper.checks.base import Example, Rule
+from flagkeeper.diagnostics import WARNING, Diagnostic
+from flagkeeper.graph import is_test_module
+from flagkeeper.model import Project
+
+
+class UnreachableModuleRule(Rule):
+    code = "FK006"
+    name = "unreachable-module"
+    severity = WARNING
+    summary = "A module that no entry point can import."
+    why = (
+        "Code nothing imports is not tested by use, not reviewed with care, and not safe: it is one "
+        "import away from running again, as Power Peg was one flag away. Entry points are the "
+        "config's `entry-points`, the console scripts and entry points of pyproject.toml, "
+        "`__main__` modules, and test files with `--include-tests-as-entry-points`; a module "
+        "run as a script must be named in `entry-points` (the finding says when it looks like one). Test files are never reported. What it cannot "
+        "see: imports by computed name, plugins loaded through other distributions' metadata."
+    )
+    fix = "Delete the module, or name it in `entry-points` if it is run on its own."
+    fires = Example({
+        "flagkeeper.toml": 'entry-points = ["app"]\n',
+        "app.py": "import orders\n\norders.route()\n",
+        "orders.py": "def route():\n    pass\n",
+        "island_ecn.py": "def connect():\n    pass\n",
+    })  # fmt: skip
+    passes = Example({
+        "flagkeeper.toml": 'entry-points = ["app"]\n',
+        "app.py": "import orders\n\norders.route()\n",
+        "orders.py": "def route():\n    pass\n",
+    })  # fmt: skip
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        entries = ", ".join(project.entry_points)
+        for module, status in project.module_status.items():
+            facts = project.import_graph.nodes[module]["facts"]
+            if status == "unreachable" and not is_test_module(facts):
+                message = f"module {module} is imported by nothing that an entry point ({entries}) reaches: delete it"
+                if facts.is_script:
+                    message += ", or if it is run as a script (it has an `if __name__ == '__main__':` block), add it to entry-points"
+                yield self.report(project.config.root / facts.path, 1, 1, message + project.evidence(facts.path))

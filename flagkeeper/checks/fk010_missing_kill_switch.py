@@ -1,0 +1,100 @@
+"""FK010 missing-kill-switch: a critical function reachable without passing a kill-switch check."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+
+import networkx as nx
+
+from flagkeeper.callgraph import Node, build_call_graph, entry_nodes, node_name
+from flagkeeper.checks.base import Example, Rule
+from flagkeeper.diagnostics import ERROR, Diagnostic
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.model import Project
+
+_REGISTRY = '[flags.halt_trading]\nowner = "trading-ops"\ntype = "kill-switch"\n'
+_SEND = "def send_child_order(order):\n    pass\n"
+
+
+class MissingKillSwitchRule(Rule):
+    code = "FK010"
+    name = "missing-kill-switch"
+    severity = ERROR
+    summary = "A `critical` function reachable from an entry point without passing a kill-switch check."
+    why = (
+        "Knight Capital had no kill switch: for 45 minutes nobody could stop one server sending "
+        "child orders. Every path from an entry point to a function listed under `critical` must "
+        "pass a check of a `kill-switch` flag: a call inside such a flag's branch, or a function "
+        "that reads one (it covers everything it calls). The call graph follows calls resolved "
+        "through imports, `self.method()`, class construction, and methods called on receivers of "
+        "unknown type by name (every project method of that name): it may find a path that cannot "
+        "happen, and it cannot see calls through variables, `getattr` or framework callbacks."
+    )
+    fix = "Check a kill-switch flag on the path, e.g. `if flags.enabled(HALT): return` before sending."
+    fires = Example({
+        "flagkeeper.toml": 'entry-points = ["app"]\ncritical = ["orders.send_child_order"]\n',
+        "flags.toml": _REGISTRY,
+        "orders.py": _SEND,
+        "app.py": "import orders\n\ndef main():\n    orders.send_child_order(1)\n\nmain()\n",
+        "admin.py": 'import ldclient\n\ndef halted():\n    return ldclient.get().variation("halt_trading", None, False)\n',
+    })  # fmt: skip
+    passes = Example({
+        "flagkeeper.toml": 'entry-points = ["app"]\ncritical = ["orders.send_child_order"]\n',
+        "flags.toml": _REGISTRY,
+        "orders.py": _SEND,
+        "app.py": (
+            "import ldclient\nimport orders\n\ndef main():\n"
+            '    if not ldclient.get().variation("halt_trading", None, False):\n        orders.send_child_order(1)\n\nmain()\n'
+        ),
+    })  # fmt: skip
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        if not project.config.critical:
+            return
+        graph = build_call_graph(project)
+        kill_switches = {key for key, entry in project.registry.flags.items() if entry.type == "kill-switch"}
+        checking = {
+            (reference.module, reference.read.function) for reference in project.references if reference.key in kill_switches
+        }  # fmt: skip
+        by_name = {node_name(node): node for node in graph}
+        for critical in project.config.critical:
+            if critical not in by_name:
+                raise FlagkeeperError(f"critical names '{critical}', which is not a function of the project", project.config.source)
+            path = _unchecked_path(graph, list(entry_nodes(project, graph)), by_name[critical], checking, kill_switches)
+            if path is None:
+                continue
+            module, qualname = by_name[critical]
+            facts = project.import_graph.nodes[module]["facts"]
+            line = next(function.line for function in facts.functions if function.qualname == qualname)
+            where = sorted(node_name(node) for node in checking if node[1] is not None)
+            checked = f"kill-switch flags are read only in {', '.join(where)}" if where else "no kill-switch flag is read anywhere"
+            message = (
+                f"critical function {critical} is reachable from entry point {node_name(path[0])} without a "
+                f"kill-switch check: {' -> '.join(node_name(node) for node in path)}; {checked}"
+            )
+            yield self.report(project.config.root / facts.path, line, 1, message)
+
+
+def _unchecked_path(
+    graph: nx.DiGraph, entries: list[Node], target: Node, checking: set[Node], kill_switches: set[str]
+) -> list[Node] | None:
+    """A shortest call path from an entry to `target` that passes no kill-switch check (BFS)."""
+    parent: dict[Node, Node] = {}
+    seen = set(entries)
+    queue = deque(entries)
+    while queue:
+        node = queue.popleft()
+        if node == target:
+            path = [node]
+            while path[-1] in parent:
+                path.append(parent[path[-1]])
+            return path[::-1]
+        if node in checking:
+            continue  # a function that reads a kill switch covers everything it calls
+        for successor, data in graph[node].items():
+            if successor not in seen and not any(guard.key in kill_switches for guard in data["guards"]):
+                seen.add(successor)
+                parent[successor] = node
+                queue.append(successor)
+    return None

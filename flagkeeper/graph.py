@@ -1,0 +1,102 @@
+"""The import graph: one node per module of the project, an edge A -> B when A imports B.
+
+An edge carries the flag guards under which A uses B: the checks that enclose every use of
+the names A imported from B. Built once on the model with networkx and queried by the
+reachability rules (FK006 unreachable, FK007 zombie) and by `flagkeeper graph`.
+
+What it cannot see: imports through `importlib` with a computed name, `sys.modules` tricks,
+plugins loaded from entry-point metadata of other distributions, and `exec`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.facts import FileFacts, KeyExpr
+from flagkeeper.tomlread import load_toml
+
+TEST_FILE_NAMES = ("test_*.py", "*_test.py", "conftest.py")
+
+
+@dataclass(frozen=True)
+class KeyGuard:
+    """A guard with its key resolved (None: the key is dynamic, so it is never dead)."""
+
+    key: str | None
+    polarity: bool
+
+
+def module_prefixes(target: str) -> list[str]:
+    """`a.b.c` -> [a, a.b, a.b.c]: importing a module runs every package above it first."""
+    parts = target.split(".")
+    return [".".join(parts[: index + 1]) for index in range(len(parts))]
+
+
+def is_test_module(facts: FileFacts) -> bool:
+    path = Path(facts.path)
+    return "tests" in path.parts[:-1] or "test" in path.parts[:-1] or any(path.match(name) for name in TEST_FILE_NAMES)
+
+
+def build_import_graph(files: list[FileFacts], resolve_key: Callable[[str, KeyExpr], str | None]) -> nx.DiGraph:
+    """Nodes are module names (with `facts`); an edge has `line` and `guards` (a frozenset of
+    KeyGuard, empty when some import or use between the two modules is unguarded)."""
+    graph = nx.DiGraph()
+    for facts in files:
+        graph.add_node(facts.module, facts=facts)
+    for facts in files:
+        for imported in facts.imports:
+            guards = frozenset(KeyGuard(resolve_key(facts.module, guard.key), guard.polarity) for guard in imported.guards)
+            for target in module_prefixes(imported.target):
+                if target == facts.module or target not in graph:
+                    continue
+                if graph.has_edge(facts.module, target):
+                    edge = graph.edges[facts.module, target]
+                    edge["guards"] &= guards  # every use must be guarded for the edge to be
+                    edge["line"] = min(edge["line"], imported.line)
+                else:
+                    graph.add_edge(facts.module, target, line=imported.line, guards=guards)
+    return graph
+
+
+def entry_targets(configured: Iterable[str], pyproject: Path) -> list[str]:
+    """`module` or `module:function` from the config's entry-points and from pyproject.toml's
+    [project.scripts], [project.gui-scripts] and [project.entry-points.*]."""
+    targets = list(configured)
+    if pyproject.is_file():
+        project = load_toml(pyproject).get("project", {})
+        tables = [project.get("scripts", {}), project.get("gui-scripts", {}), *project.get("entry-points", {}).values()]
+        targets += [value for table in tables if isinstance(table, dict) for value in table.values() if isinstance(value, str)]
+    return targets
+
+
+def find_entry_points(
+    graph: nx.DiGraph, configured: Iterable[str], root: Path, config_source: Path | None, include_tests: bool
+) -> list[str]:
+    """Entry modules: configured, console scripts, `__main__` modules, and test files if asked."""
+    entries: dict[str, None] = {}
+    for name in configured:
+        if name.split(":")[0] not in graph:
+            raise FlagkeeperError(f"entry-points names '{name}', which is not a module of the project", config_source)
+    for target in entry_targets(configured, root / "pyproject.toml"):
+        module = target.split(":")[0].strip()
+        if module in graph:
+            entries[module] = None
+    for module, facts in graph.nodes(data="facts"):
+        if module.rsplit(".", 1)[-1] == "__main__" or (include_tests and is_test_module(facts)):
+            entries[module] = None
+    return sorted(entries)
+
+
+def reachable(graph: nx.DiGraph, entries: list[str], live_edge: Callable[[str, str], bool] | None = None) -> set[str]:
+    """Modules reachable from `entries`, following only edges `live_edge(source, target)` accepts."""
+    view = graph if live_edge is None else nx.subgraph_view(graph, filter_edge=live_edge)
+    seen: set[str] = set()
+    for entry in entries:
+        if entry not in seen:
+            seen |= {entry} | nx.descendants(view, entry)
+    return seen
