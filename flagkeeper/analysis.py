@@ -71,7 +71,10 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
         path, module, is_package, structure.aliases, structure.constants,
         imports=tuple(_import(raw, structure, guards) for raw in structure.imports),
         references=references,
-        functions=tuple(Function(name, line) for name, line in structure.functions),
+        functions=tuple(
+            Function(name, line, decorated, tuple(guards.at(*spot) for spot in structure.uses.get(name, [])) if "." not in name else ())
+            for name, line, decorated in structure.functions
+        ),
         calls=tuple(Call(raw.callee, raw.line, raw.caller, guards.at(raw.line, raw.column)) for raw in structure.calls),
         is_script=structure.is_script,
     )  # fmt: skip

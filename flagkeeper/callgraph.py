@@ -19,8 +19,8 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from flagkeeper.facts import FileFacts, Guard
-from flagkeeper.graph import KeyGuard, entry_targets
+from flagkeeper.facts import FileFacts
+from flagkeeper.graph import entry_targets
 from flagkeeper.model import Project
 
 Node = tuple[str, "str | None"]
@@ -66,10 +66,6 @@ def _caller_node(facts: FileFacts, caller: str | None, functions: set[str]) -> N
     return facts.module, caller
 
 
-def _guards(project: Project, module: str, guards: tuple[Guard, ...]) -> frozenset[KeyGuard]:
-    return frozenset(KeyGuard(project.resolver.resolve(module, guard.key), guard.polarity) for guard in guards)
-
-
 def build_call_graph(project: Project) -> nx.DiGraph:
     graph = nx.DiGraph()
     resolver = _Resolver(project.files)
@@ -82,7 +78,7 @@ def build_call_graph(project: Project) -> nx.DiGraph:
             source = _caller_node(facts, call.caller, functions)
             for target in resolver.targets(call.callee, facts, call.caller):
                 if target != source:
-                    graph.add_edge(source, target, line=call.line, guards=_guards(project, facts.module, call.guards))
+                    graph.add_edge(source, target, line=call.line, guards=project.key_guards(facts.module, call.guards))
     for source, target, data in project.import_graph.edges(data=True):
         graph.add_edge((source, None), (target, None), line=data["line"], guards=data["guards"])
     return graph

@@ -96,8 +96,13 @@ class Call:
 
 @dataclass(frozen=True)
 class Function:
+    """A function or method; `uses` are the guards around each reference to a module-level
+    function's name in its own module (calls and any other use)."""
+
     qualname: str
     line: int
+    decorated: bool = False
+    uses: tuple[tuple[Guard, ...], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import networkx as nx
 
 from flagkeeper.config import Config
 from flagkeeper.discovery import discover
-from flagkeeper.facts import Concat, Dynamic, FileFacts, FlagRef, KeyExpr, Literal, NameRef
+from flagkeeper.facts import Concat, Dynamic, FileFacts, FlagRef, Guard, KeyExpr, Literal, NameRef
 from flagkeeper.graph import KeyGuard, build_import_graph, find_entry_points, reachable
 from flagkeeper.packs import Matcher, load_matcher
 from flagkeeper.registry import Registry, load_registry
@@ -151,6 +151,10 @@ class Project:
         if expiry is not None and expiry < self.today:
             return False, f"expired on {expiry}"
         return None
+
+    def key_guards(self, module: str, guards: tuple[Guard, ...]) -> frozenset[KeyGuard]:
+        """Guards written in `module`, with their keys resolved."""
+        return frozenset(KeyGuard(self.resolver.resolve(module, guard.key), guard.polarity) for guard in guards)
 
     def is_dead(self, guard: KeyGuard) -> bool:
         stuck = self.stuck_value(guard.key)

@@ -109,9 +109,9 @@ class Structure:
     aliases: dict[str, str] = field(default_factory=dict)
     constants: dict[str, KeyExpr] = field(default_factory=dict)
     imports: list[RawImport] = field(default_factory=list)
-    functions: list[tuple[str, int]] = field(default_factory=list)
+    functions: list[tuple[str, int, bool]] = field(default_factory=list)  # qualname, line, decorated
     calls: list[RawCall] = field(default_factory=list)
-    # Uses (line, 0-based UTF-8 column) of each name that an import binds.
+    # Uses (line, 0-based UTF-8 column) of each name an import binds or a module-level def defines.
     uses: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     is_script: bool = False
 
@@ -138,7 +138,7 @@ class _Collector(ast.NodeVisitor):
             self.visit(decorator)
         self.scopes.append(node.name)
         if not isinstance(node, ast.ClassDef):
-            self.found.functions.append((".".join(self.scopes), node.lineno))
+            self.found.functions.append((".".join(self.scopes), node.lineno, bool(node.decorator_list)))
         for child in ast.iter_child_nodes(node):
             if child not in node.decorator_list:
                 self.visit(child)
@@ -180,8 +180,9 @@ class _Collector(ast.NodeVisitor):
     def finish(self) -> Structure:
         """Resolve callees once every import (wherever it stands in the file) is known."""
         found = self.found
-        local_names = {raw.local for raw in found.imports if raw.local}
-        found.uses = {name: spots for name, spots in found.uses.items() if name in local_names}
+        # Names bound by imports, and module-level functions (FK007 judges those by their uses).
+        wanted = {raw.local for raw in found.imports if raw.local} | {name for name, _, _ in found.functions if "." not in name}
+        found.uses = {name: spots for name, spots in found.uses.items() if name in wanted}
         for dotted, node, caller in self.raw_calls:
             callee = resolve_head(dotted, found.aliases)
             if callee in _DYNAMIC_IMPORTERS:

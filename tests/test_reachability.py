@@ -188,3 +188,34 @@ def test_graph_json_is_stable(project) -> None:
     folder = project(FILES)
     first = run(["graph", ".", "--format", "json"], folder).stdout
     assert json.loads(first) == json.loads(run(["graph", ".", "--format", "json"], folder).stdout)
+
+
+FUNCTIONS = {
+    "flagkeeper.toml": 'entry-points = ["app"]\nflags-off = ["old_pricing"]\n',
+    "app.py": (
+        "import ldclient\nfrom pricing import legacy_price, shared\n\n"
+        "def _old_rounding(x):\n    return round(x)\n\n"
+        "def price(order):\n"
+        '    if ldclient.get().variation("old_pricing", order, False):\n'
+        "        return _old_rounding(legacy_price(order)) + shared(order)\n"
+        "    return shared(order)\n"
+    ),
+    "pricing.py": "def legacy_price(order):\n    return 1\n\ndef shared(order):\n    return 2\n\ndef unused():\n    return 3\n",
+}
+
+
+def test_functions_used_only_in_a_dead_branch_are_zombies(project) -> None:
+    folder = project(FUNCTIONS)
+    findings = run(["check", ".", "--select", "FK007", "--format", "json"], folder).json()
+    assert [(f["path"], f["line"], f["message"].split(" is used")[0]) for f in findings] == [
+        ("app.py", 4, "function app._old_rounding"),
+        ("pricing.py", 1, "function pricing.legacy_price"),
+    ]
+    assert "declared off in the configuration" in findings[0]["message"]
+
+
+def test_a_live_reference_or_a_decorator_keeps_a_function_alive(project) -> None:
+    app = FUNCTIONS["app.py"] + "\nHANDLERS = [_old_rounding]\n"
+    pricing = "import functools\n\n@functools.cache\n" + FUNCTIONS["pricing.py"]
+    folder = project({**FUNCTIONS, "app.py": app, "pricing.py": pricing})
+    assert run(["check", ".", "--select", "FK007"], folder).exit_code == 0

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Example, Rule
 from flagkeeper.diagnostics import ERROR, Diagnostic
+from flagkeeper.graph import KeyGuard
 from flagkeeper.model import Project
 
 _APP = (
@@ -19,14 +21,17 @@ class ZombieCodeRule(Rule):
     code = "FK007"
     name = "zombie-code"
     severity = ERROR
-    summary = "A module that runs only through a branch whose flag is retired, expired or declared off."
+    summary = "A module or function that runs only through a branch whose flag is retired, expired or declared off."
     why = (
         "Power Peg was dead from 2003, yet its code stayed reachable behind one flag check. When "
         "the flag was switched on again in 2012 it woke up, and its safeguard had been moved away "
         "in the meantime. A flag that is retired, expired, declared off (`flags-off` in the "
         "config) or stuck (`state = \"on\"`/`\"off\"` in the registry) can no longer change, so "
         "code that only runs under its other value is dead: delete it with the branch. An import "
-        "counts as guarded when every use of what it imports sits inside the flag's branch. "
+        "counts as guarded when every use of what it imports sits inside the flag's branch. A "
+        "module-level function is a zombie when every reference to it (calls and other uses in "
+        "its module, imports elsewhere) sits in a dead branch; decorated functions and methods "
+        "are not judged, since frameworks and receivers of unknown type call them. "
         "Heuristic confidence: guards through early returns and flags stored in variables are not "
         "seen, so such code shows as live, never as falsely dead."
     )
@@ -47,6 +52,44 @@ class ZombieCodeRule(Rule):
     })  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
+        yield from self._zombie_modules(project)
+        yield from self._zombie_functions(project)
+
+    def _advice(self, project: Project, key: str | None, default: str) -> str:
+        if key in project.registry.retired and key in project.registry.flags:
+            return (
+                "the key is registered again for a new meaning, so this is dead code of the old meaning or new "
+                "code behind a retired key: delete the one, give the other a new key (see FK003)"
+            )
+        return default
+
+    def _zombie_functions(self, project: Project) -> Iterator[Diagnostic]:
+        imports: dict[str, list[frozenset[KeyGuard]]] = defaultdict(list)
+        for facts in project.files:
+            for imported in facts.imports:
+                imports[imported.target].append(project.key_guards(facts.module, imported.guards))
+        for facts in project.files:
+            if project.module_status.get(facts.module) not in ("entry-point", "reachable"):
+                continue
+            for function in facts.functions:
+                if "." in function.qualname or function.decorated:
+                    continue
+                name = f"{facts.module}.{function.qualname}"
+                references = [project.key_guards(facts.module, use) for use in function.uses] + imports.get(name, [])
+                dead = [next((guard for guard in guards if project.is_dead(guard)), None) for guards in references]
+                if not dead or None in dead:
+                    continue
+                guard = dead[0]
+                assert guard is not None
+                stuck = project.stuck_value(guard.key)
+                advice = self._advice(project, guard.key, "delete it with the dead branch")
+                message = (
+                    f"function {name} is used only where flag '{guard.key}' is {'on' if guard.polarity else 'off'} "
+                    f"({len(dead)} places), and that flag is {stuck[1] if stuck else 'dead'}: {advice}"
+                )
+                yield self.report(project.config.root / facts.path, function.line, 1, message, guard.key)
+
+    def _zombie_modules(self, project: Project) -> Iterator[Diagnostic]:
         graph = project.import_graph
         for module, status in project.module_status.items():
             if status != "zombie":
@@ -62,12 +105,7 @@ class ZombieCodeRule(Rule):
             reason = stuck[1] if stuck else ""
             facts = graph.nodes[module]["facts"]
             importer = graph.nodes[source]["facts"].path
-            advice = "delete the dead branch and this module"
-            if guard.key in project.registry.retired and guard.key in project.registry.flags:
-                advice = (
-                    "the key is registered again for a new meaning, so this is dead code of the old meaning or new "
-                    "code behind a retired key: delete the one, give the other a new key (see FK003)"
-                )
+            advice = self._advice(project, guard.key, "delete the dead branch and this module")
             message = (
                 f"module {module} runs only through code guarded by flag '{guard.key}', which is {reason}: "
                 f"{' -> '.join(path)} ({importer}:{graph.edges[source, target]['line']} uses {target} only "
