@@ -37,6 +37,7 @@ def test_every_registry_debt_rule_fires_where_the_story_puts_it() -> None:
         ("FK006", "smars/reports/eod_blotter.py", None),  # an old report generator nothing imports
         ("FK007", "smars/algos/power_peg.py", "peg_enabled"),  # Power Peg: reachable only behind the retired key
         ("FK010", "smars/routing/child_orders.py", None),  # no kill switch on the way to the venue
+        ("FK004", "smars/routing/router.py", "peg_enabled"),  # the RLP key read by Power Peg's branch
     } <= found
     # The RLP code's key comes through a constant imported from smars.flags.names: it resolves.
     assert not any(f["code"] == "FK009" and "PEG_ENABLED" in f["message"] for f in findings)
@@ -57,3 +58,10 @@ def test_zombie_and_kill_switch_messages_tell_the_story() -> None:
     (kill,) = [f for f in findings if f["code"] == "FK010"]
     assert kill["line"] == 18 and kill["message"].startswith("critical function smars.routing.child_orders.send_child_order")
     assert "kill-switch flags are read only in smars.admin.console.AdminConsole.cmd_killswitch" in kill["message"]
+
+
+def test_fk004_names_both_meanings() -> None:
+    findings = run([*COMMAND, "--format", "json"], REPO).json()
+    (finding,) = [f for f in findings if f["code"] == "FK004"]
+    assert "in scope at smars/rlp/rlp_router.py:31, outside it at smars/routing/router.py:67" in finding["message"]
+    assert finding["message"].endswith("when it meant: Power Peg: re-peg child orders until the parent order is filled")

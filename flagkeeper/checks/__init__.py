@@ -9,6 +9,7 @@ from flagkeeper.checks.fk000_parse_error import ParseErrorRule
 from flagkeeper.checks.fk001_unregistered_flag import UnregisteredFlagRule
 from flagkeeper.checks.fk002_expired_flag import ExpiredFlagRule
 from flagkeeper.checks.fk003_retired_key_reused import RetiredKeyReusedRule
+from flagkeeper.checks.fk004_flag_multiple_meanings import FlagMultipleMeaningsRule
 from flagkeeper.checks.fk005_unused_flag import UnusedFlagRule
 from flagkeeper.checks.fk006_unreachable_module import UnreachableModuleRule
 from flagkeeper.checks.fk007_zombie_code import ZombieCodeRule
@@ -25,6 +26,7 @@ ALL_RULES: tuple[Rule, ...] = (
     UnregisteredFlagRule(),
     ExpiredFlagRule(),
     RetiredKeyReusedRule(),
+    FlagMultipleMeaningsRule(),
     UnusedFlagRule(),
     UnreachableModuleRule(),
     ZombieCodeRule(),

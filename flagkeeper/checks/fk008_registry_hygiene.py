@@ -32,6 +32,9 @@ def _flag_problems(entry: FlagEntry, tombstone: Tombstone | None) -> Iterator[st
             yield f"{where} '{name}' must be a TOML date like 2026-09-30, without quotes"
     if entry.type in _NEEDS_EXPIRY and "expires" not in entry.fields:
         yield f"{entry.type} flag '{entry.key}' has no 'expires' date: {entry.type} flags must say when they go"
+    scope = entry.fields.get("scope")
+    if scope is not None and not (isinstance(scope, list) and scope and all(isinstance(glob, str) for glob in scope)):
+        yield f"{where} 'scope' must be a list of module globs, like [\"smars.rlp.*\"]"
     if "state" in entry.fields and entry.fields["state"] not in ("on", "off"):
         yield f"{where} 'state' must be \"on\" or \"off\" (the value the flag stays at for good)"
     if entry.created and entry.expires and entry.expires < entry.created:
