@@ -173,6 +173,8 @@ class Key:
     status: str = "active"  # active | expired | retired | unregistered | hygiene | unused | frontend
     reads: int = 0
     forced: bool = False
+    const: str = ""  # its constant in the package's flag_names module
+    attr: str = ""  # its member of flag_names.FlagKeys
 
 
 @dataclass
@@ -483,12 +485,15 @@ class Plan:
         candidates = [m for m in self.modules if m.role in ("regular", "dead", "guarded", "entry")]
         guard_importers = [m for m in candidates if any(e.kind == "guarded" for e in m.edges)]
         readers = set(id(m) for m in guard_importers)
-        weights = [math.sqrt(m.size) for m in candidates]
+        cumulative_sizes, acc_size = [], 0.0
+        for module in candidates:
+            acc_size += math.sqrt(module.size)
+            cumulative_sizes.append(acc_size)
         chosen: list[Module] = list(guard_importers)
         total = len(guard_importers)
         counts: dict[int, int] = {}
-        while total < wanted:
-            module = rng.choices(candidates, weights=weights)[0]
+        while total < wanted and len(readers) < len(candidates):
+            module = rng.choices(candidates, cum_weights=cumulative_sizes)[0]
             if id(module) in readers:
                 continue
             readers.add(id(module))
@@ -586,7 +591,18 @@ class Plan:
             top = rng.choice(self.tops)
             self.retired_unread.append(self._new_key(top, rng.choice(self.pkg_packs[top])).key)
             self.keys.pop()
-            del self.keys_by_name[self.retired_unread[-1]]
+        # Constant and enum member names, unique within each package's flag_names.
+        taken: set[tuple[str, str]] = set()
+        for key in self.keys:
+            for slot in ("const", "attr"):
+                name = const_name(key.key)
+                if slot == "attr":
+                    name = name.removeprefix(key.pkg.upper() + "_") or name
+                base, number = name, 2
+                while (key.pkg, slot + name) in taken:
+                    name, number = f"{base}_{number}", number + 1
+                taken.add((key.pkg, slot + name))
+                setattr(key, slot, name)
 
     def _shape(self, read: Read, module: Module) -> None:
         rng = self.rng
@@ -704,6 +720,9 @@ class Writer:
         self.error_class = camel(module.name.rsplit(".", 1)[-1].split("_")[0]) + "Error"
         self.uses_error = False
         self.flag_count = 0
+        # About a third of real modules call `dict.get` (measured: CPython's Lib 38 %, a venv's
+        # site-packages 32 %); the word matters, since os.environ.get makes `get` a pack name.
+        self.uses_get = self.rng.random() < 0.35
 
     # -- key expressions and reads --------------------------------------------------------
 
@@ -734,7 +753,7 @@ class Writer:
         rng = self.rng
         if key is None:
             return rng.choice(["flag_key", "key", "name", "feature"])
-        constant = const_name(key.key)
+        constant = key.const
         if read.form == "literal":
             return f'"{key.key}"'
         if read.form == "local":
@@ -746,7 +765,7 @@ class Writer:
         if read.form == "attr":
             return self._flag_names_access(key, constant, "module")
         if read.form == "classattr":
-            attr = constant.removeprefix(key.pkg.upper() + "_") or constant
+            attr = key.attr
             holder = self._flag_names_access(key, "FlagKeys", "name")
             return f"{holder}.{attr}" + (".value" if rng.random() < 0.3 else "")
         prefix, rest = f"{key.pkg.upper()}_PREFIX", key.key[len(key.pkg) + 1 :]
@@ -879,6 +898,8 @@ class Writer:
         a, b = rng.choice(VARS), rng.choice(VARS)
         f, g = rng.choice(FIELDS), rng.choice(FIELDS)
         roll = rng.randrange(40)
+        if roll < 11 and not self.uses_get:
+            roll = rng.randrange(11, 40)
         if roll < 6:
             default = rng.choice(['None', '0', '""', "[]", "{}", "False"])
             return [f'{ind}{a} = {b}.get("{f}", {default})']
@@ -1107,22 +1128,28 @@ class Writer:
         body = ind + "    "
         if rng.random() < 0.7:
             out += self.docstring(body, unit.name)
-        start = len(out)
+        out += self.body_lines(unit, body, len(out))
+        if is_async:
+            self.imports.need("asyncio")
+            out.append(f"{body}await asyncio.sleep(0)")
+        out.append(f"{body}return {rng.choice(VARS)}")
+        return out
+
+    def body_lines(self, unit: Unit, body: str, used: int = 0) -> list[str]:
+        """Statements holding the unit's reads and uses, filled up to about `unit.lines` lines."""
+        rng = self.rng
+        out: list[str] = []
         tasks: list[tuple[str, object]] = [("read", r) for r in unit.reads] + [("use", u) for u in unit.uses]
         rng.shuffle(tasks)
-        filler = max(0, unit.lines - 4 - 4 * len(tasks))
-        while tasks or len(out) - start < filler:
-            if tasks and (rng.random() < 0.35 or len(out) - start >= filler):
+        filler = max(0, unit.lines - used - 2 - 4 * len(tasks))
+        while tasks or len(out) < filler:
+            if tasks and (rng.random() < 0.35 or len(out) >= filler):
                 what, item = tasks.pop()
                 out += self.read_block(item, body) if what == "read" else self.use_line(item, body)  # type: ignore[arg-type]
             elif rng.random() < 0.3:
                 out += self.compound(body, 1)
             else:
                 out += self.simple(body)
-        if is_async:
-            self.imports.need("asyncio")
-            out.append(f"{body}await asyncio.sleep(0)")
-        out.append(f"{body}return {rng.choice(VARS)}")
         return out
 
     def klass(self, unit: Unit) -> list[str]:
@@ -1336,7 +1363,7 @@ class Writer:
                 units.append(Unit("test", f"test_{rng.choice(VERBS)}_{use.expr.split('.')[-1].lower()}", rng.randint(8, 30), uses=[use]))
             uses = []
         if module.role in ("script", "entry") or not units:
-            units.append(Unit("func", "main", max(10, module.size // 4 if module.role == "script" else 20)))
+            units.append(Unit("func", "main", max(10, module.size - 25 if module.role == "script" else 20)))
         for read in body_reads:
             rng.choice(units).reads.append(read)
         for use in uses:
@@ -1366,26 +1393,25 @@ class Writer:
             else:
                 chunks.append(self.function("", unit))
         # Header last: the bodies decided which imports and constants are needed.
+        constants = ["logger = logging.getLogger(__name__)", ""]
+        self.imports.need("logging")
+        if rng.random() < 0.5:
+            constants.append(f"DEFAULT_TIMEOUT = {rng.choice(['5.0', '10.0', '30.0'])}")
+        if rng.random() < 0.4:
+            constants.append(f"MAX_RETRIES = {rng.randint(2, 8)}")
+        if rng.random() < 0.2:
+            self.imports.need("re")
+            constants.append(f'_PATTERN = re.compile(r"^[A-Z]{{2,4}}-\\d+$")')
+        for name, value in self.constants.items():
+            constants.append(f"{name} = {value}")
+        constants += list(dict.fromkeys(self.extra_header))
         head = [f'"""{module_doc(rng, module)}']
         if rng.random() < 0.5:
             head += ["", rng.choice(COMMENTS)]
         head += ['"""', ""]
         if rng.random() < 0.85 or self.imports.typecheck:
             head += ["from __future__ import annotations", ""]
-        self.imports.need("logging")
-        head += self.imports.render()
-        head += ["logger = logging.getLogger(__name__)", ""]
-        if rng.random() < 0.5:
-            head.append(f"DEFAULT_TIMEOUT = {rng.choice(['5.0', '10.0', '30.0'])}")
-        if rng.random() < 0.4:
-            head.append(f"MAX_RETRIES = {rng.randint(2, 8)}")
-        if rng.random() < 0.2:
-            self.imports.need("re")
-            head.append(f'_PATTERN = re.compile(r"^[A-Z]{{2,4}}-\\d+$")')
-        for name, value in self.constants.items():
-            head.append(f"{name} = {value}")
-        for line in dict.fromkeys(self.extra_header):
-            head.append(line)
+        head += self.imports.render() + constants
         if self.uses_error:
             head += ["", "", f"class {self.error_class}(Exception):", f'    """Raised when a {module.name.rsplit(".", 1)[-1].replace("_", " ")} operation cannot complete."""']
         out = head
@@ -1393,14 +1419,7 @@ class Writer:
             out += ["", ""] + chunk
         if module.role in ("script", "entry"):
             out += ["", "", 'if __name__ == "__main__":', "    raise SystemExit(main())"]
-        # The header's imports were rendered before `re` may have been needed: render again if so.
-        if "re" in (m for _, m in self.imports.plain) and "import re" not in out:
-            return self.rewrite_header(out)
         return "\n".join(out) + "\n"
-
-    def rewrite_header(self, out: list[str]) -> str:
-        text = "\n".join(out) + "\n"
-        return text.replace("import logging\n", "import logging\nimport re\n", 1)
 
     def main_function(self, unit: Unit) -> list[str]:
         rng = self.rng
@@ -1410,21 +1429,21 @@ class Writer:
         for option in rng.sample(["--dry-run", "--limit", "--region", "--since", "--verbose"], 2):
             out.append(f'    parser.add_argument("{option}"' + (', action="store_true")' if option in ("--dry-run", "--verbose") else ")"))
         out.append("    args = parser.parse_args(argv)")
-        body = Unit("func", "main", unit.lines, unit.reads, unit.uses, unit.annotations)
-        rest = self.function("", body)
-        # keep the body of the generated function, drop its signature and docstring
-        start = next(i for i, line in enumerate(rest) if line.startswith("    ") and not line.strip().startswith(('"""', "Args", ")")) and not _in_doc(rest, i))
-        out += [line for line in rest[start:-1]]
-        out.append("    return 0")
-        return out
+        if unit.reads:
+            out.append('    user_id = os.environ.get("BATCH_USER", "system")')
+            self.imports.need("os")
+        out += self.body_lines(unit, "    ", len(out))
+        out.append(f'    logger.info("done: %s", {rng.choice(VARS)})' if rng.random() < 0.5 else "    logger.info(\"done\")")
+        return out + ["    return 0"]
 
     def test_function(self, unit: Unit) -> list[str]:
         rng = self.rng
         out = []
         if rng.random() < 0.25:
             self.imports.need("pytest")
-            out.append(f'@pytest.mark.parametrize("{rng.choice(FIELDS)}", [{", ".join(repr(s) for s in rng.sample(STATUSES, 3))}])')
-            out.append(f"def {unit.name}({out[-1].split(chr(34))[1]}: str) -> None:")
+            param = rng.choice(FIELDS)
+            out.append(f'@pytest.mark.parametrize("{param}", [{", ".join(repr(s) for s in rng.sample(STATUSES, 3))}])')
+            out.append(f"def {unit.name}({param}: str) -> None:")
         else:
             out.append(f"def {unit.name}() -> None:")
         for use in unit.uses:
@@ -1447,11 +1466,6 @@ class Writer:
                 names.append(export.name)
             out += ["", "__all__ = [" + ", ".join(f'"{n}"' for n in dict.fromkeys(names)) + "]"]
         return "\n".join(out) + "\n"
-
-
-def _in_doc(lines: list[str], index: int) -> bool:
-    quotes = sum(line.count('"""') for line in lines[:index])
-    return quotes % 2 == 1
 
 
 def camel_to_words(name: str) -> str:
@@ -1488,14 +1502,11 @@ def write_flag_names(plan: Plan, module: Module) -> str:
         if pack in by_pack:
             out.append(f"# {pack}")
             for key in by_pack[pack]:
-                out.append(f'{const_name(key.key)} = "{key.key}"')
-                names.append(const_name(key.key))
+                out.append(f'{key.const} = "{key.key}"')
+                names.append(key.const)
             out.append("")
     out += ["", "class FlagKeys(str, Enum):", '    """The keys again, as an enumeration (the admin pages list them)."""', ""]
-    attrs = {}
-    for key in keys:
-        attrs.setdefault(const_name(key.key).removeprefix(module.pkg.upper() + "_") or const_name(key.key), key.key)
-    out += [f'    {attr} = "{value}"' for attr, value in attrs.items()] or ["    NONE = \"\""]
+    out += [f'    {key.attr} = "{key.key}"' for key in keys] or ['    NONE = ""']
     out += ["", "", "ALL_KEYS = ("] + [f"    {name}," for name in names] + [")"]
     return "\n".join(out) + "\n"
 

@@ -16,10 +16,13 @@ from flagkeeper.checks import REACHABILITY_CODES, run_checks, select_rules, vali
 from flagkeeper.config import load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.evidence import load_executed_lines
+from flagkeeper.history import Change, compare, diff_revisions, flag_states, since
 from flagkeeper.inventory import build_inventory
 from flagkeeper.model import Project, build_project
 from flagkeeper.reporters import (
     display_path,
+    render_diff_json,
+    render_diff_text,
     render_graph_dot,
     render_graph_json,
     render_graph_text,
@@ -36,27 +39,40 @@ def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
 
 
+def _load_project(
+    paths: list[Path], config_file: Path | None, registry: Path | None, today: dt.datetime | None,
+    include_tests: bool = False, coverage_file: Path | None = None,
+) -> Project:
+    config = load_config(paths, config_file)
+    if registry is not None:
+        config = config.with_overrides(registry=registry.resolve())
+    required = registry is not None or config.registry_named
+    project = build_project(paths, config, today.date() if today else dt.date.today(), required, include_tests)
+    if coverage_file is not None:
+        project.executed_lines = load_executed_lines(coverage_file, [facts.path for facts in project.files])
+    return project  # fmt: skip
+
+
+_CONFIG_OPTION = click.option(
+    "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this pyproject.toml or flagkeeper.toml instead of searching for one.",
+)  # fmt: skip
+_TODAY_OPTION = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge expiry as of this date (YYYY-MM-DD).")
+
+
 def _project_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options every command that analyses a project shares."""
 
     @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-    @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-                  help="Use this pyproject.toml or flagkeeper.toml instead of searching for one.")
+    @_CONFIG_OPTION
     @click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The flag registry (default: flags.toml at the project root).")
-    @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge expiry as of this date (YYYY-MM-DD).")
+    @_TODAY_OPTION
     @functools.wraps(command)
     def wrapper(paths: tuple[Path, ...], config_file: Path | None, registry: Path | None, today: dt.datetime | None, **rest: Any) -> Any:
         try:
             given = list(paths) or [Path(".")]
-            config = load_config(given, config_file)
-            if registry is not None:
-                config = config.with_overrides(registry=registry.resolve())
-            required = registry is not None or config.registry_named
             include_tests = rest.pop("include_tests_as_entry_points", False)
-            coverage_file = rest.pop("coverage_file", None)
-            project = build_project(given, config, today.date() if today else dt.date.today(), required, include_tests)
-            if coverage_file is not None:
-                project.executed_lines = load_executed_lines(coverage_file, [facts.path for facts in project.files])
+            project = _load_project(given, config_file, registry, today, include_tests, rest.pop("coverage_file", None))
             return command(project=project, paths=[path.resolve() for path in given], **rest)
         except FlagkeeperError as error:
             _fail(error)
@@ -98,10 +114,13 @@ def main() -> None:
 @main.command()
 @_project_options
 @_reachability_options
+@click.option("--since", "since_revision", metavar="REV", help="Only findings that changes since git revision REV brought.")
 @click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated, e.g. FK001,FK00).")
 @click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(project: Project, paths: list[Path], select: tuple[str, ...], ignore: tuple[str, ...], output_format: str) -> None:
+def check(
+    project: Project, paths: list[Path], since_revision: str | None, select: tuple[str, ...], ignore: tuple[str, ...], output_format: str
+) -> None:
     """Lint PATHS (default: the current folder) for flag debt.
 
     The whole project around PATHS is analysed, so cross-file facts stay right; findings are
@@ -122,6 +141,11 @@ def check(project: Project, paths: list[Path], select: tuple[str, ...], ignore: 
     if not project.entry_points and any(rule.code in REACHABILITY_CODES for rule in rules):
         _note_missing_entry_points(project)
     diagnostics = [d for d in run_checks(project, rules) if any(d.path.is_relative_to(path) for path in paths)]
+    if since_revision is not None:
+        try:
+            diagnostics = since(project, since_revision, diagnostics, lambda before: run_checks(before, rules))
+        except FlagkeeperError as error:
+            _fail(error)
     if output_format == "json":
         click.echo(render_json(diagnostics), nl=False)
     else:
@@ -153,3 +177,31 @@ def graph(project: Project, paths: list[Path], output_format: str) -> None:
         _fail(FlagkeeperError("no entry points: set entry-points in [tool.flagkeeper], declare [project.scripts], or add a __main__ module", project.config.source))
     render = {"text": render_graph_text, "dot": render_graph_dot, "json": render_graph_json}[output_format]
     click.echo(render(project), nl=False)
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@_CONFIG_OPTION
+@_TODAY_OPTION
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff(base: str, head: str | None, config_file: Path | None, today: dt.datetime | None, output_format: str) -> None:
+    """Flags added, extinct, moved and repurposed from BASE to HEAD.
+
+    BASE and HEAD are git revisions of the project in the current folder (HEAD defaults to the
+    working tree), read from git's objects without touching the working tree; or two folders.
+    Exit 1 when a key was repurposed: it disappeared and came back, its reads moved entirely
+    to other modules, or its registry description or type changed while its reads remained.
+    """
+    try:
+        if Path(base).is_dir() and head is not None and Path(head).is_dir():
+            old, new = (_load_project([Path(folder)], config_file, None, today) for folder in (base, head))
+            shown_base, shown_head, changes = base, head, compare(flag_states(old), flag_states(new), {})
+        else:
+            project = _load_project([Path(".")], config_file, None, today)
+            shown_base, shown_head, changes = diff_revisions(project, base, head)
+    except FlagkeeperError as error:
+        _fail(error)
+    render = render_diff_json if output_format == "json" else render_diff_text
+    click.echo(render(shown_base, shown_head, changes), nl=False)
+    sys.exit(1 if any(change.kind == "repurposed" for change in changes) else 0)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.tomlread import key_line, load_toml
+from flagkeeper.tomlread import key_line, load_toml, parse_toml
 
 FLAG_FIELDS = ("owner", "type", "created", "expires", "description", "scope", "tags", "state")
 TOMBSTONE_FIELDS = ("retired", "meaning", "last-commit", "replaced-by")
@@ -114,8 +114,13 @@ def load_registry(path: Path, required: bool) -> Registry:
         if required:
             raise FlagkeeperError("registry not found (the 'registry' setting names it)", path)
         return Registry(path, exists=False)
-    data = load_toml(path)
-    text = path.read_text(encoding="utf-8")
+    load_toml(path)  # one clear error for an unreadable file or bad TOML
+    return parse_registry(path.read_text(encoding="utf-8"), path)
+
+
+def parse_registry(text: str, path: Path) -> Registry:
+    """The registry in `text`, read from `path` (a file, or a file at a git revision)."""
+    data = parse_toml(text, path)
     malformed: list[tuple[int, str]] = []
     tables: dict[str, dict[str, Any]] = {}
     for name, value in data.items():

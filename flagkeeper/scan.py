@@ -20,6 +20,11 @@ def read_source(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
+    return decode_source(data, path)
+
+
+def decode_source(data: bytes, path: Path) -> str:
+    """Decode Python source bytes as the interpreter would; `path` names them in errors."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return data.decode(encoding)

@@ -25,6 +25,11 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise FlagkeeperError("file not found", path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FlagkeeperError(f"cannot read: {exc}", path) from None
+    return parse_toml(text, path)
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """Parse TOML text read from `path` (a file, or a file at a git revision)."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
