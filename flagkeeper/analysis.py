@@ -15,7 +15,15 @@ import ast
 
 import libcst as cst
 
-from flagkeeper.facts import Call, FileFacts, FlagRef, Function, Guard, Import, ParseError
+from flagkeeper.facts import (
+    Call,
+    FileFacts,
+    FlagRef,
+    Function,
+    Guard,
+    Import,
+    ParseError,
+)
 from flagkeeper.flagreads import GuardedRegion, Position, find_flag_reads
 from flagkeeper.packs import Matcher
 from flagkeeper.structure import RawImport, Structure, read_structure

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from flagkeeper import __version__
-from flagkeeper.checks import REACHABILITY_CODES, run_checks, select_rules, validate_codes
-from flagkeeper.config import load_config
+from flagkeeper.checks import (
+    REACHABILITY_CODES,
+    run_checks,
+    select_rules,
+    validate_codes,
+)
+from flagkeeper.cli_common import (
+    CONFIG_OPTION,
+    TODAY_OPTION,
+    fail,
+    load_project,
+    project_options,
+)
+from flagkeeper.cli_registry import init, registry
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.evidence import load_executed_lines
-from flagkeeper.history import Change, compare, diff_revisions, flag_states, since
+from flagkeeper.history import compare, diff_revisions, flag_states, since
 from flagkeeper.inventory import build_inventory
-from flagkeeper.model import Project, build_project
+from flagkeeper.model import Project
 from flagkeeper.reporters import (
-    display_path,
     render_diff_json,
     render_diff_text,
     render_graph_dot,
@@ -37,53 +46,6 @@ from flagkeeper.reporters import (
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     """`--select FK001,FK002 --select FK003` -> ("FK001", "FK002", "FK003")."""
     return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
-
-
-def _load_project(
-    paths: list[Path], config_file: Path | None, registry: Path | None, today: dt.datetime | None,
-    include_tests: bool = False, coverage_file: Path | None = None,
-) -> Project:
-    config = load_config(paths, config_file)
-    if registry is not None:
-        config = config.with_overrides(registry=registry.resolve())
-    required = registry is not None or config.registry_named
-    project = build_project(paths, config, today.date() if today else dt.date.today(), required, include_tests)
-    if coverage_file is not None:
-        project.executed_lines = load_executed_lines(coverage_file, [facts.path for facts in project.files])
-    return project  # fmt: skip
-
-
-_CONFIG_OPTION = click.option(
-    "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-    help="Use this pyproject.toml or flagkeeper.toml instead of searching for one.",
-)  # fmt: skip
-_TODAY_OPTION = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge expiry as of this date (YYYY-MM-DD).")
-
-
-def _project_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Options every command that analyses a project shares."""
-
-    @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-    @_CONFIG_OPTION
-    @click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The flag registry (default: flags.toml at the project root).")
-    @_TODAY_OPTION
-    @functools.wraps(command)
-    def wrapper(paths: tuple[Path, ...], config_file: Path | None, registry: Path | None, today: dt.datetime | None, **rest: Any) -> Any:
-        try:
-            given = list(paths) or [Path(".")]
-            include_tests = rest.pop("include_tests_as_entry_points", False)
-            project = _load_project(given, config_file, registry, today, include_tests, rest.pop("coverage_file", None))
-            return command(project=project, paths=[path.resolve() for path in given], **rest)
-        except FlagkeeperError as error:
-            _fail(error)
-
-    return wrapper  # fmt: skip
-
-
-def _fail(error: FlagkeeperError) -> NoReturn:
-    shown = display_path(Path(error.path).resolve()) if error.path is not None else None
-    click.echo(f"flagkeeper: error: {error.located(shown)}", err=True)
-    sys.exit(2)
 
 
 def _reachability_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -111,8 +73,12 @@ def main() -> None:
     """Find feature-flag debt and dead flag-gated code in Python source before it ships."""
 
 
+main.add_command(registry)
+main.add_command(init)
+
+
 @main.command()
-@_project_options
+@project_options
 @_reachability_options
 @click.option("--since", "since_revision", metavar="REV", help="Only findings that changes since git revision REV brought.")
 @click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated, e.g. FK001,FK00).")
@@ -135,7 +101,7 @@ def check(
         for label, codes in (("select", config.select), ("ignore", config.ignore), ("per-file-ignores", per_file)):
             validate_codes(codes, label, config.source)
     except FlagkeeperError as error:
-        _fail(error)
+        fail(error)
     # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
     rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
     if not project.entry_points and any(rule.code in REACHABILITY_CODES for rule in rules):
@@ -145,7 +111,7 @@ def check(
         try:
             diagnostics = since(project, since_revision, diagnostics, lambda before: run_checks(before, rules))
         except FlagkeeperError as error:
-            _fail(error)
+            fail(error)
     if output_format == "json":
         click.echo(render_json(diagnostics), nl=False)
     else:
@@ -154,7 +120,7 @@ def check(
 
 
 @main.command()
-@_project_options
+@project_options
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def inventory(project: Project, paths: list[Path], output_format: str) -> None:
     """List every flag key in code or registry, its registry status, owner, expiry and references."""
@@ -164,7 +130,7 @@ def inventory(project: Project, paths: list[Path], output_format: str) -> None:
 
 
 @main.command()
-@_project_options
+@project_options
 @_reachability_options
 @click.option("--format", "output_format", type=click.Choice(["text", "dot", "json"]), default="text", show_default=True)
 def graph(project: Project, paths: list[Path], output_format: str) -> None:
@@ -174,7 +140,8 @@ def graph(project: Project, paths: list[Path], output_format: str) -> None:
     the flag guards on the edges.
     """
     if not project.entry_points:
-        _fail(FlagkeeperError("no entry points: set entry-points in [tool.flagkeeper], declare [project.scripts], or add a __main__ module", project.config.source))
+        message = "no entry points: set entry-points in [tool.flagkeeper], declare [project.scripts], or add a __main__ module"
+        fail(FlagkeeperError(message, project.config.source))
     render = {"text": render_graph_text, "dot": render_graph_dot, "json": render_graph_json}[output_format]
     click.echo(render(project), nl=False)
 
@@ -182,8 +149,8 @@ def graph(project: Project, paths: list[Path], output_format: str) -> None:
 @main.command()
 @click.argument("base")
 @click.argument("head", required=False)
-@_CONFIG_OPTION
-@_TODAY_OPTION
+@CONFIG_OPTION
+@TODAY_OPTION
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def diff(base: str, head: str | None, config_file: Path | None, today: dt.datetime | None, output_format: str) -> None:
     """Flags added, extinct, moved and repurposed from BASE to HEAD.
@@ -195,13 +162,13 @@ def diff(base: str, head: str | None, config_file: Path | None, today: dt.dateti
     """
     try:
         if Path(base).is_dir() and head is not None and Path(head).is_dir():
-            old, new = (_load_project([Path(folder)], config_file, None, today) for folder in (base, head))
+            old, new = (load_project([Path(folder)], config_file, None, today) for folder in (base, head))
             shown_base, shown_head, changes = base, head, compare(flag_states(old), flag_states(new), {})
         else:
-            project = _load_project([Path(".")], config_file, None, today)
+            project = load_project([Path(".")], config_file, None, today)
             shown_base, shown_head, changes = diff_revisions(project, base, head)
     except FlagkeeperError as error:
-        _fail(error)
+        fail(error)
     render = render_diff_json if output_format == "json" else render_diff_text
     click.echo(render(shown_base, shown_head, changes), nl=False)
     sys.exit(1 if any(change.kind == "repurposed" for change in changes) else 0)

@@ -15,7 +15,9 @@ from flagkeeper.errors import FlagkeeperError
 
 def load_executed_lines(data_file: Path, project_paths: list[str]) -> dict[str, int]:
     """Project-relative path -> number of lines that ran, for every project file the data measured."""
-    from coverage import CoverageData  # imported only when asked: coverage is needed for --coverage alone
+    from coverage import (
+        CoverageData,  # imported only when asked: coverage is needed for --coverage alone
+    )
     from coverage.exceptions import CoverageException
 
     if not data_file.is_file():

@@ -7,7 +7,6 @@ be cheap to cache and compare: frozen dataclasses of strings, numbers and tuples
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Dynamic:
     code: str
 
 
-KeyExpr = Union[Literal, NameRef, Concat, Dynamic]
+KeyExpr = Literal | NameRef | Concat | Dynamic
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,16 @@ import networkx as nx
 
 from flagkeeper.config import Config
 from flagkeeper.discovery import discover
-from flagkeeper.facts import Concat, Dynamic, FileFacts, FlagRef, Guard, KeyExpr, Literal, NameRef
+from flagkeeper.facts import (
+    Concat,
+    Dynamic,
+    FileFacts,
+    FlagRef,
+    Guard,
+    KeyExpr,
+    Literal,
+    NameRef,
+)
 from flagkeeper.graph import KeyGuard, build_import_graph, find_entry_points, reachable
 from flagkeeper.packs import Matcher, load_matcher
 from flagkeeper.registry import Registry, load_registry

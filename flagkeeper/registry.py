@@ -15,8 +15,8 @@ from typing import Any
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.tomlread import key_line, load_toml, parse_toml
 
-FLAG_FIELDS = ("owner", "type", "created", "expires", "description", "scope", "tags", "state")
-TOMBSTONE_FIELDS = ("retired", "meaning", "last-commit", "replaced-by")
+FLAG_FIELDS = ("owner", "type", "created", "expires", "description", "scope", "tags", "state", "extensions")
+TOMBSTONE_FIELDS = ("retired", "meaning", "last-commit", "replaced-by", "owner", "type", "created", "description")
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -26,10 +26,10 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def render_text(diagnostics: list[Diagnostic], files: int) -> str:
+def render_text(diagnostics: list[Diagnostic], files: int | None = None) -> str:
     lines = [f"{display_path(d.path)}:{d.line}:{d.column}: {d.code} {d.message}" for d in diagnostics]
     if not diagnostics:
-        return f"All checks passed ({files} Python files).\n"
+        return "All checks passed" + (f" ({files} Python files)" if files is not None else "") + ".\n"
     errors = sum(1 for d in diagnostics if d.severity == ERROR)
     counted = Counter(display_path(d.path) for d in diagnostics)
     noun = "finding" if len(diagnostics) == 1 else "findings"
@@ -93,8 +93,8 @@ def render_inventory_table(entries: list[InventoryEntry], dynamic: list[Place]) 
     ]
     widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
     lines = []
-    for row, entry in zip([header, *rows], [None, *entries]):
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    for row, entry in zip([header, *rows], [None, *entries], strict=False):
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip())
         for place in entry.places if entry else ():
             lines.append(f"    {_describe(place)}")
     if dynamic:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run, write_tree
+from tests.conftest import REPO, run
 
 APP = 'import ldclient\n\nclient = ldclient.get()\n\nif client.variation("new-checkout", ctx, False):\n    pass\n'
 REGISTRY = '[flags.new-checkout]\nowner = "payments"\ntype = "release"\nexpires = 2026-09-30\n'

@@ -76,11 +76,11 @@ def test_malformed_entries_are_fk008_and_the_rest_is_checked(tmp_path: Path) -> 
     assert messages == [
         (1, "unknown table 'owners' (a registry has [flags.KEY] and [retired.KEY])"),
         (5, "[flags.shorthand] must be a table of fields, not str"),
-        (7, "[flags.typo] has an unknown field 'colour' (known: owner, type, created, expires, description, scope, tags, state)"),
+        (7, "[flags.typo] has an unknown field 'colour' (known: owner, type, created, expires, description, scope, tags, state, extensions)"),
         (7, "flag 'typo' has an unknown type 'relase' (one of release, experiment, operational, kill-switch, permission)"),
         (12, "[flags.dates] 'created' must be a TOML date like 2026-09-30, without quotes"),
         (18, "flag 'late' expires (2026-02-01) before it was created (2026-03-01)"),
-        (24, "[retired.old] has an unknown field 'why' (known: retired, meaning, last-commit, replaced-by)"),
+        (24, "[retired.old] has an unknown field 'why' (known: retired, meaning, last-commit, replaced-by, owner, type, created, description)"),
         (24, "[retired.old] has no 'meaning': say what the key used to switch on, so a reuse can be explained"),
         (24, "[retired.old] needs 'retired', the TOML date it was retired"),
     ]

@@ -97,7 +97,7 @@ class ZombieCodeRule(Rule):
             path = project.path_to(module)
             dead = [
                 (source, target, guard)
-                for source, target in zip(path, path[1:])
+                for source, target in zip(path, path[1:], strict=False)
                 for guard in graph.edges[source, target]["guards"] if project.is_dead(guard)
             ]  # fmt: skip
             source, target, guard = dead[0]

@@ -8,7 +8,14 @@ from flagkeeper.checks.base import Example, Rule
 from flagkeeper.config import FLAG_TYPES
 from flagkeeper.diagnostics import ERROR, Diagnostic
 from flagkeeper.model import Project
-from flagkeeper.registry import FLAG_FIELDS, TOMBSTONE_FIELDS, FlagEntry, Tombstone, as_date
+from flagkeeper.registry import (
+    FLAG_FIELDS,
+    TOMBSTONE_FIELDS,
+    FlagEntry,
+    Registry,
+    Tombstone,
+    as_date,
+)
 
 _NEEDS_EXPIRY = ("release", "experiment")
 
@@ -68,7 +75,10 @@ class RegistryHygieneRule(Rule):
     passes = Example({"flags.toml": '[flags.new-checkout]\nowner = "payments"\ntype = "operational"\n'})
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        registry = project.registry
+        return self.check_registry(project.registry)
+
+    def check_registry(self, registry: Registry) -> Iterator[Diagnostic]:
+        """FK008 needs nothing but the registry: `flagkeeper registry validate` runs it alone."""
         for line, message in registry.malformed:
             yield self.report(registry.path, line, 1, message)
         for key, entry in registry.flags.items():

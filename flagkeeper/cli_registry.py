@@ -1,0 +1,218 @@
+"""`flagkeeper registry ...` and `flagkeeper init`: every step of a flag's life from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from flagkeeper.checks.fk008_registry_hygiene import RegistryHygieneRule
+from flagkeeper.cli_common import CONFIG_OPTION, TODAY_OPTION, fail, load_project
+from flagkeeper.config import FLAG_TYPES, load_config
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.inventory import build_inventory
+from flagkeeper.model import Project
+from flagkeeper.registry import load_registry
+from flagkeeper.registry_edit import (
+    NewFlag,
+    add_flag,
+    default_expiry,
+    extend_flag,
+    last_commit_reading,
+    retire_flag,
+    write_text_atomically,
+)
+from flagkeeper.reporters import display_path, render_json, render_text
+
+_REGISTRY_OPTION = click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The registry (default: the configured one).")
+
+
+def _registry_path(config_file: Path | None, registry: Path | None) -> tuple[Path, dict[str, int | None]]:
+    config = load_config([Path(".")], config_file)
+    return (registry.resolve() if registry else config.registry), config.lifetimes
+
+
+def _today(today: dt.datetime | None) -> dt.date:
+    return today.date() if today else dt.date.today()
+
+
+@click.group()
+def registry() -> None:
+    """Add, extend, retire, list and validate flags in the registry (flags.toml)."""
+
+
+@registry.command()
+@click.argument("key")
+@click.option("--owner", required=True, help="The team that will remove the flag.")
+@click.option("--type", "flag_type", required=True, type=click.Choice(FLAG_TYPES))
+@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), help="Expiry date (YYYY-MM-DD).")
+@click.option("--lifetime", type=click.IntRange(min=1), help="Expiry in DAYS from today (default: the type's lifetime).")
+@click.option("--description", help="What the flag switches.")
+@click.option("--scope", multiple=True, help="Module glob where the flag may be read (repeatable).")
+@CONFIG_OPTION
+@_REGISTRY_OPTION
+@TODAY_OPTION
+def add(key: str, owner: str, flag_type: str, expires: dt.datetime | None, lifetime: int | None, description: str | None,
+        scope: tuple[str, ...], config_file: Path | None, registry: Path | None, today: dt.datetime | None) -> None:  # fmt: skip
+    """Register KEY. A key that is registered, or retired, is refused (the tombstone is shown)."""
+    if expires and lifetime:
+        fail(FlagkeeperError("give --expires or --lifetime, not both"))
+    try:
+        path, lifetimes = _registry_path(config_file, registry)
+        created = _today(today)
+        if expires:
+            expiry: dt.date | None = expires.date()
+        elif lifetime:
+            expiry = created + dt.timedelta(days=lifetime)
+        else:
+            expiry = default_expiry(flag_type, created, lifetimes)
+        add_flag(path, NewFlag(key, owner, flag_type, created, expiry, description, scope))
+    except FlagkeeperError as error:
+        fail(error)
+    click.echo(f"registered '{key}' in {display_path(path)}" + (f", expires {expiry}" if expiry else ""))
+
+
+@registry.command()
+@click.argument("key")
+@click.option("--to", "to", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="The new expiry date.")
+@click.option("--reason", required=True, help="Why the flag needs longer (kept in the entry's history).")
+@CONFIG_OPTION
+@_REGISTRY_OPTION
+@TODAY_OPTION
+def extend(key: str, to: dt.datetime, reason: str, config_file: Path | None, registry: Path | None, today: dt.datetime | None) -> None:
+    """Move KEY's expiry to a later date, keeping a short history of extensions."""
+    try:
+        path, _ = _registry_path(config_file, registry)
+        extend_flag(path, key, to.date(), reason, _today(today))
+    except FlagkeeperError as error:
+        fail(error)
+    click.echo(f"'{key}' now expires {to.date()}")
+
+
+@registry.command()
+@click.argument("key")
+@click.option("--meaning", required=True, help="What the key switched on: the tombstone keeps it.")
+@click.option("--force", is_flag=True, help="Retire even though code still reads the key.")
+@CONFIG_OPTION
+@_REGISTRY_OPTION
+@TODAY_OPTION
+def retire(key: str, meaning: str, force: bool, config_file: Path | None, registry: Path | None, today: dt.datetime | None) -> None:
+    """Move KEY to [retired] with a tombstone; refused while code still reads it, unless --force."""
+    try:
+        project = load_project([Path(".")], config_file, registry, today)
+        readers = project.inventory.get(key, [])
+        if readers and not force:
+            places = ", ".join(f"{display_path(ref.path)}:{ref.read.line}" for ref in readers[:5])
+            raise FlagkeeperError(f"'{key}' is still read by code ({places}): remove the reads first, or use --force")
+        retire_flag(project.config.registry, key, meaning, project.today, last_commit_reading(project.config.root, key))
+    except FlagkeeperError as error:
+        fail(error)
+    click.echo(f"retired '{key}' in {display_path(project.config.registry)}")
+
+
+def _status(project: Project) -> dict[str, str]:
+    entries, _ = build_inventory(project)
+    return {entry.key: entry.status for entry in entries}
+
+
+@registry.command(name="list")
+@click.option("--owner", help="Only this owner's flags.")
+@click.option("--type", "flag_type", type=click.Choice(FLAG_TYPES), help="Only flags of this type.")
+@click.option("--status", type=click.Choice(["active", "expired", "retired"]), help="Only flags with this status.")
+@click.option("--expired", is_flag=True, help="Only expired flags (same as --status expired).")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@CONFIG_OPTION
+@_REGISTRY_OPTION
+@TODAY_OPTION
+def list_flags(owner: str | None, flag_type: str | None, status: str | None, expired: bool, output_format: str,
+               config_file: Path | None, registry: Path | None, today: dt.datetime | None) -> None:  # fmt: skip
+    """List registered and retired flags, with their status and reads."""
+    try:
+        project = load_project([Path(".")], config_file, registry, today)
+    except FlagkeeperError as error:
+        fail(error)
+    entries, _ = build_inventory(project)
+    wanted = "expired" if expired else status
+    rows = [
+        entry for entry in entries
+        if entry.status != "unregistered" and (owner is None or entry.owner == owner)
+        and (flag_type is None or entry.type == flag_type) and (wanted is None or entry.status == wanted)
+    ]  # fmt: skip
+    if output_format == "json":
+        records = [{"key": e.key, "status": e.status, "owner": e.owner, "type": e.type, "expires": e.expires, "reads": len(e.places)} for e in rows]
+        click.echo(json.dumps(records, indent=2))
+        return
+    header = ("KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS")
+    table = [header] + [(e.key, e.status, e.owner or "-", e.type or "-", e.expires or "-", str(len(e.places))) for e in rows]
+    widths = [max(len(row[column]) for row in table) for column in range(len(header))]
+    click.echo("\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip() for row in table))
+
+
+@registry.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@CONFIG_OPTION
+def validate(files: tuple[Path, ...], output_format: str, config_file: Path | None) -> None:
+    """Check registries for FK008 only (for a pre-commit hook on flags.toml): FILES, or the configured one."""
+    try:
+        paths = [path.resolve() for path in files] or [load_config([Path(".")], config_file).registry]
+        diagnostics = [d for path in paths for d in RegistryHygieneRule().check_registry(load_registry(path, required=True))]
+    except FlagkeeperError as error:
+        fail(error)
+    click.echo(render_json(diagnostics) if output_format == "json" else render_text(diagnostics), nl=False)
+    sys.exit(1 if diagnostics else 0)
+
+
+_TODO_OWNER = "TODO: the team that will remove this flag"
+
+
+def _init_registry(project: Project) -> str:
+    """A registry with every key the code reads: owner and type left for people to fill in."""
+    lines = [
+        "# The flag registry: every flag's owner, type and expiry. Reviewed like code.",
+        "# Written by `flagkeeper init`: fill in each owner and type; FK008 points at the ones left.",
+        f"# type: {' | '.join(FLAG_TYPES)}",
+    ]
+    for key, references in project.inventory.items():
+        modules = sorted({reference.module for reference in references})
+        lines += [
+            "", f"[flags.{json.dumps(key) if not key.replace('-', '_').isidentifier() else key}]",
+            f'owner = ""                 # {_TODO_OWNER}',
+            'type = ""                  # release | experiment | operational | kill-switch | permission',
+            f"created = {project.today.isoformat()}",
+            f"description = {json.dumps('read in ' + ', '.join(modules))}",
+        ]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+@click.command()
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--force", is_flag=True, help="Overwrite an existing registry and [tool.flagkeeper] section.")
+@TODAY_OPTION
+def init(path: Path, force: bool, today: dt.datetime | None) -> None:
+    """Start flagkeeper in a project: a config section and a flags.toml with every key the code reads."""
+    try:
+        root = path.resolve()
+        project = load_project([root], None, None, today)
+        registry_path, own_config, pyproject = root / "flags.toml", root / "flagkeeper.toml", root / "pyproject.toml"
+        has_section = project.config.source is not None and project.config.root == root
+        for existing in [registry_path] * registry_path.exists() + [project.config.source] * has_section:
+            if existing is not None and not force:
+                raise FlagkeeperError("already exists; use --force to overwrite", existing)
+        section = 'registry = "flags.toml"\n'
+        if pyproject.is_file() and not (has_section and project.config.source == own_config):
+            text = pyproject.read_text(encoding="utf-8")
+            if "[tool.flagkeeper]" not in text:
+                write_text_atomically(pyproject, text.rstrip("\n") + "\n\n[tool.flagkeeper]\n" + section)
+            written = pyproject
+        else:
+            write_text_atomically(own_config, section)
+            written = own_config
+        write_text_atomically(registry_path, _init_registry(project))
+    except FlagkeeperError as error:
+        fail(error)
+    click.echo(f"wrote {display_path(registry_path)} ({len(project.inventory)} flags) and the config in {display_path(written)}")
+    click.echo("next: fill in each flag's owner and type, then run `flagkeeper check`")
