@@ -20,12 +20,12 @@ from flagkeeper.reporters import display_path
 
 def load_project(
     paths: list[Path], config_file: Path | None, registry: Path | None, today: dt.datetime | None,
-    include_tests: bool = False, coverage_file: Path | None = None,
+    include_tests: bool = False, coverage_file: Path | None = None, require_registry: bool = True,
 ) -> Project:
     config = load_config(paths, config_file)
     if registry is not None:
         config = config.with_overrides(registry=registry.resolve())
-    required = registry is not None or config.registry_named
+    required = require_registry and (registry is not None or config.registry_named)
     project = build_project(paths, config, today.date() if today else dt.date.today(), required, include_tests)
     if coverage_file is not None:
         project.executed_lines = load_executed_lines(coverage_file, [facts.path for facts in project.files])

@@ -196,7 +196,7 @@ def init(path: Path, force: bool, today: dt.datetime | None) -> None:
     """Start flagkeeper in a project: a config section and a flags.toml with every key the code reads."""
     try:
         root = path.resolve()
-        project = load_project([root], None, None, today)
+        project = load_project([root], None, None, today, require_registry=False)
         registry_path, own_config, pyproject = root / "flags.toml", root / "flagkeeper.toml", root / "pyproject.toml"
         has_section = project.config.source is not None and project.config.root == root
         for existing in [registry_path] * registry_path.exists() + [project.config.source] * has_section:

@@ -39,8 +39,10 @@ class RetiredKeyReusedRule(Rule):
                 continue
             when = f" on {tombstone.retired}" if tombstone.retired else ""
             meaning = f"; it used to mean: {tombstone.meaning}" if tombstone.meaning else ""
+            last = tombstone.fields.get("last-commit")
+            history = f" (last read in commit {last})" if isinstance(last, str) else ""
             message = (
-                f"flag key '{reference.key}' was retired{when} and is read again here{meaning}. "
+                f"flag key '{reference.key}' was retired{when}{history} and is read again here{meaning}. "
                 "A retired key must never be reused: give the new behaviour a new key"
             )
             yield self.report(reference.path, reference.read.line, reference.read.column, message, reference.key)

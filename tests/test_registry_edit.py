@@ -1,0 +1,208 @@
+"""The registry from the command line: every edit keeps the file's comments, and none loses anything."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from flagkeeper.registry import load_registry
+from tests.conftest import REPO, run, write_tree
+
+HAND_WRITTEN = """\
+# Flags of the routing team.   Reviewed like code.
+#   (odd   spacing   is   kept)
+
+[flags.rlp_routing]
+owner   = "equities"          # the desk that asked for it
+type = 'release'
+created = 2012-06-01
+expires = 2012-09-30
+description = \"\"\"Route retail orders
+to the NYSE RLP\"\"\"
+
+[flags."dotted.key"]  # a key with a dot
+owner = "ops"
+type = "kill-switch"
+
+# --- tombstones ---
+[retired.power_peg]
+retired = 2003-06-30
+meaning = "Power Peg"
+"""
+
+
+@pytest.fixture
+def registry(project) -> Path:
+    return project({"flags.toml": HAND_WRITTEN, "app.py": "x = 1\n"})
+
+
+def unchanged_lines(before: str, after: str) -> bool:
+    """Every line of `before` is still in `after`, in the same order."""
+    remaining = iter(after.splitlines())
+    return all(any(line == candidate for candidate in remaining) for line in before.splitlines())
+
+
+def test_add_extend_retire_keep_every_comment_and_untouched_line(registry: Path) -> None:
+    assert run(["registry", "add", "new-checkout", "--owner", "web", "--type", "experiment", "--lifetime", "30",
+                "--description", 'the "new" checkout', "--scope", "shop.*", "--today", "2026-06-01"], registry).exit_code == 0  # fmt: skip
+    assert run(["registry", "extend", "rlp_routing", "--to", "2026-12-31", "--reason", "rollout slipped", "--today", "2026-06-02"], registry).exit_code == 0
+    after_extend = (registry / "flags.toml").read_text()
+    assert run(["registry", "retire", "dotted.key", "--meaning", "the old halt switch", "--today", "2026-06-03"], registry).exit_code == 0
+    text = (registry / "flags.toml").read_text()
+    untouched = [line for line in HAND_WRITTEN.splitlines() if "expires = 2012-09-30" not in line and "dotted" not in line]
+    untouched = [line for line in untouched if line not in ('owner = "ops"', 'type = "kill-switch"')]
+    assert unchanged_lines("\n".join(untouched), text)
+    assert "# --- tombstones ---\n[retired.power_peg]" in text  # the section comment stays with its section
+    assert '[flags.new-checkout]\nowner = "web"\ntype = "experiment"\ncreated = 2026-06-01\nexpires = 2026-07-01' in text
+    assert 'expires = 2026-12-31\nextensions = [\n    {date = 2026-06-02, from = 2012-09-30, to = 2026-12-31, reason = "rollout slipped"},\n]' in after_extend
+    registry_now = load_registry(registry / "flags.toml", required=True)
+    assert set(registry_now.flags) == {"rlp_routing", "new-checkout"}
+    assert registry_now.retired["dotted.key"].meaning == "the old halt switch"
+    assert registry_now.retired["dotted.key"].fields["owner"] == "ops"
+    assert registry_now.flags["new-checkout"].fields["scope"] == ["shop.*"]
+
+
+def test_add_of_a_retired_key_shows_the_tombstone(registry: Path) -> None:
+    result = run(["registry", "add", "power_peg", "--owner", "rlp", "--type", "release"], registry)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "flagkeeper: error: flags.toml:17: refusing to register 'power_peg' was retired on 2003-06-30; it meant: Power Peg. "
+        "A retired key may never be used again: choose a new key"
+    )
+    assert (registry / "flags.toml").read_text() == HAND_WRITTEN
+
+
+def test_add_refuses_a_registered_key_and_bad_options(registry: Path) -> None:
+    result = run(["registry", "add", "rlp_routing", "--owner", "x", "--type", "release"], registry)
+    assert result.exit_code == 2 and "flags.toml:4: 'rlp_routing' is already registered" in result.stderr
+    assert run(["registry", "add", "k", "--owner", "x", "--type", "nope"], registry).exit_code == 2
+    both = run(["registry", "add", "k", "--owner", "x", "--type", "release", "--expires", "2027-01-01", "--lifetime", "3"], registry)
+    assert both.exit_code == 2 and "not both" in both.stderr
+
+
+def test_add_uses_the_type_lifetime_by_default(registry: Path) -> None:
+    result = run(["registry", "add", "beta", "--owner", "x", "--type", "release", "--today", "2026-01-01"], registry)
+    assert result.stdout.strip() == "registered 'beta' in flags.toml, expires 2026-02-10"
+    run(["registry", "add", "halt", "--owner", "x", "--type", "kill-switch"], registry)
+    assert "expires" not in load_registry(registry / "flags.toml", required=True).flags["halt"].fields
+
+
+def test_extend_errors(registry: Path) -> None:
+    assert "'nope' is not a registered flag" in run(["registry", "extend", "nope", "--to", "2030-01-01", "--reason", "r"], registry).stderr
+    result = run(["registry", "extend", "rlp_routing", "--to", "2020-01-01", "--reason", "r", "--today", "2026-01-01"], registry)
+    assert result.exit_code == 2 and "is not after today" in result.stderr
+
+
+def test_retire_refuses_while_code_reads_the_key(registry: Path) -> None:
+    (registry / "app.py").write_text('import ldclient\nldclient.get().variation("rlp_routing", c, False)\n')
+    result = run(["registry", "retire", "rlp_routing", "--meaning", "RLP"], registry)
+    assert result.exit_code == 2 and "still read by code (app.py:2)" in result.stderr
+    assert run(["registry", "retire", "rlp_routing", "--meaning", "RLP", "--force"], registry).exit_code == 0
+    assert "rlp_routing" in load_registry(registry / "flags.toml", required=True).retired
+    again = run(["registry", "retire", "rlp_routing", "--meaning", "RLP", "--force"], registry)
+    assert again.exit_code == 2 and "is retired already" in again.stderr
+
+
+def test_retire_records_the_last_commit_that_read_the_key_and_fk003_shows_it(tmp_path: Path) -> None:
+    folder = write_tree(tmp_path / "repo", {"flags.toml": '[flags.peg]\nowner = "x"\ntype = "operational"\n', "app.py": "x = 1\n"})
+    git = lambda *args: subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    git("init", "-q")
+    git("-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "--allow-empty", "-m", "start")
+    (folder / "app.py").write_text('import ldclient\nldclient.get().variation("peg", c, False)\n')
+    git("add", "-A")
+    git("-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "-m", "Power Peg reads peg")
+    last_reader = git("rev-parse", "HEAD")[:12]
+    (folder / "app.py").write_text("x = 1\n")
+    git("-c", "user.email=a@b", "-c", "user.name=a", "commit", "-q", "-am", "Power Peg retired")
+    assert run(["registry", "retire", "peg", "--meaning", "Power Peg", "--today", "2026-06-01"], folder).exit_code == 0
+    tombstone = load_registry(folder / "flags.toml", required=True).retired["peg"]
+    assert tombstone.fields["last-commit"].startswith(last_reader)
+    (folder / "app.py").write_text('import ldclient\nldclient.get().variation("peg", c, False)\n')
+    (finding,) = [f for f in run(["check", ".", "--format", "json"], folder).json() if f["code"] == "FK003"]
+    assert f"was retired on 2026-06-01 (last read in commit {last_reader}" in finding["message"]
+
+
+def test_a_failed_write_leaves_the_registry_as_it_was(registry: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        run(["registry", "add", "k", "--owner", "x", "--type", "release"], registry)
+    assert (registry / "flags.toml").read_text() == HAND_WRITTEN
+    assert sorted(path.name for path in registry.iterdir() if path.name.startswith(".flags")) == []
+
+
+def test_concurrent_writers_both_land(registry: Path) -> None:
+    """Two processes add flags at the same moment: the lock serialises them, both entries land."""
+    script = REPO / "flagkeeper" / "__main__.py"
+    assert script.is_file()
+    commands = [
+        [sys.executable, "-m", "flagkeeper", "registry", "add", f"flag-{index}", "--owner", "x", "--type", "permission"]
+        for index in range(6)
+    ]  # fmt: skip
+    start = threading.Barrier(len(commands))
+    results: list[int] = []
+
+    def add(command: list[str]) -> None:
+        start.wait()
+        results.append(subprocess.run(command, cwd=registry, capture_output=True, check=False).returncode)
+
+    threads = [threading.Thread(target=add, args=(command,)) for command in commands]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [0] * len(commands)
+    flags = load_registry(registry / "flags.toml", required=True).flags
+    assert {f"flag-{index}" for index in range(6)} <= set(flags)
+
+
+def test_list_filters_and_formats(registry: Path) -> None:
+    table = run(["registry", "list", "--today", "2026-01-01"], registry).stdout.splitlines()
+    assert table[0].split() == ["KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS"]
+    assert [line.split()[0] for line in table[1:]] == ["dotted.key", "power_peg", "rlp_routing"]
+    expired = run(["registry", "list", "--expired", "--format", "json", "--today", "2026-01-01"], registry).json()
+    assert [flag["key"] for flag in expired] == ["rlp_routing"]
+    assert [f["key"] for f in run(["registry", "list", "--owner", "ops", "--format", "json"], registry).json()] == ["dotted.key"]
+    assert [f["key"] for f in run(["registry", "list", "--status", "retired", "--format", "json"], registry).json()] == ["power_peg"]
+
+
+def test_validate_is_fk008_alone(registry: Path) -> None:
+    assert run(["registry", "validate"], registry).stdout == "All checks passed.\n"
+    bad = registry / "other.toml"
+    bad.write_text('[flags.x]\ntype = "release"\n')
+    result = run(["registry", "validate", "other.toml", "--format", "json"], registry)
+    assert result.exit_code == 1 and {f["code"] for f in result.json()} == {"FK008"}
+    bad.write_text("[flags.x\n")
+    assert "other.toml:1: invalid TOML" in run(["registry", "validate", "other.toml"], registry).stderr
+
+
+def test_init_registers_every_key_the_code_reads(tmp_path: Path) -> None:
+    example = tmp_path / "smars"
+    shutil.copytree(REPO / "examples" / "smars_legacy", example, ignore=shutil.ignore_patterns("__pycache__", "flags.toml"))
+    result = run(["init", ".", "--today", "2012-08-01"], example)
+    assert result.exit_code == 2 and "pyproject.toml: already exists" in result.stderr  # it has [tool.flagkeeper]
+    assert run(["init", ".", "--force", "--today", "2012-08-01"], example).exit_code == 0
+    inventory = run(["inventory", ".", "--format", "json"], example).json()
+    read_keys = {flag["key"] for flag in inventory["flags"] if any(ref["kind"] == "python" for ref in flag["references"])}
+    assert set(load_registry(example / "flags.toml", required=True).flags) == read_keys
+    owners = [f for f in run(["check", ".", "--select", "FK008", "--format", "json"], example).json() if "has no owner" in f["message"]]
+    assert len(owners) == len(read_keys)
+    assert "already exists" in run(["init", "."], example).stderr
+
+
+def test_init_in_a_fresh_project(tmp_path: Path) -> None:
+    folder = tmp_path / "fresh"
+    folder.mkdir()
+    (folder / "app.py").write_text('import os\nif os.getenv("FEATURE_DARK"):\n    pass\n')
+    result = run(["init"], folder)
+    assert result.exit_code == 0 and "wrote flags.toml (1 flags)" in result.stdout
+    assert (folder / "flagkeeper.toml").read_text() == 'registry = "flags.toml"\n'
+    assert "[flags.FEATURE_DARK]" in (folder / "flags.toml").read_text()
