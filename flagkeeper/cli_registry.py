@@ -13,6 +13,7 @@ from flagkeeper.checks.fk008_registry_hygiene import RegistryHygieneRule
 from flagkeeper.cli_common import CONFIG_OPTION, TODAY_OPTION, fail, load_project
 from flagkeeper.config import FLAG_TYPES, load_config
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.importers import FORMATS, parse_export
 from flagkeeper.inventory import build_inventory
 from flagkeeper.model import Project
 from flagkeeper.registry import load_registry
@@ -21,7 +22,9 @@ from flagkeeper.registry_edit import (
     add_flag,
     default_expiry,
     extend_flag,
+    import_flags,
     last_commit_reading,
+    plan_import,
     retire_flag,
     write_text_atomically,
 )
@@ -164,6 +167,37 @@ def validate(files: tuple[Path, ...], output_format: str, config_file: Path | No
         fail(error)
     click.echo(render_json(diagnostics) if output_format == "json" else render_text(diagnostics), nl=False)
     sys.exit(1 if diagnostics else 0)
+
+
+@registry.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--from", "source", required=True, type=click.Choice(FORMATS), help="The export's format.")
+@click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
+@CONFIG_OPTION
+@_REGISTRY_OPTION
+@TODAY_OPTION
+def import_export(file: Path, source: str, dry_run: bool, config_file: Path | None, registry: Path | None, today: dt.datetime | None) -> None:
+    """Import flag definitions from an OpenFeature flagd, Unleash or LaunchDarkly export (JSON).
+
+    New flags are added with the owner, type and dates the export has; registered flags get
+    only the fields they lack; archived flags become tombstones; retired keys are never
+    registered again. The whole import is one atomic edit.
+    """
+    try:
+        path, _ = _registry_path(config_file, registry)
+        imported = parse_export(file.read_text(encoding="utf-8"), source, file)
+        if dry_run:
+            text = path.read_text(encoding="utf-8") if path.is_file() else ""
+            actions = plan_import(text, path, imported, source, _today(today))
+        else:
+            actions = import_flags(path, imported, source, _today(today))
+    except FlagkeeperError as error:
+        fail(error)
+    width = max((len(action.key) for action in actions), default=0)
+    for action in actions:
+        click.echo(f"{action.kind:<6}  {action.key.ljust(width)}  {action.detail}")
+    changed = sum(action.apply is not None for action in actions)
+    click.echo(f"{'would change' if dry_run else 'changed'} {changed} of {len(actions)} flags in {display_path(path)}")
 
 
 _TODO_OWNER = "TODO: the team that will remove this flag"

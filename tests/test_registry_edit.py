@@ -206,3 +206,54 @@ def test_init_in_a_fresh_project(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "wrote flags.toml (1 flags)" in result.stdout
     assert (folder / "flagkeeper.toml").read_text() == 'registry = "flags.toml"\n'
     assert "[flags.FEATURE_DARK]" in (folder / "flags.toml").read_text()
+
+
+EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"
+
+
+@pytest.mark.parametrize(("export", "source"), [("flagd.json", "flagd"), ("unleash.json", "unleash"), ("launchdarkly.json", "launchdarkly")])
+def test_import_adds_fills_and_retires_in_one_edit(registry: Path, export: str, source: str) -> None:
+    before = (registry / "flags.toml").read_text()
+    dry = run(["registry", "import", str(EXPORTS / export), "--from", source, "--dry-run"], registry)
+    assert dry.exit_code == 0 and dry.stdout.splitlines()[-1].startswith("would change ")
+    assert (registry / "flags.toml").read_text() == before
+    result = run(["registry", "import", str(EXPORTS / export), "--from", source, "--today", "2026-06-01"], registry)
+    assert result.exit_code == 0 and result.stdout.splitlines()[-1].startswith("changed ")
+    assert result.stdout.splitlines()[:-1] == dry.stdout.splitlines()[:-1]
+    imported = load_registry(registry / "flags.toml", required=True)
+    added = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("add ")]
+    retired = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("retire ")]
+    assert added and set(added) <= set(imported.flags) and set(retired) <= set(imported.retired)
+    assert unchanged_lines(before, (registry / "flags.toml").read_text())
+    again = run(["registry", "import", str(EXPORTS / export), "--from", source, "--today", "2026-06-01"], registry)
+    assert again.stdout.splitlines()[-1].startswith("changed 0 of")  # idempotent
+
+
+def test_import_never_overwrites_and_never_revives_a_retired_key(registry: Path) -> None:
+    export = registry / "export.json"
+    export.write_text(
+        '{"features": [{"name": "rlp_routing", "type": "release", "description": "new words", "createdAt": "2020-01-01T00:00:00Z"},'
+        ' {"name": "power_peg", "type": "release"}]}'
+    )
+    result = run(["registry", "import", "export.json", "--from", "unleash"], registry)
+    assert result.stdout.splitlines()[:2] == [
+        "skip    rlp_routing  already registered",
+        "skip    power_peg    retired here: a retired key is never registered again",
+    ]
+    assert (registry / "flags.toml").read_text() == HAND_WRITTEN
+
+
+def test_import_fills_only_missing_fields(registry: Path) -> None:
+    export = registry / "export.json"
+    export.write_text('{"items": [{"key": "dotted.key", "creationDate": 1325376000000, "description": "halt", "_maintainer": {"email": "x@y"}}]}')
+    assert run(["registry", "import", "export.json", "--from", "launchdarkly"], registry).stdout.splitlines()[0] == (
+        "fill    dotted.key  created, description"
+    )
+    entry = load_registry(registry / "flags.toml", required=True).flags["dotted.key"]
+    assert entry.owner == "ops" and entry.fields["description"] == "halt" and str(entry.created) == "2012-01-01"
+
+
+def test_malformed_export_is_one_clear_line(registry: Path) -> None:
+    result = run(["registry", "import", str(EXPORTS / "malformed" / "unleash-created-at-number.json"), "--from", "unleash"], registry)
+    assert result.exit_code == 2 and "unleash-created-at-number.json" in result.stderr and "createdAt" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

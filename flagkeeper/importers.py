@@ -1,0 +1,330 @@
+"""Read flag definitions out of other flag systems' exports: flagd, Unleash and LaunchDarkly.
+
+`parse_export` turns one export into `ImportedFlag` records and writes nothing. Each format is
+read as its public schema describes it. A field flagkeeper reads that has the wrong JSON type
+stops the import, naming the file and the field's JSON path (`flags.new-checkout.state`);
+fields flagkeeper does not read are not checked. A field the source does not have is None, and
+the registry's default lifetimes then apply.
+
+flagd: a flag definition file (https://flagd.dev/schema/v0/flags.json)
+
+    key          the name under `flags`, or `flags[i].key` in the array form flagd also reads
+    type         metadata.type when it is one of flagkeeper's types, else None
+                 (flagd metadata is free-form: a "type" of "boolean" means something else)
+    owner        metadata.owner, else metadata.team
+    created      metadata.created, an ISO 8601 date or date-time
+    expires      metadata.expires, an ISO 8601 date or date-time
+    description  metadata.description
+    archived     never: state "DISABLED" is a flag that is off, not a flag that is gone
+
+    The flag-set metadata (top-level `metadata`) applies to every flag, the flag's own metadata
+    winning, as flagd resolves it; except `description`, which describes the set. `state` must
+    be "ENABLED" or "DISABLED", as flagd requires.
+
+Unleash: the state export (`GET /api/admin/state/export`), the feature and archive lists
+(`GET /api/admin/features`, `/api/admin/archive/features`), and the export of
+`POST /api/admin/features-batch/export`: all carry a `features` array.
+
+    key          name
+    type         type; Unleash's five types are flagkeeper's, anything else is an error
+    owner        the value of a tag of type "owner", else of type "team" (Unleash has no owner
+                 field; `project` is not an owner). Tags are read from `features[i].tags`
+                 ({type, value}) and from the top-level `featureTags` ({featureName, tagType,
+                 tagValue})
+    created      createdAt (an ISO date-time; the batch export leaves it out, so None there)
+    expires      None: Unleash has no per-flag expiry, only per-type lifetimes
+    description  description
+    archived     archived is true, or archivedAt is set. `stale: true` is not archived: a stale
+                 flag is still served
+
+LaunchDarkly: the response of `GET /api/v2/flags/{projectKey}` (an `items` array)
+
+    key          key
+    type         the first tag that is one of flagkeeper's types ("kill-switch", ...), else
+                 "release" for `temporary: true`, else None. LaunchDarkly says temporary flags
+                 are for releases, rollouts and experiments; a permanent flag may be a kill
+                 switch, an operational or a permission flag, and the export does not say
+                 which, so it is left for the registry's owner to choose
+    owner        maintainerTeamKey, else _maintainerTeam.key, else _maintainer.email
+    created      creationDate, milliseconds since 1970, as a UTC date
+    expires      the first value of the custom property `expires` (an ISO date), a flagkeeper
+                 convention: LaunchDarkly flags have no expiry field
+    description  description, else `name` when it says more than the key
+    archived     archived is true (`deprecated` is not archived)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flagkeeper.config import FLAG_TYPES
+from flagkeeper.errors import FlagkeeperError
+
+FORMATS = ("flagd", "unleash", "launchdarkly")
+
+_OWNER_TAGS = ("owner", "team")  # tag types or metadata keys naming an owner, in priority order
+
+
+@dataclass(frozen=True)
+class ImportedFlag:
+    """One flag as an export defines it, in the registry's terms."""
+
+    key: str
+    type: str | None  # one of FLAG_TYPES, or None when the source says nothing
+    owner: str | None
+    created: dt.date | None
+    expires: dt.date | None
+    description: str | None
+    archived: bool = False  # archived or deleted at the source: a tombstone candidate
+
+
+def parse_export(text: str, source_format: str, path: Path) -> list[ImportedFlag]:
+    """Flags defined in an export; malformed input raises FlagkeeperError naming the file and the field (JSON path like flags.new-checkout.state)."""
+    reader = _READERS.get(source_format)
+    if reader is None:
+        raise FlagkeeperError(f"unknown export format '{source_format}' (one of {', '.join(FORMATS)})", path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FlagkeeperError(f"invalid JSON: {exc.msg} (column {exc.colno})", path, exc.lineno) from None
+    if not isinstance(data, dict):
+        raise FlagkeeperError(f"a {source_format} export must be a JSON object, not {_shown(data)}", path)
+    flags = reader(_Object(data, "", path))
+    seen: set[str] = set()
+    for flag in flags:
+        if flag.key in seen:
+            raise FlagkeeperError(f"flag key '{flag.key}' is defined twice", path)
+        seen.add(flag.key)
+    return flags
+
+
+# --- the formats ------------------------------------------------------------------------------
+
+
+def _flagd(export: _Object) -> list[ImportedFlag]:
+    export.require("flags")
+    if isinstance(export.data["flags"], list):
+        flags = [(flag.key("key"), flag) for flag in export.objects("flags")]
+    else:
+        flags = export.members("flags")
+    shared = export.obj("metadata")
+    imported = []
+    for key, flag in flags:
+        flag.choice("state", ("ENABLED", "DISABLED"), required=True)
+        own = flag.obj("metadata")
+        flag_type = own.text("type") or shared.text("type")
+        imported.append(
+            ImportedFlag(
+                key=key,
+                type=flag_type if flag_type in FLAG_TYPES else None,
+                owner=_first(own.text(name) or shared.text(name) for name in _OWNER_TAGS),
+                created=own.date("created") or shared.date("created"),
+                expires=own.date("expires") or shared.date("expires"),
+                description=own.text("description"),
+            )
+        )
+    return imported
+
+
+def _unleash(export: _Object) -> list[ImportedFlag]:
+    export.require("features")
+    tags: dict[str, list[tuple[str | None, str | None]]] = {}
+    for tag in export.objects("featureTags"):
+        tags.setdefault(tag.key("featureName"), []).append((tag.text("tagType"), tag.text("tagValue")))
+    imported = []
+    for feature in export.objects("features"):
+        key = feature.key("name")
+        own_tags = [(tag.text("type"), tag.text("value")) for tag in feature.objects("tags")]
+        imported.append(
+            ImportedFlag(
+                key=key,
+                type=feature.choice("type", FLAG_TYPES),
+                owner=_tag_owner(own_tags + tags.get(key, [])),
+                created=feature.date("createdAt"),
+                expires=None,
+                description=feature.text("description"),
+                archived=feature.boolean("archived") or feature.date("archivedAt") is not None,
+            )
+        )
+    return imported
+
+
+def _launchdarkly(export: _Object) -> list[ImportedFlag]:
+    export.require("items")
+    imported = []
+    for item in export.objects("items"):
+        key = item.key("key")
+        type_tags = [tag for tag in item.strings("tags") if tag in FLAG_TYPES]
+        name = item.text("name")
+        owner = item.text("maintainerTeamKey") or item.obj("_maintainerTeam").text("key") or item.obj("_maintainer").text("email")
+        expires = item.obj("customProperties").obj("expires")
+        expires_values = expires.strings("value")
+        imported.append(
+            ImportedFlag(
+                key=key,
+                type=type_tags[0] if type_tags else ("release" if item.boolean("temporary") else None),
+                owner=owner,
+                created=item.epoch_millis("creationDate"),
+                expires=_parse_date(expires_values[0], expires.at("value") + "[0]", export.path) if expires_values else None,
+                description=item.text("description") or (name if name != key else None),
+                archived=item.boolean("archived"),
+            )
+        )
+    return imported
+
+
+_READERS: dict[str, Callable[[_Object], list[ImportedFlag]]] = {
+    "flagd": _flagd,
+    "unleash": _unleash,
+    "launchdarkly": _launchdarkly,
+}
+
+
+def _first(values: Iterable[str | None]) -> str | None:
+    """The first value that is not None or empty."""
+    return next((value for value in values if value), None)
+
+
+def _tag_owner(tags: list[tuple[str | None, str | None]]) -> str | None:
+    """The value of the first "owner" tag, else of the first "team" tag."""
+    return _first(value for wanted in _OWNER_TAGS for kind, value in tags if kind == wanted)
+
+
+# --- reading JSON fields with their types checked ---------------------------------------------
+
+
+def _shown(value: object) -> str:
+    """A JSON value as an error message shows it: scalars as written, containers by kind."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    return json.dumps(value)
+
+
+def _parse_date(value: object, where: str, path: Path) -> dt.date | None:
+    """An ISO 8601 date or date-time string as a date (a date-time's date as written)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value  # Python 3.10 reads no Z
+        try:
+            return dt.datetime.fromisoformat(text).date()
+        except ValueError:
+            pass
+    raise FlagkeeperError(f"{where}: must be an ISO 8601 date or date-time like 2024-05-01, not {_shown(value)}", path)
+
+
+def _check_key(value: object, where: str, path: Path) -> str:
+    if isinstance(value, str) and value.strip():
+        return value
+    raise FlagkeeperError(f"{where}: a flag key must be a non-empty string, not {_shown(value)}", path)
+
+
+def _as_object(value: object, where: str, path: Path) -> _Object:
+    if not isinstance(value, dict):
+        raise FlagkeeperError(f"{where}: must be an object, not {_shown(value)}", path)
+    return _Object(value, where, path)
+
+
+@dataclass(frozen=True)
+class _Object:
+    """A JSON object in an export, with the JSON path that names it in error messages."""
+
+    data: dict[str, Any]
+    where: str
+    path: Path
+
+    def at(self, name: str) -> str:
+        return f"{self.where}.{name}" if self.where else name
+
+    def wrong(self, name: str, expected: str) -> FlagkeeperError:
+        shown = _shown(self.data[name]) if name in self.data else "missing"
+        return FlagkeeperError(f"{self.at(name)}: must be {expected}, not {shown}", self.path)
+
+    def require(self, name: str) -> None:
+        if name not in self.data:
+            raise FlagkeeperError(f"{self.at(name)}: is missing", self.path)
+
+    def key(self, name: str) -> str:
+        """A flag key: a non-empty string."""
+        self.require(name)
+        return _check_key(self.data[name], self.at(name), self.path)
+
+    def text(self, name: str) -> str | None:
+        """A string; None when absent, null or blank."""
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.wrong(name, "a string")
+        return value.strip() or None
+
+    def choice(self, name: str, choices: tuple[str, ...], required: bool = False) -> str | None:
+        """One of `choices`; None when absent or null, unless required."""
+        value = self.data.get(name)
+        if value is None and not required:
+            return None
+        if value not in choices:
+            raise self.wrong(name, "one of " + ", ".join(json.dumps(choice) for choice in choices))
+        return str(value)
+
+    def boolean(self, name: str) -> bool:
+        """true or false; False when absent or null."""
+        value = self.data.get(name)
+        if value is not None and not isinstance(value, bool):
+            raise self.wrong(name, "true or false")
+        return value is True
+
+    def date(self, name: str) -> dt.date | None:
+        return _parse_date(self.data.get(name), self.at(name), self.path)
+
+    def epoch_millis(self, name: str) -> dt.date | None:
+        """Milliseconds since 1970 as a UTC date."""
+        value = self.data.get(name)
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            try:
+                return dt.datetime.fromtimestamp(value / 1000, tz=dt.timezone.utc).date()
+            except (OverflowError, OSError, ValueError):
+                pass
+        raise self.wrong(name, "milliseconds since 1970")
+
+    def strings(self, name: str) -> list[str]:
+        """An array of strings; empty when absent or null."""
+        value = self.data.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.wrong(name, "an array of strings")
+        return value
+
+    def obj(self, name: str) -> _Object:
+        """A nested object; an empty one when absent or null."""
+        value = self.data.get(name)
+        if value is not None and not isinstance(value, dict):
+            raise self.wrong(name, "an object")
+        return _Object(value or {}, self.at(name), self.path)
+
+    def objects(self, name: str) -> list[_Object]:
+        """An array of objects; empty when absent or null."""
+        value = self.data.get(name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.wrong(name, "an array")
+        return [_as_object(item, f"{self.at(name)}[{index}]", self.path) for index, item in enumerate(value)]
+
+    def members(self, name: str) -> list[tuple[str, _Object]]:
+        """An object whose members are objects named by flag keys, as (key, object) pairs."""
+        table = self.obj(name)
+        return [
+            (_check_key(key, table.at(key), self.path), _as_object(value, table.at(key), self.path))
+            for key, value in table.data.items()
+        ]
