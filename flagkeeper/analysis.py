@@ -27,6 +27,7 @@ from flagkeeper.facts import (
 from flagkeeper.flagreads import GuardedRegion, Position, find_flag_reads
 from flagkeeper.packs import Matcher
 from flagkeeper.structure import RawImport, Structure, read_structure
+from flagkeeper.suppressions import find_suppressions
 
 
 class _Guards:
@@ -85,4 +86,5 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
         ),
         calls=tuple(Call(raw.callee, raw.line, raw.caller, guards.at(raw.line, raw.column)) for raw in structure.calls),
         is_script=structure.is_script,
+        suppressions=find_suppressions(source, tree),
     )  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,8 @@ from typing import Any
 import click
 
 from flagkeeper import __version__
+from flagkeeper.baseline import load_baseline, without_baseline
+from flagkeeper.baseline import write_baseline as write_baseline_file
 from flagkeeper.checks import (
     REACHABILITY_CODES,
     run_checks,
@@ -25,21 +28,24 @@ from flagkeeper.cli_common import (
     project_options,
 )
 from flagkeeper.cli_registry import init, registry
+from flagkeeper.diagnostics import ERROR, WARNING
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.history import compare, diff_revisions, flag_states, since
 from flagkeeper.inventory import build_inventory
 from flagkeeper.model import Project
 from flagkeeper.reporters import (
+    FORMATS,
+    display_path,
     render_diff_json,
     render_diff_text,
+    render_findings,
     render_graph_dot,
     render_graph_json,
     render_graph_text,
     render_inventory_csv,
     render_inventory_json,
     render_inventory_table,
-    render_json,
-    render_text,
+    render_statistics,
 )
 
 
@@ -83,10 +89,20 @@ main.add_command(init)
 @click.option("--since", "since_revision", metavar="REV", help="Only findings that changes since git revision REV brought.")
 @click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated, e.g. FK001,FK00).")
 @click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of to standard output.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="warning", show_default=True,
+              help="The lowest severity that makes the exit code 1.")  # fmt: skip
+@click.option("--warn-unused-ignores", is_flag=True, help="Report suppressions that suppress nothing (FK100).")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Hide the findings recorded in this baseline (default: the config's `baseline`).")  # fmt: skip
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False), help="Record the current findings as the baseline, exit 0.")
 def check(
-    project: Project, paths: list[Path], since_revision: str | None, select: tuple[str, ...], ignore: tuple[str, ...], output_format: str
-) -> None:
+    project: Project, paths: list[Path], since_revision: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+    output_format: str, output_file: Path | None, statistics: bool, fail_on: str, warn_unused_ignores: bool,
+    baseline_file: Path | None, write_baseline: Path | None,
+) -> None:  # fmt: skip
     """Lint PATHS (default: the current folder) for flag debt.
 
     The whole project around PATHS is analysed, so cross-file facts stay right; findings are
@@ -100,23 +116,31 @@ def check(
             validate_codes(codes, label)
         for label, codes in (("select", config.select), ("ignore", config.ignore), ("per-file-ignores", per_file)):
             validate_codes(codes, label, config.source)
+        # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
+        rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
+        if not project.entry_points and any(rule.code in REACHABILITY_CODES for rule in rules):
+            _note_missing_entry_points(project)
+        diagnostics = [
+            d for d in run_checks(project, rules, warn_unused_ignores) if any(d.path.is_relative_to(path) for path in paths)
+        ]  # fmt: skip
+        if since_revision is not None:
+            diagnostics = since(project, since_revision, diagnostics, lambda before: run_checks(before, rules))
+        if write_baseline is not None:
+            write_baseline_file(write_baseline, diagnostics, config.root)
+            click.echo(f"wrote {len(diagnostics)} findings to the baseline {display_path(write_baseline.resolve())}", err=True)
+            sys.exit(0)
+        baseline = baseline_file or config.baseline
+        if baseline is not None:
+            diagnostics = without_baseline(diagnostics, load_baseline(baseline), config.root)
     except FlagkeeperError as error:
         fail(error)
-    # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
-    rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
-    if not project.entry_points and any(rule.code in REACHABILITY_CODES for rule in rules):
-        _note_missing_entry_points(project)
-    diagnostics = [d for d in run_checks(project, rules) if any(d.path.is_relative_to(path) for path in paths)]
-    if since_revision is not None:
-        try:
-            diagnostics = since(project, since_revision, diagnostics, lambda before: run_checks(before, rules))
-        except FlagkeeperError as error:
-            fail(error)
-    if output_format == "json":
-        click.echo(render_json(diagnostics), nl=False)
+    report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, rules, len(project.files))
+    if output_file is not None:
+        output_file.write_text(click.unstyle(report), encoding="utf-8")
     else:
-        click.echo(render_text(diagnostics, len(project.files)), nl=False)
-    sys.exit(1 if diagnostics else 0)
+        click.echo(report, nl=False, color=output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    failing = {"warning": (ERROR, WARNING), "error": (ERROR,)}[fail_on]
+    sys.exit(1 if any(d.severity in failing for d in diagnostics) else 0)
 
 
 @main.command()

@@ -105,6 +105,18 @@ class Function:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """Codes suppressed (empty: every code) on lines `first`..`last`; the comment is on `first`."""
+
+    first: int
+    last: int
+    codes: tuple[str, ...]
+
+    def covers(self, line: int, code: str) -> bool:
+        return self.first <= line <= self.last and (not self.codes or code in self.codes)
+
+
+@dataclass(frozen=True)
 class ParseError:
     message: str
     line: int
@@ -123,4 +135,5 @@ class FileFacts:
     functions: tuple[Function, ...] = ()
     calls: tuple[Call, ...] = ()
     is_script: bool = False  # has `if __name__ == "__main__":`, so it runs as an entry point
+    suppressions: tuple[Suppression, ...] = ()
     error: ParseError | None = None

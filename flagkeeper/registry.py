@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.facts import Suppression
+from flagkeeper.suppressions import find_suppressions
 from flagkeeper.tomlread import key_line, load_toml, parse_toml
 
 FLAG_FIELDS = ("owner", "type", "created", "expires", "description", "scope", "tags", "state", "extensions")
@@ -90,6 +92,7 @@ class Registry:
     retired: dict[str, Tombstone] = field(default_factory=dict)
     # Entries that are not tables, and unknown top-level tables: (line, message) for FK008.
     malformed: tuple[tuple[int, str], ...] = ()
+    suppressions: tuple[Suppression, ...] = ()
 
     def status(self, key: str) -> str:
         if key in self.retired:
@@ -144,4 +147,4 @@ def parse_registry(text: str, path: Path) -> Registry:
 
     flags = {key: FlagEntry(key, fields, line) for key, (fields, line) in entries("flags").items()}
     retired = {key: Tombstone(key, fields, line) for key, (fields, line) in entries("retired").items()}
-    return Registry(path, True, flags, retired, tuple(malformed))
+    return Registry(path, True, flags, retired, tuple(malformed), find_suppressions(text))

@@ -7,10 +7,14 @@ import io
 import json
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import click
+
+from flagkeeper.checks.base import Rule
 from flagkeeper.diagnostics import ERROR, Diagnostic
 from flagkeeper.graph import KeyGuard
 from flagkeeper.history import Change
@@ -27,7 +31,13 @@ def display_path(path: Path) -> str:
 
 
 def render_text(diagnostics: list[Diagnostic], files: int | None = None) -> str:
-    lines = [f"{display_path(d.path)}:{d.line}:{d.column}: {d.code} {d.message}" for d in diagnostics]
+    """ruff's shape, `path:line:col: CODE message`, styled: the caller strips the style off a non-terminal."""
+    colour = {ERROR: "red"}
+    lines = [
+        f"{click.style(display_path(d.path), bold=True)}:{d.line}:{d.column}: "
+        f"{click.style(d.code, fg=colour.get(d.severity, 'yellow'), bold=True)} {d.message}"
+        for d in diagnostics
+    ]
     if not diagnostics:
         return "All checks passed" + (f" ({files} Python files)" if files is not None else "") + ".\n"
     errors = sum(1 for d in diagnostics if d.severity == ERROR)
@@ -50,6 +60,22 @@ def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
 
 def render_json(diagnostics: list[Diagnostic]) -> str:
     return json.dumps([diagnostic_record(d) for d in diagnostics], indent=2) + "\n"
+
+
+FORMATS = ("text", "json")
+
+
+def render_findings(output_format: str, diagnostics: list[Diagnostic], rules: Sequence[Rule], files: int) -> str:
+    if output_format == "json":
+        return render_json(diagnostics)
+    return render_text(diagnostics, files)
+
+
+def render_statistics(diagnostics: list[Diagnostic]) -> str:
+    """Findings per rule, most first, as `ruff --statistics` prints them."""
+    counted = Counter((d.code, d.name) for d in diagnostics)
+    lines = [f"{count:>5}  {code}  {name}" for (code, name), count in sorted(counted.items(), key=lambda item: (-item[1], item[0]))]
+    return "\n".join([*lines, f"Found {len(diagnostics)} findings."]) + "\n"
 
 
 def _place_record(place: Place) -> dict[str, Any]:

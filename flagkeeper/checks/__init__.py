@@ -20,6 +20,7 @@ from flagkeeper.diagnostics import Diagnostic
 from flagkeeper.discovery import matches_glob, relative_path
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.model import Project
+from flagkeeper.suppressions import apply_suppressions
 
 ALL_RULES: tuple[Rule, ...] = (
     ParseErrorRule(),
@@ -70,8 +71,11 @@ def _ignored_per_file(diagnostic: Diagnostic, project: Project) -> bool:
 REACHABILITY_CODES = ("FK006", "FK007", "FK010")
 
 
-def run_checks(project: Project, rules: list[Rule]) -> list[Diagnostic]:
+def run_checks(project: Project, rules: list[Rule], warn_unused_ignores: bool = False) -> list[Diagnostic]:
+    """Every active rule's findings, less those per-file-ignores and inline suppressions hide."""
     if not project.entry_points:
         rules = [rule for rule in rules if rule.code not in REACHABILITY_CODES]
-    found = (diagnostic for rule in rules for diagnostic in rule.check(project))
-    return sorted(diagnostic for diagnostic in found if not _ignored_per_file(diagnostic, project))
+    found = [diagnostic for rule in rules for diagnostic in rule.check(project) if not _ignored_per_file(diagnostic, project)]
+    by_path = {project.config.root / facts.path: facts.suppressions for facts in project.files}
+    by_path[project.registry.path] = project.registry.suppressions
+    return sorted(apply_suppressions(found, by_path, {rule.code for rule in rules}, warn_unused_ignores))
