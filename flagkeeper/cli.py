@@ -47,6 +47,7 @@ from flagkeeper.reporters import (
     render_inventory_table,
     render_statistics,
 )
+from flagkeeper.ruledocs import find_rule, rule_markdown, rules_index
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -196,3 +197,17 @@ def diff(base: str, head: str | None, config_file: Path | None, today: dt.dateti
     render = render_diff_json if output_format == "json" else render_diff_text
     click.echo(render(shown_base, shown_head, changes), nl=False)
     sys.exit(1 if any(change.kind == "repurposed" for change in changes) else 0)
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="List every rule.")
+def rule(code: str | None, show_all: bool) -> None:
+    """Print a rule's documentation (FK003, or its name such as retired-key-reused)."""
+    if show_all or code is None:
+        click.echo(rules_index(), nl=False)
+        return
+    try:
+        click.echo(rule_markdown(find_rule(code)), nl=False)
+    except FlagkeeperError as error:
+        fail(error)

@@ -79,7 +79,7 @@ def apply_suppressions(
             kept.append(diagnostic)
         else:
             used.add((diagnostic.path, hit))
-    if warn_unused:
+    if warn_unused and "FK100" in active:
         for path, suppressions in by_path.items():
             for suppression in suppressions:
                 judged = [code for code in suppression.codes if code in active] if suppression.codes else ["flagkeeper"]

@@ -13,7 +13,7 @@ from tests.conftest import run, write_tree
 
 def _codes_reported(example: Example, folder: Path) -> list[str]:
     write_tree(folder, example.files)
-    result = run(["check", ".", "--today", example.today, "--format", "json"], folder)
+    result = run(["check", ".", "--today", example.today, "--format", "json", *example.args], folder)
     assert result.exit_code in (0, 1), result.stderr
     return [finding["code"] for finding in result.json()]
 

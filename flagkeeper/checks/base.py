@@ -20,6 +20,7 @@ from flagkeeper.model import Project
 class Example:
     files: dict[str, str]
     today: str = "2026-06-01"
+    args: tuple[str, ...] = ()  # extra options of `flagkeeper check` the example needs
 
 
 class Rule:
