@@ -1,0 +1,62 @@
+"""flagkeeper as a pre-commit hook, with the real pre-commit: a commit that adds an unregistered flag
+is rejected with the finding shown, and a broken registry is caught by the registry hook.
+
+pre-commit installs the hooks from this repository's committed HEAD into its own virtual
+environment (from the package index), so this test takes a minute the first time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, write_tree
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def _git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "dev", "GIT_AUTHOR_EMAIL": "dev@example.com",
+           "GIT_COMMITTER_NAME": "dev", "GIT_COMMITTER_EMAIL": "dev@example.com"}  # fmt: skip
+    return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=check, env=env)
+
+
+def test_commit_with_an_unregistered_flag_is_rejected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-home"))
+    project = write_tree(tmp_path / "shop", {
+        "flagkeeper.toml": 'registry = "flags.toml"\n',
+        "flags.toml": '[flags.new-checkout]\nowner = "payments"\ntype = "permission"\n',
+        "app.py": 'import ldclient\n\nif ldclient.get().variation("new-checkout", None, False):\n    pass\n',
+        ".pre-commit-config.yaml": (
+            f"repos:\n  - repo: {REPO.as_uri()}\n    rev: {head}\n    hooks:\n"
+            "      - id: flagkeeper\n      - id: flagkeeper-registry\n"
+        ),
+    })  # fmt: skip
+    _git(project, "init", "-q")
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=project, check=True, capture_output=True)
+    _git(project, "add", "-A")
+    clean = _git(project, "commit", "-q", "-m", "a registered flag", check=False)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    (project / "legacy.py").write_text('import ldclient\n\nldclient.get().variation("old-debt", None, False)\n')
+    _git(project, "add", "legacy.py")
+    _git(project, "commit", "-q", "--no-verify", "-m", "debt from before the hook")
+
+    (project / "checkout.py").write_text('import ldclient\n\nif ldclient.get().variation("one-click-buy", None, False):\n    pass\n')
+    _git(project, "add", "checkout.py")
+    rejected = _git(project, "commit", "-q", "-m", "an unregistered flag", check=False)
+    output = rejected.stdout + rejected.stderr
+    assert rejected.returncode != 0
+    assert "checkout.py:3:4: FK001 flag 'one-click-buy' is read here but not registered in flags.toml" in output
+    assert "old-debt" not in output  # only the staged files' findings are reported
+
+    (project / "flags.toml").write_text((project / "flags.toml").read_text() + '\n[flags.one-click-buy]\ntype = "release"\n')
+    _git(project, "add", "flags.toml")
+    registry = _git(project, "commit", "-q", "-m", "registered, without owner", check=False)
+    assert registry.returncode != 0
+    assert "FK008 flag 'one-click-buy' has no owner" in registry.stdout + registry.stderr
