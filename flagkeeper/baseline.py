@@ -21,8 +21,13 @@ from flagkeeper.registry_edit import write_text_atomically
 _NUMBER = re.compile(r"\d+")
 
 
+def stable_message(message: str) -> str:
+    """The message with its numbers masked: line numbers and day counts move, the finding does not."""
+    return _NUMBER.sub("#", message)
+
+
 def fingerprint(diagnostic: Diagnostic, root: Path) -> str:
-    parts = (diagnostic.code, relative_path(diagnostic.path, root), diagnostic.key or "", _NUMBER.sub("#", diagnostic.message))
+    parts = (diagnostic.code, relative_path(diagnostic.path, root), diagnostic.key or "", stable_message(diagnostic.message))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 
 

@@ -16,6 +16,7 @@ from flagkeeper.baseline import load_baseline, without_baseline
 from flagkeeper.baseline import write_baseline as write_baseline_file
 from flagkeeper.checks import (
     REACHABILITY_CODES,
+    rules_that_run,
     run_checks,
     select_rules,
     validate_codes,
@@ -30,15 +31,14 @@ from flagkeeper.cli_common import (
 from flagkeeper.cli_registry import init, registry
 from flagkeeper.diagnostics import ERROR, WARNING
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.formats import FORMATS, render_findings
 from flagkeeper.history import compare, diff_revisions, flag_states, since
 from flagkeeper.inventory import build_inventory
 from flagkeeper.model import Project
 from flagkeeper.reporters import (
-    FORMATS,
     display_path,
     render_diff_json,
     render_diff_text,
-    render_findings,
     render_graph_dot,
     render_graph_json,
     render_graph_text,
@@ -135,7 +135,8 @@ def check(
             diagnostics = without_baseline(diagnostics, load_baseline(baseline), config.root)
     except FlagkeeperError as error:
         fail(error)
-    report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, rules, len(project.files))
+    ran = rules_that_run(project, rules)
+    report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, ran, len(project.files))
     if output_file is not None:
         output_file.write_text(click.unstyle(report), encoding="utf-8")
     else:

@@ -7,14 +7,12 @@ import io
 import json
 import os
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import click
 
-from flagkeeper.checks.base import Rule
 from flagkeeper.diagnostics import ERROR, Diagnostic
 from flagkeeper.graph import KeyGuard
 from flagkeeper.history import Change
@@ -60,15 +58,6 @@ def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
 
 def render_json(diagnostics: list[Diagnostic]) -> str:
     return json.dumps([diagnostic_record(d) for d in diagnostics], indent=2) + "\n"
-
-
-FORMATS = ("text", "json")
-
-
-def render_findings(output_format: str, diagnostics: list[Diagnostic], rules: Sequence[Rule], files: int) -> str:
-    if output_format == "json":
-        return render_json(diagnostics)
-    return render_text(diagnostics, files)
 
 
 def render_statistics(diagnostics: list[Diagnostic]) -> str:

@@ -192,7 +192,11 @@ def test_invalid_json_names_the_line() -> None:
         ('{"features": [{"name": "a"}], "featureTags": [{"tagType": "owner", "tagValue": "x"}]}', "unleash", "featureTags[0].featureName: is missing"),
         ('{"items": [{"key": "a", "tags": "kill-switch"}]}', "launchdarkly", 'items[0].tags: must be an array of strings, not "kill-switch"'),
         ('{"items": [{"key": "a", "creationDate": true}]}', "launchdarkly", "items[0].creationDate: must be milliseconds since 1970, not true"),
-        ('{"items": [{"key": "a", "creationDate": 100000000000000000000}]}', "launchdarkly", "items[0].creationDate: must be milliseconds since 1970, not 100000000000000000000"),
+        (
+            '{"items": [{"key": "a", "creationDate": 100000000000000000000}]}',
+            "launchdarkly",
+            "items[0].creationDate: must be milliseconds since 1970, not 100000000000000000000",
+        ),
         ('{"items": [{"key": "a", "_maintainer": "ariel"}]}', "launchdarkly", 'items[0]._maintainer: must be an object, not "ariel"'),
         (
             '{"items": [{"key": "a", "customProperties": {"expires": {"name": "Expires", "value": ["soon"]}}}]}',

@@ -5,6 +5,8 @@ The golden files hold the exact output; a finding that appears or disappears fai
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import REPO, assert_golden, run
 
 COMMAND = ["check", "examples/smars_legacy", "--today", "2012-08-01"]
@@ -65,3 +67,13 @@ def test_fk004_names_both_meanings() -> None:
     (finding,) = [f for f in findings if f["code"] == "FK004"]
     assert "in scope at smars/rlp/rlp_router.py:31, outside it at smars/routing/router.py:67" in finding["message"]
     assert finding["message"].endswith("when it meant: Power Peg: re-peg child orders until the parent order is filled")
+
+
+@pytest.mark.parametrize(
+    ("output_format", "golden"),
+    [("sarif", "smars_legacy.sarif"), ("github", "smars_legacy.github"), ("junit", "smars_legacy.junit.xml"), ("gitlab", "smars_legacy.gitlab.json")],
+)
+def test_ci_formats_from_the_command_line_are_golden(output_format: str, golden: str) -> None:
+    result = run([*COMMAND, "--format", output_format], REPO)
+    assert result.exit_code == 1
+    assert_golden(golden, result.stdout)

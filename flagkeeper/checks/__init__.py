@@ -73,10 +73,14 @@ def _ignored_per_file(diagnostic: Diagnostic, project: Project) -> bool:
 REACHABILITY_CODES = ("FK006", "FK007", "FK010")
 
 
+def rules_that_run(project: Project, rules: list[Rule]) -> list[Rule]:
+    """The selected rules that can judge this project: reachability needs entry points."""
+    return rules if project.entry_points else [rule for rule in rules if rule.code not in REACHABILITY_CODES]
+
+
 def run_checks(project: Project, rules: list[Rule], warn_unused_ignores: bool = False) -> list[Diagnostic]:
     """Every active rule's findings, less those per-file-ignores and inline suppressions hide."""
-    if not project.entry_points:
-        rules = [rule for rule in rules if rule.code not in REACHABILITY_CODES]
+    rules = rules_that_run(project, rules)
     found = [diagnostic for rule in rules for diagnostic in rule.check(project) if not _ignored_per_file(diagnostic, project)]
     by_path = {project.config.root / facts.path: facts.suppressions for facts in project.files}
     by_path[project.registry.path] = project.registry.suppressions
