@@ -70,7 +70,7 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
     structure = read_structure(tree, module, is_package)
     references: tuple[FlagRef, ...] = ()
     regions: list[GuardedRegion] = []
-    if matcher.may_read_flags(source):
+    if matcher.may_read_flags(source, module):
         try:
             references, regions = find_flag_reads(source, structure.aliases, matcher)
         except cst.ParserSyntaxError as exc:

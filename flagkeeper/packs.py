@@ -53,6 +53,10 @@ class Pack:
     fallback: bool
 
 
+def _word_regex(words: set[str]) -> re.Pattern[str] | None:
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b") if words else None
+
+
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
     if pattern.startswith("*."):
         return re.compile(r"(?:.*\.)?" + re.escape(pattern[2:]) + r"\Z")
@@ -67,18 +71,25 @@ class Matcher:
         self._by_name = {pack.name: pack for pack in packs}
         ordered = [pack for pack in packs if not pack.fallback] + [pack for pack in packs if pack.fallback]
         self._reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads]
-        names = {read.pattern.rsplit(".", 1)[-1] for pack in packs for read in pack.reads}
-        # Any call that a pack matches has its last name in the file's text (at the call or in the
-        # import that aliased it), so a file without one of these words reads no flag.
-        self._prefilter = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\b") if names else None
+        # A matched call has in the file's text the last name of its pattern, and every other name
+        # too, except leading ones a relative import takes from the file's own module path. So a
+        # file reads no flag through a pattern when the pattern's longest (rarest) name is absent,
+        # `environ` for `os.environ.get` rather than `get`; unless that name is part of the file's
+        # module path, where only the last name is certain.
+        parts = [[part.removesuffix("()") for part in read.pattern.split(".") if part != "*"] for read, _ in self._reads]
+        self._longest = {max(names, key=len) for names in parts}
+        self._by_longest = _word_regex(self._longest)
+        self._by_last = _word_regex({names[-1] for names in parts})
         digest = hashlib.sha256()
         for pack in packs:
             digest.update(pack.path.read_bytes())
             digest.update((pack.key_pattern.pattern if pack.key_pattern else "").encode())
         self.fingerprint = digest.hexdigest()
 
-    def may_read_flags(self, source: str) -> bool:
-        return self._prefilter is not None and self._prefilter.search(source) is not None
+    def may_read_flags(self, source: str, module: str) -> bool:
+        """False when `source`, the text of `module`, cannot hold a read any pack recognises."""
+        prefilter = self._by_last if self._longest.intersection(module.split(".")) else self._by_longest
+        return prefilter is not None and prefilter.search(source) is not None
 
     def candidates(self, dotted: str, is_subscript: bool) -> Iterator[ReadPattern]:
         """The reads whose pattern matches, in order: specific packs first, each in file order."""

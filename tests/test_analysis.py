@@ -9,7 +9,7 @@ import pytest
 from flagkeeper.analysis import analyse_file
 from flagkeeper.config import Config
 from flagkeeper.facts import Concat, Dynamic, FileFacts, Import, Literal, NameRef
-from flagkeeper.packs import Matcher, load_matcher
+from flagkeeper.packs import Matcher, load_matcher, load_pack
 from tests.conftest import REPO
 
 MATCHER = load_matcher(Config(root=REPO))
@@ -110,8 +110,23 @@ def test_syntax_error_is_recorded_not_raised() -> None:
 
 
 def test_prefilter_skips_files_without_flag_calls() -> None:
-    assert not MATCHER.may_read_flags("import os\nprint(os.sep)\n")
-    assert MATCHER.may_read_flags("import ldclient\nldclient.get().variation('a', c, False)\n")
+    assert not MATCHER.may_read_flags("import os\nprint(os.sep)\n", "app")
+    assert not MATCHER.may_read_flags("settings = {}\nsettings.get('FEATURE_X')\n", "app")  # `get` alone is not `os.environ.get`
+    assert MATCHER.may_read_flags("import ldclient\nldclient.get().variation('a', c, False)\n", "app")
+    assert MATCHER.may_read_flags("from os import environ as env\nenv.get('FEATURE_X')\n", "app")
+
+
+def test_prefilter_is_sound_for_relative_imports(tmp_path: Path) -> None:
+    """`from . import flags` in package `housekeeping` reads `housekeeping.flags.on`: the pattern's
+    longest name, `housekeeping`, comes from the module path, not the text."""
+    pack = tmp_path / "house.toml"
+    pack.write_text('[pack]\nname = "house"\ndescription = "d"\n[[read]]\ncall = "housekeeping.flags.on"\nkey = { position = 0 }\n')
+    matcher = Matcher([load_pack(pack)])
+    source = 'from . import flags\nflags.on("dark-mode")\n'
+    assert "housekeeping" not in source and matcher.may_read_flags(source, "housekeeping.views")
+    assert not matcher.may_read_flags(source, "shop.views")  # elsewhere the longest name must be there
+    facts = analyse_file("housekeeping/views.py", source, "housekeeping.views", False, matcher)
+    assert [ref.key for ref in facts.references] == [Literal("dark-mode")]
 
 
 def _python_files() -> list[Path]:
@@ -123,7 +138,7 @@ def test_prefilter_changes_no_facts(monkeypatch: pytest.MonkeyPatch) -> None:
     """The cheap path (no libcst for files without a pack's call name) must equal the full path."""
     sources = {path: path.read_text(encoding="utf-8") for path in _python_files()}
     fast = {path: analyse_file(path.name, text, path.stem, False, MATCHER) for path, text in sources.items()}
-    monkeypatch.setattr(Matcher, "may_read_flags", lambda self, source: True)
+    monkeypatch.setattr(Matcher, "may_read_flags", lambda self, source, module: True)
     full = {path: analyse_file(path.name, text, path.stem, False, MATCHER) for path, text in sources.items()}
     assert len(sources) > 20
     assert fast == full
