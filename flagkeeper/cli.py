@@ -88,8 +88,8 @@ main.add_command(init)
 @project_options
 @_reachability_options
 @click.option("--since", "since_revision", metavar="REV", help="Only findings that changes since git revision REV brought.")
-@click.option("--select", multiple=True, help="Only these rule codes or prefixes (comma-separated, e.g. FK001,FK00).")
-@click.option("--ignore", multiple=True, help="Skip these rule codes or prefixes (comma-separated).")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (comma-separated, e.g. FK001,FK00).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes (comma-separated).")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of to standard output.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")

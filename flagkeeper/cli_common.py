@@ -36,7 +36,7 @@ CONFIG_OPTION = click.option(
     "--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
     help="Use this pyproject.toml or flagkeeper.toml instead of searching for one.",
 )  # fmt: skip
-TODAY_OPTION = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge expiry as of this date (YYYY-MM-DD).")
+TODAY_OPTION = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Judge expiry as of this date (YYYY-MM-DD).")
 
 
 def project_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -44,14 +44,14 @@ def _today(today: dt.datetime | None) -> dt.date:
 
 @click.group()
 def registry() -> None:
-    """Add, extend, retire, list and validate flags in the registry (flags.toml)."""
+    """Add, extend, retire, list, validate and import flags in the registry (flags.toml)."""
 
 
 @registry.command()
 @click.argument("key")
 @click.option("--owner", required=True, help="The team that will remove the flag.")
 @click.option("--type", "flag_type", required=True, type=click.Choice(FLAG_TYPES))
-@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), help="Expiry date (YYYY-MM-DD).")
+@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Expiry date (YYYY-MM-DD).")
 @click.option("--lifetime", type=click.IntRange(min=1), help="Expiry in DAYS from today (default: the type's lifetime).")
 @click.option("--description", help="What the flag switches.")
 @click.option("--scope", multiple=True, help="Module glob where the flag may be read (repeatable).")
@@ -80,7 +80,7 @@ def add(key: str, owner: str, flag_type: str, expires: dt.datetime | None, lifet
 
 @registry.command()
 @click.argument("key")
-@click.option("--to", "to", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="The new expiry date.")
+@click.option("--to", "to", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="The new expiry date.")
 @click.option("--reason", required=True, help="Why the flag needs longer (kept in the entry's history).")
 @CONFIG_OPTION
 @_REGISTRY_OPTION
