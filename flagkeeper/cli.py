@@ -29,12 +29,18 @@ from flagkeeper.cli_common import (
     project_options,
 )
 from flagkeeper.cli_registry import init, registry
+from flagkeeper.config import load_config
 from flagkeeper.diagnostics import ERROR, WARNING
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.fleet import fingerprint as fleet_fingerprint
+from flagkeeper.fleet import load_manifests, render_fingerprint, render_fleet_table, short
+from flagkeeper.fleet import verify as verify_fleet
 from flagkeeper.formats import FORMATS, render_findings
 from flagkeeper.history import compare, diff_revisions, flag_states, since
 from flagkeeper.inventory import build_inventory
 from flagkeeper.model import Project
+from flagkeeper.registry import load_registry
+from flagkeeper.registry_edit import write_text_atomically
 from flagkeeper.reporters import (
     display_path,
     render_diff_json,
@@ -45,7 +51,9 @@ from flagkeeper.reporters import (
     render_inventory_csv,
     render_inventory_json,
     render_inventory_table,
+    render_json,
     render_statistics,
+    render_text,
 )
 from flagkeeper.ruledocs import find_rule, rule_markdown, rules_index
 
@@ -212,3 +220,58 @@ def rule(code: str | None, show_all: bool) -> None:
         click.echo(rule_markdown(find_rule(code)), nl=False)
     except FlagkeeperError as error:
         fail(error)
+
+
+@main.command()
+@project_options
+@click.option("--build-id", metavar="ID", help="The build's id (default: the project's git commit, or 'unknown').")
+@click.option("--output", "output_file", type=click.Path(path_type=Path, dir_okay=False), help="Write the fragment here instead of to standard output.")
+def fingerprint(project: Project, paths: list[Path], build_id: str | None, output_file: Path | None) -> None:
+    """Print the deploy-manifest fragment of this build: its id, code hash and flag meanings.
+
+    A flag's meaning is a hash of its registry description, type, owner and scope and of the
+    modules that read it: `fleet verify` compares them across servers. Same tree, same output.
+    """
+    text = render_fingerprint(fleet_fingerprint(project, build_id))
+    if output_file is not None:
+        write_text_atomically(output_file, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.group()
+def fleet() -> None:
+    """Check the fleet's deploy manifests before and after a deploy."""
+
+
+@fleet.command()
+@click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--expect", metavar="BUILD", help="The build every server must run.")
+@click.option("--registry", type=click.Path(path_type=Path, dir_okay=False),
+              help="The flag registry, for kill switches and what a key means (default: the project's around the manifests).")  # fmt: skip
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def verify(manifests: tuple[Path, ...], expect: str | None, registry: Path | None, output_format: str) -> None:
+    """The servers' deploy manifests (a folder of them, or files) agree: FK011 fleet-drift.
+
+    Exit 1 when a server runs another build or code than the majority (or than --expect), or
+    when a flag switched on means something else on one server, is unknown to its build, or a
+    kill switch is missing from one; 0 when all agree; 2 on a malformed manifest.
+    """
+    try:
+        loaded = load_manifests(list(manifests))
+        config = load_config([loaded[0].path.parent])
+        known = registry or (config.registry if config.source is not None else None)
+        flags = load_registry(known, required=registry is not None) if known is not None else None
+        outcome = verify_fleet(loaded, expect, flags)
+    except FlagkeeperError as error:
+        fail(error)
+    if output_format == "json":
+        click.echo(render_json(outcome.diagnostics), nl=False)
+    else:
+        click.echo(render_fleet_table(outcome))
+        if outcome.diagnostics:
+            click.echo(render_text(outcome.diagnostics), nl=False)
+        else:
+            build, code = outcome.reference
+            click.echo(f"All {len(loaded)} servers agree: build {build}, code {short(code)}.")
+    sys.exit(1 if outcome.diagnostics else 0)
