@@ -107,10 +107,12 @@ main.add_command(init)
 @click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Hide the findings recorded in this baseline (default: the config's `baseline`).")  # fmt: skip
 @click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False), help="Record the current findings as the baseline, exit 0.")
+@click.option("--fleet", multiple=True, type=click.Path(path_type=Path, exists=True), metavar="DIR",
+              help="Also verify these deploy manifests (a folder or files; repeatable): FK011 fleet-drift.")  # fmt: skip
 def check(
     project: Project, paths: list[Path], since_revision: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
     output_format: str, output_file: Path | None, statistics: bool, fail_on: str, warn_unused_ignores: bool,
-    baseline_file: Path | None, write_baseline: Path | None,
+    baseline_file: Path | None, write_baseline: Path | None, fleet: tuple[Path, ...],
 ) -> None:  # fmt: skip
     """Lint PATHS (default: the current folder) for flag debt.
 
@@ -129,8 +131,10 @@ def check(
         rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
         if not project.entry_points and any(rule.code in REACHABILITY_CODES for rule in rules):
             _note_missing_entry_points(project)
+        project.fleet = tuple(path.resolve() for path in fleet)
+        shown = [*paths, *project.fleet]  # the manifests' findings are reported wherever they are
         diagnostics = [
-            d for d in run_checks(project, rules, warn_unused_ignores) if any(d.path.is_relative_to(path) for path in paths)
+            d for d in run_checks(project, rules, warn_unused_ignores) if any(d.path.is_relative_to(path) for path in shown)
         ]  # fmt: skip
         if since_revision is not None:
             diagnostics = since(project, since_revision, diagnostics, lambda before: run_checks(before, rules))

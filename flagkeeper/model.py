@@ -97,6 +97,7 @@ class Project:
     today: dt.date
     include_tests_as_entry_points: bool = False
     executed_lines: dict[str, int] | None = None  # from --coverage: project path -> lines that ran
+    fleet: tuple[Path, ...] = ()  # from --fleet: deploy manifests, or folders of them (FK011)
 
     @cached_property
     def resolver(self) -> KeyResolver:

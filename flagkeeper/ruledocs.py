@@ -47,6 +47,7 @@ def example_output(rule: Rule, example: Example) -> str:
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text, encoding="utf-8")
         project = build_project([root], load_config([root]), dt.date.fromisoformat(example.today))
+        project.fleet = tuple(root / value for option, value in zip(example.args, example.args[1:], strict=False) if option == "--fleet")
         warn = "--warn-unused-ignores" in example.args
         found = [d for d in run_checks(project, list(ALL_RULES), warn) if d.code == rule.code]
         return click.unstyle(render_text(found))

@@ -77,3 +77,11 @@ def test_ci_formats_from_the_command_line_are_golden(output_format: str, golden:
     result = run([*COMMAND, "--format", output_format], REPO)
     assert result.exit_code == 1
     assert_golden(golden, result.stdout)
+
+
+def test_check_with_the_fleet_reports_the_stale_server_in_sarif() -> None:
+    result = run([*COMMAND, "--fleet", "examples/smars_legacy/deploy/servers", "--select", "FK011", "--format", "sarif"], REPO)
+    results = result.json()["runs"][0]["results"]
+    assert result.exit_code == 1 and [r["ruleId"] for r in results] == ["FK011", "FK011"]
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("smars-08.toml") for r in results)
+    assert "the enabled flag 'peg_enabled' means something else than on the other 7 servers" in results[1]["message"]["text"]

@@ -16,6 +16,7 @@ from flagkeeper.checks.fk007_zombie_code import ZombieCodeRule
 from flagkeeper.checks.fk008_registry_hygiene import RegistryHygieneRule
 from flagkeeper.checks.fk009_dynamic_flag_key import DynamicFlagKeyRule
 from flagkeeper.checks.fk010_missing_kill_switch import MissingKillSwitchRule
+from flagkeeper.checks.fk011_fleet_drift import FleetDriftRule
 from flagkeeper.checks.fk100_unused_suppression import UnusedSuppressionRule
 from flagkeeper.diagnostics import Diagnostic
 from flagkeeper.discovery import matches_glob, relative_path
@@ -35,6 +36,7 @@ ALL_RULES: tuple[Rule, ...] = (
     RegistryHygieneRule(),
     DynamicFlagKeyRule(),
     MissingKillSwitchRule(),
+    FleetDriftRule(),
     UnusedSuppressionRule(),
 )
 
