@@ -21,3 +21,10 @@ def test_quickstart_has_exactly_two_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     assert quickstart_commands()[1] in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_quickstart_says_how_many_findings_the_example_gives() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    summary = (REPO / "tests" / "golden" / "smars_legacy_check.txt").read_text(encoding="utf-8").splitlines()[-1]
+    count = re.match(r"Found (\d+) findings", summary)
+    assert count is not None and f"It reports {count.group(1)} findings" in readme
