@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
-import os
 import random
 import re
 import sys
@@ -172,7 +171,6 @@ class Key:
     pack: str
     status: str = "active"  # active | expired | retired | unregistered | hygiene | unused | frontend
     reads: int = 0
-    forced: bool = False
     const: str = ""  # its constant in the package's flag_names module
     attr: str = ""  # its member of flag_names.FlagKeys
 
@@ -260,7 +258,7 @@ class Plan:
             return module
 
         entries_wanted = min(len(self.tops), 5)
-        for d, count in zip(self.dirs, per_dir):
+        for d, count in zip(self.dirs, per_dir, strict=True):
             top = d.split(".")[0]
             add(d, "init", top)
             if d == top:
@@ -313,7 +311,7 @@ class Plan:
             elif rng.random() < 0.005:
                 raw.append(rng.uniform(2000, 6000))
             else:
-                raw.append(min(1800.0, rng.lognormvariate(math.log(150), 0.72)))
+                raw.append(min(1800.0, rng.lognormvariate(math.log(150), 0.62)))
         self.tests = []
         for index in range(self.test_count):
             top = self.tops[index % len(self.tops)]
@@ -321,7 +319,7 @@ class Plan:
         test_lines = 90 * self.test_count
         other = 6 * len(self.dirs) + 60 * len(self.tops)  # __init__, flag_names, feature_clients (rough)
         scale = max(0.2, (self.target_lines - test_lines - other) / sum(raw))
-        for module, size in zip(sized, raw):
+        for module, size in zip(sized, raw, strict=True):
             module.size = max(25, round(size * scale))
 
     # -- imports --------------------------------------------------------------------------
@@ -383,7 +381,8 @@ class Plan:
             else:
                 importer = rng.choice(pool)
             importer.edges.append(Edge(module, "tree", rng.choice(module.exports)))
-            connected[module.pkg].append(module)
+            if module.role == "regular":  # flag_names and feature_clients are written from templates
+                connected[module.pkg].append(module)
         live = [m for m in tree if m.role == "regular"]
         live_by_pkg: dict[str, list[Module]] = {top: [] for top in self.tops}
         for module in live:
@@ -481,7 +480,7 @@ class Plan:
             others = [p for p in PACKS if p != primary]
             extra = rng.choices(others, weights=[PACK_SHARE[p] for p in others], k=rng.randint(1, 2))
             self.pkg_packs[top] = [primary] + [p for i, p in enumerate(extra) if p not in extra[:i]]
-        wanted = round(self.target_lines / 400)
+        wanted = max(3, round(sum(m.size for m in self.modules) / 400))
         candidates = [m for m in self.modules if m.role in ("regular", "dead", "guarded", "entry")]
         guard_importers = [m for m in candidates if any(e.kind == "guarded" for e in m.edges)]
         readers = set(id(m) for m in guard_importers)
@@ -548,11 +547,12 @@ class Plan:
         statuses = rng.choices(
             ["active", "expired", "retired", "unregistered", "hygiene"], weights=[72, 21, 1.5, 3.5, 2], k=len(self.keys)
         )
-        for key, status in zip(self.keys, statuses):
+        for key, status in zip(self.keys, statuses, strict=True):
             key.status = status
         for status in ("retired", "unregistered", "hygiene"):  # at least a few of each
             have = [k for k in self.keys if k.status == status]
-            for key in rng.sample([k for k in self.keys if k.status == "active"], k=max(0, 3 - len(have))):
+            pool = [k for k in self.keys if k.status == "active"]
+            for key in rng.sample(pool, k=min(len(pool) // 4, max(0, 3 - len(have)))):
                 key.status = status
         # Forms and contexts.
         for module in chosen:
@@ -566,7 +566,6 @@ class Plan:
                 key = self._new_key(module.pkg, pack, hint=next((s for s in stem if s in NOUNS), None))
                 key.status = rng.choices(["expired", "retired", "active"], weights=[45, 15, 40])[0]
                 key.reads = 1
-                key.forced = True
                 read = Read(pack, key, rng.choice(["literal", "local", "imported"]), "guard")
                 if read.pack == "django-waffle" and read.form == "literal":
                     read.form = "local"
@@ -692,7 +691,7 @@ class Use:
     """One use of an imported name, to be placed in some function body."""
 
     expr: str  # how the name is reached: `Foo`, `mod.Foo`, `pkg.mod.Foo`
-    kind: str  # class | func | const | module
+    kind: str  # class | func | const
     import_line: str | None = None  # set for imports inside the function
 
 
@@ -723,6 +722,8 @@ class Writer:
         # About a third of real modules call `dict.get` (measured: CPython's Lib 38 %, a venv's
         # site-packages 32 %); the word matters, since os.environ.get makes `get` a pack name.
         self.uses_get = self.rng.random() < 0.35
+        self.bound: set[str] = {"logger", "_flags", "main", "run", self.error_class} | {e.name for e in module.exports}
+        self.imported: dict[tuple[str, str], str] = {}
 
     # -- key expressions and reads --------------------------------------------------------
 
@@ -731,22 +732,23 @@ class Writer:
         module = self.module
         target = f"{key.pkg}.flag_names"
         same = key.pkg == module.pkg and module.role not in ("script", "test")
-        relative = None
-        if same and self.rng.random() < 0.4:
-            up = len(module.package.split("."))
-            relative = "." * up
+        relative = self.relative(target) if same and self.rng.random() < 0.4 else None
         if how == "module":
-            if relative is not None:
-                self.imports.local_from(relative, "flag_names")
-                return f"flag_names.{name}"
-            if same:
-                self.imports.local_from(key.pkg, "flag_names")
-                return f"flag_names.{name}"
-            alias = f"{key.pkg}_flags"
-            self.imports.froms.setdefault((2, key.pkg), {})[f"flag_names as {alias}"] = None
-            return f"{alias}.{name}"
-        self.imports.local_from(f"{relative}flag_names" if relative else target, name)
-        return name
+            source = relative[: -len("flag_names")] if relative else key.pkg
+            if not same:
+                return f"{self._aliased(key.pkg, 'flag_names', f'{key.pkg}_flags')}.{name}"
+            return f"{self.import_name(source, 'flag_names', target + ':module')}.{name}"
+        if name == "FlagKeys" and not same:  # every package has a FlagKeys: alias another package's
+            return self._aliased(target, "FlagKeys", f"{camel(key.pkg)}FlagKeys")
+        return self.import_name(relative or target, name, target)
+
+    def _aliased(self, module: str, name: str, alias: str) -> str:
+        key = (module, f"{name} as {alias}")
+        if key not in self.imported:
+            local = self.bind(alias)
+            self.imports.local_from(module, f"{name} as {local}")
+            self.imported[key] = local
+        return self.imported[key]
 
     def key_expr(self, read: Read) -> str:
         key = read.key
@@ -807,21 +809,20 @@ class Writer:
                 f"_flags.get_integer_value({k}, 0) > 0",
             ]), []  # fmt: skip
         if pack in ("unleash", "growthbook"):
-            client = "unleash" if pack == "unleash" else "growthbook"
-            self._client_import(client)
+            client = self._client_import("unleash" if pack == "unleash" else "growthbook")
             if pack == "unleash":
                 return rng.choice([
-                    f'unleash.is_enabled({k}, {{"userId": user_id}})',
-                    f"unleash.is_enabled({k})",
-                    f'unleash.is_enabled({k}, {{"userId": user_id}}, default_value=False)',
-                    f'unleash.get_variant({k}, {{"userId": user_id}})["name"] == "treatment"',
+                    f'{client}.is_enabled({k}, {{"userId": user_id}})',
+                    f"{client}.is_enabled({k})",
+                    f'{client}.is_enabled({k}, {{"userId": user_id}}, default_value=False)',
+                    f'{client}.get_variant({k}, {{"userId": user_id}})["name"] == "treatment"',
                 ]), []  # fmt: skip
             return rng.choice([
-                f"growthbook.is_on({k})",
-                f"growthbook.is_on({k})",
-                f"growthbook.is_off({k})",
-                f'growthbook.get_feature_value({k}, "control") == "treatment"',
-                f"growthbook.eval_feature({k}).on",
+                f"{client}.is_on({k})",
+                f"{client}.is_on({k})",
+                f"{client}.is_off({k})",
+                f'{client}.get_feature_value({k}, "control") == "treatment"',
+                f"{client}.eval_feature({k}).on",
             ]), []  # fmt: skip
         if pack == "env":
             variant = rng.randrange(6)
@@ -841,12 +842,10 @@ class Writer:
             return f"waffle.flag_is_active(request, {k})", []
         return rng.choice([f"waffle.switch_is_active({k})", f"waffle.sample_is_active({k})"]), []
 
-    def _client_import(self, client: str) -> None:
-        module = self.module
-        if module.role in ("script", "test") or self.rng.random() < 0.6:
-            self.imports.local_from(f"{module.pkg}.feature_clients", client)
-        else:
-            self.imports.local_from("." * len(module.package.split(".")) + "feature_clients", client)
+    def _client_import(self, client: str) -> str:
+        target = f"{self.module.pkg}.feature_clients"
+        relative = self.relative(target) if self.rng.random() < 0.4 else None
+        return self.import_name(relative or target, client, target)
 
     def read_block(self, read: Read, ind: str) -> list[str]:
         """A flag read in the body of a function, in its context."""
@@ -1050,8 +1049,6 @@ class Writer:
             out.append(rng.choice([f"{ind}{a} = {use.expr}({b})", f"{ind}{a} = {use.expr}.from_mapping({b})", f"{ind}{a} = [{use.expr}(row) for row in {b}]"]))
         elif use.kind == "func":
             out.append(rng.choice([f"{ind}{a} = {use.expr}({b})", f"{ind}{use.expr}({b})", f"{ind}{a} = {use.expr}({b}, limit={rng.choice([10, 100])})"]))
-        elif use.kind == "module":
-            out.append(f"{ind}{a} = {use.expr}.run({b})")
         else:
             out.append(f"{ind}{a} = list({use.expr})")
         return out
@@ -1262,11 +1259,41 @@ class Writer:
         if rng.random() < 0.5:  # import inside the branch
             out += [f"    if {condition}:", f"        from {parent} import {leaf}", "", f"        return {leaf}.run(payload)"]
         else:  # import at the top, used only inside the branch
-            self.imports.local_from(parent, leaf)
-            out += [f"    if {condition}:", f'        logger.info("routing through {leaf}")', f"        return {leaf}.run(payload)"]
+            local = self.import_name(parent, leaf, edge.target.name + ":module")
+            out += [f"    if {condition}:", f'        logger.info("routing through {leaf}")', f"        return {local}.run(payload)"]
         return out + self.block("    ", rng.randint(1, 3)) + ["    return None"]
 
     # -- the module -----------------------------------------------------------------------
+
+    def bind(self, name: str) -> str:
+        """A module-level name for `name` that nothing else in the module uses yet."""
+        local, number = name, 2
+        while local in self.bound:
+            local, number = (f"{name}_{number}" if name[:1].islower() else f"{name}{number}"), number + 1
+        self.bound.add(local)
+        return local
+
+    def import_name(self, module: str, name: str, canonical: str | None = None) -> str:
+        """`from module import name` at the top of the file; returns the name it is bound to.
+
+        `canonical` is the absolute module of a relative `module`, so that one name imported
+        both ways is bound once.
+        """
+        key = (canonical or module, name)
+        if key not in self.imported:
+            local = self.bind(name)
+            self.imports.local_from(module, name if local == name else f"{name} as {local}")
+            self.imported[key] = local
+        return self.imported[key]
+
+    def relative(self, target: str) -> str | None:
+        """`target` relative to this module (`.x`, `..y.z`, `.`), or None when too far up."""
+        source_parts, target_parts = self.module.package.split("."), target.split(".")
+        common = 0
+        while common < min(len(source_parts), len(target_parts)) and source_parts[common] == target_parts[common]:
+            common += 1
+        dots = len(source_parts) - common + 1
+        return None if dots > 3 or common == 0 else "." * dots + ".".join(target_parts[common:])
 
     def edge_uses(self) -> tuple[list[Use], list[str], list[Unit]]:
         """Import statements for the module's edges: uses to place, annotations, guard units."""
@@ -1282,48 +1309,36 @@ class Writer:
                 continue
             assert export is not None
             if edge.kind == "typecheck":
-                self.imports.need("TYPE_CHECKING")
-                self.imports.typecheck.setdefault(target.name, {})[export.name] = None
-                annotations.append(export.name)
+                local = self.imported.get((target.name, export.name))
+                if local is None:
+                    local = self.bind(export.name)
+                    self.imports.need("TYPE_CHECKING")
+                    shown = export.name if local == export.name else f"{export.name} as {local}"
+                    self.imports.typecheck.setdefault(target.name, {})[shown] = None
+                    self.imported[(target.name, export.name)] = local
+                annotations.append(local)
                 continue
-            relative_ok = target.pkg == module.pkg and module.role not in ("script", "test")
             parent, _, leaf = target.name.rpartition(".")
+            relative = None
+            if target.pkg == module.pkg and module.role not in ("script", "test") and rng.random() < 0.4:
+                relative = self.relative(target.name)
             roll = rng.random()
-            if relative_ok and rng.random() < 0.4:
-                source_parts, target_parts = module.package.split("."), target.name.split(".")
-                if target.role == "init":
-                    target_parts = target_parts  # importing from a package
-                common = 0
-                while common < min(len(source_parts), len(target_parts)) and source_parts[common] == target_parts[common]:
-                    common += 1
-                dots = len(source_parts) - common + 1
-                rest = ".".join(target_parts[common:])
-                if dots <= 3 and (rest or target.role == "init"):
-                    if roll < 0.25 and target.role != "init" and edge.kind != "func":
-                        from_part = "." * dots + ".".join(target_parts[common:-1])
-                        self.imports.local_from(from_part, leaf)
-                        uses.append(Use(f"{leaf}.{export.name}", export.kind))
-                        continue
-                    statement = f"from {'.' * dots}{rest} import {export.name}"
-                    if edge.kind == "func":
-                        uses.append(Use(export.name, export.kind, statement))
-                    else:
-                        self.imports.local_from("." * dots + rest, export.name)
-                        uses.append(Use(export.name, export.kind))
-                    continue
-            if edge.kind == "func":
-                uses.append(Use(export.name, export.kind, f"from {target.name} import {export.name}"))
+            if edge.kind == "func":  # imported inside the function that uses it
+                source = relative if relative and relative.strip(".") else target.name
+                uses.append(Use(export.name, export.kind, f"from {source} import {export.name}"))
             elif roll < 0.72 or target.role == "init" or not parent:
-                self.imports.local_from(target.name, export.name)
-                uses.append(Use(export.name, export.kind))
+                source = relative if relative and (relative.strip(".") or target.role == "init") else target.name
+                uses.append(Use(self.import_name(source, export.name, target.name), export.kind))
             elif roll < 0.92:
-                self.imports.local_from(parent, leaf)
-                uses.append(Use(f"{leaf}.{export.name}", export.kind))
+                source = self.relative(parent) if relative else parent
+                local = self.import_name(source or parent, leaf, target.name + ":module")
+                uses.append(Use(f"{local}.{export.name}", export.kind))
             elif rng.random() < 0.5:
                 self.imports.local_plain(target.name, None)
+                self.bound.add(target.name.split(".")[0])
                 uses.append(Use(f"{target.name}.{export.name}", export.kind))
             else:
-                alias = f"{leaf}_mod"
+                alias = self.bind(f"{leaf}_mod")
                 self.imports.local_plain(target.name, alias)
                 uses.append(Use(f"{alias}.{export.name}", export.kind))
         return uses, annotations, guards
@@ -1401,7 +1416,7 @@ class Writer:
             constants.append(f"MAX_RETRIES = {rng.randint(2, 8)}")
         if rng.random() < 0.2:
             self.imports.need("re")
-            constants.append(f'_PATTERN = re.compile(r"^[A-Z]{{2,4}}-\\d+$")')
+            constants.append('_PATTERN = re.compile(r"^[A-Z]{2,4}-\\d+$")')
         for name, value in self.constants.items():
             constants.append(f"{name} = {value}")
         constants += list(dict.fromkeys(self.extra_header))
