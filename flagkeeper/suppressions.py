@@ -30,7 +30,7 @@ def _parse(comment: str) -> tuple[str, ...] | None:
         return None
     if match.group("noqa") is not None:
         codes = tuple(code.upper() for code in _CODE.findall(match.group("noqa")))
-        return codes or None  # `# noqa: E501` is someone else's
+        return codes or None  # a noqa naming only other tools' codes is theirs
     return tuple(code.upper() for code in _CODE.findall(match.group("ours") or ""))
 
 
@@ -41,7 +41,7 @@ def find_suppressions(source: str, tree: ast.Module | None = None) -> tuple[Supp
     comments: list[tuple[int, str]]
     if tree is None:
         comments = [(number, line) for number, line in enumerate(source.splitlines(), start=1) if "#" in line]
-    else:  # only comment tokens: `"# noqa"` inside a string is not a suppression
+    else:  # only comment tokens: the marker inside a string literal is not a suppression
         tokens = tokenize.generate_tokens(io.StringIO(source).readline)
         comments = [(token.start[0], token.string) for token in tokens if token.type == tokenize.COMMENT]
     extent = _statement_extents(tree) if tree is not None else {}
