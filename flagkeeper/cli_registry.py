@@ -116,11 +116,6 @@ def retire(key: str, meaning: str, force: bool, config_file: Path | None, regist
     click.echo(f"retired '{key}' in {display_path(project.config.registry)}")
 
 
-def _status(project: Project) -> dict[str, str]:
-    entries, _ = build_inventory(project)
-    return {entry.key: entry.status for entry in entries}
-
-
 @registry.command(name="list")
 @click.option("--owner", help="Only this owner's flags.")
 @click.option("--type", "flag_type", type=click.Choice(FLAG_TYPES), help="Only flags of this type.")
