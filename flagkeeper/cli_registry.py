@@ -28,7 +28,7 @@ from flagkeeper.registry_edit import (
     retire_flag,
     write_text_atomically,
 )
-from flagkeeper.reporters import display_path, render_json, render_text
+from flagkeeper.reporters import display_path, flag_table, render_json, render_text
 
 _REGISTRY_OPTION = click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The registry (default: the configured one).")
 
@@ -143,10 +143,7 @@ def list_flags(owner: str | None, flag_type: str | None, status: str | None, exp
         records = [{"key": e.key, "status": e.status, "owner": e.owner, "type": e.type, "expires": e.expires, "reads": len(e.places)} for e in rows]
         click.echo(json.dumps(records, indent=2))
         return
-    header = ("KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS")
-    table = [header] + [(e.key, e.status, e.owner or "-", e.type or "-", e.expires or "-", str(len(e.places))) for e in rows]
-    widths = [max(len(row[column]) for row in table) for column in range(len(header))]
-    click.echo("\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip() for row in table))
+    click.echo("\n".join(flag_table(rows)))
 
 
 @registry.command()

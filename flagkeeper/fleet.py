@@ -21,7 +21,7 @@ from flagkeeper.errors import FlagkeeperError
 from flagkeeper.history import flag_states
 from flagkeeper.model import Project
 from flagkeeper.registry import Registry
-from flagkeeper.reporters import display_path
+from flagkeeper.reporters import display_path, format_table
 from flagkeeper.revisions import Repository
 from flagkeeper.tomlread import key_line, parse_toml
 
@@ -320,6 +320,4 @@ def render_fleet_table(report: FleetReport) -> str:
         (m.server, m.build, short(m.code), "; ".join(report.drifting[m.server]) or "-")
         for m in report.manifests
     ]  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)) + "  " + row[3] for row in rows]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return "\n".join(format_table(rows)) + "\n"

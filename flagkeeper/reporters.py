@@ -7,6 +7,7 @@ import io
 import json
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -100,18 +101,25 @@ def render_inventory_csv(entries: list[InventoryEntry], dynamic: list[Place]) ->
     return out.getvalue()
 
 
+def format_table(rows: Sequence[Sequence[str]]) -> list[str]:
+    """Rows (the first is the header) as lines with aligned columns, two spaces apart."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+
+
+def flag_table(entries: list[InventoryEntry]) -> list[str]:
+    """One line per key: status, owner, type, expiry and how many places read it."""
+    rows = [("KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS")]
+    rows += [(e.key, e.status, e.owner or "-", e.type or "-", e.expires or "-", str(len(e.places))) for e in entries]
+    return format_table(rows)
+
+
 def render_inventory_table(entries: list[InventoryEntry], dynamic: list[Place]) -> str:
-    header = ("KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS")
-    rows = [
-        (entry.key, entry.status, entry.owner or "-", entry.type or "-", entry.expires or "-", str(len(entry.places)))
-        for entry in entries
-    ]
-    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
-    lines = []
-    for row, entry in zip([header, *rows], [None, *entries], strict=False):
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip())
-        for place in entry.places if entry else ():
-            lines.append(f"    {_describe(place)}")
+    table = flag_table(entries)
+    lines = [table[0]]
+    for line, entry in zip(table[1:], entries, strict=True):
+        lines.append(line)
+        lines += [f"    {_describe(place)}" for place in entry.places]
     if dynamic:
         lines.append(f"\n{len(dynamic)} reads with a key that cannot be resolved statically (FK009):")
         lines += [f"    {_describe(place)}" for place in dynamic]
