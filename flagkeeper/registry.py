@@ -15,7 +15,7 @@ from typing import Any
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.facts import Suppression
 from flagkeeper.suppressions import find_suppressions
-from flagkeeper.tomlread import key_line, load_toml, parse_toml
+from flagkeeper.tomlread import key_line, parse_toml, read_text
 
 FLAG_FIELDS = ("owner", "type", "created", "expires", "description", "scope", "tags", "state", "extensions")
 TOMBSTONE_FIELDS = ("retired", "meaning", "last-commit", "replaced-by", "owner", "type", "created", "description")
@@ -117,8 +117,7 @@ def load_registry(path: Path, required: bool) -> Registry:
         if required:
             raise FlagkeeperError("registry not found (the 'registry' setting names it)", path)
         return Registry(path, exists=False)
-    load_toml(path)  # one clear error for an unreadable file or bad TOML
-    return parse_registry(path.read_text(encoding="utf-8"), path)
+    return parse_registry(read_text(path), path)
 
 
 def parse_registry(text: str, path: Path) -> Registry:

@@ -17,15 +17,19 @@ else:  # pragma: no cover - exercised only on Python 3.10
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
 
 
-def load_toml(path: Path) -> dict[str, Any]:
-    """Parse `path`; a syntax error names the file and line, an unreadable file the file."""
+def read_text(path: Path) -> str:
+    """A UTF-8 text file; a missing or unreadable one is a one-line error naming it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FlagkeeperError("file not found", path) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise FlagkeeperError(f"cannot read: {exc}", path) from None
-    return parse_toml(text, path)
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Parse `path`; a syntax error names the file and line, an unreadable file the file."""
+    return parse_toml(read_text(path), path)
 
 
 def parse_toml(text: str, path: Path) -> dict[str, Any]:
