@@ -32,8 +32,9 @@ class ZombieCodeRule(Rule):
         "module-level function is a zombie when every reference to it (calls and other uses in "
         "its module, imports elsewhere) sits in a dead branch; decorated functions and methods "
         "are not judged, since frameworks and receivers of unknown type call them. "
-        "Heuristic confidence: guards through early returns and flags stored in variables are not "
-        "seen, so such code shows as live, never as falsely dead."
+        "Heuristic: early returns, flags kept in variables, reads compared with a value and "
+        "attributes of a read (`.value`) are not seen as guards: such code shows as live, never "
+        "as falsely dead."
     )
     fix = "Delete the dead branch and the modules only it used (`flagkeeper remove KEY --value false`)."
     fires = Example({
