@@ -20,7 +20,6 @@ from collections.abc import Iterator
 import networkx as nx
 
 from flagkeeper.facts import FileFacts
-from flagkeeper.graph import entry_targets
 from flagkeeper.model import Project
 
 Node = tuple[str, "str | None"]
@@ -89,7 +88,7 @@ def entry_nodes(project: Project, graph: nx.DiGraph) -> Iterator[Node]:
     console script or the config names."""
     for module in project.entry_points:
         yield (module, None)
-    for target in entry_targets(project.config.entry_points, project.config.root / "pyproject.toml"):
+    for target in project.entry_targets:
         module, _, function = target.partition(":")
         if function and (module, function.strip()) in graph:
             yield (module, function.strip())

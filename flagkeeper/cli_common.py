@@ -18,6 +18,11 @@ from flagkeeper.model import Project, build_project
 from flagkeeper.reporters import display_path
 
 
+def as_date(today: dt.datetime | None) -> dt.date:
+    """The --today option's date, or today's."""
+    return today.date() if today else dt.date.today()
+
+
 def load_project(
     paths: list[Path], config_file: Path | None, registry: Path | None, today: dt.datetime | None,
     include_tests: bool = False, coverage_file: Path | None = None, require_registry: bool = True,
@@ -26,7 +31,7 @@ def load_project(
     if registry is not None:
         config = config.with_overrides(registry=registry.resolve())
     required = require_registry and (registry is not None or config.registry_named)
-    project = build_project(paths, config, today.date() if today else dt.date.today(), required, include_tests)
+    project = build_project(paths, config, as_date(today), required, include_tests)
     if coverage_file is not None:
         project.executed_lines = load_executed_lines(coverage_file, [facts.path for facts in project.files])
     return project  # fmt: skip

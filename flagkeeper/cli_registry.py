@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from flagkeeper.checks.fk008_registry_hygiene import RegistryHygieneRule
-from flagkeeper.cli_common import CONFIG_OPTION, TODAY_OPTION, fail, load_project
+from flagkeeper.cli_common import CONFIG_OPTION, TODAY_OPTION, as_date, fail, load_project
 from flagkeeper.config import FLAG_TYPES, load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.importers import FORMATS, parse_export
@@ -38,10 +38,6 @@ def _registry_path(config_file: Path | None, registry: Path | None) -> tuple[Pat
     return (registry.resolve() if registry else config.registry), config.lifetimes
 
 
-def _today(today: dt.datetime | None) -> dt.date:
-    return today.date() if today else dt.date.today()
-
-
 @click.group()
 def registry() -> None:
     """Add, extend, retire, list, validate and import flags in the registry (flags.toml)."""
@@ -65,7 +61,7 @@ def add(key: str, owner: str, flag_type: str, expires: dt.datetime | None, lifet
         fail(FlagkeeperError("give --expires or --lifetime, not both"))
     try:
         path, lifetimes = _registry_path(config_file, registry)
-        created = _today(today)
+        created = as_date(today)
         if expires:
             expiry: dt.date | None = expires.date()
         elif lifetime:
@@ -89,7 +85,7 @@ def extend(key: str, to: dt.datetime, reason: str, config_file: Path | None, reg
     """Move KEY's expiry to a later date, keeping a short history of extensions."""
     try:
         path, _ = _registry_path(config_file, registry)
-        extend_flag(path, key, to.date(), reason, _today(today))
+        extend_flag(path, key, to.date(), reason, as_date(today))
     except FlagkeeperError as error:
         fail(error)
     click.echo(f"'{key}' now expires {to.date()}")
@@ -180,9 +176,9 @@ def import_export(file: Path, source: str, dry_run: bool, config_file: Path | No
         imported = parse_export(file.read_text(encoding="utf-8"), source, file)
         if dry_run:
             text = path.read_text(encoding="utf-8") if path.is_file() else ""
-            actions = plan_import(text, path, imported, source, _today(today))
+            actions = plan_import(text, path, imported, source, as_date(today))
         else:
-            actions = import_flags(path, imported, source, _today(today))
+            actions = import_flags(path, imported, source, as_date(today))
     except FlagkeeperError as error:
         fail(error)
     width = max((len(action.key) for action in actions), default=0)

@@ -75,14 +75,14 @@ def entry_targets(configured: Iterable[str], pyproject: Path) -> list[str]:
 
 
 def find_entry_points(
-    graph: nx.DiGraph, configured: Iterable[str], root: Path, config_source: Path | None, include_tests: bool
+    graph: nx.DiGraph, targets: list[str], configured: Iterable[str], config_source: Path | None, include_tests: bool
 ) -> list[str]:
     """Entry modules: configured, console scripts, `__main__` modules, and test files if asked."""
     entries: dict[str, None] = {}
     for name in configured:
         if name.split(":")[0] not in graph:
             raise FlagkeeperError(f"entry-points names '{name}', which is not a module of the project", config_source)
-    for target in entry_targets(configured, root / "pyproject.toml"):
+    for target in targets:
         module = target.split(":")[0].strip()
         if module in graph:
             entries[module] = None

@@ -27,7 +27,7 @@ from flagkeeper.facts import (
     Literal,
     NameRef,
 )
-from flagkeeper.graph import KeyGuard, build_import_graph, find_entry_points, reachable
+from flagkeeper.graph import KeyGuard, build_import_graph, entry_targets, find_entry_points, reachable
 from flagkeeper.packs import Matcher, load_matcher
 from flagkeeper.registry import Registry, load_registry
 from flagkeeper.scan import scan
@@ -134,10 +134,15 @@ class Project:
         return build_import_graph(self.files, self.resolver.resolve)
 
     @cached_property
+    def entry_targets(self) -> list[str]:
+        """`module` or `module:function` from the config and the project's pyproject.toml."""
+        return entry_targets(self.config.entry_points, self.config.root / "pyproject.toml")
+
+    @cached_property
     def entry_points(self) -> list[str]:
         """Entry modules; empty when none is configured or found (reachability cannot be judged)."""
         config = self.config
-        return find_entry_points(self.import_graph, config.entry_points, config.root, config.source, self.include_tests_as_entry_points)
+        return find_entry_points(self.import_graph, self.entry_targets, config.entry_points, config.source, self.include_tests_as_entry_points)
 
     def stuck_value(self, key: str | None) -> tuple[bool, str] | None:
         """The value a flag can no longer change from, and why; None while it may still go either way.

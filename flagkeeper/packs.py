@@ -6,7 +6,6 @@ analysis asks "does this call read a flag, and where is its key?".
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -80,11 +79,6 @@ class Matcher:
         self._longest = {max(names, key=len) for names in parts}
         self._by_longest = _word_regex(self._longest)
         self._by_last = _word_regex({names[-1] for names in parts})
-        digest = hashlib.sha256()
-        for pack in packs:
-            digest.update(pack.path.read_bytes())
-            digest.update((pack.key_pattern.pattern if pack.key_pattern else "").encode())
-        self.fingerprint = digest.hexdigest()
 
     def may_read_flags(self, source: str, module: str) -> bool:
         """False when `source`, the text of `module`, cannot hold a read any pack recognises."""
