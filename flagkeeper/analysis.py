@@ -1,21 +1,19 @@
 """Per-file analysis: (path, source, module) -> FileFacts, reading no other file.
 
-Two parsers, each for what it does best. `ast` (about ten times faster) reads every file's
-structure: imports, constants, functions, calls, uses of imported names (structure.py).
-libcst reads flag references with their exact source and the regions that flag checks guard
-(flagreads.py), but only in files whose text can hold a flag read (a rule pack's call name
-appears in it). Every other file reads no flag and guards nothing by construction, so the
-shortcut changes no finding (tests/test_analysis.py holds both paths equal). Guards reach
-imports and calls here, by position.
+One `ast` parse per file. Every file's structure is read from it: imports, constants,
+functions, calls, uses of imported names (structure.py). Flag references with their exact
+source and the regions that flag checks guard (flagreads.py) are looked for only in files whose
+text can hold a flag read (a rule pack's call name appears in it). Every other file reads no
+flag and guards nothing by construction, so the shortcut changes no finding
+(tests/test_analysis.py holds both paths equal). Guards reach imports and calls here, by position.
 """
 
 from __future__ import annotations
 
 import ast
 
-import libcst as cst
-
 from flagkeeper.facts import (
+    Branch,
     Call,
     FileFacts,
     FlagRef,
@@ -24,7 +22,7 @@ from flagkeeper.facts import (
     Import,
     ParseError,
 )
-from flagkeeper.flagreads import GuardedRegion, Position, find_flag_reads
+from flagkeeper.flagreads import GuardedRegion, find_flag_reads
 from flagkeeper.packs import Matcher
 from flagkeeper.structure import RawImport, Structure, read_structure
 from flagkeeper.suppressions import find_suppressions
@@ -33,18 +31,13 @@ from flagkeeper.suppressions import find_suppressions
 class _Guards:
     """The flag checks around a point of the file, from the guarded regions."""
 
-    def __init__(self, source: str, regions: list[GuardedRegion]):
+    def __init__(self, regions: list[GuardedRegion]):
         self.regions = regions
-        self.lines = source.splitlines() if regions else []
 
     def at(self, line: int, byte_column: int) -> tuple[Guard, ...]:
-        if not self.regions:
-            return ()
-        text = self.lines[line - 1] if line <= len(self.lines) else ""
-        point: Position = (line, len(text.encode()[:byte_column].decode(errors="ignore")))  # ast counts bytes
         found: dict[Guard, None] = {}
         for region in self.regions:
-            if region.holds(point):
+            if region.holds((line, byte_column)):
                 found.update(dict.fromkeys(region.guards))
         return tuple(found)
 
@@ -71,11 +64,8 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
     references: tuple[FlagRef, ...] = ()
     regions: list[GuardedRegion] = []
     if matcher.may_read_flags(source, module):
-        try:
-            references, regions = find_flag_reads(source, structure.aliases, matcher)
-        except cst.ParserSyntaxError as exc:
-            return FileFacts(path, module, is_package, error=ParseError(exc.message, exc.raw_line, exc.raw_column + 1))
-    guards = _Guards(source, regions)
+        references, regions = find_flag_reads(tree, source, structure.aliases, matcher)
+    guards = _Guards(regions)
     return FileFacts(
         path, module, is_package, structure.aliases, structure.constants,
         imports=tuple(_import(raw, structure, guards) for raw in structure.imports),
@@ -87,4 +77,5 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
         calls=tuple(Call(raw.callee, raw.line, raw.caller, guards.at(raw.line, raw.column)) for raw in structure.calls),
         is_script=structure.is_script,
         suppressions=find_suppressions(source, tree),
+        branches=tuple(Branch(region.guards, region.start[0], region.end[0]) for region in regions),
     )  # fmt: skip

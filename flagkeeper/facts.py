@@ -70,6 +70,15 @@ class Guard:
 
 
 @dataclass(frozen=True)
+class Branch:
+    """Lines `first`..`last` that run only under `guards` (the body of `if flag:` and the like)."""
+
+    guards: tuple[Guard, ...]
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
 class Import:
     """One imported name: `import a.b` -> target `a.b`; `from pkg import x` -> `pkg.x`.
 
@@ -136,4 +145,5 @@ class FileFacts:
     calls: tuple[Call, ...] = ()
     is_script: bool = False  # has `if __name__ == "__main__":`, so it runs as an entry point
     suppressions: tuple[Suppression, ...] = ()
+    branches: tuple[Branch, ...] = ()
     error: ParseError | None = None
