@@ -29,6 +29,7 @@ from flagkeeper.cli_common import (
     project_options,
 )
 from flagkeeper.cli_registry import init, registry
+from flagkeeper.cli_remove import remove
 from flagkeeper.cli_report import report
 from flagkeeper.config import load_config
 from flagkeeper.diagnostics import ERROR, WARNING
@@ -91,6 +92,7 @@ def main() -> None:
 
 main.add_command(registry)
 main.add_command(init)
+main.add_command(remove)
 main.add_command(report)
 
 
