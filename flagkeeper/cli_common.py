@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,11 +12,13 @@ from typing import Any, NoReturn
 
 import click
 
-from flagkeeper.config import load_config
+from flagkeeper.cache import DEFAULT_DIR
+from flagkeeper.config import Config, load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.evidence import load_executed_lines
 from flagkeeper.model import Project, build_project
 from flagkeeper.reporters import display_path
+from flagkeeper.scan import ScanOptions, default_jobs
 
 
 def as_date(today: dt.datetime | None) -> dt.date:
@@ -23,15 +26,28 @@ def as_date(today: dt.datetime | None) -> dt.date:
     return today.date() if today else dt.date.today()
 
 
+def scan_options(config: Config, no_cache: bool = False, cache_dir: Path | None = None, jobs: int | None = None) -> ScanOptions:
+    """The command line's cache and parallelism, with FLAGKEEPER_NO_CACHE / FLAGKEEPER_CACHE_DIR as defaults."""
+    if no_cache or os.environ.get("FLAGKEEPER_NO_CACHE", "") not in ("", "0"):
+        folder = None
+    elif cache_dir is not None or os.environ.get("FLAGKEEPER_CACHE_DIR"):
+        folder = (cache_dir or Path(os.environ["FLAGKEEPER_CACHE_DIR"])).resolve()
+    else:
+        folder = config.root / DEFAULT_DIR
+    return ScanOptions(folder, jobs or default_jobs(), progress=True)
+
+
 def load_project(
     paths: list[Path], config_file: Path | None, registry: Path | None, today: dt.datetime | None,
     include_tests: bool = False, coverage_file: Path | None = None, require_registry: bool = True,
-) -> Project:
+    no_cache: bool = False, cache_dir: Path | None = None, jobs: int | None = None,
+) -> Project:  # fmt: skip
     config = load_config(paths, config_file)
     if registry is not None:
         config = config.with_overrides(registry=registry.resolve())
     required = require_registry and (registry is not None or config.registry_named)
-    project = build_project(paths, config, as_date(today), required, include_tests)
+    options = scan_options(config, no_cache, cache_dir, jobs)
+    project = build_project(paths, config, as_date(today), required, include_tests, options)
     if coverage_file is not None:
         project.executed_lines = load_executed_lines(coverage_file, [facts.path for facts in project.files])
     return project  # fmt: skip
@@ -51,12 +67,20 @@ def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @CONFIG_OPTION
     @click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The flag registry (default: flags.toml at the project root).")
     @TODAY_OPTION
+    @click.option("--no-cache", is_flag=True, help="Analyse every file; read and write no cache (or set FLAGKEEPER_NO_CACHE=1).")
+    @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+                  help=f"Keep the per-file cache here (default: {DEFAULT_DIR} at the project root, or FLAGKEEPER_CACHE_DIR).")  # fmt: skip
+    @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Analyse files in this many processes (default: the number of cores).")
     @functools.wraps(command)
-    def wrapper(paths: tuple[Path, ...], config_file: Path | None, registry: Path | None, today: dt.datetime | None, **rest: Any) -> Any:
+    def wrapper(
+        paths: tuple[Path, ...], config_file: Path | None, registry: Path | None, today: dt.datetime | None,
+        no_cache: bool, cache_dir: Path | None, jobs: int | None, **rest: Any,
+    ) -> Any:  # fmt: skip
         try:
             given = list(paths) or [Path(".")]
             include_tests = rest.pop("include_tests_as_entry_points", False)
-            project = load_project(given, config_file, registry, today, include_tests, rest.pop("coverage_file", None))
+            coverage_file = rest.pop("coverage_file", None)
+            project = load_project(given, config_file, registry, today, include_tests, coverage_file, no_cache=no_cache, cache_dir=cache_dir, jobs=jobs)
             return command(project=project, paths=[path.resolve() for path in given], **rest)
         except FlagkeeperError as error:
             fail(error)

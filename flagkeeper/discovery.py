@@ -8,7 +8,9 @@ Elsewhere the folders are walked. Config `exclude` globs and the default exclude
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+import re
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,11 +38,18 @@ class SourceFiles:
     text: tuple[Path, ...]
 
 
+@functools.lru_cache(maxsize=256)
+def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a set of globs (fnmatchcase's semantics): one match per candidate, not one per glob."""
+    return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns) or r"(?!)")
+
+
 def matches_glob(relative: str, patterns: Iterable[str]) -> bool:
     """Does a glob match the path, one of its parent folders, or one of its parts?"""
+    regex = _glob_regex(tuple(patterns))
     parts = relative.split("/")
     candidates = ["/".join(parts[: index + 1]) for index in range(len(parts))] + parts
-    return any(fnmatch.fnmatchcase(candidate, pattern) for pattern in patterns for candidate in candidates)
+    return any(regex.match(candidate) for candidate in candidates)
 
 
 def relative_path(path: Path, root: Path) -> str:

@@ -94,9 +94,11 @@ def find_entry_points(
 
 def reachable(graph: nx.DiGraph, entries: list[str], live_edge: Callable[[str, str], bool] | None = None) -> set[str]:
     """Modules reachable from `entries`, following only edges `live_edge(source, target)` accepts."""
-    view = graph if live_edge is None else nx.subgraph_view(graph, filter_edge=live_edge)
     seen: set[str] = set()
-    for entry in entries:
-        if entry not in seen:
-            seen |= {entry} | nx.descendants(view, entry)
+    pending = list(entries)
+    while pending:
+        module = pending.pop()
+        if module not in seen:
+            seen.add(module)
+            pending += [target for target in graph.successors(module) if target not in seen and (live_edge is None or live_edge(module, target))]
     return seen

@@ -30,7 +30,7 @@ from flagkeeper.facts import (
 from flagkeeper.graph import KeyGuard, build_import_graph, entry_targets, find_entry_points, reachable
 from flagkeeper.packs import Matcher, load_matcher
 from flagkeeper.registry import Registry, load_registry
-from flagkeeper.scan import scan
+from flagkeeper.scan import ScanOptions, scan
 from flagkeeper.textrefs import TextReference, find_text_references
 
 
@@ -176,7 +176,8 @@ class Project:
         return stuck is not None and stuck[0] != guard.polarity
 
     def live_edge(self, source: str, target: str) -> bool:
-        return not any(self.is_dead(guard) for guard in self.import_graph.edges[source, target]["guards"])
+        guards = self.import_graph.get_edge_data(source, target)["guards"]
+        return not guards or not any(self.is_dead(guard) for guard in guards)
 
     @cached_property
     def module_status(self) -> dict[str, str]:
@@ -211,11 +212,12 @@ class Project:
 
 
 def build_project(
-    paths: list[Path], config: Config, today: dt.date, registry_required: bool = False, include_tests: bool = False
-) -> Project:
+    paths: list[Path], config: Config, today: dt.date, registry_required: bool = False, include_tests: bool = False,
+    options: ScanOptions | None = None,
+) -> Project:  # fmt: skip
     """Discover, analyse and join the whole project around `paths` (the checks see all of it)."""
     matcher = load_matcher(config)
     registry = load_registry(config.registry, registry_required)
     sources = discover([config.root, *paths], config)
-    files = scan(sources.python, config, matcher)
+    files = scan(sources.python, config, matcher, options or ScanOptions())
     return Project(config, registry, matcher, files, sources.text, today, include_tests)

@@ -7,6 +7,7 @@ hide the rest) and strict about the file (a TOML syntax error stops the run with
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,13 +101,30 @@ class Registry:
         return "registered" if key in self.flags else "unregistered"
 
 
+_ENTRY_HEADER = re.compile(
+    r"""^[ \t]*\[[ \t]*(?P<table>[\w-]+)[ \t]*\.[ \t]*(?:"(?P<double>[^"\n]*)"|'(?P<single>[^'\n]*)'|(?P<bare>[\w-]+))[ \t]*\]""",
+    re.MULTILINE,
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _entry_headers(text: str) -> dict[tuple[str, str], int]:
+    """(table, key) -> line of the first `[table.key]` header; one pass, as a registry has hundreds."""
+    found: dict[tuple[str, str], int] = {}
+    line, counted = 1, 0
+    for match in _ENTRY_HEADER.finditer(text):
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
+        key = next(value for value in match.group("double", "single", "bare") if value is not None)
+        found.setdefault((match.group("table"), key), line)
+    return found
+
+
 def entry_line(text: str, table: str, key: str) -> int:
     """The line of `[table.key]`, or of `key = {...}` under `[table]`; 1 when neither is found."""
-    quoted = re.escape(key)
-    header = re.compile(rf"""^[ \t]*\[[ \t]*{table}[ \t]*\.[ \t]*(?:"{quoted}"|'{quoted}'|{quoted})[ \t]*\]""", re.MULTILINE)
-    match = header.search(text)
-    if match:
-        return text.count("\n", 0, match.start()) + 1
+    header = _entry_headers(text).get((table, key))
+    if header is not None:
+        return header
     table_line = key_line(text, table) or 1
     return key_line(text, key, table_line) or table_line
 

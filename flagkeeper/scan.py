@@ -1,26 +1,59 @@
-"""Scan: read and decode every discovered Python file and run the per-file analysis on it."""
+"""Scan: read every discovered Python file and get its facts, from the cache or by analysing it.
+
+Files the cache does not hold are analysed in worker processes when there are enough of them
+to pay for starting the workers; results come back in the order given, so a parallel run
+equals a serial one.
+"""
 
 from __future__ import annotations
 
 import io
+import os
+import sys
 import tokenize
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
 from flagkeeper.analysis import analyse_file
+from flagkeeper.cache import FactsCache
 from flagkeeper.config import Config
 from flagkeeper.discovery import module_name, relative_path
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.facts import FileFacts
 from flagkeeper.packs import Matcher
 
+# Below this many files to analyse, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 64
+# Below this many, a run is over before a progress bar would be read.
+PROGRESS_THRESHOLD = 200
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    cache_dir: Path | None = None  # None: analyse every file, read and write no cache
+    jobs: int = 1
+    progress: bool = False  # a progress bar on stderr for long runs
+
 
 def read_source(path: Path) -> str:
     """The text of a Python file in its declared encoding (PEP 263); bad bytes name file and line."""
+    return decode_source(_read_bytes(path), path)
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
-    return decode_source(data, path)
 
 
 def decode_source(data: bytes, path: Path) -> str:
@@ -35,10 +68,55 @@ def decode_source(data: bytes, path: Path) -> str:
         raise FlagkeeperError(f"cannot decode: {exc}", path) from None
 
 
-def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher) -> list[FileFacts]:
+_Job = tuple[str, str, str, bool]  # project path, source, module, is_package
+
+_worker_matcher: Matcher | None = None
+
+
+def _start_worker(matcher: Matcher) -> None:
+    global _worker_matcher
+    _worker_matcher = matcher
+
+
+def _analyse_in_worker(job: _Job) -> FileFacts:
+    assert _worker_matcher is not None
+    return analyse_file(*job, _worker_matcher)
+
+
+def _analyse_all(jobs: list[_Job], matcher: Matcher, options: ScanOptions) -> Iterator[FileFacts]:
+    workers = min(options.jobs, len(jobs) // (PARALLEL_THRESHOLD // 2))
+    if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
+        yield from (analyse_file(*job, matcher) for job in jobs)
+        return
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(matcher,)) as pool:
+        yield from pool.map(_analyse_in_worker, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8))))
+
+
+def _with_progress(found: Iterable[FileFacts], count: int, options: ScanOptions) -> Iterator[FileFacts]:
+    if not options.progress or count < PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        yield from found
+        return
+    with click.progressbar(found, length=count, label=f"Analysing {count} files", file=sys.stderr) as bar:
+        yield from bar
+
+
+def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: ScanOptions = ScanOptions()) -> list[FileFacts]:
     """FileFacts for every file, in the order given; paths in the facts are relative to the root."""
-    facts = []
+    cache = FactsCache(options.cache_dir, matcher) if options.cache_dir is not None else None
+    results: list[FileFacts | None] = []
+    missing: list[tuple[int, str, _Job]] = []  # result index, cache key, job
     for path in paths:
         module, is_package = module_name(path, config)
-        facts.append(analyse_file(relative_path(path, config.root), read_source(path), module, is_package, matcher))
-    return facts
+        project_path = relative_path(path, config.root)
+        data = _read_bytes(path)
+        key = cache.key(project_path, module, is_package, data) if cache else ""
+        cached = cache.get(key) if cache else None
+        if cached is None:
+            missing.append((len(results), key, (project_path, decode_source(data, path), module, is_package)))
+        results.append(cached)
+    analysed = _analyse_all([job for _, _, job in missing], matcher, options)
+    for (index, key, _), found in zip(missing, _with_progress(analysed, len(missing), options), strict=True):
+        results[index] = found
+        if cache:
+            cache.put(key, found)
+    return [found for found in results if found is not None]

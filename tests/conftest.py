@@ -17,6 +17,12 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_the_fixtures(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every run in the tests (also in subprocesses) caches in one temporary folder, not beside the fixtures."""
+    os.environ["FLAGKEEPER_CACHE_DIR"] = str(tmp_path_factory.mktemp("flagkeeper-cache"))
+
+
 def write_tree(root: Path, files: dict[str, str]) -> Path:
     """Write `files` (relative path -> text) under root; a flagkeeper.toml pins the project root."""
     root.mkdir(parents=True, exist_ok=True)
