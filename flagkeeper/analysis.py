@@ -14,7 +14,6 @@ import ast
 
 from flagkeeper.facts import (
     Branch,
-    Call,
     FileFacts,
     FlagRef,
     Function,
@@ -74,7 +73,7 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
             Function(name, line, decorated, tuple(guards.at(*spot) for spot in structure.uses.get(name, [])) if "." not in name else ())
             for name, line, decorated in structure.functions
         ),
-        calls=tuple(Call(raw.callee, raw.line, raw.caller, guards.at(raw.line, raw.column)) for raw in structure.calls),
+        calls=tuple((raw.callee, raw.line, raw.caller, guards.at(raw.line, raw.column)) for raw in structure.calls),
         is_script=structure.is_script,
         suppressions=find_suppressions(source, tree),
         branches=tuple(Branch(region.guards, region.start[0], region.end[0]) for region in regions),

@@ -73,11 +73,11 @@ def build_call_graph(project: Project) -> nx.DiGraph:
         graph.add_nodes_from((facts.module, function.qualname) for function in facts.functions)
     for facts in project.files:
         functions = {function.qualname for function in facts.functions}
-        for call in facts.calls:
-            source = _caller_node(facts, call.caller, functions)
-            for target in resolver.targets(call.callee, facts, call.caller):
+        for callee, line, caller, guards in facts.calls:
+            source = _caller_node(facts, caller, functions)
+            for target in resolver.targets(callee, facts, caller):
                 if target != source:
-                    graph.add_edge(source, target, line=call.line, guards=project.key_guards(facts.module, call.guards))
+                    graph.add_edge(source, target, line=line, guards=project.key_guards(facts.module, guards))
     for source, target, data in project.import_graph.edges(data=True):
         graph.add_edge((source, None), (target, None), line=data["line"], guards=data["guards"])
     return graph

@@ -87,9 +87,12 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
     python: dict[Path, None] = {}
     text: dict[Path, None] = {}
     skip_text = {config.registry.resolve(), *([config.source.resolve()] if config.source else [])}
+    # Before any walk, and naming what the user gave: without a config the root is a missing
+    # path's parent (even `/`), which must not be walked for nothing.
+    missing = next((given for given in paths if not given.exists() and given != config.root), None)
+    if missing is not None:
+        raise FlagkeeperError("no such file or folder", missing)
     for given in paths:
-        if not given.exists():
-            raise FlagkeeperError("no such file or folder", given)
         given = given.resolve()
         if given.is_file():
             (python if given.suffix == ".py" else text)[given] = None

@@ -92,14 +92,11 @@ class Import:
     dynamic: bool = False
 
 
-@dataclass(frozen=True)
-class Call:
-    """A call of a named function: `callee` dotted, its first name resolved through the imports."""
-
-    callee: str
-    line: int
-    caller: str | None
-    guards: tuple[Guard, ...] = ()
+# A call of a named function: (callee, line, caller, guards). `callee` is dotted, its first name
+# resolved through the imports; `caller` is the qualname around the call (None at module level).
+# A plain tuple, not a dataclass: a large project has hundreds of thousands of calls, and the
+# cache loads tuples five times faster.
+Call = tuple[str, int, str | None, tuple[Guard, ...]]
 
 
 @dataclass(frozen=True)

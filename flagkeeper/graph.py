@@ -45,21 +45,21 @@ def is_test_module(facts: FileFacts) -> bool:
 def build_import_graph(files: list[FileFacts], resolve_key: Callable[[str, KeyExpr], str | None]) -> nx.DiGraph:
     """Nodes are module names (with `facts`); an edge has `line` and `guards` (a frozenset of
     KeyGuard, empty when some import or use between the two modules is unguarded)."""
-    graph = nx.DiGraph()
-    for facts in files:
-        graph.add_node(facts.module, facts=facts)
+    modules = {facts.module for facts in files}
+    edges: dict[tuple[str, str], tuple[int, frozenset[KeyGuard]]] = {}
+    unguarded: frozenset[KeyGuard] = frozenset()
     for facts in files:
         for imported in facts.imports:
-            guards = frozenset(KeyGuard(resolve_key(facts.module, guard.key), guard.polarity) for guard in imported.guards)
+            guards = frozenset(KeyGuard(resolve_key(facts.module, guard.key), guard.polarity) for guard in imported.guards) if imported.guards else unguarded
             for target in module_prefixes(imported.target):
-                if target == facts.module or target not in graph:
+                if target == facts.module or target not in modules:
                     continue
-                if graph.has_edge(facts.module, target):
-                    edge = graph.edges[facts.module, target]
-                    edge["guards"] &= guards  # every use must be guarded for the edge to be
-                    edge["line"] = min(edge["line"], imported.line)
-                else:
-                    graph.add_edge(facts.module, target, line=imported.line, guards=guards)
+                known = edges.get((facts.module, target))
+                # Every use must be guarded for the edge to be; the edge's line is its first import.
+                edges[facts.module, target] = (imported.line, guards) if known is None else (min(known[0], imported.line), known[1] & guards)
+    graph = nx.DiGraph()
+    graph.add_nodes_from((facts.module, {"facts": facts}) for facts in files)
+    graph.add_edges_from((source, target, {"line": line, "guards": guards}) for (source, target), (line, guards) in edges.items())
     return graph
 
 

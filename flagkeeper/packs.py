@@ -70,6 +70,10 @@ class Matcher:
         self._by_name = {pack.name: pack for pack in packs}
         ordered = [pack for pack in packs if not pack.fallback] + [pack for pack in packs if pack.fallback]
         self._reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads]
+        # Most calls in a file are no flag read: look only at the patterns that end in the callee's last name.
+        self._reads_by_last_name: dict[str, list[tuple[ReadPattern, re.Pattern[str]]]] = {}
+        for read, regex in self._reads:
+            self._reads_by_last_name.setdefault(read.pattern.rpartition(".")[2], []).append((read, regex))
         # A matched call has in the file's text the last name of its pattern, and every other name
         # too, except leading ones a relative import takes from the file's own module path. So a
         # file reads no flag through a pattern when the pattern's longest (rarest) name is absent,
@@ -87,7 +91,7 @@ class Matcher:
 
     def candidates(self, dotted: str, is_subscript: bool) -> Iterator[ReadPattern]:
         """The reads whose pattern matches, in order: specific packs first, each in file order."""
-        for read, regex in self._reads:
+        for read, regex in self._reads_by_last_name.get(dotted.rpartition(".")[2], ()):
             if read.is_subscript == is_subscript and regex.match(dotted):
                 yield read
 

@@ -7,6 +7,7 @@ equals a serial one.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import sys
@@ -76,6 +77,9 @@ _worker_matcher: Matcher | None = None
 def _start_worker(matcher: Matcher) -> None:
     global _worker_matcher
     _worker_matcher = matcher
+    # Syntax trees hold no reference cycles, so reference counting frees them; the cyclic
+    # collector would only rescan the objects of each parse, at a tenth of the analysis time.
+    gc.disable()
 
 
 def _analyse_in_worker(job: _Job) -> FileFacts:

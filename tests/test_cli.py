@@ -60,6 +60,12 @@ def test_missing_path_exits_2(project) -> None:
     assert result.exit_code == 2 and "no/such/dir: no such file or folder" in result.stderr
 
 
+def test_missing_path_outside_any_project_fails_before_walking_anything(tmp_path: Path) -> None:
+    # Without a config the root is the missing path's parent, here `/`: it must not be walked.
+    result = run(["check", "/no-such-flagkeeper-folder/app.py"], tmp_path)
+    assert result.exit_code == 2 and "/no-such-flagkeeper-folder/app.py: no such file or folder" in result.stderr
+
+
 def test_syntax_error_is_fk000_and_the_run_goes_on(project) -> None:
     folder = project({"broken.py": "def broken(:\n    pass\n", "app.py": APP})
     findings = run(["check", ".", "--format", "json"], folder).json()
