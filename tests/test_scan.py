@@ -1,0 +1,188 @@
+"""The scan stage: the FileFacts cache, parallel analysis, the text prefilter and the progress bar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import flagkeeper
+from flagkeeper import scan as scan_module
+from flagkeeper.config import load_config
+from flagkeeper.facts import FileFacts
+from flagkeeper.model import build_project
+from flagkeeper.packs import Matcher
+from flagkeeper.scan import ScanOptions
+from tests.conftest import REPO, run, write_tree
+
+APP = 'import ldclient\n\nclient = ldclient.get()\n\nif client.variation("new_checkout", ctx, False):\n    from app import legacy\n'
+PACK = '[pack]\nname = "inhouse"\ndescription = "In-house flags"\n\n[[read]]\ncall = "*.{name}"\nkey = {{ position = 0 }}\n'
+
+
+def _load_make_corpus():  # benchmarks/ is not a package: load the generator by path
+    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "benchmarks" / "make_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_corpus"] = module  # dataclasses look their module up while the file executes
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small monorepo from the benchmark generator: every pack, constants, dead and guarded modules."""
+    root = tmp_path_factory.mktemp("corpus") / "corpus"
+    _load_make_corpus().generate(root, modules=260, lines=40_000, seed=11)
+    return root
+
+
+def facts_of(root: Path, options: ScanOptions) -> list[FileFacts]:
+    return build_project([root], load_config([root]), dt.date(2026, 6, 1), options=options).files
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the scan analyses (rather than reads from the cache), in order."""
+    analysed: list[str] = []
+    original: Callable[..., FileFacts] = scan_module.analyse_file
+
+    def counting(path: str, *rest: object) -> FileFacts:
+        analysed.append(path)
+        return original(path, *rest)
+
+    monkeypatch.setattr(scan_module, "analyse_file", counting)
+    return analysed
+
+
+def small_project(tmp_path: Path) -> Path:
+    return write_tree(
+        tmp_path / "project",
+        {
+            "app/__init__.py": "",
+            "app/main.py": APP,
+            "app/legacy.py": "def run():\n    return inhouse.check('old_pricing')\n",
+            "inhouse.toml": PACK.format(name="check"),
+            "flagkeeper.toml": 'rule-packs = ["launchdarkly", "inhouse.toml"]\n',
+        },
+    )
+
+
+def test_second_run_reads_every_file_from_the_cache(tmp_path: Path, counted: list[str]) -> None:
+    root = small_project(tmp_path)
+    options = ScanOptions(cache_dir=tmp_path / "cache")
+    first = facts_of(root, options)
+    assert sorted(counted) == ["app/__init__.py", "app/legacy.py", "app/main.py"]
+    counted.clear()
+    assert facts_of(root, options) == first
+    assert counted == []
+    assert (tmp_path / "cache" / "CACHEDIR.TAG").is_file() and (tmp_path / "cache" / ".gitignore").read_text().endswith("*\n")
+
+
+def test_a_changed_file_alone_is_analysed_again(tmp_path: Path, counted: list[str]) -> None:
+    root = small_project(tmp_path)
+    options = ScanOptions(cache_dir=tmp_path / "cache")
+    facts_of(root, options)
+    counted.clear()
+    (root / "app" / "legacy.py").write_text("def run():\n    return inhouse.check('new_pricing')\n")
+    files = facts_of(root, options)
+    assert counted == ["app/legacy.py"]
+    legacy = next(facts for facts in files if facts.path == "app/legacy.py")
+    assert [ref.key_code for ref in legacy.references] == ["'new_pricing'"]
+
+
+def test_a_changed_rule_pack_invalidates_every_entry(tmp_path: Path, counted: list[str]) -> None:
+    root = small_project(tmp_path)
+    options = ScanOptions(cache_dir=tmp_path / "cache")
+    assert [len(facts.references) for facts in facts_of(root, options)] == [0, 1, 1]
+    counted.clear()
+    (root / "inhouse.toml").write_text(PACK.format(name="is_on"))  # legacy.py's call is no read any more
+    assert [len(facts.references) for facts in facts_of(root, options)] == [0, 0, 1]
+    assert len(counted) == 3
+
+
+def test_a_new_flagkeeper_version_invalidates_every_entry(tmp_path: Path, counted: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = small_project(tmp_path)
+    options = ScanOptions(cache_dir=tmp_path / "cache")
+    facts_of(root, options)
+    counted.clear()
+    monkeypatch.setattr(flagkeeper, "__version__", "99.0.0")
+    facts_of(root, options)
+    assert len(counted) == 3
+
+
+def test_a_corrupt_entry_is_analysed_again_and_rewritten(tmp_path: Path, counted: list[str]) -> None:
+    root = small_project(tmp_path)
+    options = ScanOptions(cache_dir=tmp_path / "cache")
+    expected = facts_of(root, options)
+    entries = sorted((tmp_path / "cache" / "facts").rglob("*"))
+    entries = [entry for entry in entries if entry.is_file()]
+    assert len(entries) == 3
+    entries[0].write_bytes(b"\x80\x05 torn")  # a crash mid-write of another tool, or a bad disk
+    entries[1].write_bytes(b"")
+    counted.clear()
+    assert facts_of(root, options) == expected
+    assert len(counted) == 2
+    counted.clear()
+    assert facts_of(root, options) == expected and counted == []  # rewritten whole
+
+
+def test_an_unwritable_cache_costs_speed_not_the_run(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    assert len(facts_of(root, ScanOptions(cache_dir=blocker))) == 3
+
+
+def test_parallel_analysis_equals_serial(corpus: Path) -> None:
+    serial = facts_of(corpus, ScanOptions(jobs=1))
+    assert len(serial) > scan_module.PARALLEL_THRESHOLD * 2
+    assert facts_of(corpus, ScanOptions(jobs=2)) == serial
+
+
+def test_prefilter_changes_no_finding_on_the_corpus(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ["check", ".", "--today", "2026-06-01", "--format", "json", "--no-cache", "--jobs", "1"]
+    fast = run(args, corpus)
+    assert fast.exit_code == 1 and len(fast.json()) > 50
+    monkeypatch.setattr(Matcher, "may_read_flags", lambda self, source, module: True)
+    assert run(args, corpus).stdout == fast.stdout
+
+
+def test_cli_caches_at_the_project_root_unless_told_not_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FLAGKEEPER_CACHE_DIR", raising=False)
+    root = small_project(tmp_path)
+    assert run(["inventory", ".", "--no-cache"], root).exit_code == 0
+    assert not (root / ".flagkeeper_cache").exists()
+    assert run(["inventory", "."], root).exit_code == 0
+    assert (root / ".flagkeeper_cache" / "CACHEDIR.TAG").is_file()
+    assert run(["inventory", ".", "--cache-dir", str(tmp_path / "elsewhere")], root).exit_code == 0
+    assert (tmp_path / "elsewhere" / "facts").is_dir()
+    monkeypatch.setenv("FLAGKEEPER_NO_CACHE", "1")
+    assert run(["inventory", ".", "--cache-dir", str(tmp_path / "not-written")], root).exit_code == 0
+    assert not (tmp_path / "not-written").exists()
+
+
+def test_jobs_must_be_positive(tmp_path: Path) -> None:
+    result = run(["check", ".", "--jobs", "0"], small_project(tmp_path))
+    assert result.exit_code == 2 and "--jobs" in result.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_progress_bar_only_on_a_terminal(corpus: Path, monkeypatch: pytest.MonkeyPatch, terminal: bool) -> None:
+    stderr = _Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stderr)
+    files = facts_of(corpus, ScanOptions(jobs=1, progress=True))
+    shown = stderr.getvalue()
+    if terminal:
+        assert f"Analysing {len(files)} files" in shown and "100%" in shown
+    else:
+        assert shown == ""
