@@ -16,7 +16,7 @@ from flagkeeper.baseline import load_baseline, without_baseline
 from flagkeeper.baseline import write_baseline as write_baseline_file
 from flagkeeper.checks import (
     REACHABILITY_CODES,
-    rules_that_run,
+    check_project,
     run_checks,
     select_rules,
     validate_codes,
@@ -133,13 +133,12 @@ def check(
             validate_codes(codes, label, config.source)
         # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
         rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
-        if not project.entry_points and any(rule.code in REACHABILITY_CODES for rule in rules):
-            _note_missing_entry_points(project)
         project.fleet = tuple(path.resolve() for path in fleet)
+        run = check_project(project, rules, warn_unused_ignores)
+        if not run.has_entry_points and any(rule.code in REACHABILITY_CODES for rule in rules):
+            _note_missing_entry_points(project)
         shown = [*paths, *project.fleet]  # the manifests' findings are reported wherever they are
-        diagnostics = [
-            d for d in run_checks(project, rules, warn_unused_ignores) if any(d.path.is_relative_to(path) for path in shown)
-        ]  # fmt: skip
+        diagnostics = [d for d in run.diagnostics if any(d.path.is_relative_to(path) for path in shown)]
         if since_revision is not None:
             diagnostics = since(project, since_revision, diagnostics, lambda before: run_checks(before, rules))
         if write_baseline is not None:
@@ -151,8 +150,8 @@ def check(
             diagnostics = without_baseline(diagnostics, load_baseline(baseline), config.root)
     except FlagkeeperError as error:
         fail(error)
-    ran = rules_that_run(project, rules)
-    report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, ran, len(project.files))
+    ran = [rule for rule in rules if rule.code in run.ran]
+    report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, ran, run.files)
     if output_file is not None:
         output_file.write_text(click.unstyle(report), encoding="utf-8")
     else:

@@ -16,6 +16,7 @@ from pathlib import Path
 from flagkeeper.diagnostics import Diagnostic
 from flagkeeper.model import Project
 from flagkeeper.revisions import Repository
+from flagkeeper.scan import ScannedFiles
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def since(
     repository = Repository.of(project.config.root)
     commit = repository.commit(revision)
     files, registry = repository.snapshot(commit, project.config, project.matcher)
-    before = Project(project.config, registry, project.matcher, files, (), project.today, project.include_tests_as_entry_points)
+    before = Project(project.config, registry, project.matcher, ScannedFiles.of(files), (), project.today, project.include_tests_as_entry_points)
     old = {(d.code, d.path, d.key) for d in run(before) if d.code in WHOLE_PROGRAM}
     lines = changed_lines(repository, commit)
     return [
@@ -147,7 +148,7 @@ def diff_revisions(project: Project, base: str, head: str | None) -> tuple[str, 
     def state_at(commit: str) -> dict[str, FlagState]:
         if commit not in cache:
             files, registry = repository.snapshot(commit, project.config, project.matcher)
-            cache[commit] = flag_states(Project(project.config, registry, project.matcher, files, (), project.today))
+            cache[commit] = flag_states(Project(project.config, registry, project.matcher, ScannedFiles.of(files), (), project.today))
         return cache[commit]
 
     before = state_at(base_commit)

@@ -30,7 +30,7 @@ from flagkeeper.facts import (
 from flagkeeper.graph import KeyGuard, build_import_graph, entry_targets, find_entry_points, reachable
 from flagkeeper.packs import Matcher, load_matcher
 from flagkeeper.registry import Registry, load_registry
-from flagkeeper.scan import ScanOptions, scan
+from flagkeeper.scan import ScannedFiles, ScanOptions, scan
 from flagkeeper.textrefs import TextReference, find_text_references
 
 
@@ -92,12 +92,29 @@ class Project:
     config: Config
     registry: Registry
     matcher: Matcher
-    files: list[FileFacts]
+    scanned: ScannedFiles
     text_files: tuple[Path, ...]
     today: dt.date
     include_tests_as_entry_points: bool = False
     executed_lines: dict[str, int] | None = None  # from --coverage: project path -> lines that ran
     fleet: tuple[Path, ...] = ()  # from --fleet: deploy manifests, or folders of them (FK011)
+
+    @cached_property
+    def files(self) -> list[FileFacts]:
+        return self.scanned.facts
+
+    def fingerprint(self) -> str | None:
+        """A name for every input a `check` of this project reads, or None when some input has none
+        (no cache, or coverage data or deploy manifests, which are not worth hashing for a cache)."""
+        cache = self.scanned.cache
+        if cache is None or self.executed_lines is not None or self.fleet:
+            return None
+        read = [self.registry.path, self.config.root / "pyproject.toml", *self.text_files]
+        inputs = [path.read_bytes() if path.is_file() else b"" for path in read]
+        return cache.key(
+            *self.scanned.keys, *(str(path) for path in read), *inputs,
+            repr(self.config), self.today.isoformat(), str(self.include_tests_as_entry_points),
+        )  # fmt: skip
 
     @cached_property
     def resolver(self) -> KeyResolver:

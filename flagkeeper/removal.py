@@ -30,7 +30,7 @@ from flagkeeper.facts import FileFacts
 from flagkeeper.graph import is_test_module
 from flagkeeper.model import Project
 from flagkeeper.remove import Doomed, ReadSpot, RemovalError, delete_definitions, remove_reads
-from flagkeeper.scan import read_source
+from flagkeeper.scan import ScannedFiles, read_source
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -283,7 +283,7 @@ class _Removal:
                 continue  # deleted
             files.append(facts if text == self.before[facts.path] else analyse_file(facts.path, text, facts.module, facts.is_package, matcher))
         old = self.project
-        return Project(old.config, old.registry, matcher, files, old.text_files, old.today, old.include_tests_as_entry_points)
+        return Project(old.config, old.registry, matcher, ScannedFiles.of(files), old.text_files, old.today, old.include_tests_as_entry_points)
 
     def newly_unreachable(self) -> list[str]:
         before = self.project.module_status

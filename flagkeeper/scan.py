@@ -7,12 +7,13 @@ equals a serial one.
 
 from __future__ import annotations
 
+import functools
 import gc
 import io
 import os
 import sys
 import tokenize
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import click
 
 from flagkeeper.analysis import analyse_file
-from flagkeeper.cache import FactsCache
+from flagkeeper.cache import Cache
 from flagkeeper.config import Config
 from flagkeeper.discovery import module_name, relative_path
 from flagkeeper.errors import FlagkeeperError
@@ -104,23 +105,62 @@ def _with_progress(found: Iterable[FileFacts], count: int, options: ScanOptions)
         yield from bar
 
 
-def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: ScanOptions = ScanOptions()) -> list[FileFacts]:
-    """FileFacts for every file, in the order given; paths in the facts are relative to the root."""
-    cache = FactsCache(options.cache_dir, matcher) if options.cache_dir is not None else None
-    results: list[FileFacts | None] = []
-    missing: list[tuple[int, str, _Job]] = []  # result index, cache key, job
+class ScannedFiles:
+    """The project's Python files: their cache keys at once, their facts when first needed (a
+    `check` whose findings the cache holds needs none)."""
+
+    def __init__(self, keys: tuple[str, ...], load: Callable[[], list[FileFacts]], cache: Cache | None = None):
+        self.keys = keys  # one per file; empty without a cache
+        self.cache = cache
+        self._load = load
+
+    @functools.cached_property
+    def facts(self) -> list[FileFacts]:
+        return self._load()
+
+    @classmethod
+    def of(cls, facts: list[FileFacts]) -> ScannedFiles:
+        return cls((), lambda: facts)
+
+
+@dataclass(frozen=True)
+class _Planned:
+    path: Path
+    project_path: str
+    module: str
+    is_package: bool
+    key: str
+    source: str | None  # None: the cache holds the facts (the same bytes decoded when they were stored)
+
+    def job(self) -> _Job:
+        return self.project_path, self.source if self.source is not None else read_source(self.path), self.module, self.is_package
+
+
+def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: ScanOptions = ScanOptions()) -> ScannedFiles:
+    """The files, in the order given; paths in the facts are relative to the root.
+
+    Every file is read and hashed now, and decoded unless the cache holds it, so an unreadable
+    file fails the run here; the analysis waits until the facts are needed.
+    """
+    cache = Cache(options.cache_dir, matcher) if options.cache_dir is not None else None
+    planned = []
     for path in paths:
         module, is_package = module_name(path, config)
         project_path = relative_path(path, config.root)
         data = _read_bytes(path)
-        key = cache.key(project_path, module, is_package, data) if cache else ""
-        cached = cache.get(key) if cache else None
-        if cached is None:
-            missing.append((len(results), key, (project_path, decode_source(data, path), module, is_package)))
-        results.append(cached)
-    analysed = _analyse_all([job for _, _, job in missing], matcher, options)
-    for (index, key, _), found in zip(missing, _with_progress(analysed, len(missing), options), strict=True):
+        key = cache.key(project_path, module, str(is_package), data) if cache else ""
+        source = None if cache and cache.holds("facts", key) else decode_source(data, path)
+        planned.append(_Planned(path, project_path, module, is_package, key, source))
+    return ScannedFiles(tuple(item.key for item in planned) if cache else (), functools.partial(_facts, planned, matcher, options, cache), cache)
+
+
+def _facts(planned: list[_Planned], matcher: Matcher, options: ScanOptions, cache: Cache | None) -> list[FileFacts]:
+    results: list[FileFacts | None] = [cache.get("facts", item.key, FileFacts) if cache and item.source is None else None for item in planned]
+    missing = [index for index, found in enumerate(results) if found is None]
+    jobs = [planned[index].job() for index in missing]
+    analysed = _with_progress(_analyse_all(jobs, matcher, options), len(jobs), options)
+    for index, found in zip(missing, analysed, strict=True):
         results[index] = found
         if cache:
-            cache.put(key, found)
+            cache.put("facts", planned[index].key, found)
     return [found for found in results if found is not None]

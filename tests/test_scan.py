@@ -186,3 +186,57 @@ def test_progress_bar_only_on_a_terminal(corpus: Path, monkeypatch: pytest.Monke
         assert f"Analysing {len(files)} files" in shown and "100%" in shown
     else:
         assert shown == ""
+
+
+@pytest.fixture
+def checks_run(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One entry per time the rules really run (rather than their findings coming from the cache)."""
+    import flagkeeper.checks as checks
+
+    ran: list[int] = []
+    original = checks.run_checks
+
+    def counting(*args: object, **kwargs: object) -> object:
+        ran.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checks, "run_checks", counting)
+    return ran
+
+
+REGISTRY = '[flags.new_checkout]\nowner = "payments"\ntype = "release"\nexpires = 2026-09-30\n'
+
+
+@pytest.mark.parametrize(
+    ("change", "reruns"),
+    [
+        (lambda root: None, False),
+        (lambda root: (root / "flags.toml").write_text(REGISTRY.replace("2026-09-30", "2026-01-31")), True),
+        (lambda root: (root / "web" / "app.ts").write_text("isOn('old_pricing')\n"), True),
+        (lambda root: (root / "flagkeeper.toml").write_text('rule-packs = ["launchdarkly", "inhouse.toml"]\nflags-off = ["new_checkout"]\n'), True),
+        (lambda root: (root / "app" / "legacy.py").write_text("def run():\n    return 1\n"), True),
+    ],
+    ids=["nothing", "registry", "text file", "config", "python file"],
+)
+def test_check_findings_are_cached_until_an_input_changes(tmp_path: Path, checks_run: list[int], change: Callable[[Path], object], reruns: bool) -> None:
+    root = small_project(tmp_path)
+    (root / "flags.toml").write_text(REGISTRY)
+    (root / "web").mkdir()
+    (root / "web" / "app.ts").write_text("// no flags here\n")
+    args = ["check", ".", "--format", "json", "--today", "2026-06-01", "--cache-dir", str(tmp_path / "cache")]
+    first = run(args, root)
+    assert checks_run == [1]
+    change(root)
+    again = run(args, root)
+    assert checks_run == ([1, 1] if reruns else [1])
+    if not reruns:
+        assert (again.exit_code, again.stdout) == (first.exit_code, first.stdout)
+    assert run([*args[:-2], "--no-cache"], root).stdout == again.stdout  # the cache never changes a finding
+
+
+def test_check_findings_are_cached_per_date_and_rule_selection(tmp_path: Path, checks_run: list[int]) -> None:
+    root = small_project(tmp_path)
+    args = ["check", ".", "--format", "json", "--cache-dir", str(tmp_path / "cache")]
+    for extra in (["--today", "2026-06-01"], ["--today", "2026-06-02"], ["--today", "2026-06-02", "--select", "FK001"]):
+        run([*args, *extra], root)
+    assert checks_run == [1, 1, 1]

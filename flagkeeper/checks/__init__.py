@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from flagkeeper.checks.base import Rule
@@ -87,3 +88,26 @@ def run_checks(project: Project, rules: list[Rule], warn_unused_ignores: bool = 
     by_path = {project.config.root / facts.path: facts.suppressions for facts in project.files}
     by_path[project.registry.path] = project.registry.suppressions
     return sorted(apply_suppressions(found, by_path, {rule.code for rule in rules}, warn_unused_ignores))
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """What `check` needs of a run of the rules, small enough to cache whole."""
+
+    diagnostics: list[Diagnostic]
+    ran: tuple[str, ...]  # the codes of the rules that could judge (reachability needs entry points)
+    has_entry_points: bool
+    files: int
+
+
+def check_project(project: Project, rules: list[Rule], warn_unused_ignores: bool = False) -> CheckRun:
+    """run_checks, or its result from the cache when every input is as in an earlier run."""
+    cache, fingerprint = project.scanned.cache, project.fingerprint()
+    key = cache.key(fingerprint, *(rule.code for rule in rules), str(warn_unused_ignores)) if cache and fingerprint else None
+    found = cache.get("runs", key, CheckRun) if cache and key else None
+    if found is None:
+        ran = tuple(rule.code for rule in rules_that_run(project, rules))
+        found = CheckRun(run_checks(project, rules, warn_unused_ignores), ran, bool(project.entry_points), len(project.files))
+        if cache and key:
+            cache.put("runs", key, found)
+    return found
