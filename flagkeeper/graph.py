@@ -10,6 +10,7 @@ plugins loaded from entry-point metadata of other distributions, and `exec`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import networkx as nx
 
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.facts import FileFacts, KeyExpr
+from flagkeeper.facts import FileFacts, Guard
 from flagkeeper.tomlread import load_toml
 
 TEST_FILE_NAMES = ("test_*.py", "*_test.py", "conftest.py")
@@ -31,10 +32,11 @@ class KeyGuard:
     polarity: bool
 
 
-def module_prefixes(target: str) -> list[str]:
-    """`a.b.c` -> [a, a.b, a.b.c]: importing a module runs every package above it first."""
+@functools.lru_cache(maxsize=65536)
+def module_prefixes(target: str) -> tuple[str, ...]:
+    """`a.b.c` -> (a, a.b, a.b.c): importing a module runs every package above it first."""
     parts = target.split(".")
-    return [".".join(parts[: index + 1]) for index in range(len(parts))]
+    return tuple(".".join(parts[: index + 1]) for index in range(len(parts)))
 
 
 def is_test_module(facts: FileFacts) -> bool:
@@ -42,15 +44,14 @@ def is_test_module(facts: FileFacts) -> bool:
     return "tests" in path.parts[:-1] or "test" in path.parts[:-1] or any(path.match(name) for name in TEST_FILE_NAMES)
 
 
-def build_import_graph(files: list[FileFacts], resolve_key: Callable[[str, KeyExpr], str | None]) -> nx.DiGraph:
+def build_import_graph(files: list[FileFacts], key_guards: Callable[[str, tuple[Guard, ...]], frozenset[KeyGuard]]) -> nx.DiGraph:
     """Nodes are module names (with `facts`); an edge has `line` and `guards` (a frozenset of
     KeyGuard, empty when some import or use between the two modules is unguarded)."""
     modules = {facts.module for facts in files}
     edges: dict[tuple[str, str], tuple[int, frozenset[KeyGuard]]] = {}
-    unguarded: frozenset[KeyGuard] = frozenset()
     for facts in files:
         for imported in facts.imports:
-            guards = frozenset(KeyGuard(resolve_key(facts.module, guard.key), guard.polarity) for guard in imported.guards) if imported.guards else unguarded
+            guards = key_guards(facts.module, imported.guards)
             for target in module_prefixes(imported.target):
                 if target == facts.module or target not in modules:
                     continue

@@ -34,6 +34,9 @@ from flagkeeper.scan import ScannedFiles, ScanOptions, scan
 from flagkeeper.textrefs import TextReference, find_text_references
 
 
+_UNGUARDED: frozenset[KeyGuard] = frozenset()
+
+
 @dataclass(frozen=True)
 class Reference:
     """A flag read with its key resolved; `key` is None when no static value exists (FK009)."""
@@ -148,7 +151,7 @@ class Project:
 
     @cached_property
     def import_graph(self) -> nx.DiGraph:
-        return build_import_graph(self.files, self.resolver.resolve)
+        return build_import_graph(self.files, self.key_guards)
 
     @cached_property
     def entry_targets(self) -> list[str]:
@@ -186,6 +189,8 @@ class Project:
 
     def key_guards(self, module: str, guards: tuple[Guard, ...]) -> frozenset[KeyGuard]:
         """Guards written in `module`, with their keys resolved."""
+        if not guards:  # nearly every import and call
+            return _UNGUARDED
         return frozenset(KeyGuard(self.resolver.resolve(module, guard.key), guard.polarity) for guard in guards)
 
     def is_dead(self, guard: KeyGuard) -> bool:
