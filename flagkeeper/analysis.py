@@ -63,7 +63,7 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
     references: tuple[FlagRef, ...] = ()
     regions: list[GuardedRegion] = []
     if matcher.may_read_flags(source, module):
-        references, regions = find_flag_reads(tree, source, structure.aliases, matcher)
+        references, regions = find_flag_reads(structure, source, matcher)
     guards = _Guards(regions)
     return FileFacts(
         path, module, is_package, structure.aliases, structure.constants,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from flagkeeper.facts import Dynamic, FlagRef, Guard, KeyExpr, Literal
 from flagkeeper.packs import ArgSpec, Matcher, ReadPattern
-from flagkeeper.structure import key_expr, resolve_head
+from flagkeeper.structure import Structure, key_expr, resolve_head
 
 Position = tuple[int, int]  # line (1-based), column (0-based, UTF-8 bytes as ast counts them)
 
@@ -79,14 +79,13 @@ class _Read:
     default: str | None
 
 
-class _FlagReadFinder(ast.NodeVisitor):
+class _FlagReadFinder:
     def __init__(self, source: str, aliases: dict[str, str], matcher: Matcher):
         self.lines = source.splitlines(keepends=True)
         self.aliases = aliases
         self.matcher = matcher
         self.references: list[FlagRef] = []
         self.regions: list[GuardedRegion] = []
-        self.scopes: list[str] = []
         self.guards: dict[int, tuple[str, bool | None]] = {}
         self.reads: dict[int, _Read | None] = {}
 
@@ -159,15 +158,6 @@ class _FlagReadFinder(ast.NodeVisitor):
             self.regions.append(GuardedRegion(*_span(region), tuple(guards)))
 
     # -- where a read sits -------------------------------------------------------------------
-    def _visit_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
-        self.scopes.append(node.name)
-        decorators = {id(decorator) for decorator in node.decorator_list}
-        for child in [*node.decorator_list, *(child for child in ast.iter_child_nodes(node) if id(child) not in decorators)]:
-            self.visit(child)
-        self.scopes.pop()
-
-    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _visit_scope
-
     def _mark_test(self, test: ast.expr, kind: str, polarity: bool | None = True) -> None:
         """Record the guard of every read in a test, looking through `not`, `and`, `or`, comparisons."""
         pending: list[tuple[ast.expr, bool | None]] = [(test, polarity)]
@@ -182,56 +172,33 @@ class _FlagReadFinder(ast.NodeVisitor):
             elif isinstance(expr, ast.Compare):
                 pending += [(side, None) for side in (expr.left, *expr.comparators)]
 
-    def visit_If(self, node: ast.If, kind: str = "if") -> None:
-        self._mark_test(node.test, kind)
-        self._guard(node.test, True, node.body)
-        self._guard(node.test, False, node.orelse)
-        self.visit(node.test)
-        for statement in node.body:
-            self.visit(statement)
-        is_elif = len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If) and node.orelse[0].col_offset == node.col_offset
-        if is_elif:
-            self.visit_If(node.orelse[0], "elif")  # type: ignore[arg-type]
-        else:
-            for statement in node.orelse:
-                self.visit(statement)
-
-    def visit_While(self, node: ast.While) -> None:
-        self._mark_test(node.test, "while")
-        self._guard(node.test, True, node.body)
-        self.generic_visit(node)
-
-    def visit_IfExp(self, node: ast.IfExp) -> None:
-        self._mark_test(node.test, "ternary")
-        self._guard(node.test, True, [node.body])
-        self._guard(node.test, False, [node.orelse])
-        self.generic_visit(node)
-
-    def visit_comprehension(self, node: ast.comprehension) -> None:
-        for test in node.ifs:
-            self._mark_test(test, "if")
-        self.generic_visit(node)
-
-    def visit_BoolOp(self, node: ast.BoolOp) -> None:
-        # `flag and run()` runs the right side when the flag is true; `flag or run()` when false.
-        is_and = isinstance(node.op, ast.And)
-        implied: list[Guard] = []
-        for before, value in itertools.pairwise(node.values):
-            self._mark_test(before, "and" if is_and else "or", is_and)
-            implied += self._implied(before, is_and)
-            self._add_region(implied, [value])
-        self.generic_visit(node)
+    def conditional(self, node: ast.AST, kind: str) -> None:
+        """Mark the reads in a construct's test and record the regions the test guards."""
+        if isinstance(node, ast.If):
+            self._mark_test(node.test, kind)
+            self._guard(node.test, True, node.body)
+            self._guard(node.test, False, node.orelse)
+        elif isinstance(node, ast.While):
+            self._mark_test(node.test, kind)
+            self._guard(node.test, True, node.body)
+        elif isinstance(node, ast.IfExp):
+            self._mark_test(node.test, kind)
+            self._guard(node.test, True, [node.body])
+            self._guard(node.test, False, [node.orelse])
+        elif isinstance(node, ast.comprehension):
+            for test in node.ifs:
+                self._mark_test(test, "if")
+        elif isinstance(node, ast.BoolOp):
+            # `flag and run()` runs the right side when the flag is true; `flag or run()` when false.
+            is_and = kind == "and"
+            implied: list[Guard] = []
+            for before, value in itertools.pairwise(node.values):
+                self._mark_test(before, kind, is_and)
+                implied += self._implied(before, is_and)
+                self._add_region(implied, [value])
 
     # -- the reads ---------------------------------------------------------------------------
-    def visit_Call(self, node: ast.Call) -> None:
-        self._record(node)
-        self.generic_visit(node)
-
-    def visit_Subscript(self, node: ast.Subscript) -> None:
-        self._record(node)
-        self.generic_visit(node)
-
-    def _record(self, node: ast.Call | ast.Subscript) -> None:
+    def site(self, node: ast.Call | ast.Subscript, scope: str | None) -> None:
         read = self._read(node)
         if read is None:
             return
@@ -239,14 +206,21 @@ class _FlagReadFinder(ast.NodeVisitor):
         self.references.append(
             FlagRef(
                 read.key, read.key_code, read.pattern.pack, read.call, node.lineno, self._column(node.lineno, node.col_offset),
-                ".".join(self.scopes) or None, guard, polarity, read.default,
+                scope, guard, polarity, read.default,
             )
         )  # fmt: skip
 
 
-def find_flag_reads(tree: ast.Module, source: str, aliases: dict[str, str], matcher: Matcher) -> tuple[tuple[FlagRef, ...], list[GuardedRegion]]:
-    """Every flag read an active rule pack recognises, in source order, and the guarded regions."""
-    finder = _FlagReadFinder(source, aliases, matcher)
-    finder.visit(tree)
+def find_flag_reads(structure: Structure, source: str, matcher: Matcher) -> tuple[tuple[FlagRef, ...], list[GuardedRegion]]:
+    """Every flag read an active rule pack recognises, in source order, and the guarded regions.
+
+    Every construct's test is marked before any read is recorded: a construct encloses the reads
+    it guards, so this is the order of a walk, without a walk of its own.
+    """
+    finder = _FlagReadFinder(source, structure.aliases, matcher)
+    for node, kind in structure.conditionals:
+        finder.conditional(node, kind)
+    for node, scope in structure.sites:
+        finder.site(node, scope)
     # Stable: a call and the call it is made on start at one place, the outer one found first.
     return tuple(sorted(finder.references, key=lambda ref: (ref.line, ref.column))), finder.regions

@@ -33,7 +33,6 @@ from flagkeeper.registry import Registry, load_registry
 from flagkeeper.scan import ScannedFiles, ScanOptions, scan
 from flagkeeper.textrefs import TextReference, find_text_references
 
-
 _UNGUARDED: frozenset[KeyGuard] = frozenset()
 
 

@@ -114,6 +114,11 @@ class Structure:
     # Uses (line, 0-based UTF-8 column) of each name an import binds or a module-level def defines.
     uses: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     is_script: bool = False
+    # For the flag reader (flagreads.py), so that it needs no walk of its own: every call and
+    # subscript with the qualname around it (a decorator's is the function's), and every
+    # conditional construct (if, elif, while, ternary, comprehension, and/or), in source order.
+    sites: list[tuple[ast.Call | ast.Subscript, str | None]] = field(default_factory=list)
+    conditionals: list[tuple[ast.AST, str]] = field(default_factory=list)
 
 
 class _Collector(ast.NodeVisitor):
@@ -122,7 +127,17 @@ class _Collector(ast.NodeVisitor):
         self.is_package = is_package
         self.found = Structure()
         self.scopes: list[str] = []
+        self.decorating: str | None = None  # the function whose decorators are being visited
+        self.elifs: set[int] = set()
         self.raw_calls: list[tuple[str, ast.Call, str | None]] = []
+
+    def _site(self, node: ast.Call | ast.Subscript) -> None:
+        scopes = [*self.scopes, self.decorating] if self.decorating else self.scopes
+        self.found.sites.append((node, ".".join(scopes) or None))
+
+    def _conditional(self, node: ast.AST, kind: str) -> None:
+        self.found.conditionals.append((node, kind))
+        self.generic_visit(node)
 
     def visit_If(self, node: ast.If) -> None:
         if not self.scopes and _is_main_guard(node.test):
@@ -130,12 +145,33 @@ class _Collector(ast.NodeVisitor):
         if _is_type_checking(node.test):
             for statement in node.orelse:
                 self.visit(statement)
-        else:
-            self.generic_visit(node)
+            return
+        orelse = node.orelse[0] if len(node.orelse) == 1 else None
+        if isinstance(orelse, ast.If) and orelse.col_offset == node.col_offset:  # `elif`, not `else: if`
+            self.elifs.add(id(orelse))
+        self._conditional(node, "elif" if id(node) in self.elifs else "if")
+
+    def visit_While(self, node: ast.While) -> None:
+        self._conditional(node, "while")
+
+    def visit_IfExp(self, node: ast.IfExp) -> None:
+        self._conditional(node, "ternary")
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self._conditional(node, "comprehension")
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        self._conditional(node, "and" if isinstance(node.op, ast.And) else "or")
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        self._site(node)
+        self.generic_visit(node)
 
     def _visit_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        outer, self.decorating = self.decorating, node.name
         for decorator in node.decorator_list:
             self.visit(decorator)
+        self.decorating = None
         self.scopes.append(node.name)
         if not isinstance(node, ast.ClassDef):
             self.found.functions.append((".".join(self.scopes), node.lineno, bool(node.decorator_list)))
@@ -143,6 +179,7 @@ class _Collector(ast.NodeVisitor):
             if child not in node.decorator_list:
                 self.visit(child)
         self.scopes.pop()
+        self.decorating = outer
 
     visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _visit_scope
 
@@ -168,6 +205,7 @@ class _Collector(ast.NodeVisitor):
             self.found.imports.append(RawImport(f"{base}.{alias.name}", local, node.lineno, node.col_offset))
 
     def visit_Call(self, node: ast.Call) -> None:
+        self._site(node)
         dotted = _dotted(node.func)
         if dotted is not None:
             self.raw_calls.append((dotted, node, ".".join(self.scopes) or None))

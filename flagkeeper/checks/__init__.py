@@ -85,7 +85,7 @@ def run_checks(project: Project, rules: list[Rule], warn_unused_ignores: bool = 
     """Every active rule's findings, less those per-file-ignores and inline suppressions hide."""
     rules = rules_that_run(project, rules)
     found = [diagnostic for rule in rules for diagnostic in rule.check(project) if not _ignored_per_file(diagnostic, project)]
-    by_path = {project.config.root / facts.path: facts.suppressions for facts in project.files}
+    by_path = {project.config.root / facts.path: facts.suppressions for facts in project.files if facts.suppressions}
     by_path[project.registry.path] = project.registry.suppressions
     return sorted(apply_suppressions(found, by_path, {rule.code for rule in rules}, warn_unused_ignores))
 
