@@ -1,12 +1,17 @@
-"""The cache: FileFacts per file, and the findings of whole `check` runs.
+"""The cache: every file's FileFacts, and the findings of recent `check` runs.
 
-A FileFacts entry's name is a hash of the file's bytes, its project path, module name and
+A FileFacts entry is named by a hash of the file's bytes, its project path, module name and
 package-ness, and the analyser: flagkeeper's version, its source (so a development checkout
 never reads stale entries), and the active rule packs with the config's key patterns. A run's
 entry is named by every input of the run (model.Project.fingerprint). A changed input is a
-different name, so nothing is ever invalidated in place. Entries are written to a temporary
-file and renamed, so concurrent runs and crashes leave whole entries or none; an entry that
-cannot be read back is a miss, computed again and rewritten, never an error.
+different name, so nothing is ever invalidated in place.
+
+The entries of one project live in one file, `facts.pickle` (name -> pickled FileFacts),
+rewritten whole after a run that analysed something: one sequential write costs a
+fiftieth of writing thousands of small files, and entries of files that changed or went away
+drop out by themselves. Every write goes to a temporary file that is then renamed, so
+concurrent runs and crashes leave a whole file (the last run's) or the previous one; anything
+that cannot be read back is a miss, computed again and rewritten, never an error.
 """
 
 from __future__ import annotations
@@ -15,14 +20,14 @@ import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import flagkeeper
 from flagkeeper.packs import Matcher
 
 DEFAULT_DIR = ".flagkeeper_cache"
+RECENT_RUNS = 8  # check runs remembered: enough for a hook and a CI step with their options
 Entry = TypeVar("Entry")
 # What tools look for to leave a cache folder alone: git (.gitignore) and backup tools (CACHEDIR.TAG).
 _MARKERS = {
@@ -41,10 +46,19 @@ def analyser_fingerprint(matcher: Matcher) -> bytes:
     return digest.digest()
 
 
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        found = pickle.loads(path.read_bytes())
+    except Exception:  # missing, torn or foreign: an empty cache
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 class Cache:
     def __init__(self, folder: Path, matcher: Matcher):
         self.folder = folder
         self.salt = analyser_fingerprint(matcher)
+        self.facts: dict[str, bytes] = _load(folder / "facts.pickle")  # name -> pickled FileFacts
 
     def key(self, *parts: str | bytes) -> str:
         """A name for an entry computed from `parts` by this flagkeeper with these packs."""
@@ -54,37 +68,34 @@ class Cache:
             digest.update(len(data).to_bytes(8, "little") + data)  # lengths keep ("ab", "c") apart from ("a", "bc")
         return digest.hexdigest()
 
-    def _entry(self, kind: str, key: str) -> Path:
-        return self.folder / kind / key[:2] / key
+    def save_facts(self, entries: dict[str, bytes]) -> None:
+        """Replace the stored FileFacts with `entries` (those of the files of this run)."""
+        self.facts = entries
+        self._write("facts.pickle", entries)
 
-    def holds(self, kind: str, key: str) -> bool:
-        return self._entry(kind, key).is_file()
-
-    def get(self, kind: str, key: str, expected: type[Entry]) -> Entry | None:
-        try:
-            found = pickle.loads(self._entry(kind, key).read_bytes())
-        except Exception:  # missing, torn or foreign: a miss, computed again and rewritten
-            return None
+    def run(self, key: str, expected: type[Entry]) -> Entry | None:
+        found = _load(self.folder / "runs.pickle").get(key)
         return found if isinstance(found, expected) else None
 
-    def put(self, kind: str, key: str, value: object) -> None:
-        """Store an entry; a cache that cannot be written only costs speed, so errors are ignored."""
-        entry = self._entry(kind, key)
+    def save_run(self, key: str, value: object) -> None:
+        runs = _load(self.folder / "runs.pickle")
+        runs.pop(key, None)
+        runs[key] = value
+        self._write("runs.pickle", dict(list(runs.items())[-RECENT_RUNS:]))
+
+    def _write(self, name: str, value: object) -> None:
+        """Write a file of the cache whole; a cache that cannot be written only costs speed."""
+        target = self.folder / name
+        temporary = target.with_name(f".{name}.{os.getpid()}.tmp")  # one per process: runs never share one
         with contextlib.suppress(OSError):
-            if not entry.parent.is_dir():
-                self._create_folders(entry.parent)
-            handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for marker, text in _MARKERS.items():
+                if not (self.folder / marker).exists():
+                    (self.folder / marker).write_text(text, encoding="utf-8")
             try:
-                with os.fdopen(handle, "wb") as stream:
+                with open(temporary, "wb") as stream:
                     pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, entry)
+                os.replace(temporary, target)
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(temporary)
-
-    def _create_folders(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, text in _MARKERS.items():
-            marker = self.folder / name
-            if not marker.exists():
-                marker.write_text(text, encoding="utf-8")

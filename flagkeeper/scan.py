@@ -11,12 +11,14 @@ import functools
 import gc
 import io
 import os
+import pickle
 import sys
 import tokenize
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -32,6 +34,7 @@ from flagkeeper.packs import Matcher
 PARALLEL_THRESHOLD = 64
 # Below this many, a run is over before a progress bar would be read.
 PROGRESS_THRESHOLD = 200
+Item = TypeVar("Item")
 
 
 def default_jobs() -> int:
@@ -71,6 +74,7 @@ def decode_source(data: bytes, path: Path) -> str:
 
 
 _Job = tuple[str, str, str, bool]  # project path, source, module, is_package
+_Analysed = tuple[FileFacts, bytes]  # the facts, pickled too for the cache
 
 _worker_matcher: Matcher | None = None
 
@@ -83,26 +87,38 @@ def _start_worker(matcher: Matcher) -> None:
     gc.disable()
 
 
-def _analyse_in_worker(job: _Job) -> FileFacts:
+def _analyse_in_worker(job: _Job) -> bytes:
+    """Facts pickled here: they cross the pipe so anyway, and the cache stores them as they are."""
     assert _worker_matcher is not None
-    return analyse_file(*job, _worker_matcher)
+    return pickle.dumps(analyse_file(*job, _worker_matcher), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _analyse_all(jobs: list[_Job], matcher: Matcher, options: ScanOptions) -> Iterator[FileFacts]:
+def _analyse_all(jobs: list[_Job], matcher: Matcher, options: ScanOptions, pickled: bool) -> Iterator[_Analysed]:
     workers = min(options.jobs, len(jobs) // (PARALLEL_THRESHOLD // 2))
     if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
-        yield from (analyse_file(*job, matcher) for job in jobs)
+        for job in jobs:
+            found = analyse_file(*job, matcher)
+            yield found, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL) if pickled else b""
         return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(matcher,)) as pool:
-        yield from pool.map(_analyse_in_worker, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8))))
+        for data in pool.map(_analyse_in_worker, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
+            yield pickle.loads(data), data
 
 
-def _with_progress(found: Iterable[FileFacts], count: int, options: ScanOptions) -> Iterator[FileFacts]:
+def _with_progress(items: Iterable[Item], count: int, options: ScanOptions) -> Iterator[Item]:
     if not options.progress or count < PROGRESS_THRESHOLD or not sys.stderr.isatty():
-        yield from found
+        yield from items
         return
-    with click.progressbar(found, length=count, label=f"Analysing {count} files", file=sys.stderr) as bar:
+    with click.progressbar(items, length=count, label=f"Analysing {count} files", file=sys.stderr) as bar:
         yield from bar
+
+
+def _unpickled(data: bytes) -> FileFacts | None:
+    try:
+        found = pickle.loads(data)
+    except Exception:  # a torn or foreign entry: a miss
+        return None
+    return found if isinstance(found, FileFacts) else None
 
 
 class ScannedFiles:
@@ -149,18 +165,24 @@ def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: Sca
         project_path = relative_path(path, config.root)
         data = _read_bytes(path)
         key = cache.key(project_path, module, str(is_package), data) if cache else ""
-        source = None if cache and cache.holds("facts", key) else decode_source(data, path)
+        source = None if cache and key in cache.facts else decode_source(data, path)
         planned.append(_Planned(path, project_path, module, is_package, key, source))
     return ScannedFiles(tuple(item.key for item in planned) if cache else (), functools.partial(_facts, planned, matcher, options, cache), cache)
 
 
 def _facts(planned: list[_Planned], matcher: Matcher, options: ScanOptions, cache: Cache | None) -> list[FileFacts]:
-    results: list[FileFacts | None] = [cache.get("facts", item.key, FileFacts) if cache and item.source is None else None for item in planned]
+    stored = cache.facts if cache else {}
+    results = [_unpickled(stored[item.key]) if item.source is None else None for item in planned]
     missing = [index for index, found in enumerate(results) if found is None]
-    jobs = [planned[index].job() for index in missing]
-    analysed = _with_progress(_analyse_all(jobs, matcher, options), len(jobs), options)
-    for index, found in zip(missing, analysed, strict=True):
-        results[index] = found
-        if cache:
-            cache.put("facts", planned[index].key, found)
+    analysed = _with_progress(_analyse_all([planned[index].job() for index in missing], matcher, options, cache is not None), len(missing), options)
+    entries = {item.key: stored[item.key] for item, found in zip(planned, results, strict=True) if found is not None}
+    gc.disable()  # the facts arriving hold no cycles; the collector would rescan them all, again and again
+    try:
+        for index, (found, data) in zip(missing, analysed, strict=True):
+            results[index] = found
+            entries[planned[index].key] = data
+    finally:
+        gc.enable()
+    if cache and (missing or len(entries) != len(stored)):
+        cache.save_facts(entries)
     return [found for found in results if found is not None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import io
+import pickle
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -119,16 +120,36 @@ def test_a_corrupt_entry_is_analysed_again_and_rewritten(tmp_path: Path, counted
     root = small_project(tmp_path)
     options = ScanOptions(cache_dir=tmp_path / "cache")
     expected = facts_of(root, options)
-    entries = sorted((tmp_path / "cache" / "facts").rglob("*"))
-    entries = [entry for entry in entries if entry.is_file()]
+    store = tmp_path / "cache" / "facts.pickle"
+    entries = pickle.loads(store.read_bytes())
     assert len(entries) == 3
-    entries[0].write_bytes(b"\x80\x05 torn")  # a crash mid-write of another tool, or a bad disk
-    entries[1].write_bytes(b"")
+    first, second = sorted(entries)[:2]
+    entries[first], entries[second] = b"\x80\x05 torn", b""  # a crash mid-write of another tool, or a bad disk
+    store.write_bytes(pickle.dumps(entries))
     counted.clear()
     assert facts_of(root, options) == expected
     assert len(counted) == 2
     counted.clear()
     assert facts_of(root, options) == expected and counted == []  # rewritten whole
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x80\x05 torn", pickle.dumps(["not", "a", "dict"])])
+def test_a_corrupt_cache_file_is_a_cold_cache(tmp_path: Path, counted: list[str], damage: bytes) -> None:
+    root = small_project(tmp_path)
+    options = ScanOptions(cache_dir=tmp_path / "cache")
+    expected = facts_of(root, options)
+    (tmp_path / "cache" / "facts.pickle").write_bytes(damage)
+    counted.clear()
+    assert facts_of(root, options) == expected and len(counted) == 3
+
+
+def test_entries_of_files_gone_drop_out(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    options = ScanOptions(cache_dir=tmp_path / "cache")
+    facts_of(root, options)
+    (root / "app" / "legacy.py").unlink()
+    facts_of(root, options)
+    assert len(pickle.loads((tmp_path / "cache" / "facts.pickle").read_bytes())) == 2
 
 
 def test_an_unwritable_cache_costs_speed_not_the_run(tmp_path: Path) -> None:
@@ -160,7 +181,7 @@ def test_cli_caches_at_the_project_root_unless_told_not_to(tmp_path: Path, monke
     assert run(["inventory", "."], root).exit_code == 0
     assert (root / ".flagkeeper_cache" / "CACHEDIR.TAG").is_file()
     assert run(["inventory", ".", "--cache-dir", str(tmp_path / "elsewhere")], root).exit_code == 0
-    assert (tmp_path / "elsewhere" / "facts").is_dir()
+    assert (tmp_path / "elsewhere" / "facts.pickle").is_file()
     monkeypatch.setenv("FLAGKEEPER_NO_CACHE", "1")
     assert run(["inventory", ".", "--cache-dir", str(tmp_path / "not-written")], root).exit_code == 0
     assert not (tmp_path / "not-written").exists()

@@ -104,10 +104,10 @@ def check_project(project: Project, rules: list[Rule], warn_unused_ignores: bool
     """run_checks, or its result from the cache when every input is as in an earlier run."""
     cache, fingerprint = project.scanned.cache, project.fingerprint()
     key = cache.key(fingerprint, *(rule.code for rule in rules), str(warn_unused_ignores)) if cache and fingerprint else None
-    found = cache.get("runs", key, CheckRun) if cache and key else None
+    found = cache.run(key, CheckRun) if cache and key else None
     if found is None:
         ran = tuple(rule.code for rule in rules_that_run(project, rules))
         found = CheckRun(run_checks(project, rules, warn_unused_ignores), ran, bool(project.entry_points), len(project.files))
         if cache and key:
-            cache.put("runs", key, found)
+            cache.save_run(key, found)
     return found
