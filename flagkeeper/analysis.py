@@ -1,11 +1,9 @@
 """Per-file analysis: (path, source, module) -> FileFacts, reading no other file.
 
-One `ast` parse per file. Every file's structure is read from it: imports, constants,
-functions, calls, uses of imported names (structure.py). Flag references with their exact
-source and the regions that flag checks guard (flagreads.py) are looked for only in files whose
-text can hold a flag read (a rule pack's call name appears in it). Every other file reads no
-flag and guards nothing by construction, so the shortcut changes no finding
-(tests/test_analysis.py holds both paths equal). Guards reach imports and calls here, by position.
+One `ast` parse and one walk per file. The walk reads the file's structure: imports, constants,
+functions, calls, uses of imported names, and the call sites and conditionals the flag reader
+needs (structure.py). Flag references with their exact source and the regions that flag checks
+guard come from those (flagreads.py). Guards reach imports and calls here, by position.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ import ast
 from flagkeeper.facts import (
     Branch,
     FileFacts,
-    FlagRef,
     Function,
     Guard,
     Import,
@@ -60,10 +57,7 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
     except SyntaxError as exc:
         return FileFacts(path, module, is_package, error=ParseError(exc.msg, exc.lineno or 1, exc.offset or 1))
     structure = read_structure(tree, module, is_package)
-    references: tuple[FlagRef, ...] = ()
-    regions: list[GuardedRegion] = []
-    if matcher.may_read_flags(source, module):
-        references, regions = find_flag_reads(structure, source, matcher)
+    references, regions = find_flag_reads(structure, source, matcher)
     guards = _Guards(regions)
     return FileFacts(
         path, module, is_package, structure.aliases, structure.constants,

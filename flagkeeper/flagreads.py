@@ -111,10 +111,21 @@ class _FlagReadFinder:
             self.reads[id(node)] = self._match(node)
         return self.reads[id(node)]
 
+    def _may_match(self, callee: ast.expr) -> bool:
+        """Cheaply, before the dotted name is built: can any pattern end in the callee's last name?"""
+        if isinstance(callee, ast.Attribute):
+            return self.matcher.ends_a_pattern(callee.attr)
+        if isinstance(callee, ast.Name):
+            return self.matcher.ends_a_pattern(self.aliases.get(callee.id, callee.id).rpartition(".")[2])
+        return False
+
     def _match(self, node: ast.expr) -> _Read | None:
         if isinstance(node, ast.Call):
-            read = self._match_call(node)
-        elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and not isinstance(node.slice, (ast.Slice, ast.Tuple)):
+            read = self._match_call(node) if self._may_match(node.func) else None
+        elif (
+            isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and not isinstance(node.slice, (ast.Slice, ast.Tuple))
+            and self._may_match(node.value)
+        ):  # fmt: skip
             pattern = next(self.matcher.candidates(resolve_head(_dotted(node.value), self.aliases), is_subscript=True), None)
             if pattern is None:
                 return None
@@ -198,10 +209,12 @@ class _FlagReadFinder:
                 self._add_region(implied, [value])
 
     # -- the reads ---------------------------------------------------------------------------
+    def is_read(self, node: ast.Call | ast.Subscript) -> bool:
+        return self._read(node) is not None
+
     def site(self, node: ast.Call | ast.Subscript, scope: str | None) -> None:
         read = self._read(node)
-        if read is None:
-            return
+        assert read is not None
         guard, polarity = self.guards.get(id(node), (None, None))
         self.references.append(
             FlagRef(
@@ -218,9 +231,12 @@ def find_flag_reads(structure: Structure, source: str, matcher: Matcher) -> tupl
     it guards, so this is the order of a walk, without a walk of its own.
     """
     finder = _FlagReadFinder(source, structure.aliases, matcher)
+    reads = [(node, scope) for node, scope in structure.sites if finder.is_read(node)]
+    if not reads:  # most files: nothing more to look at
+        return (), []
     for node, kind in structure.conditionals:
         finder.conditional(node, kind)
-    for node, scope in structure.sites:
+    for node, scope in reads:
         finder.site(node, scope)
     # Stable: a call and the call it is made on start at one place, the outer one found first.
     return tuple(sorted(finder.references, key=lambda ref: (ref.line, ref.column))), finder.regions

@@ -52,9 +52,6 @@ class Pack:
     fallback: bool
 
 
-def _word_regex(words: set[str]) -> re.Pattern[str] | None:
-    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b") if words else None
-
 
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
     if pattern.startswith("*."):
@@ -70,24 +67,15 @@ class Matcher:
         self._by_name = {pack.name: pack for pack in packs}
         ordered = [pack for pack in packs if not pack.fallback] + [pack for pack in packs if pack.fallback]
         self._reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads]
-        # Most calls in a file are no flag read: look only at the patterns that end in the callee's last name.
+        # Nearly every call in a file reads no flag: a dict lookup on the callee's last name rules
+        # it out, before its dotted name is built, and leaves the patterns worth a regex.
         self._reads_by_last_name: dict[str, list[tuple[ReadPattern, re.Pattern[str]]]] = {}
         for read, regex in self._reads:
             self._reads_by_last_name.setdefault(read.pattern.rpartition(".")[2], []).append((read, regex))
-        # A matched call has in the file's text the last name of its pattern, and every other name
-        # too, except leading ones a relative import takes from the file's own module path. So a
-        # file reads no flag through a pattern when the pattern's longest (rarest) name is absent,
-        # `environ` for `os.environ.get` rather than `get`; unless that name is part of the file's
-        # module path, where only the last name is certain.
-        parts = [[part.removesuffix("()") for part in read.pattern.split(".") if part != "*"] for read, _ in self._reads]
-        self._longest = {max(names, key=len) for names in parts}
-        self._by_longest = _word_regex(self._longest)
-        self._by_last = _word_regex({names[-1] for names in parts})
 
-    def may_read_flags(self, source: str, module: str) -> bool:
-        """False when `source`, the text of `module`, cannot hold a read any pack recognises."""
-        prefilter = self._by_last if self._longest.intersection(module.split(".")) else self._by_longest
-        return prefilter is not None and prefilter.search(source) is not None
+    def ends_a_pattern(self, name: str) -> bool:
+        """Can a call or subscript whose dotted name ends in `name` read a flag?"""
+        return name in self._reads_by_last_name
 
     def candidates(self, dotted: str, is_subscript: bool) -> Iterator[ReadPattern]:
         """The reads whose pattern matches, in order: specific packs first, each in file order."""

@@ -109,24 +109,21 @@ def test_syntax_error_is_recorded_not_raised() -> None:
     assert facts.error is not None and facts.error.line == 1 and facts.references == ()
 
 
-def test_prefilter_skips_files_without_flag_calls() -> None:
-    assert not MATCHER.may_read_flags("import os\nprint(os.sep)\n", "app")
-    assert not MATCHER.may_read_flags("settings = {}\nsettings.get('FEATURE_X')\n", "app")  # `get` alone is not `os.environ.get`
-    assert MATCHER.may_read_flags("import ldclient\nldclient.get().variation('a', c, False)\n", "app")
-    assert MATCHER.may_read_flags("from os import environ as env\nenv.get('FEATURE_X')\n", "app")
-
-
-def test_prefilter_is_sound_for_relative_imports(tmp_path: Path) -> None:
-    """`from . import flags` in package `housekeeping` reads `housekeeping.flags.on`: the pattern's
-    longest name, `housekeeping`, comes from the module path, not the text."""
+def test_reads_through_a_relative_import_of_a_pattern_package(tmp_path: Path) -> None:
+    """`from . import flags` in package `housekeeping` reads `housekeeping.flags.on`, a name the
+    file's text never spells out."""
     pack = tmp_path / "house.toml"
     pack.write_text('[pack]\nname = "house"\ndescription = "d"\n[[read]]\ncall = "housekeeping.flags.on"\nkey = { position = 0 }\n')
     matcher = Matcher([load_pack(pack)])
     source = 'from . import flags\nflags.on("dark-mode")\n'
-    assert "housekeeping" not in source and matcher.may_read_flags(source, "housekeeping.views")
-    assert not matcher.may_read_flags(source, "shop.views")  # elsewhere the longest name must be there
     facts = analyse_file("housekeeping/views.py", source, "housekeeping.views", False, matcher)
     assert [ref.key for ref in facts.references] == [Literal("dark-mode")]
+    assert analyse_file("shop/views.py", source, "shop.views", False, matcher).references == ()
+
+
+def test_an_aliased_callee_is_matched_by_what_it_imports() -> None:
+    source = "from ldclient import get as client_of\nfrom os import getenv as env\nclient_of().variation('a', c, False)\nenv('FEATURE_B')\n"
+    assert [ref.key for ref in facts_of(source).references] == [Literal("a"), Literal("FEATURE_B")]
 
 
 def _python_files() -> list[Path]:
@@ -134,11 +131,11 @@ def _python_files() -> list[Path]:
     return sorted(path for root in roots if root.is_dir() for path in root.rglob("*.py"))
 
 
-def test_prefilter_changes_no_facts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The cheap path (no libcst for files without a pack's call name) must equal the full path."""
+def test_last_name_shortcut_changes_no_facts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cheap path (a call whose last name ends no pattern is no read) must equal the full match."""
     sources = {path: path.read_text(encoding="utf-8") for path in _python_files()}
     fast = {path: analyse_file(path.name, text, path.stem, False, MATCHER) for path, text in sources.items()}
-    monkeypatch.setattr(Matcher, "may_read_flags", lambda self, source, module: True)
+    monkeypatch.setattr(Matcher, "ends_a_pattern", lambda self, name: True)
     full = {path: analyse_file(path.name, text, path.stem, False, MATCHER) for path, text in sources.items()}
-    assert len(sources) > 20
+    assert len(sources) > 20 and sum(len(facts.references) for facts in fast.values()) > 20
     assert fast == full

@@ -1,4 +1,4 @@
-"""The scan stage: the FileFacts cache, parallel analysis, the text prefilter and the progress bar."""
+"""The scan stage: the FileFacts cache, parallel analysis, the flag reader's shortcut and the progress bar."""
 
 from __future__ import annotations
 
@@ -165,11 +165,11 @@ def test_parallel_analysis_equals_serial(corpus: Path) -> None:
     assert facts_of(corpus, ScanOptions(jobs=2)) == serial
 
 
-def test_prefilter_changes_no_finding_on_the_corpus(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_last_name_shortcut_changes_no_finding_on_the_corpus(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     args = ["check", ".", "--today", "2026-06-01", "--format", "json", "--no-cache", "--jobs", "1"]
     fast = run(args, corpus)
     assert fast.exit_code == 1 and len(fast.json()) > 50
-    monkeypatch.setattr(Matcher, "may_read_flags", lambda self, source, module: True)
+    monkeypatch.setattr(Matcher, "ends_a_pattern", lambda self, name: True)
     assert run(args, corpus).stdout == fast.stdout
 
 
