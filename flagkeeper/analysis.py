@@ -47,7 +47,7 @@ class _Guards:
 def _import(raw: RawImport, structure: Structure, guards: _Guards) -> Import:
     uses = structure.uses.get(raw.local or "", [])
     # An import guards as its uses do; one used nowhere, as the statement itself does.
-    return Import(raw.target, raw.line, guards.common(uses or [(raw.line, raw.column)]), raw.dynamic)
+    return raw.target, raw.line, guards.common(uses or [(raw.line, raw.column)]), raw.dynamic
 
 
 def analyse_file(path: str, source: str, module: str, is_package: bool, matcher: Matcher) -> FileFacts:

@@ -11,6 +11,7 @@ plugins loaded from entry-point metadata of other distributions, and `exec`.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +36,7 @@ class KeyGuard:
 @functools.lru_cache(maxsize=65536)
 def module_prefixes(target: str) -> tuple[str, ...]:
     """`a.b.c` -> (a, a.b, a.b.c): importing a module runs every package above it first."""
-    parts = target.split(".")
-    return tuple(".".join(parts[: index + 1]) for index in range(len(parts)))
+    return tuple(itertools.accumulate(target.split("."), lambda package, name: f"{package}.{name}"))
 
 
 def is_test_module(facts: FileFacts) -> bool:
@@ -50,14 +50,14 @@ def build_import_graph(files: list[FileFacts], key_guards: Callable[[str, tuple[
     modules = {facts.module for facts in files}
     edges: dict[tuple[str, str], tuple[int, frozenset[KeyGuard]]] = {}
     for facts in files:
-        for imported in facts.imports:
-            guards = key_guards(facts.module, imported.guards)
-            for target in module_prefixes(imported.target):
+        for imported, line, written_guards, _ in facts.imports:
+            guards = key_guards(facts.module, written_guards)
+            for target in module_prefixes(imported):
                 if target == facts.module or target not in modules:
                     continue
                 known = edges.get((facts.module, target))
                 # Every use must be guarded for the edge to be; the edge's line is its first import.
-                edges[facts.module, target] = (imported.line, guards) if known is None else (min(known[0], imported.line), known[1] & guards)
+                edges[facts.module, target] = (line, guards) if known is None else (min(known[0], line), known[1] & guards)
     graph = nx.DiGraph()
     graph.add_nodes_from((facts.module, {"facts": facts}) for facts in files)
     graph.add_edges_from((source, target, {"line": line, "guards": guards}) for (source, target), (line, guards) in edges.items())

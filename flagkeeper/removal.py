@@ -196,7 +196,7 @@ class _Removal:
         for other, facts in self.facts.items():
             if other == path or self.texts[other] is None:
                 continue
-            targets = {imported.target for imported in facts.imports}
+            targets = {target for target, *_ in facts.imports}
             if f"{module}.{name}" in targets or (module in targets and self.usage[other].loads[name]):
                 return True
         return False

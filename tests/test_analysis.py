@@ -8,7 +8,7 @@ import pytest
 
 from flagkeeper.analysis import analyse_file
 from flagkeeper.config import Config
-from flagkeeper.facts import Concat, Dynamic, FileFacts, Import, Literal, NameRef
+from flagkeeper.facts import Concat, Dynamic, FileFacts, Literal, NameRef
 from flagkeeper.packs import Matcher, load_matcher, load_pack
 from tests.conftest import REPO
 
@@ -92,7 +92,7 @@ def test_relative_imports_resolve_against_the_module() -> None:
     assert facts.aliases == {
         "names": "smars.rlp.names", "flags": "smars.flags.client", "PEG": "smars.rlp.names.PEG", "a": "a", "z": "x.y",
     }  # fmt: skip
-    assert facts.imports[0] == Import("smars.rlp.names", 1)
+    assert facts.imports[0] == ("smars.rlp.names", 1, (), False)
     assert facts_of("from . import names\n", module="smars", is_package=True).aliases == {"names": "smars.names"}
 
 

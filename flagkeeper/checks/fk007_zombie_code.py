@@ -67,8 +67,8 @@ class ZombieCodeRule(Rule):
     def _zombie_functions(self, project: Project) -> Iterator[Diagnostic]:
         imports: dict[str, list[frozenset[KeyGuard]]] = defaultdict(list)
         for facts in project.files:
-            for imported in facts.imports:
-                imports[imported.target].append(project.key_guards(facts.module, imported.guards))
+            for target, _, guards, _ in facts.imports:
+                imports[target].append(project.key_guards(facts.module, guards))
         for facts in project.files:
             if project.module_status.get(facts.module) not in ("entry-point", "reachable"):
                 continue
