@@ -6,7 +6,7 @@ never reads stale entries), and the active rule packs with the config's key patt
 entry is named by every input of the run (model.Project.fingerprint). A changed input is a
 different name, so nothing is ever invalidated in place.
 
-The entries of one project live in one file, `facts.pickle` (name -> pickled FileFacts),
+The FileFacts of one project live in one file, `facts.pickle` (name -> pickled FileFacts),
 rewritten whole after a run that analysed something: one sequential write costs a
 fiftieth of writing thousands of small files, and entries of files that changed or went away
 drop out by themselves. Every write goes to a temporary file that is then renamed, so
@@ -22,7 +22,7 @@ import hashlib
 import os
 import pickle
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import flagkeeper
 from flagkeeper.packs import Matcher
@@ -56,19 +56,19 @@ def _path_as_text(path: Path) -> tuple[type[Path], tuple[str]]:
 _REDUCERS = {**copyreg.dispatch_table, type(Path()): _path_as_text}
 
 
-def _load(path: Path) -> dict[str, Any]:
+def _load(path: Path, expected: type[Entry]) -> Entry | None:
     try:
         found = pickle.loads(path.read_bytes())
-    except Exception:  # missing, torn or foreign: an empty cache
-        return {}
-    return found if isinstance(found, dict) else {}
+    except Exception:  # missing, torn or foreign: a miss
+        return None
+    return found if isinstance(found, expected) else None
 
 
 class Cache:
     def __init__(self, folder: Path, matcher: Matcher):
         self.folder = folder
         self.salt = analyser_fingerprint(matcher)
-        self.facts: dict[str, bytes] = _load(folder / "facts.pickle")  # name -> pickled FileFacts
+        self.facts: dict[str, bytes] = _load(folder / "facts.pickle", dict) or {}  # name -> pickled FileFacts
 
     def key(self, *parts: str | bytes) -> str:
         """A name for an entry computed from `parts` by this flagkeeper with these packs."""
@@ -84,21 +84,23 @@ class Cache:
         self._write("facts.pickle", entries)
 
     def run(self, key: str, expected: type[Entry]) -> Entry | None:
-        found = _load(self.folder / "runs.pickle").get(key)
-        return found if isinstance(found, expected) else None
+        return _load(self.folder / "runs" / key, expected)
 
     def save_run(self, key: str, value: object) -> None:
-        runs = _load(self.folder / "runs.pickle")
-        runs.pop(key, None)
-        runs[key] = value
-        self._write("runs.pickle", dict(list(runs.items())[-RECENT_RUNS:]))
+        """Store a run's result; only the most recent few are kept."""
+        self._write(f"runs/{key}", value)
+        with contextlib.suppress(OSError):
+            entries = [entry for entry in (self.folder / "runs").iterdir() if not entry.name.startswith(".")]
+            runs = sorted(entries, key=lambda entry: entry.stat().st_mtime_ns)
+            for stale in runs[:-RECENT_RUNS]:
+                stale.unlink(missing_ok=True)
 
     def _write(self, name: str, value: object) -> None:
         """Write a file of the cache whole; a cache that cannot be written only costs speed."""
         target = self.folder / name
-        temporary = target.with_name(f".{name}.{os.getpid()}.tmp")  # one per process: runs never share one
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # one per process: runs never share one
         with contextlib.suppress(OSError):
-            self.folder.mkdir(parents=True, exist_ok=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
             for marker, text in _MARKERS.items():
                 if not (self.folder / marker).exists():
                     (self.folder / marker).write_text(text, encoding="utf-8")

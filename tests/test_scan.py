@@ -14,6 +14,7 @@ import pytest
 
 import flagkeeper
 from flagkeeper import scan as scan_module
+from flagkeeper.cache import RECENT_RUNS
 from flagkeeper.config import load_config
 from flagkeeper.facts import FileFacts
 from flagkeeper.model import build_project
@@ -261,3 +262,10 @@ def test_check_findings_are_cached_per_date_and_rule_selection(tmp_path: Path, c
     for extra in (["--today", "2026-06-01"], ["--today", "2026-06-02"], ["--today", "2026-06-02", "--select", "FK001"]):
         run([*args, *extra], root)
     assert checks_run == [1, 1, 1]
+
+
+def test_only_recent_check_runs_are_kept(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    for day in range(1, 12):
+        run(["check", ".", "--today", f"2026-06-{day:02}", "--cache-dir", str(tmp_path / "cache")], root)
+    assert len(list((tmp_path / "cache" / "runs").iterdir())) == RECENT_RUNS
