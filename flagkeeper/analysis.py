@@ -71,4 +71,5 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
         is_script=structure.is_script,
         suppressions=find_suppressions(source, tree),
         branches=tuple(Branch(region.guards, region.start[0], region.end[0]) for region in regions),
+        lines=source.count("\n") + (not source.endswith("\n") and bool(source)),
     )  # fmt: skip

@@ -134,4 +134,5 @@ class FileFacts:
     is_script: bool = False  # has `if __name__ == "__main__":`, so it runs as an entry point
     suppressions: tuple[Suppression, ...] = ()
     branches: tuple[Branch, ...] = ()
+    lines: int = 0
     error: ParseError | None = None

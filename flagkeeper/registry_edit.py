@@ -48,6 +48,12 @@ def _locked(registry: Path) -> Iterator[None]:
         yield  # the lock goes with the file descriptor, also when the process dies
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_text_atomically(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -55,8 +61,8 @@ def write_text_atomically(path: Path, text: str) -> None:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
+        # The file keeps its mode; a new one gets what open() would give it (mkstemp's is 0600).
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_current_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -18,7 +18,6 @@ from flagkeeper.config import FLAG_TYPES
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.inventory import InventoryEntry, build_inventory
 from flagkeeper.model import Project
-from flagkeeper.scan import read_source
 
 UNOWNED = "(unowned)"
 UNREGISTERED = "unregistered"
@@ -233,8 +232,8 @@ def _zombie_modules(project: Project) -> list[ZombieModule]:
     zombies = []
     for module, status in sorted(project.module_status.items()):
         if status == "zombie":
-            path = graph.nodes[module]["facts"].path
-            zombies.append(ZombieModule(module, path, len(read_source(project.config.root / path).splitlines())))
+            facts = graph.nodes[module]["facts"]
+            zombies.append(ZombieModule(module, facts.path, facts.lines))
     return zombies
 
 

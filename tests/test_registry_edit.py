@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from flagkeeper.registry import load_registry
+from flagkeeper.registry_edit import write_text_atomically
 from tests.conftest import REPO, run, write_tree
 
 HAND_WRITTEN = """\
@@ -257,3 +258,16 @@ def test_malformed_export_is_one_clear_line(registry: Path) -> None:
     result = run(["registry", "import", str(EXPORTS / "malformed" / "unleash-created-at-number.json"), "--from", "unleash"], registry)
     assert result.exit_code == 2 and "unleash-created-at-number.json" in result.stderr and "createdAt" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_new_file_gets_the_usual_mode_and_an_old_one_keeps_its_own(tmp_path: Path) -> None:
+    old_mask = os.umask(0o022)
+    try:
+        fresh, kept = tmp_path / "report.html", tmp_path / "flags.toml"
+        kept.write_text("")
+        kept.chmod(0o640)
+        write_text_atomically(fresh, "new")
+        write_text_atomically(kept, "changed")
+    finally:
+        os.umask(old_mask)
+    assert (fresh.stat().st_mode & 0o777, kept.stat().st_mode & 0o777) == (0o644, 0o640)
