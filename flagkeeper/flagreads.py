@@ -10,13 +10,14 @@ needs (it rewrites code and must keep its formatting).
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import re
 from dataclasses import dataclass
 
 from flagkeeper.facts import Dynamic, FlagRef, Guard, KeyExpr, Literal
 from flagkeeper.packs import ArgSpec, Matcher, ReadPattern
-from flagkeeper.structure import Structure, key_expr, resolve_head
+from flagkeeper.structure import Structure, dotted_name, key_expr, resolve_head
 
 Position = tuple[int, int]  # line (1-based), column (0-based, UTF-8 bytes as ast counts them)
 
@@ -29,19 +30,6 @@ class GuardedRegion:
 
     def holds(self, point: Position) -> bool:
         return self.start <= point < self.end
-
-
-def _dotted(node: ast.expr) -> str:
-    """`a.b().c` for a callee; parts that are neither names, attributes nor calls show as `?`."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{_dotted(node.value)}.{node.attr}"
-    if isinstance(node, ast.Call):
-        return f"{_dotted(node.func)}()"
-    if isinstance(node, ast.Subscript):
-        return f"{_dotted(node.value)}[]"
-    return "?"
 
 
 _Argument = tuple[ast.expr, str]  # an argument's value and its star: "", "*" or "**"
@@ -81,7 +69,7 @@ class _Read:
 
 class _FlagReadFinder:
     def __init__(self, source: str, aliases: dict[str, str], matcher: Matcher):
-        self.lines = source.splitlines(keepends=True)
+        self.source = source
         self.aliases = aliases
         self.matcher = matcher
         self.references: list[FlagRef] = []
@@ -90,6 +78,10 @@ class _FlagReadFinder:
         self.reads: dict[int, _Read | None] = {}
 
     # -- source text -------------------------------------------------------------------------
+    @functools.cached_property
+    def lines(self) -> list[str]:  # only files with a read need them
+        return self.source.splitlines(keepends=True)
+
     def _code(self, node: ast.expr) -> str:
         """The node's source with runs of white space as one space."""
         start, end = node.lineno - 1, (node.end_lineno or node.lineno) - 1
@@ -126,7 +118,7 @@ class _FlagReadFinder:
             isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and not isinstance(node.slice, (ast.Slice, ast.Tuple))
             and self._may_match(node.value)
         ):  # fmt: skip
-            pattern = next(self.matcher.candidates(resolve_head(_dotted(node.value), self.aliases), is_subscript=True), None)
+            pattern = next(self.matcher.candidates(resolve_head(dotted_name(node.value), self.aliases), is_subscript=True), None)
             if pattern is None:
                 return None
             read = _Read(pattern, key_expr(node.slice), self._code(node.slice), f"{self._code(node.value)}[...]", None)
@@ -137,7 +129,7 @@ class _FlagReadFinder:
         return read
 
     def _match_call(self, node: ast.Call) -> _Read | None:
-        for pattern in self.matcher.candidates(resolve_head(_dotted(node.func), self.aliases), is_subscript=False):
+        for pattern in self.matcher.candidates(resolve_head(dotted_name(node.func), self.aliases), is_subscript=False):
             key_arg = _find_arg(node, pattern.key)
             if key_arg is not None:
                 break

@@ -19,8 +19,8 @@ def key_expr(node: ast.expr) -> KeyExpr:
     """What a key expression is made of; anything not built from strings and names is Dynamic."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return Literal(node.value)
-    dotted = _dotted(node)
-    if dotted is not None and "(" not in dotted:
+    dotted = dotted_name(node)
+    if _names_and_calls(dotted) and "(" not in dotted:
         return NameRef(dotted)
     parts: tuple[KeyExpr, ...]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -41,17 +41,22 @@ def _plain_fstring_part(value: ast.expr) -> bool:
     return not isinstance(value, ast.FormattedValue) or (value.conversion == -1 and value.format_spec is None)
 
 
-def _dotted(node: ast.expr) -> str | None:
-    """`a.b.c` for names and attributes, `a.b().c` through calls; None for anything else."""
+def dotted_name(node: ast.expr) -> str:
+    """`a.b().c` for a callee, `x[].y` through a subscript; parts that are none of these show as `?`."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr}"
+        return f"{dotted_name(node.value)}.{node.attr}"
     if isinstance(node, ast.Call):
-        base = _dotted(node.func)
-        return None if base is None else f"{base}()"
-    return None
+        return f"{dotted_name(node.func)}()"
+    if isinstance(node, ast.Subscript):
+        return f"{dotted_name(node.value)}[]"
+    return "?"
+
+
+def _names_and_calls(dotted: str) -> bool:
+    """Is a dotted name made of names, attributes and calls only (no subscript, nothing else)?"""
+    return "?" not in dotted and "[" not in dotted
 
 
 def resolve_head(dotted: str, aliases: dict[str, str]) -> str:
@@ -206,8 +211,8 @@ class _Collector(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         self._site(node)
-        dotted = _dotted(node.func)
-        if dotted is not None:
+        dotted = dotted_name(node.func)
+        if _names_and_calls(dotted):
             self.raw_calls.append((dotted, node, ".".join(self.scopes) or None))
         self.generic_visit(node)
 
