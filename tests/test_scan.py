@@ -6,6 +6,7 @@ import datetime as dt
 import importlib.util
 import io
 import pickle
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -269,3 +270,13 @@ def test_only_recent_check_runs_are_kept(tmp_path: Path) -> None:
     for day in range(1, 12):
         run(["check", ".", "--today", f"2026-06-{day:02}", "--cache-dir", str(tmp_path / "cache")], root)
     assert len(list((tmp_path / "cache" / "runs").iterdir())) == RECENT_RUNS
+
+
+def test_concurrent_runs_share_a_cache_safely(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    command = [sys.executable, "-m", "flagkeeper", "check", ".", "--format", "json", "--today", "2026-06-01", "--cache-dir", str(tmp_path / "cache")]
+    runs = [subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    outputs = {(run.wait(), run.stdout.read() if run.stdout else "") for run in runs}
+    assert len(outputs) == 1 and next(iter(outputs))[0] == 1  # the same findings, whoever wrote the cache
+    assert not list((tmp_path / "cache").rglob(".*.tmp"))  # no temporary file left behind
+    assert len(pickle.loads((tmp_path / "cache" / "facts.pickle").read_bytes())) == 3
