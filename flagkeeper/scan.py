@@ -176,13 +176,9 @@ def _facts(planned: list[_Planned], matcher: Matcher, options: ScanOptions, cach
     missing = [index for index, found in enumerate(results) if found is None]
     analysed = _with_progress(_analyse_all([planned[index].job() for index in missing], matcher, options, cache is not None), len(missing), options)
     entries = {item.key: stored[item.key] for item, found in zip(planned, results, strict=True) if found is not None}
-    gc.disable()  # the facts arriving hold no cycles; the collector would rescan them all, again and again
-    try:
-        for index, (found, data) in zip(missing, analysed, strict=True):
-            results[index] = found
-            entries[planned[index].key] = data
-    finally:
-        gc.enable()
+    for index, (found, data) in zip(missing, analysed, strict=True):
+        results[index] = found
+        entries[planned[index].key] = data
     if cache and (missing or len(entries) != len(stored)):
         cache.save_facts(entries)
     return [found for found in results if found is not None]
