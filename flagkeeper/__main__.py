@@ -1,5 +1,5 @@
 """`python -m flagkeeper` runs the command line."""
 
-from flagkeeper.cli import main
+from flagkeeper.cli import run
 
-main()
+run()

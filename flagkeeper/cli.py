@@ -25,6 +25,8 @@ from flagkeeper.checks import (
 from flagkeeper.cli_common import (
     CONFIG_OPTION,
     TODAY_OPTION,
+    enable_fast_exit,
+    exit_now,
     fail,
     load_project,
     project_options,
@@ -165,7 +167,7 @@ def check(
     else:
         click.echo(report, nl=False, color=output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     failing = {"warning": (ERROR, WARNING), "error": (ERROR,)}[fail_on]
-    sys.exit(1 if any(d.severity in failing for d in diagnostics) else 0)
+    exit_now(1 if any(d.severity in failing for d in diagnostics) else 0)
 
 
 @main.command()
@@ -290,3 +292,9 @@ def verify(manifests: tuple[Path, ...], expect: str | None, registry: Path | Non
             build, code = outcome.reference
             click.echo(f"All {len(loaded)} servers agree: build {build}, code {short(code)}.")
     sys.exit(1 if outcome.diagnostics else 0)
+
+
+def run() -> None:
+    """The console script and `python -m flagkeeper`: `main`, leaving fast when a command is done."""
+    enable_fast_exit()
+    main()

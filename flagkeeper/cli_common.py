@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -86,6 +87,32 @@ def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
             fail(error)
 
     return wrapper  # fmt: skip
+
+
+class _Exit:
+    """How a finished command leaves the process; the console script sets `fast` (cli.run)."""
+
+    fast = False
+
+
+def enable_fast_exit() -> None:
+    _Exit.fast = True
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the command with `code`.
+
+    From the console script, without freeing one by one the millions of objects the run built
+    (a fifth of a second on a large project; mypy's fast exit does the same): the output is
+    flushed, files are closed and no worker is left, so nothing else is pending. In-process
+    callers (tests, click's CliRunner) get an ordinary SystemExit.
+    """
+    if _Exit.fast:
+        with contextlib.suppress(OSError):  # a reader that went away (`| head`) takes nothing more
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def fail(error: FlagkeeperError) -> NoReturn:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,14 @@ def test_bad_code_in_config_names_the_config_file(project) -> None:
     result = run(["check", "."], folder)
     assert result.exit_code == 2
     assert result.stderr.startswith("flagkeeper: error: flagkeeper.toml: unknown rule code 'FK7' in select")
+
+
+def test_the_console_script_leaves_fast_with_all_its_output(tmp_path: Path) -> None:
+    """`python -m flagkeeper` ends a check with os._exit (no teardown): nothing may be lost."""
+    smars = REPO / "examples" / "smars_legacy"
+    args = ["check", str(smars), "--today", "2012-08-01", "--format", "json", "--cache-dir", str(tmp_path / "cache")]
+    in_process = run(args, tmp_path)
+    with (tmp_path / "out.json").open("w") as out:
+        console = subprocess.run([sys.executable, "-m", "flagkeeper", *args], cwd=tmp_path, stdout=out, stderr=subprocess.PIPE, text=True)
+    assert console.returncode == in_process.exit_code == 1
+    assert (tmp_path / "out.json").read_text() == in_process.stdout and len(in_process.json()) == 17
