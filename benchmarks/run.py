@@ -66,10 +66,11 @@ VULTURE_EXITS = (0, 1, 3)  # 1 and 3: it found something; 2, a usage error, woul
 # set size (KiB on Linux) of this process and the largest of the children it waited for, which
 # are the analysis workers (ProcessPoolExecutor joins them before `check` returns).
 MEMORY_PROBE = """\
-import json, resource, runpy, sys
+import json, resource, sys
+from flagkeeper.cli import main
 report = sys.argv.pop(1)
 try:
-    runpy.run_module("flagkeeper", run_name="__main__", alter_sys=True)
+    main()  # not the console script's fast exit (os._exit), so that this probe can report afterwards
 finally:
     with open(report, "w") as stream:
         peaks = {who: resource.getrusage(getattr(resource, who)).ru_maxrss for who in ("RUSAGE_SELF", "RUSAGE_CHILDREN")}
