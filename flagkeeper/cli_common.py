@@ -89,14 +89,12 @@ def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper  # fmt: skip
 
 
-class _Exit:
-    """How a finished command leaves the process; the console script sets `fast` (cli.run)."""
-
-    fast = False
+_fast_exit = False  # set by the console script (cli.run)
 
 
 def enable_fast_exit() -> None:
-    _Exit.fast = True
+    global _fast_exit
+    _fast_exit = True
 
 
 def exit_now(code: int) -> NoReturn:
@@ -107,7 +105,7 @@ def exit_now(code: int) -> NoReturn:
     flushed, files are closed and no worker is left, so nothing else is pending. In-process
     callers (tests, click's CliRunner) get an ordinary SystemExit.
     """
-    if _Exit.fast:
+    if _fast_exit:
         with contextlib.suppress(OSError):  # a reader that went away (`| head`) takes nothing more
             sys.stdout.flush()
             sys.stderr.flush()

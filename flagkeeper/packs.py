@@ -66,11 +66,11 @@ class Matcher:
         self.packs = packs
         self._by_name = {pack.name: pack for pack in packs}
         ordered = [pack for pack in packs if not pack.fallback] + [pack for pack in packs if pack.fallback]
-        self._reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads]
+        reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads]
         # Nearly every call in a file reads no flag: a dict lookup on the callee's last name rules
         # it out, before its dotted name is built, and leaves the patterns worth a regex.
         self._reads_by_last_name: dict[str, list[tuple[ReadPattern, re.Pattern[str]]]] = {}
-        for read, regex in self._reads:
+        for read, regex in reads:
             self._reads_by_last_name.setdefault(read.pattern.rpartition(".")[2], []).append((read, regex))
 
     def ends_a_pattern(self, name: str) -> bool:
