@@ -16,9 +16,9 @@ import sys
 import time
 from pathlib import Path
 
+from flagkeeper.analysis.scan import ScannedFiles, ScanOptions, default_jobs
 from flagkeeper.config import load_config
-from flagkeeper.model import Project, build_project
-from flagkeeper.scan import ScannedFiles, ScanOptions, default_jobs
+from flagkeeper.project.model import Project, build_project
 
 
 def main() -> int:

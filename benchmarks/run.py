@@ -67,7 +67,7 @@ VULTURE_EXITS = (0, 1, 3)  # 1 and 3: it found something; 2, a usage error, woul
 # are the analysis workers (ProcessPoolExecutor joins them before `check` returns).
 MEMORY_PROBE = """\
 import json, resource, sys
-from flagkeeper.cli import main
+from flagkeeper.cli.main import main
 report = sys.argv.pop(1)
 try:
     main()  # not the console script's fast exit (os._exit), so that this probe can report afterwards

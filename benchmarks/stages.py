@@ -18,9 +18,9 @@ import gc  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from flagkeeper.checks import check_project, select_rules  # noqa: E402
-from flagkeeper.cli_common import load_project  # noqa: E402
-from flagkeeper.formats import render_findings  # noqa: E402
+from flagkeeper.checks.runner import check_project, select_rules  # noqa: E402
+from flagkeeper.cli.common import load_project  # noqa: E402
+from flagkeeper.output.ci import render_findings  # noqa: E402
 
 
 def main() -> int:

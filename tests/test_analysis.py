@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from flagkeeper.analysis import analyse_file
+from flagkeeper.analysis.analyse import analyse_file
+from flagkeeper.analysis.facts import Concat, Dynamic, FileFacts, Literal, NameRef
+from flagkeeper.analysis.packs import Matcher, load_matcher, load_pack
 from flagkeeper.config import Config
-from flagkeeper.facts import Concat, Dynamic, FileFacts, Literal, NameRef
-from flagkeeper.packs import Matcher, load_matcher, load_pack
 from tests.conftest import REPO
 
 MATCHER = load_matcher(Config(root=REPO))

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from flagkeeper import __version__
-from flagkeeper.checks import ALL_RULES, run_checks
-from flagkeeper.cli_common import load_project
-from flagkeeper.diagnostics import ERROR, WARNING, Diagnostic
-from flagkeeper.formats import escape_data, escape_property, render_github, render_gitlab, render_junit, render_sarif
+from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic
+from flagkeeper.checks.runner import ALL_RULES, run_checks
+from flagkeeper.cli.common import load_project
+from flagkeeper.output.ci import escape_data, escape_property, render_github, render_gitlab, render_junit, render_sarif
 from tests.conftest import REPO, assert_golden
 
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "sarif-schema-2.1.0.json"

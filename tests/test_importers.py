@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.importers import FORMATS, ImportedFlag, parse_export
+from flagkeeper.registry.exports import FORMATS, ImportedFlag, parse_export
 from tests.conftest import FIXTURES
 
 EXPORTS = FIXTURES / "exports"

@@ -41,7 +41,7 @@ def test_installed_tool_finds_its_packs(wheel: Path, tmp_path: Path) -> None:
     program = (
         "import sys; sys.path.insert(0, sys.argv.pop(1)); import flagkeeper; "
         "assert flagkeeper.__file__.startswith(sys.path[0]), flagkeeper.__file__; "
-        "from flagkeeper.cli import main; main()"
+        "from flagkeeper.cli.main import main; main()"
     )
     result = subprocess.run(
         [sys.executable, "-I", "-c", program, str(site), "inventory", "--format", "csv"],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flagkeeper.packs import shipped_pack_names
+from flagkeeper.analysis.packs import shipped_pack_names
 from tests.conftest import FIXTURES, run
 
 PACK_FIXTURES = sorted(path for path in (FIXTURES / "packs").iterdir() if path.is_dir())

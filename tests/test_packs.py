@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from flagkeeper.config import Config
-from flagkeeper.errors import FlagkeeperError
-from flagkeeper.packs import (
+from flagkeeper.analysis.packs import (
     load_matcher,
     load_pack,
     shipped_pack_names,
     shipped_packs_dir,
 )
+from flagkeeper.config import Config
+from flagkeeper.errors import FlagkeeperError
 from tests.conftest import run, write_tree
 
 SHIPPED = ["django-waffle", "env", "flagsmith", "generic", "growthbook", "launchdarkly", "openfeature", "posthog", "statsig", "unleash"]

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from flagkeeper.config import DEFAULT_LIFETIMES
-from flagkeeper.registry import load_registry
+from flagkeeper.registry.model import load_registry
 from tests.conftest import run, write_tree
 
 REGISTRY = """\

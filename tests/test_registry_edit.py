@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from flagkeeper.registry import load_registry
-from flagkeeper.registry_edit import write_text_atomically
+from flagkeeper.paths import write_text_atomically
+from flagkeeper.registry.model import load_registry
 from tests.conftest import REPO, run, write_tree
 
 HAND_WRITTEN = """\

@@ -14,9 +14,9 @@ import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper
 
-from flagkeeper import removal
-from flagkeeper.cli_common import load_project
-from flagkeeper.remove import ReadSpot, Removal, RemovalError, find_read_nodes, remove_reads
+from flagkeeper.cli.common import load_project
+from flagkeeper.remove import project as removal
+from flagkeeper.remove.source import ReadSpot, Removal, RemovalError, find_read_nodes, remove_reads
 
 from .conftest import REPO, run
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from flagkeeper.cli_common import load_project
-from flagkeeper.removal import parse_value, plan_removal
+from flagkeeper.cli.common import load_project
+from flagkeeper.remove.project import parse_value, plan_removal
 
 from .conftest import FIXTURES, write_tree
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flagkeeper.charts import nice_ticks
+from flagkeeper.report.charts import nice_ticks
 from tests.conftest import FIXTURES, REPO, Result, assert_golden, run
 
 SMARS = ["report", "examples/smars_legacy", "--today", "2012-08-01"]

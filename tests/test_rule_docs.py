@@ -8,9 +8,9 @@ import os
 
 import pytest
 
-from flagkeeper.checks import ALL_RULES
 from flagkeeper.checks.base import Rule
-from flagkeeper.ruledocs import rule_markdown
+from flagkeeper.checks.runner import ALL_RULES
+from flagkeeper.output.ruledocs import rule_markdown
 from tests.conftest import REPO, run
 
 DOCS = REPO / "docs" / "rules"

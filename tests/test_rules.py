@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from flagkeeper.checks import ALL_RULES
 from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.runner import ALL_RULES
 from tests.conftest import run, write_tree
 
 

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 import flagkeeper
-from flagkeeper import scan as scan_module
-from flagkeeper.cache import RECENT_RUNS
+from flagkeeper.analysis import scan as scan_module
+from flagkeeper.analysis.cache import RECENT_RUNS
+from flagkeeper.analysis.facts import FileFacts
+from flagkeeper.analysis.packs import Matcher
+from flagkeeper.analysis.scan import ScanOptions
 from flagkeeper.config import load_config
-from flagkeeper.facts import FileFacts
-from flagkeeper.model import build_project
-from flagkeeper.packs import Matcher
-from flagkeeper.scan import ScanOptions
+from flagkeeper.project.model import build_project
 from tests.conftest import REPO, run, write_tree
 
 APP = 'import ldclient\n\nclient = ldclient.get()\n\nif client.variation("new_checkout", ctx, False):\n    from app import legacy\n'
@@ -214,7 +214,7 @@ def test_progress_bar_only_on_a_terminal(corpus: Path, monkeypatch: pytest.Monke
 @pytest.fixture
 def checks_run(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """One entry per time the rules really run (rather than their findings coming from the cache)."""
-    import flagkeeper.checks as checks
+    import flagkeeper.checks.runner as checks
 
     ran: list[int] = []
     original = checks.run_checks

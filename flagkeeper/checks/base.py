@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from flagkeeper.diagnostics import Diagnostic
-from flagkeeper.model import Project
+from flagkeeper.checks.diagnostic import Diagnostic
+from flagkeeper.project.model import Project
 
 
 @dataclass(frozen=True)

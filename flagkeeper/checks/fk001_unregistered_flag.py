@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Example, Rule
-from flagkeeper.diagnostics import ERROR, Diagnostic
-from flagkeeper.model import Project
+from flagkeeper.checks.diagnostic import ERROR, Diagnostic
+from flagkeeper.project.model import Project
 
 
 class UnregisteredFlagRule(Rule):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Example, Rule
-from flagkeeper.diagnostics import WARNING, Diagnostic
-from flagkeeper.model import Project
+from flagkeeper.checks.diagnostic import WARNING, Diagnostic
+from flagkeeper.project.model import Project
 
 _REGISTRY = '[flags.new-checkout]\nowner = "payments"\ntype = "release"\ncreated = 2026-01-10\nexpires = {expires}\n'
 _APP = 'import ldclient\n\nif ldclient.get().variation("new-checkout", ctx, False):\n    pass\n'

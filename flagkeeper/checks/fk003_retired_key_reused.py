@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Example, Rule
-from flagkeeper.diagnostics import ERROR, Diagnostic
-from flagkeeper.model import Project
+from flagkeeper.checks.diagnostic import ERROR, Diagnostic
+from flagkeeper.project.model import Project
 
 _TOMBSTONE = '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg: re-peg child orders until filled"\n'
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import networkx as nx
 
 from flagkeeper.checks.base import Example, Rule
-from flagkeeper.diagnostics import ERROR, Diagnostic
-from flagkeeper.model import Project, Reference
+from flagkeeper.checks.diagnostic import ERROR, Diagnostic
+from flagkeeper.project.model import Project, Reference
 
 _REGISTRY = '[flags.peg_enabled]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n'
 _FILES = {

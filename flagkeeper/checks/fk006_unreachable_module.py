@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Example, Rule
-from flagkeeper.diagnostics import WARNING, Diagnostic
-from flagkeeper.graph import is_test_module
-from flagkeeper.model import Project
+from flagkeeper.checks.diagnostic import WARNING, Diagnostic
+from flagkeeper.project.imports import is_test_module
+from flagkeeper.project.model import Project
 
 
 class UnreachableModuleRule(Rule):

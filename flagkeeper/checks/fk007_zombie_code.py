@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Example, Rule
-from flagkeeper.diagnostics import ERROR, Diagnostic
-from flagkeeper.graph import KeyGuard
-from flagkeeper.model import Project
+from flagkeeper.checks.diagnostic import ERROR, Diagnostic
+from flagkeeper.project.imports import KeyGuard
+from flagkeeper.project.model import Project
 
 _APP = (
     "import ldclient\nfrom algos import power_peg\n\n"

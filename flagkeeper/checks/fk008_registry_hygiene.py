@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.diagnostic import ERROR, Diagnostic
 from flagkeeper.config import FLAG_TYPES
-from flagkeeper.diagnostics import ERROR, Diagnostic
-from flagkeeper.model import Project
-from flagkeeper.registry import (
+from flagkeeper.project.model import Project
+from flagkeeper.registry.model import (
     FLAG_FIELDS,
     TOMBSTONE_FIELDS,
     FlagEntry,

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from flagkeeper.callgraph import Node, build_call_graph, entry_nodes, node_name
 from flagkeeper.checks.base import Example, Rule
-from flagkeeper.diagnostics import ERROR, Diagnostic
+from flagkeeper.checks.diagnostic import ERROR, Diagnostic
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.model import Project
+from flagkeeper.project.callgraph import Node, build_call_graph, entry_nodes, node_name
+from flagkeeper.project.model import Project
 
 _REGISTRY = '[flags.halt_trading]\nowner = "trading-ops"\ntype = "kill-switch"\n'
 _SEND = "def send_child_order(order):\n    pass\n"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Example, Rule
-from flagkeeper.diagnostics import ERROR, Diagnostic
-from flagkeeper.fleet import load_manifests, verify
-from flagkeeper.model import Project
+from flagkeeper.checks.diagnostic import ERROR, Diagnostic
+from flagkeeper.fleet.fingerprint import load_manifests, verify
+from flagkeeper.project.model import Project
 
 
 def _manifest(server: str, build: str) -> str:

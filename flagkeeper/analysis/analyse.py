@@ -1,0 +1,75 @@
+"""Per-file analysis: (path, source, module) -> FileFacts, reading no other file.
+
+One `ast` parse and one walk per file. The walk reads the file's structure: imports, constants,
+functions, calls, uses of imported names, and the call sites and conditionals the flag reader
+needs (structure.py). Flag references with their exact source and the regions that flag checks
+guard come from those (flagreads.py). Guards reach imports and calls here, by position.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from flagkeeper.analysis.facts import (
+    Branch,
+    FileFacts,
+    Function,
+    Guard,
+    Import,
+    ParseError,
+)
+from flagkeeper.analysis.flagreads import GuardedRegion, find_flag_reads
+from flagkeeper.analysis.packs import Matcher
+from flagkeeper.analysis.structure import RawImport, Structure, read_structure
+from flagkeeper.analysis.suppressions import find_suppressions
+
+
+class _Guards:
+    """The flag checks around a point of the file, from the guarded regions."""
+
+    def __init__(self, regions: list[GuardedRegion]):
+        self.regions = regions
+
+    def at(self, line: int, byte_column: int) -> tuple[Guard, ...]:
+        found: dict[Guard, None] = {}
+        for region in self.regions:
+            if region.holds((line, byte_column)):
+                found.update(dict.fromkeys(region.guards))
+        return tuple(found)
+
+    def common(self, spots: list[tuple[int, int]]) -> tuple[Guard, ...]:
+        """The guards around every one of `spots`: one unguarded spot leaves none."""
+        guard_sets = [self.at(line, column) for line, column in spots]
+        shared = set(guard_sets[0]).intersection(*guard_sets[1:])
+        return tuple(guard for guard in guard_sets[0] if guard in shared)
+
+
+def _import(raw: RawImport, structure: Structure, guards: _Guards) -> Import:
+    uses = structure.uses.get(raw.local or "", [])
+    # An import guards as its uses do; one used nowhere, as the statement itself does.
+    return raw.target, raw.line, guards.common(uses or [(raw.line, raw.column)]), raw.dynamic
+
+
+def analyse_file(path: str, source: str, module: str, is_package: bool, matcher: Matcher) -> FileFacts:
+    """The facts of one file; a syntax error is recorded, never raised."""
+    try:
+        tree = ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        return FileFacts(path, module, is_package, error=ParseError(exc.msg, exc.lineno or 1, exc.offset or 1))
+    structure = read_structure(tree, module, is_package)
+    references, regions = find_flag_reads(structure, source, matcher)
+    guards = _Guards(regions)
+    return FileFacts(
+        path, module, is_package, structure.aliases, structure.constants,
+        imports=tuple(_import(raw, structure, guards) for raw in structure.imports),
+        references=references,
+        functions=tuple(
+            Function(name, line, decorated, tuple(guards.at(*spot) for spot in structure.uses.get(name, [])) if "." not in name else ())
+            for name, line, decorated in structure.functions
+        ),
+        calls=tuple((raw.callee, raw.line, raw.caller, guards.at(raw.line, raw.column)) for raw in structure.calls),
+        is_script=structure.is_script,
+        suppressions=find_suppressions(source, tree),
+        branches=tuple(Branch(region.guards, region.start[0], region.end[0]) for region in regions),
+        lines=source.count("\n") + (not source.endswith("\n") and bool(source)),
+    )  # fmt: skip

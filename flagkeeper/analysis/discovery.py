@@ -1,0 +1,118 @@
+"""Discover the files of a run: Python sources to analyse, and other text files that may read a flag.
+
+Inside a git work tree the listing comes from `git ls-files` (tracked and untracked files that
+.gitignore does not hide), so ignored build output and virtual environments never count.
+Elsewhere the folders are walked. Config `exclude` globs and the default excludes apply in both.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flagkeeper.config import Config
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import inside_root, relative_path
+
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node_modules", "site-packages",
+    ".tox", ".nox", ".eggs", "*.egg-info", "build", "dist", ".mypy_cache", ".pytest_cache",
+    ".ruff_cache", ".flagkeeper_cache",
+)  # fmt: skip
+
+# Frontends, templates and configuration that may read a flag by its key (FK005 counts them).
+TEXT_SUFFIXES = frozenset(
+    ".js .jsx .mjs .cjs .ts .tsx .vue .svelte .html .htm .jinja .jinja2 .j2 .djhtml .hbs .mustache "
+    ".erb .yaml .yml .json .toml .ini .cfg .conf .env .properties .tf .go .java .kt .rb .php .cs".split()
+)
+
+
+@dataclass(frozen=True)
+class SourceFiles:
+    python: tuple[Path, ...]
+    text: tuple[Path, ...]
+
+
+@functools.lru_cache(maxsize=256)
+def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a set of globs (fnmatchcase's semantics): one match per candidate, not one per glob."""
+    return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns) or r"(?!)")
+
+
+def matches_glob(relative: str, patterns: Iterable[str]) -> bool:
+    """Does a glob match the path, one of its parent folders, or one of its parts?"""
+    regex = _glob_regex(tuple(patterns))
+    parts = relative.split("/")
+    candidates = ["/".join(parts[: index + 1]) for index in range(len(parts))] + parts
+    return any(regex.match(candidate) for candidate in candidates)
+
+
+def _git_listing(folder: Path) -> list[Path] | None:
+    try:
+        result = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=folder, capture_output=True, check=False,
+        )  # fmt: skip
+    except OSError:
+        return None
+    if result.returncode != 0:
+        return None
+    return [folder / os.fsdecode(name) for name in result.stdout.split(b"\0") if name]
+
+
+def _walk(folder: Path, excluded: tuple[str, ...], root: Path) -> list[Path]:
+    found = []
+    for current, folders, files in os.walk(folder):
+        here = Path(current)
+        folders[:] = sorted(name for name in folders if not matches_glob(relative_path(here / name, root), excluded))
+        found += [here / name for name in sorted(files)]
+    return found
+
+
+def discover(paths: list[Path], config: Config) -> SourceFiles:
+    """The Python and text files under `paths`; a missing path is an error."""
+    python: dict[Path, None] = {}
+    text: dict[Path, None] = {}
+    skip_text = {config.registry.resolve(), *([config.source.resolve()] if config.source else [])}
+    # Before any walk, and naming what the user gave: without a config the root is a missing
+    # path's parent (even `/`), which must not be walked for nothing.
+    missing = next((given for given in paths if not given.exists() and given != config.root), None)
+    if missing is not None:
+        raise FlagkeeperError("no such file or folder", missing)
+    for given in paths:
+        given = given.resolve()
+        if given.is_file():
+            (python if given.suffix == ".py" else text)[given] = None
+            continue
+        # A folder named on the command line is entered even when an exclude matches it or a parent.
+        patterns = DEFAULT_EXCLUDES + config.exclude
+        inherited = relative_path(given, config.root)
+        excluded = tuple(pattern for pattern in patterns if not matches_glob(inherited, (pattern,)))
+        listing = _git_listing(given)
+        candidates = _walk(given, excluded, config.root) if listing is None else sorted(listing)
+        for path in candidates:
+            if matches_glob(relative_path(path, config.root), excluded) or not path.is_file():
+                continue
+            if path.suffix == ".py":
+                python[path] = None
+            elif path.suffix in TEXT_SUFFIXES and path.resolve() not in skip_text:
+                text[path] = None
+    return SourceFiles(tuple(python), tuple(text))
+
+
+def module_name(path: Path, config: Config) -> tuple[str, bool]:
+    """The dotted module name of a file under the deepest `src` root holding it, and if it is a package."""
+    inside = [relative for relative in (inside_root(path, root) for root in config.src) if relative is not None]
+    # The deepest root leaves the shortest relative path.
+    relative = min(inside, key=len) if inside else inside_root(path, config.root)
+    parts = relative.removesuffix(path.suffix).split("/") if relative is not None else [path.stem]
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts.pop()
+    return ".".join(parts), is_package

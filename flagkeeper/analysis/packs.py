@@ -1,0 +1,196 @@
+"""Rule packs: declarative TOML files that say which calls read a flag (see docs/rule-packs.md).
+
+`load_matcher` reads the active packs once per run; the resulting `Matcher` is what per-file
+analysis asks "does this call read a flag, and where is its key?".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from flagkeeper.config import Config
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.tomlread import key_line, load_toml
+
+
+def shipped_packs_dir() -> Path:
+    """rules/ inside the installed package, or at the top of a source checkout."""
+    package = Path(__file__).parent.parent
+    installed = package / "rules"
+    return installed if installed.is_dir() else package.parent / "rules"
+
+
+@dataclass(frozen=True)
+class ArgSpec:
+    """Where an argument sits in a call: by position, by one of its keyword names, or either."""
+
+    position: int | None
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReadPattern:
+    """One `[[read]]` of a pack: a call or subscript that reads a flag."""
+
+    pack: str
+    pattern: str
+    is_subscript: bool
+    key: ArgSpec | None
+    default: ArgSpec | None
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    description: str
+    path: Path
+    reads: tuple[ReadPattern, ...]
+    key_pattern: re.Pattern[str] | None
+    fallback: bool
+
+
+
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    if pattern.startswith("*."):
+        return re.compile(r"(?:.*\.)?" + re.escape(pattern[2:]) + r"\Z")
+    return re.compile(re.escape(pattern) + r"\Z")
+
+
+class Matcher:
+    """Answers which pack, if any, reads a flag through a given callee or subscripted name."""
+
+    def __init__(self, packs: list[Pack]):
+        self.packs = packs
+        self._by_name = {pack.name: pack for pack in packs}
+        ordered = [pack for pack in packs if not pack.fallback] + [pack for pack in packs if pack.fallback]
+        reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads]
+        # Nearly every call in a file reads no flag: a dict lookup on the callee's last name rules
+        # it out, before its dotted name is built, and leaves the patterns worth a regex.
+        self._reads_by_last_name: dict[str, list[tuple[ReadPattern, re.Pattern[str]]]] = {}
+        for read, regex in reads:
+            self._reads_by_last_name.setdefault(read.pattern.rpartition(".")[2], []).append((read, regex))
+
+    def ends_a_pattern(self, name: str) -> bool:
+        """Can a call or subscript whose dotted name ends in `name` read a flag?"""
+        return name in self._reads_by_last_name
+
+    def candidates(self, dotted: str, is_subscript: bool) -> Iterator[ReadPattern]:
+        """The reads whose pattern matches, in order: specific packs first, each in file order."""
+        for read, regex in self._reads_by_last_name.get(dotted.rpartition(".")[2], ()):
+            if read.is_subscript == is_subscript and regex.match(dotted):
+                yield read
+
+    def is_flag_key(self, pack: str, key: str) -> bool:
+        """False for a key the pack's key-pattern excludes (an environment variable like HOME)."""
+        pattern = self._by_name[pack].key_pattern
+        return pattern is None or pattern.search(key) is not None
+
+    def reports_dynamic_keys(self, pack: str) -> bool:
+        return self._by_name[pack].key_pattern is None
+
+
+_PACK_FIELDS = {"name", "description", "url", "key-pattern", "fallback"}
+_READ_FIELDS = {"call", "subscript", "key", "default"}
+
+
+class _PackReader:
+    """Validates one pack file; every error names the file and, where it can, the line."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.data = load_toml(path)
+
+    def fail(self, message: str, near: str | None = None) -> FlagkeeperError:
+        line = key_line(self.path.read_text(encoding="utf-8"), near) if near else None
+        return FlagkeeperError(f"invalid rule pack: {message}", self.path, line)
+
+    def arg_spec(self, raw: Any, field_name: str) -> ArgSpec:
+        if not isinstance(raw, dict) or not raw or not set(raw) <= {"position", "keyword"}:
+            raise self.fail(f"'{field_name}' must be a table with 'position' and/or 'keyword'", field_name)
+        position, keyword = raw.get("position"), raw.get("keyword", [])
+        if position is not None and (not isinstance(position, int) or isinstance(position, bool) or position < 0):
+            raise self.fail(f"'{field_name}.position' must be a whole number from 0", field_name)
+        keywords = [keyword] if isinstance(keyword, str) else keyword
+        if not isinstance(keywords, list) or not all(isinstance(name, str) and name.isidentifier() for name in keywords):
+            raise self.fail(f"'{field_name}.keyword' must be a parameter name or a list of them", field_name)
+        return ArgSpec(position, tuple(keywords))
+
+    def read_pattern(self, raw: Any, name: str) -> ReadPattern:
+        if not isinstance(raw, dict):
+            raise self.fail("each [[read]] must be a table", "read")
+        unknown = set(raw) - _READ_FIELDS
+        if unknown:
+            field_name = sorted(unknown)[0]
+            raise self.fail(f"unknown field '{field_name}' in [[read]] (known: {', '.join(sorted(_READ_FIELDS))})", field_name)
+        if ("call" in raw) == ("subscript" in raw):
+            raise self.fail("each [[read]] needs exactly one of 'call' and 'subscript'", "read")
+        is_subscript = "subscript" in raw
+        pattern = raw["subscript" if is_subscript else "call"]
+        if not isinstance(pattern, str) or not re.fullmatch(r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*(?<!\(\))", pattern):
+            raise self.fail(f"'{pattern}' is not a dotted name (optionally starting with '*.')", "call")
+        if not is_subscript and "key" not in raw:
+            raise self.fail(f"[[read]] '{pattern}' needs 'key'", pattern)
+        key = self.arg_spec(raw["key"], "key") if "key" in raw else None
+        default = self.arg_spec(raw["default"], "default") if "default" in raw else None
+        return ReadPattern(name, pattern, is_subscript, key, default)
+
+    def pack(self) -> Pack:
+        header = self.data.get("pack")
+        if not isinstance(header, dict):
+            raise self.fail("missing [pack] table")
+        unknown = set(header) - _PACK_FIELDS
+        if unknown:
+            field_name = sorted(unknown)[0]
+            raise self.fail(f"unknown field '{field_name}' in [pack] (known: {', '.join(sorted(_PACK_FIELDS))})", field_name)
+        name, description = header.get("name"), header.get("description")
+        if not isinstance(name, str) or not re.fullmatch(r"[\w.-]+", name):
+            raise self.fail("[pack] needs a 'name' (letters, digits, '_', '-', '.')", "pack")
+        if not isinstance(description, str):
+            raise self.fail("[pack] needs a 'description'", "pack")
+        extra = set(self.data) - {"pack", "read"}
+        if extra:
+            raise self.fail(f"unknown table '{sorted(extra)[0]}' (a pack has [pack] and [[read]])", sorted(extra)[0])
+        reads = self.data.get("read", [])
+        if not isinstance(reads, list) or not reads:
+            raise self.fail("a pack needs at least one [[read]]")
+        pattern_text = header.get("key-pattern")
+        try:
+            key_pattern = re.compile(pattern_text) if pattern_text else None
+        except (re.error, TypeError) as exc:
+            raise self.fail(f"'key-pattern' is not a regular expression: {exc}", "key-pattern") from None
+        fallback = header.get("fallback", False)
+        if not isinstance(fallback, bool):
+            raise self.fail("'fallback' must be true or false", "fallback")
+        return Pack(name, description, self.path, tuple(self.read_pattern(raw, name) for raw in reads), key_pattern, fallback)
+
+
+def shipped_pack_names() -> list[str]:
+    return sorted(path.stem for path in shipped_packs_dir().glob("*.toml"))
+
+
+def load_pack(path: Path) -> Pack:
+    return _PackReader(path).pack()
+
+
+def load_matcher(config: Config) -> Matcher:
+    """The active packs: shipped ones (all, or those `rule-packs` names), then project packs by path."""
+    named = [entry for entry in config.rule_packs if not entry.endswith(".toml")]
+    project = [config.root / entry for entry in config.rule_packs if entry.endswith(".toml")]
+    available = shipped_pack_names()
+    for name in named:
+        if name not in available:
+            raise FlagkeeperError(f"unknown rule pack '{name}' (shipped: {', '.join(available)})", config.source)
+    shipped = [shipped_packs_dir() / f"{name}.toml" for name in (sorted(named) or available)]
+    packs = [load_pack(path) for path in shipped + project]
+    known = {pack.name for pack in packs}
+    if len(known) != len(packs):
+        raise FlagkeeperError("two active rule packs share a name", config.source)
+    for name in config.key_patterns:
+        if name not in known:
+            raise FlagkeeperError(f"key-patterns names '{name}', which is not an active rule pack", config.source)
+    overrides = {name: re.compile(pattern) for name, pattern in config.key_patterns.items()}
+    return Matcher([replace(pack, key_pattern=overrides[pack.name]) if pack.name in overrides else pack for pack in packs])

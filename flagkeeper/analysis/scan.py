@@ -1,0 +1,185 @@
+"""Scan: read every discovered Python file and get its facts, from the cache or by analysing it.
+
+Files the cache does not hold are analysed in worker processes when there are enough of them
+to pay for starting the workers; results come back in the order given, so a parallel run
+equals a serial one.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import io
+import os
+import pickle
+import sys
+import tokenize
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from flagkeeper.analysis.analyse import analyse_file
+from flagkeeper.analysis.cache import Cache
+from flagkeeper.analysis.discovery import module_name
+from flagkeeper.analysis.facts import FileFacts
+from flagkeeper.analysis.packs import Matcher
+from flagkeeper.config import Config
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import relative_path
+
+# Below this many files to analyse, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 64
+# Below this many, a run is over before a progress bar would be read.
+PROGRESS_THRESHOLD = 200
+Item = TypeVar("Item")
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    cache_dir: Path | None = None  # None: analyse every file, read and write no cache
+    jobs: int = 1
+    progress: bool = False  # a progress bar on stderr for long runs
+
+
+def read_source(path: Path) -> str:
+    """The text of a Python file in its declared encoding (PEP 263); bad bytes name file and line."""
+    return decode_source(_read_bytes(path), path)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
+
+
+def decode_source(data: bytes, path: Path) -> str:
+    """Decode Python source bytes as the interpreter would; `path` names them in errors."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FlagkeeperError(f"cannot decode as {exc.encoding}: byte 0x{data[exc.start]:02x} is not valid", path, line) from None
+    except (SyntaxError, LookupError) as exc:
+        raise FlagkeeperError(f"cannot decode: {exc}", path) from None
+
+
+_Job = tuple[str, str, str, bool]  # project path, source, module, is_package
+_Analysed = tuple[FileFacts, bytes]  # the facts, pickled too for the cache
+
+_worker_matcher: Matcher | None = None
+
+
+def _start_worker(matcher: Matcher) -> None:
+    global _worker_matcher
+    _worker_matcher = matcher
+    # Syntax trees hold no reference cycles, so reference counting frees them; the cyclic
+    # collector would only rescan the objects of each parse, at a tenth of the analysis time.
+    gc.disable()
+
+
+def _analyse_in_worker(job: _Job) -> bytes:
+    """Facts pickled here: they cross the pipe so anyway, and the cache stores them as they are."""
+    assert _worker_matcher is not None
+    return pickle.dumps(analyse_file(*job, _worker_matcher), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _analyse_all(jobs: list[_Job], matcher: Matcher, options: ScanOptions, pickled: bool) -> Iterator[_Analysed]:
+    workers = min(options.jobs, len(jobs) // (PARALLEL_THRESHOLD // 2))
+    if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
+        for job in jobs:
+            found = analyse_file(*job, matcher)
+            yield found, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL) if pickled else b""
+        return
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(matcher,)) as pool:
+        for data in pool.map(_analyse_in_worker, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
+            yield pickle.loads(data), data
+
+
+def _with_progress(items: Iterable[Item], count: int, options: ScanOptions) -> Iterator[Item]:
+    if not options.progress or count < PROGRESS_THRESHOLD or not sys.stderr.isatty():
+        yield from items
+        return
+    with click.progressbar(items, length=count, label=f"Analysing {count} files", file=sys.stderr) as bar:
+        yield from bar
+
+
+def _unpickled(data: bytes) -> FileFacts | None:
+    try:
+        found = pickle.loads(data)
+    except Exception:  # a torn or foreign entry: a miss
+        return None
+    return found if isinstance(found, FileFacts) else None
+
+
+class ScannedFiles:
+    """The project's Python files: their cache keys at once, their facts when first needed (a
+    `check` whose findings the cache holds needs none)."""
+
+    def __init__(self, keys: tuple[str, ...], load: Callable[[], list[FileFacts]], cache: Cache | None = None):
+        self.keys = keys  # one per file; empty without a cache
+        self.cache = cache
+        self._load = load
+
+    @functools.cached_property
+    def facts(self) -> list[FileFacts]:
+        return self._load()
+
+    @classmethod
+    def of(cls, facts: list[FileFacts]) -> ScannedFiles:
+        return cls((), lambda: facts)
+
+
+@dataclass(frozen=True)
+class _Planned:
+    path: Path
+    project_path: str
+    module: str
+    is_package: bool
+    key: str
+    source: str | None  # None: the cache holds the facts (the same bytes decoded when they were stored)
+
+    def job(self) -> _Job:
+        return self.project_path, self.source if self.source is not None else read_source(self.path), self.module, self.is_package
+
+
+def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: ScanOptions = ScanOptions()) -> ScannedFiles:
+    """The files, in the order given; paths in the facts are relative to the root.
+
+    Every file is read and hashed now, and decoded unless the cache holds it, so an unreadable
+    file fails the run here; the analysis waits until the facts are needed.
+    """
+    cache = Cache(options.cache_dir, matcher) if options.cache_dir is not None else None
+    planned = []
+    for path in paths:
+        module, is_package = module_name(path, config)
+        project_path = relative_path(path, config.root)
+        data = _read_bytes(path)
+        key = cache.key(project_path, module, str(is_package), data) if cache else ""
+        source = None if cache and key in cache.facts else decode_source(data, path)
+        planned.append(_Planned(path, project_path, module, is_package, key, source))
+    return ScannedFiles(tuple(item.key for item in planned) if cache else (), functools.partial(_facts, planned, matcher, options, cache), cache)
+
+
+def _facts(planned: list[_Planned], matcher: Matcher, options: ScanOptions, cache: Cache | None) -> list[FileFacts]:
+    stored = cache.facts if cache else {}
+    results = [_unpickled(stored[item.key]) if item.source is None else None for item in planned]
+    missing = [index for index, found in enumerate(results) if found is None]
+    analysed = _with_progress(_analyse_all([planned[index].job() for index in missing], matcher, options, cache is not None), len(missing), options)
+    entries = {item.key: stored[item.key] for item, found in zip(planned, results, strict=True) if found is not None}
+    for index, (found, data) in zip(missing, analysed, strict=True):
+        results[index] = found
+        entries[planned[index].key] = data
+    if cache and (missing or len(entries) != len(stored)):
+        cache.save_facts(entries)
+    return [found for found in results if found is not None]

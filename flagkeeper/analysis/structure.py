@@ -1,0 +1,274 @@
+"""The structure of one file, read with `ast`: imports, constants, functions, calls, name uses.
+
+Everything here is cheap and needed for every file; nothing here knows about flags except how
+to turn a key expression into a KeyExpr. Code under `if TYPE_CHECKING:` never runs and is
+skipped.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from flagkeeper.analysis.facts import Concat, Dynamic, KeyExpr, Literal, NameRef
+
+_DYNAMIC_IMPORTERS = ("importlib.import_module", "__import__")
+
+
+def key_expr(node: ast.expr) -> KeyExpr:
+    """What a key expression is made of; anything not built from strings and names is Dynamic."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return Literal(node.value)
+    dotted = dotted_name(node)
+    if _names_and_calls(dotted) and "(" not in dotted:
+        return NameRef(dotted)
+    parts: tuple[KeyExpr, ...]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        parts = (key_expr(node.left), key_expr(node.right))
+    elif isinstance(node, ast.JoinedStr) and all(_plain_fstring_part(value) for value in node.values):
+        parts = tuple(key_expr(value.value if isinstance(value, ast.FormattedValue) else value) for value in node.values)
+    else:
+        return Dynamic(ast.unparse(node))
+    if any(isinstance(part, Dynamic) for part in parts):
+        return Dynamic(ast.unparse(node))
+    flat: list[KeyExpr] = []
+    for part in parts:
+        flat.extend(part.parts if isinstance(part, Concat) else (part,))
+    return Concat(tuple(flat))
+
+
+def _plain_fstring_part(value: ast.expr) -> bool:
+    return not isinstance(value, ast.FormattedValue) or (value.conversion == -1 and value.format_spec is None)
+
+
+def dotted_name(node: ast.expr) -> str:
+    """`a.b().c` for a callee, `x[].y` through a subscript; parts that are none of these show as `?`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{dotted_name(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return f"{dotted_name(node.func)}()"
+    if isinstance(node, ast.Subscript):
+        return f"{dotted_name(node.value)}[]"
+    return "?"
+
+
+def _names_and_calls(dotted: str) -> bool:
+    """Is a dotted name made of names, attributes and calls only (no subscript, nothing else)?"""
+    return "?" not in dotted and "[" not in dotted
+
+
+def resolve_head(dotted: str, aliases: dict[str, str]) -> str:
+    """Replace the first name with what the file imported under it: `flags.x` -> `smars.flags.client.x`."""
+    head = dotted.split(".", 1)[0].split("(", 1)[0].split("[", 1)[0]
+    target = aliases.get(head)
+    return dotted if target is None else target + dotted[len(head) :]
+
+
+def _package_of(module: str, is_package: bool, level: int) -> str | None:
+    """The package a relative import of `level` dots starts from, or None above the top."""
+    parts = module.split(".") if module else []
+    if not is_package:
+        parts = parts[:-1]
+    if level - 1 > len(parts):
+        return None
+    return ".".join(parts[: len(parts) - (level - 1)])
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    """`__name__ == "__main__"` (either way round)."""
+    if not isinstance(test, ast.Compare) or len(test.comparators) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = {ast.unparse(test.left), ast.unparse(test.comparators[0])}
+    return sides == {"__name__", "'__main__'"}
+
+
+@dataclass
+class RawImport:
+    """An import before guards are known: the local name it binds, where it stands."""
+
+    target: str
+    local: str | None
+    line: int
+    column: int
+    dynamic: bool = False
+
+
+@dataclass
+class RawCall:
+    callee: str
+    line: int
+    column: int
+    caller: str | None
+
+
+@dataclass
+class Structure:
+    aliases: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, KeyExpr] = field(default_factory=dict)
+    imports: list[RawImport] = field(default_factory=list)
+    functions: list[tuple[str, int, bool]] = field(default_factory=list)  # qualname, line, decorated
+    calls: list[RawCall] = field(default_factory=list)
+    # Uses (line, 0-based UTF-8 column) of each name an import binds or a module-level def defines.
+    uses: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    is_script: bool = False
+    # For the flag reader (flagreads.py), so that it needs no walk of its own: every call and
+    # subscript with the qualname around it (a decorator's is the function's), and every
+    # conditional construct (if, elif, while, ternary, comprehension, and/or), in source order.
+    sites: list[tuple[ast.Call | ast.Subscript, str | None]] = field(default_factory=list)
+    conditionals: list[tuple[ast.AST, str]] = field(default_factory=list)
+
+
+class _Collector(ast.NodeVisitor):
+    def __init__(self, module: str, is_package: bool):
+        self.module = module
+        self.is_package = is_package
+        self.found = Structure()
+        self.scopes: list[str] = []
+        self.decorating: str | None = None  # the function whose decorators are being visited
+        self.elifs: set[int] = set()
+        self.raw_calls: list[tuple[str, ast.Call, str | None]] = []
+
+    def _site(self, node: ast.Call | ast.Subscript) -> None:
+        scopes = [*self.scopes, self.decorating] if self.decorating else self.scopes
+        self.found.sites.append((node, ".".join(scopes) or None))
+
+    def _conditional(self, node: ast.AST, kind: str) -> None:
+        self.found.conditionals.append((node, kind))
+        self.generic_visit(node)
+
+    def visit_If(self, node: ast.If) -> None:
+        if not self.scopes and _is_main_guard(node.test):
+            self.found.is_script = True
+        if _is_type_checking(node.test):
+            for statement in node.orelse:
+                self.visit(statement)
+            return
+        orelse = node.orelse[0] if len(node.orelse) == 1 else None
+        if isinstance(orelse, ast.If) and orelse.col_offset == node.col_offset:  # `elif`, not `else: if`
+            self.elifs.add(id(orelse))
+        self._conditional(node, "elif" if id(node) in self.elifs else "if")
+
+    def visit_While(self, node: ast.While) -> None:
+        self._conditional(node, "while")
+
+    def visit_IfExp(self, node: ast.IfExp) -> None:
+        self._conditional(node, "ternary")
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self._conditional(node, "comprehension")
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        self._conditional(node, "and" if isinstance(node.op, ast.And) else "or")
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        self._site(node)
+        self.generic_visit(node)
+
+    def _visit_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        outer, self.decorating = self.decorating, node.name
+        for decorator in node.decorator_list:
+            self.visit(decorator)
+        self.decorating = None
+        self.scopes.append(node.name)
+        if not isinstance(node, ast.ClassDef):
+            self.found.functions.append((".".join(self.scopes), node.lineno, bool(node.decorator_list)))
+        for child in ast.iter_child_nodes(node):
+            if child not in node.decorator_list:
+                self.visit(child)
+        self.scopes.pop()
+        self.decorating = outer
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _visit_scope
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            self.found.aliases[local] = alias.name if alias.asname else local
+            self.found.imports.append(RawImport(alias.name, local, node.lineno, node.col_offset))
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = node.module or ""
+        if node.level:
+            package = _package_of(self.module, self.is_package, node.level)
+            if package is None:
+                return
+            base = ".".join(part for part in (package, base) if part)
+        for alias in node.names:
+            if alias.name == "*":
+                self.found.imports.append(RawImport(base, None, node.lineno, node.col_offset))
+                continue
+            local = alias.asname or alias.name
+            self.found.aliases[local] = f"{base}.{alias.name}"
+            self.found.imports.append(RawImport(f"{base}.{alias.name}", local, node.lineno, node.col_offset))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self._site(node)
+        dotted = dotted_name(node.func)
+        if _names_and_calls(dotted):
+            self.raw_calls.append((dotted, node, ".".join(self.scopes) or None))
+        self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Load):
+            self.found.uses.setdefault(node.id, []).append((node.lineno, node.col_offset))
+
+    def finish(self) -> Structure:
+        """Resolve callees once every import (wherever it stands in the file) is known."""
+        found = self.found
+        # Names bound by imports, and module-level functions (FK007 judges those by their uses).
+        wanted = {raw.local for raw in found.imports if raw.local} | {name for name, _, _ in found.functions if "." not in name}
+        found.uses = {name: spots for name, spots in found.uses.items() if name in wanted}
+        for dotted, node, caller in self.raw_calls:
+            callee = resolve_head(dotted, found.aliases)
+            if callee in _DYNAMIC_IMPORTERS:
+                self._dynamic_import(node)
+            found.calls.append(RawCall(callee, node.lineno, node.col_offset, caller))
+        return found
+
+    def _dynamic_import(self, node: ast.Call) -> None:
+        if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            name = node.args[0].value
+            if name and not name.startswith("."):
+                self.found.imports.append(RawImport(name, None, node.lineno, node.col_offset, dynamic=True))
+
+
+def _constants(tree: ast.Module) -> dict[str, KeyExpr]:
+    """Module-level `NAME = <string expression>` and class attributes as `Class.NAME`."""
+    constants: dict[str, KeyExpr] = {}
+
+    def collect(body: list[ast.stmt], prefix: str) -> None:
+        for statement in body:
+            if isinstance(statement, ast.Assign):
+                targets, value = statement.targets, statement.value
+            elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+                targets, value = [statement.target], statement.value
+            elif isinstance(statement, ast.ClassDef) and not prefix:
+                collect(statement.body, f"{statement.name}.")
+                continue
+            else:
+                continue
+            expr = key_expr(value)
+            if isinstance(expr, Dynamic):
+                continue
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    constants[prefix + target.id] = expr
+
+    collect(tree.body, "")
+    return constants
+
+
+def read_structure(tree: ast.Module, module: str, is_package: bool) -> Structure:
+    collector = _Collector(module, is_package)
+    collector.visit(tree)
+    found = collector.finish()
+    found.constants = _constants(tree)
+    return found

@@ -1,0 +1,65 @@
+"""Inline suppressions: `# flagkeeper: ignore[FK001]`, `# flagkeeper: ignore`, `# noqa: FK001`.
+
+A suppression covers its own line; written on the first line of a statement, it covers the
+statement (for `if`, `def` and the other compound statements, their header only, not the body).
+`# noqa` without codes, or naming only other tools' codes, is left to those tools.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+
+from flagkeeper.analysis.facts import Suppression
+
+_COMMENT = re.compile(
+    r"#\s*(?:flagkeeper:\s*ignore(?:\[(?P<ours>[^\]]*)\])?|noqa\s*:\s*(?P<noqa>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))",
+    re.IGNORECASE,
+)
+_CODE = re.compile(r"FK\d{3}", re.IGNORECASE)
+
+
+def _parse(comment: str) -> tuple[str, ...] | None:
+    """The codes a comment suppresses (() for all), or None when it is not a flagkeeper suppression."""
+    match = _COMMENT.search(comment)
+    if match is None:
+        return None
+    if match.group("noqa") is not None:
+        codes = tuple(code.upper() for code in _CODE.findall(match.group("noqa")))
+        return codes or None  # a noqa naming only other tools' codes is theirs
+    return tuple(code.upper() for code in _CODE.findall(match.group("ours") or ""))
+
+
+def find_suppressions(source: str, tree: ast.Module | None = None) -> tuple[Suppression, ...]:
+    """Suppressions in real comments of `source` (Python when `tree` is given, else TOML-like text)."""
+    if "#" not in source or _COMMENT.search(source) is None:
+        return ()
+    comments: list[tuple[int, str]]
+    if tree is None:
+        comments = [(number, line) for number, line in enumerate(source.splitlines(), start=1) if "#" in line]
+    else:  # only comment tokens: the marker inside a string literal is not a suppression
+        tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+        comments = [(token.start[0], token.string) for token in tokens if token.type == tokenize.COMMENT]
+    extent = _statement_extents(tree) if tree is not None else {}
+    found = []
+    for line, comment in comments:
+        codes = _parse(comment)
+        if codes is not None:
+            found.append(Suppression(line, extent.get(line, line), codes))
+    return tuple(found)
+
+
+def _statement_extents(tree: ast.Module) -> dict[int, int]:
+    """First line -> last line of each statement's own lines (a compound statement's header)."""
+    extents: dict[int, int] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt) or node.end_lineno is None:
+            continue
+        body = getattr(node, "body", None)
+        last = body[0].lineno - 1 if isinstance(body, list) and body and isinstance(body[0], ast.stmt) else node.end_lineno
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.decorator_list:
+            continue  # a decorator's line is not the statement's first
+        extents[node.lineno] = max(extents.get(node.lineno, node.lineno), max(last, node.lineno))
+    return extents

@@ -1,0 +1,114 @@
+"""The checks: one small rule per module, each from the project model to diagnostics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flagkeeper.analysis.discovery import matches_glob
+from flagkeeper.checks.base import Rule
+from flagkeeper.checks.diagnostic import Diagnostic
+from flagkeeper.checks.fk000_parse_error import ParseErrorRule
+from flagkeeper.checks.fk001_unregistered_flag import UnregisteredFlagRule
+from flagkeeper.checks.fk002_expired_flag import ExpiredFlagRule
+from flagkeeper.checks.fk003_retired_key_reused import RetiredKeyReusedRule
+from flagkeeper.checks.fk004_flag_multiple_meanings import FlagMultipleMeaningsRule
+from flagkeeper.checks.fk005_unused_flag import UnusedFlagRule
+from flagkeeper.checks.fk006_unreachable_module import UnreachableModuleRule
+from flagkeeper.checks.fk007_zombie_code import ZombieCodeRule
+from flagkeeper.checks.fk008_registry_hygiene import RegistryHygieneRule
+from flagkeeper.checks.fk009_dynamic_flag_key import DynamicFlagKeyRule
+from flagkeeper.checks.fk010_missing_kill_switch import MissingKillSwitchRule
+from flagkeeper.checks.fk011_fleet_drift import FleetDriftRule
+from flagkeeper.checks.fk100_unused_suppression import UnusedSuppressionRule
+from flagkeeper.checks.suppress import apply_suppressions
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import relative_path
+from flagkeeper.project.model import Project
+
+ALL_RULES: tuple[Rule, ...] = (
+    ParseErrorRule(),
+    UnregisteredFlagRule(),
+    ExpiredFlagRule(),
+    RetiredKeyReusedRule(),
+    FlagMultipleMeaningsRule(),
+    UnusedFlagRule(),
+    UnreachableModuleRule(),
+    ZombieCodeRule(),
+    RegistryHygieneRule(),
+    DynamicFlagKeyRule(),
+    MissingKillSwitchRule(),
+    FleetDriftRule(),
+    UnusedSuppressionRule(),
+)
+
+
+def codes_named(selector: str) -> set[str]:
+    """Codes a selector names: a full code, a prefix like `FK00`, or `ALL` (as in ruff)."""
+    return {rule.code for rule in ALL_RULES if selector == "ALL" or rule.code.startswith(selector.upper())}
+
+
+def validate_codes(selectors: tuple[str, ...], option: str, source: Path | None = None) -> None:
+    """Every selector names at least one rule; the error says where the bad one was written."""
+    for selector in selectors:
+        if not codes_named(selector):
+            known = ", ".join(rule.code for rule in ALL_RULES)
+            raise FlagkeeperError(f"unknown rule code '{selector}' in {option} (known: {known})", source)
+
+
+def select_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
+    """The active rules: all, or those `select` names, minus those `ignore` names."""
+    chosen = set().union(*map(codes_named, select)) if select else {rule.code for rule in ALL_RULES}
+    for code in ignore:
+        chosen -= codes_named(code)
+    return [rule for rule in ALL_RULES if rule.code in chosen]
+
+
+def _ignored_per_file(diagnostic: Diagnostic, project: Project) -> bool:
+    """Does a `per-file-ignores` glob matching the finding's file name its code (or a prefix)?"""
+    relative = relative_path(diagnostic.path, project.config.root)
+    return any(
+        matches_glob(relative, (pattern,)) and any(diagnostic.code.startswith(code) or code == "ALL" for code in codes)
+        for pattern, codes in project.config.per_file_ignores.items()
+    )
+
+
+# Rules that judge reachability from the entry points, and so need some.
+REACHABILITY_CODES = ("FK006", "FK007", "FK010")
+
+
+def rules_that_run(project: Project, rules: list[Rule]) -> list[Rule]:
+    """The selected rules that can judge this project: reachability needs entry points."""
+    return rules if project.entry_points else [rule for rule in rules if rule.code not in REACHABILITY_CODES]
+
+
+def run_checks(project: Project, rules: list[Rule], warn_unused_ignores: bool = False) -> list[Diagnostic]:
+    """Every active rule's findings, less those per-file-ignores and inline suppressions hide."""
+    rules = rules_that_run(project, rules)
+    found = [diagnostic for rule in rules for diagnostic in rule.check(project) if not _ignored_per_file(diagnostic, project)]
+    by_path = {project.config.root / facts.path: facts.suppressions for facts in project.files if facts.suppressions}
+    by_path[project.registry.path] = project.registry.suppressions
+    return sorted(apply_suppressions(found, by_path, {rule.code for rule in rules}, warn_unused_ignores))
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """What `check` needs of a run of the rules, small enough to cache whole."""
+
+    diagnostics: list[Diagnostic]
+    ran: tuple[str, ...]  # the codes of the rules that could judge (reachability needs entry points)
+    has_entry_points: bool
+    files: int
+
+
+def check_project(project: Project, rules: list[Rule], warn_unused_ignores: bool = False) -> CheckRun:
+    """run_checks, or its result from the cache when every input is as in an earlier run."""
+    cache, fingerprint = project.scanned.cache, project.fingerprint()
+    key = cache.key(fingerprint, *(rule.code for rule in rules), str(warn_unused_ignores)) if cache and fingerprint else None
+    found = cache.run(key, CheckRun) if cache and key else None
+    if found is None:
+        ran = tuple(rule.code for rule in rules_that_run(project, rules))
+        found = CheckRun(run_checks(project, rules, warn_unused_ignores), ran, bool(project.entry_points), len(project.files))
+        if cache and key:
+            cache.save_run(key, found)
+    return found

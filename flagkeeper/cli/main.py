@@ -1,0 +1,299 @@
+"""The `flagkeeper` command line: exit 0 clean, 1 findings, 2 usage or configuration error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from flagkeeper import __version__
+from flagkeeper.checks.diagnostic import ERROR, WARNING
+from flagkeeper.checks.runner import (
+    REACHABILITY_CODES,
+    check_project,
+    run_checks,
+    select_rules,
+    validate_codes,
+)
+from flagkeeper.cli.common import (
+    CONFIG_OPTION,
+    TODAY_OPTION,
+    enable_fast_exit,
+    exit_now,
+    fail,
+    load_project,
+    project_options,
+)
+from flagkeeper.cli.registry import init, registry
+from flagkeeper.cli.remove import remove
+from flagkeeper.cli.report import report
+from flagkeeper.config import load_config
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.fleet.fingerprint import fingerprint as fleet_fingerprint
+from flagkeeper.fleet.fingerprint import load_manifests, render_fingerprint, render_fleet_table, short
+from flagkeeper.fleet.fingerprint import verify as verify_fleet
+from flagkeeper.history.diff import compare, diff_revisions, flag_states, since
+from flagkeeper.output.baseline import load_baseline, without_baseline
+from flagkeeper.output.baseline import write_baseline as write_baseline_file
+from flagkeeper.output.ci import FORMATS, render_findings
+from flagkeeper.output.ruledocs import find_rule, rule_markdown, rules_index
+from flagkeeper.output.text import (
+    render_diff_json,
+    render_diff_text,
+    render_graph_dot,
+    render_graph_json,
+    render_graph_text,
+    render_inventory_csv,
+    render_inventory_json,
+    render_inventory_table,
+    render_json,
+    render_statistics,
+    render_text,
+)
+from flagkeeper.paths import display_path, write_text_atomically
+from flagkeeper.project.inventory import build_inventory
+from flagkeeper.project.model import Project
+from flagkeeper.registry.model import load_registry
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """`--select FK001,FK002 --select FK003` -> ("FK001", "FK002", "FK003")."""
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+def _reachability_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options of the commands that judge reachability from the entry points."""
+    command = click.option(
+        "--include-tests-as-entry-points", is_flag=True, help="Count test files as entry points (code only tests use is then reachable)."
+    )(command)
+    return click.option(
+        "--coverage", "coverage_file", type=click.Path(path_type=Path, dir_okay=False),
+        help="A coverage.py data file: say on FK006/FK007 findings whether the code ran.",
+    )(command)  # fmt: skip
+
+
+def _note_missing_entry_points(project: Project) -> None:
+    click.echo(
+        "flagkeeper: note: no entry points (set entry-points in the config, or declare [project.scripts]): "
+        "reachability rules FK006, FK007 and FK010 were skipped",
+        err=True,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="flagkeeper")
+@click.pass_context
+def main(context: click.Context) -> None:
+    """Find feature-flag debt and dead flag-gated code in Python source before it ships."""
+    # A run builds millions of objects (every file's facts, the graphs) that hold no reference
+    # cycles, and ends soon: reference counting frees them, while the cyclic collector would
+    # scan them again and again, a sixth of an incremental check. Back on when the command ends.
+    if gc.isenabled():
+        gc.disable()
+        context.call_on_close(gc.enable)
+
+
+main.add_command(registry)
+main.add_command(init)
+main.add_command(remove)
+main.add_command(report)
+
+
+@main.command()
+@project_options
+@_reachability_options
+@click.option("--since", "since_revision", metavar="REV", help="Only findings that changes since git revision REV brought.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (comma-separated, e.g. FK001,FK00).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes (comma-separated).")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of to standard output.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="warning", show_default=True,
+              help="The lowest severity that makes the exit code 1.")  # fmt: skip
+@click.option("--warn-unused-ignores", is_flag=True, help="Report suppressions that suppress nothing (FK100).")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Hide the findings recorded in this baseline (default: the config's `baseline`).")  # fmt: skip
+@click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False), help="Record the current findings as the baseline, exit 0.")
+@click.option("--fleet", multiple=True, type=click.Path(path_type=Path, exists=True), metavar="DIR",
+              help="Also verify these deploy manifests (a folder or files; repeatable): FK011 fleet-drift.")  # fmt: skip
+def check(
+    project: Project, paths: list[Path], since_revision: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+    output_format: str, output_file: Path | None, statistics: bool, fail_on: str, warn_unused_ignores: bool,
+    baseline_file: Path | None, write_baseline: Path | None, fleet: tuple[Path, ...],
+) -> None:  # fmt: skip
+    """Lint PATHS (default: the current folder) for flag debt.
+
+    The whole project around PATHS is analysed, so cross-file facts stay right; findings are
+    reported for files under PATHS (and the registry, when PATHS holds it).
+    """
+    config = project.config
+    chosen, dropped = _codes(select), _codes(ignore)
+    per_file = tuple(code for codes in config.per_file_ignores.values() for code in codes)
+    try:
+        for label, codes in (("--select", chosen), ("--ignore", dropped)):
+            validate_codes(codes, label)
+        for label, codes in (("select", config.select), ("ignore", config.ignore), ("per-file-ignores", per_file)):
+            validate_codes(codes, label, config.source)
+        # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
+        rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
+        project.fleet = tuple(path.resolve() for path in fleet)
+        run = check_project(project, rules, warn_unused_ignores)
+        if not run.has_entry_points and any(rule.code in REACHABILITY_CODES for rule in rules):
+            _note_missing_entry_points(project)
+        shown = [*paths, *project.fleet]  # the manifests' findings are reported wherever they are
+        diagnostics = [d for d in run.diagnostics if any(d.path.is_relative_to(path) for path in shown)]
+        if since_revision is not None:
+            diagnostics = since(project, since_revision, diagnostics, lambda before: run_checks(before, rules))
+        if write_baseline is not None:
+            write_baseline_file(write_baseline, diagnostics, config.root)
+            click.echo(f"wrote {len(diagnostics)} findings to the baseline {display_path(write_baseline.resolve())}", err=True)
+            sys.exit(0)
+        baseline = baseline_file or config.baseline
+        if baseline is not None:
+            diagnostics = without_baseline(diagnostics, load_baseline(baseline), config.root)
+    except FlagkeeperError as error:
+        fail(error)
+    ran = [rule for rule in rules if rule.code in run.ran]
+    report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, ran, run.files)
+    if output_file is not None:
+        output_file.write_text(click.unstyle(report), encoding="utf-8")
+    else:
+        click.echo(report, nl=False, color=output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    failing = {"warning": (ERROR, WARNING), "error": (ERROR,)}[fail_on]
+    exit_now(1 if any(d.severity in failing for d in diagnostics) else 0)
+
+
+@main.command()
+@project_options
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def inventory(project: Project, paths: list[Path], output_format: str) -> None:
+    """List every flag key in code or registry, its registry status, owner, expiry and references."""
+    entries, dynamic = build_inventory(project)
+    render = {"table": render_inventory_table, "json": render_inventory_json, "csv": render_inventory_csv}[output_format]
+    click.echo(render(entries, dynamic), nl=False)
+
+
+@main.command()
+@project_options
+@_reachability_options
+@click.option("--format", "output_format", type=click.Choice(["text", "dot", "json"]), default="text", show_default=True)
+def graph(project: Project, paths: list[Path], output_format: str) -> None:
+    """Show the import graph: entry points, unreachable and zombie modules.
+
+    `--format dot` renders with Graphviz (`dot -Tsvg`); `json` lists every node and edge with
+    the flag guards on the edges.
+    """
+    if not project.entry_points:
+        message = "no entry points: set entry-points in [tool.flagkeeper], declare [project.scripts], or add a __main__ module"
+        fail(FlagkeeperError(message, project.config.source))
+    render = {"text": render_graph_text, "dot": render_graph_dot, "json": render_graph_json}[output_format]
+    click.echo(render(project), nl=False)
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@CONFIG_OPTION
+@TODAY_OPTION
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff(base: str, head: str | None, config_file: Path | None, today: dt.datetime | None, output_format: str) -> None:
+    """Flags added, extinct, moved and repurposed from BASE to HEAD.
+
+    BASE and HEAD are git revisions of the project in the current folder (HEAD defaults to the
+    working tree), read from git's objects without touching the working tree; or two folders.
+    Exit 1 when a key was repurposed: it disappeared and came back, its reads moved entirely
+    to other modules, or its registry description or type changed while its reads remained.
+    """
+    try:
+        if Path(base).is_dir() and head is not None and Path(head).is_dir():
+            old, new = (load_project([Path(folder)], config_file, None, today) for folder in (base, head))
+            shown_base, shown_head, changes = base, head, compare(flag_states(old), flag_states(new), {})
+        else:
+            project = load_project([Path(".")], config_file, None, today)
+            shown_base, shown_head, changes = diff_revisions(project, base, head)
+    except FlagkeeperError as error:
+        fail(error)
+    render = render_diff_json if output_format == "json" else render_diff_text
+    click.echo(render(shown_base, shown_head, changes), nl=False)
+    sys.exit(1 if any(change.kind == "repurposed" for change in changes) else 0)
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="List every rule.")
+def rule(code: str | None, show_all: bool) -> None:
+    """Print a rule's documentation (FK003, or its name such as retired-key-reused)."""
+    if show_all or code is None:
+        click.echo(rules_index(), nl=False)
+        return
+    try:
+        click.echo(rule_markdown(find_rule(code)), nl=False)
+    except FlagkeeperError as error:
+        fail(error)
+
+
+@main.command()
+@project_options
+@click.option("--build-id", metavar="ID", help="The build's id (default: the project's git commit, or 'unknown').")
+@click.option("--output", "output_file", type=click.Path(path_type=Path, dir_okay=False), help="Write the fragment here instead of to standard output.")
+def fingerprint(project: Project, paths: list[Path], build_id: str | None, output_file: Path | None) -> None:
+    """Print the deploy-manifest fragment of this build: its id, code hash and flag meanings.
+
+    A flag's meaning is a hash of its registry description, type, owner and scope and of the
+    modules that read it: `fleet verify` compares them across servers. Same tree, same output.
+    """
+    text = render_fingerprint(fleet_fingerprint(project, build_id))
+    if output_file is not None:
+        write_text_atomically(output_file, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.group()
+def fleet() -> None:
+    """Check the fleet's deploy manifests before and after a deploy."""
+
+
+@fleet.command()
+@click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--expect", metavar="BUILD", help="The build every server must run.")
+@click.option("--registry", type=click.Path(path_type=Path, dir_okay=False),
+              help="The flag registry, for kill switches and what a key means (default: the project's around the manifests).")  # fmt: skip
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def verify(manifests: tuple[Path, ...], expect: str | None, registry: Path | None, output_format: str) -> None:
+    """The servers' deploy manifests (a folder of them, or files) agree: FK011 fleet-drift.
+
+    Exit 1 when a server runs another build or code than the majority (or than --expect), or
+    when a flag switched on means something else on one server, is unknown to its build, or a
+    kill switch is missing from one; 0 when all agree; 2 on a malformed manifest.
+    """
+    try:
+        loaded = load_manifests(list(manifests))
+        config = load_config([loaded[0].path.parent])
+        known = registry or (config.registry if config.source is not None else None)
+        flags = load_registry(known, required=registry is not None) if known is not None else None
+        outcome = verify_fleet(loaded, expect, flags)
+    except FlagkeeperError as error:
+        fail(error)
+    if output_format == "json":
+        click.echo(render_json(outcome.diagnostics), nl=False)
+    else:
+        click.echo(render_fleet_table(outcome))
+        if outcome.diagnostics:
+            click.echo(render_text(outcome.diagnostics), nl=False)
+        else:
+            build, code = outcome.reference
+            click.echo(f"All {len(loaded)} servers agree: build {build}, code {short(code)}.")
+    sys.exit(1 if outcome.diagnostics else 0)
+
+
+def run() -> None:
+    """The console script and `python -m flagkeeper`: `main`, leaving fast when a command is done."""
+    enable_fast_exit()
+    main()

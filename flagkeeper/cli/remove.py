@@ -1,0 +1,162 @@
+"""`flagkeeper remove KEY --value V`: the codemod that deletes a flag and the code it made dead.
+
+Prints a unified diff by default and changes nothing (exit 1 when it would change something,
+0 when not, as `ruff --diff` does); `--write` applies it (exit 0). A per-file summary and the
+modules that became unreachable go to standard error. Errors exit 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import sys
+from collections import Counter
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from flagkeeper.cli.common import CONFIG_OPTION, TODAY_OPTION, fail, load_project
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import write_text_atomically
+from flagkeeper.project.model import Project
+from flagkeeper.registry.edit import edit_registry, last_commit_reading, retire_entry
+
+if TYPE_CHECKING:  # removal imports libcst, a fifth of a second that only this command should pay
+    from flagkeeper.remove.project import FileChange, RemovalPlan
+
+_NOUNS = ("branch", "dead statement", "local", "import", "constant", "function", "test")
+
+
+def _plural(count: int, noun: str) -> str:
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count} {noun}es" if noun.endswith(("ch", "s")) else f"{count} {noun}s"
+
+
+def summary(change: FileChange) -> str:
+    """`smars/routing/router.py: replaced 1 read, removed 1 branch, 1 import`."""
+    if change.after is None:
+        return f"{change.shown}: deleted (no entry point reaches it any more)"
+    counts = change.counts
+    parts = [f"replaced {_plural(counts['read'], 'read')}"] if counts["read"] else []
+    removed = [_plural(counts[noun], noun) for noun in _NOUNS if counts[noun]]
+    if removed:
+        parts.append("removed " + ", ".join(removed))
+    if change.counts.get("tombstone"):
+        parts.append("moved the entry to [retired]")
+    return f"{change.shown}: {', '.join(parts) or 'changed'}"
+
+
+def unified_diff(change: FileChange) -> str:
+    before = change.before.splitlines(keepends=True)
+    after = (change.after or "").splitlines(keepends=True)
+    target = f"b/{change.shown}" if change.after is not None else "/dev/null"
+    lines = difflib.unified_diff(before, after, f"a/{change.shown}", target)
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _registry_change(project: Project, key: str, meaning: str | None) -> tuple[FileChange, Callable[[str], str]] | None:
+    """The registry with KEY moved to [retired], and the edit that does it; None when it is retired already."""
+    registry = project.registry
+    if key in registry.retired and key not in registry.flags:
+        return None
+    entry = registry.flags.get(key)
+    meaning = meaning or (entry.text("description") if entry else None)
+    if not meaning:
+        raise FlagkeeperError(f"'{key}' has no description in the registry: say what it meant with --meaning")
+    path = project.config.registry
+    before = path.read_text(encoding="utf-8") if path.is_file() else ""
+    edit = partial(retire_entry, path=path, key=key, meaning=meaning, today=project.today, last_commit=last_commit_reading(project.config.root, key))
+    shown = path.relative_to(project.config.root).as_posix() if path.is_relative_to(project.config.root) else str(path)
+    from flagkeeper.remove.project import FileChange
+
+    return FileChange(path, shown, before, edit(before), Counter({"tombstone": 1})), edit
+
+
+def _apply(plan: RemovalPlan, retirement: tuple[FileChange, Callable[[str], str]] | None, root: Path) -> None:
+    for change in plan.changes:
+        if change.after is None:
+            change.path.unlink()
+            folder = change.path.parent
+            while folder != root and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()  # a package folder left empty
+                folder = folder.parent
+        else:
+            write_text_atomically(change.path, change.after)
+    if retirement is not None:
+        change, edit = retirement
+        edit_registry(change.path, edit)  # again, under the registry's lock, on the text as it is now
+
+
+def _report(plan: RemovalPlan, registry_change: FileChange | None, write: bool) -> None:
+    changes = plan.changes + ([registry_change] if registry_change else [])
+    for change in changes:
+        click.echo(summary(change), err=True)
+    if plan.unreachable:
+        done = "deleted" if write and plan.deleted else ("to delete" if plan.deleted else "delete them with --delete-modules")
+        click.echo(f"modules no entry point reaches any more ({done}): {', '.join(plan.unreachable)}", err=True)
+    for note in plan.notes:
+        click.echo(f"flagkeeper: note: {note}", err=True)
+    for error in plan.errors:
+        click.echo(f"flagkeeper: error: {error}", err=True)
+    files = "1 file" if len(changes) == 1 else f"{len(changes)} files"
+    click.echo(f"{'changed' if write else 'would change'} {files}" if changes else "nothing to change", err=True)
+
+
+@click.command()
+@click.argument("key")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--value", "value_text", required=True, metavar="true|false|LITERAL",
+              help="The value the flag keeps for good: true or false, or a Python literal for a multivariate flag ('\"blue\"', 3).")  # fmt: skip
+@click.option("--diff", "show_diff", is_flag=True, help="Print the unified diff and change nothing (the default).")
+@click.option("--write", is_flag=True, help="Apply the changes.")
+@click.option("--tests", is_flag=True, help="Also delete tests that use deleted code or switch the flag to its other value.")
+@click.option("--delete-modules", is_flag=True, help="Delete the modules that no entry point reaches any more.")
+@click.option("--registry-retire", is_flag=True, help="Move the flag's registry entry to [retired] with a tombstone.")
+@click.option("--meaning", help="What the key meant, for the tombstone (default: the entry's description).")
+@CONFIG_OPTION
+@click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The flag registry (default: flags.toml at the project root).")
+@TODAY_OPTION
+def remove(
+    key: str, paths: tuple[Path, ...], value_text: str, show_diff: bool, write: bool, tests: bool, delete_modules: bool,
+    registry_retire: bool, meaning: str | None, config_file: Path | None, registry: Path | None, today: dt.datetime | None,
+) -> None:  # fmt: skip
+    """Remove flag KEY from the code under PATHS, as if it always read VALUE.
+
+    Every read of KEY (also through constants) becomes VALUE; `not`, `and`/`or`, comparisons,
+    `if`/`elif`/`else`, conditional expressions and `while` are simplified, and then the
+    imports, key constants and private functions that only the deleted code used are deleted.
+    The whole project around PATHS (default: the current folder) is analysed; only files
+    under PATHS change.
+
+    Exit codes: with --diff (the default) 1 when something would change, 0 when nothing would;
+    with --write 0; 2 for an unknown key, bad input, or a file left unchanged because its
+    result would not parse. See docs/remove.md.
+    """
+    if show_diff and write:
+        fail(FlagkeeperError("give --diff or --write, not both"))
+    given = list(paths) or [Path(".")]
+    try:
+        from flagkeeper.remove.project import parse_value, plan_removal
+
+        value = parse_value(value_text)
+        project = load_project(given, config_file, registry, today)
+        plan = plan_removal(project, key, value, [path.resolve() for path in given], tests, delete_modules)
+        retirement = _registry_change(project, key, meaning) if registry_retire else None
+        if registry_retire and retirement is None:
+            plan.notes.append(f"'{key}' is retired in the registry already")
+        if write:
+            _apply(plan, retirement, project.config.root)
+    except FlagkeeperError as error:
+        fail(error)
+    registry_change = retirement[0] if retirement else None
+    if not write:
+        for change in plan.changes + ([registry_change] if registry_change else []):
+            click.echo(unified_diff(change), nl=False)
+    _report(plan, registry_change, write)
+    if plan.errors:
+        sys.exit(2)
+    sys.exit(1 if not write and (plan.changes or registry_change) else 0)

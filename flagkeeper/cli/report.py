@@ -1,0 +1,68 @@
+"""`flagkeeper report`: the quarterly flag-cleanup report, in Markdown, HTML or JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from flagkeeper.cli.common import fail, project_options
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import display_path, write_text_atomically
+from flagkeeper.project.model import Project
+from flagkeeper.report.data import Quarter, Snapshot, build_report
+from flagkeeper.report.html import render_report_html
+from flagkeeper.report.render import read_previous, render_report_json, render_report_markdown
+
+RENDERERS = {"markdown": render_report_markdown, "html": render_report_html, "json": render_report_json}
+Parsed = TypeVar("Parsed")
+
+
+def _parse_early(parse: Callable[[Any], Parsed]) -> Callable[[click.Context, click.Parameter, Any], Parsed | None]:
+    """An option callback: bad --quarter or --previous fails in one line before the project is scanned."""
+
+    def callback(context: click.Context, parameter: click.Parameter, value: Any) -> Parsed | None:
+        try:
+            return None if value is None else parse(value)
+        except FlagkeeperError as error:
+            fail(error)
+
+    return callback
+
+
+@click.command()
+@project_options
+@click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="markdown", show_default=True,
+              help="markdown for GitHub, html for a self-contained page with charts, json for tools and for next quarter's --previous.")  # fmt: skip
+@click.option("--output", "output_file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of to standard output.")
+@click.option("--quarter", metavar="YYYYQN", callback=_parse_early(Quarter.parse),
+              help="The quarter reported on, e.g. 2026Q4 (default: the one --today falls in).")  # fmt: skip
+@click.option("--previous", type=click.Path(path_type=Path, dir_okay=False), metavar="REPORT.json", callback=_parse_early(read_previous),
+              help="Last quarter's JSON report: adds what changed since (flags added, removed, newly expired; debt up or down).")  # fmt: skip
+def report(
+    project: Project, paths: list[Path], output_format: str, output_file: Path | None, quarter: Quarter | None, previous: Snapshot | None
+) -> None:
+    """Write the quarterly flag-cleanup report for PATHS (default: the current folder).
+
+    \b
+    Shows the flag debt: a headline of counts; per owner, the flags that need action
+    (expired, unowned, unregistered, unread, retired keys read again) with a suggested
+    command for each; dead code behind flags that can no longer change; the oldest flags;
+    flags by type and age; and, with --previous, the change since last quarter.
+
+    \b
+    Keep each quarter's JSON and pass it as --previous next quarter:
+      flagkeeper report --format json --output flags-2026Q3.json
+      flagkeeper report --format html --output flags.html --previous flags-2026Q3.json
+    """
+    text = RENDERERS[output_format](build_report(project, quarter or Quarter.containing(project.today), previous))
+    if output_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_text_atomically(output_file, text)
+    except OSError as exc:
+        fail(FlagkeeperError(f"cannot write the report: {exc.strerror or exc}", output_file))
+    click.echo(f"wrote the {output_format} report to {display_path(output_file.resolve())}", err=True)

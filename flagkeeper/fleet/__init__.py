@@ -1,0 +1,1 @@
+"""Deploy verification: `flagkeeper fingerprint` and `flagkeeper fleet verify`."""

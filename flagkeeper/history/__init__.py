@@ -1,0 +1,1 @@
+"""Flag history across git revisions: `flagkeeper diff` and `check --since`."""

@@ -1,0 +1,94 @@
+"""The call graph, built only as far as the kill-switch rule (FK010) needs.
+
+Nodes are functions `(module, qualname)` and the top-level code of each module
+`(module, None)`. Edges are calls: names resolved through the file's imports, functions of the
+same module, `self.method()` inside a class, a class's `__init__` for a call of the class; and,
+for a method called on a receiver whose type is unknown (`session.router.tick()`), every
+project method of that name (at most `MAX_NAMESAKES` of them: more is a generic name such as
+`get`, and those calls are left out). Importing a module runs its top level, so an import is an
+edge between top levels too. Each edge carries the flag guards around the call.
+
+It cannot see calls through variables holding functions, `getattr`, callbacks registered with
+a framework, or methods reached through inheritance from a base class of another name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+import networkx as nx
+
+from flagkeeper.analysis.facts import FileFacts
+from flagkeeper.project.model import Project
+
+Node = tuple[str, "str | None"]
+MAX_NAMESAKES = 8
+
+
+def node_name(node: Node) -> str:
+    module, qualname = node
+    return module if qualname is None else f"{module}.{qualname}"
+
+
+class _Resolver:
+    def __init__(self, files: list[FileFacts]):
+        self.exact: dict[str, Node] = {}
+        self.methods: dict[str, list[Node]] = defaultdict(list)
+        for facts in files:
+            for function in facts.functions:
+                node = (facts.module, function.qualname)
+                self.exact[node_name(node)] = node
+                if "." in function.qualname:
+                    self.methods[function.qualname.rsplit(".", 1)[-1]].append(node)
+
+    def targets(self, callee: str, facts: FileFacts, caller: str | None) -> list[Node]:
+        head, _, rest = callee.partition(".")
+        if head in ("self", "cls") and caller and "." in caller and rest and "." not in rest:
+            own_class = caller.rsplit(".", 1)[0]
+            found = self.exact.get(f"{facts.module}.{own_class}.{rest}")
+            if found:
+                return [found]
+        for name in (callee, f"{facts.module}.{callee}"):
+            for candidate in (name, f"{name}.__init__"):
+                if candidate in self.exact:
+                    return [self.exact[candidate]]
+        method = callee.rsplit(".", 1)[-1]
+        namesakes = self.methods.get(method, []) if "." in callee else []
+        return namesakes if len(namesakes) <= MAX_NAMESAKES else []
+
+
+def _caller_node(facts: FileFacts, caller: str | None, functions: set[str]) -> Node:
+    """The innermost enclosing function (class bodies run with their module)."""
+    while caller and caller not in functions:
+        caller = caller.rsplit(".", 1)[0] if "." in caller else None
+    return facts.module, caller
+
+
+def build_call_graph(project: Project) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    resolver = _Resolver(project.files)
+    for facts in project.files:
+        graph.add_node((facts.module, None))
+        graph.add_nodes_from((facts.module, function.qualname) for function in facts.functions)
+    for facts in project.files:
+        functions = {function.qualname for function in facts.functions}
+        for callee, line, caller, guards in facts.calls:
+            source = _caller_node(facts, caller, functions)
+            for target in resolver.targets(callee, facts, caller):
+                if target != source:
+                    graph.add_edge(source, target, line=line, guards=project.key_guards(facts.module, guards))
+    for source, target, data in project.import_graph.edges(data=True):
+        graph.add_edge((source, None), (target, None), line=data["line"], guards=data["guards"])
+    return graph
+
+
+def entry_nodes(project: Project, graph: nx.DiGraph) -> Iterator[Node]:
+    """The top level of each entry module (`python -m` runs it), and each `module:function` that a
+    console script or the config names."""
+    for module in project.entry_points:
+        yield (module, None)
+    for target in project.entry_targets:
+        module, _, function = target.partition(":")
+        if function and (module, function.strip()) in graph:
+            yield (module, function.strip())

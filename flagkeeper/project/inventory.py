@@ -1,0 +1,65 @@
+"""The flag inventory: every key in code or registry, its registry status and all its references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flagkeeper.project.model import Project, Reference
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a key is read: in Python (with the call and its guard) or as text in another file."""
+
+    kind: str  # "python" or "text"
+    path: Path
+    line: int
+    column: int
+    pack: str | None = None
+    call: str | None = None
+    function: str | None = None
+    guard: str | None = None
+    polarity: bool | None = None
+
+
+@dataclass(frozen=True)
+class InventoryEntry:
+    key: str
+    status: str  # active | expired | retired | unregistered
+    owner: str | None
+    type: str | None
+    expires: str | None
+    places: tuple[Place, ...]
+
+
+def _python_place(reference: Reference) -> Place:
+    read = reference.read
+    return Place("python", reference.path, read.line, read.column, read.pack, read.call, read.function, read.guard, read.polarity)
+
+
+def build_inventory(project: Project) -> tuple[list[InventoryEntry], list[Place]]:
+    """Entries for every key in code or registry (sorted), and the reads whose key is dynamic."""
+    registry = project.registry
+    keys = sorted(set(project.inventory) | set(registry.flags) | set(registry.retired))
+    text = project.text_references(keys)
+    entries = []
+    for key in keys:
+        entry = registry.flags.get(key)
+        expiry = entry.expiry(project.config.lifetimes) if entry else None
+        if key in registry.retired:
+            status = "retired"
+        elif entry is None:
+            status = "unregistered"
+        else:
+            status = "expired" if expiry is not None and expiry < project.today else "active"
+        places = [_python_place(reference) for reference in project.inventory.get(key, [])]
+        places += [Place("text", found.path, found.line, found.column) for found in text[key]]
+        entries.append(
+            InventoryEntry(
+                key, status, entry.owner if entry else None, entry.type if entry else None,
+                expiry.isoformat() if expiry else None, tuple(places),
+            )
+        )  # fmt: skip
+    dynamic = [_python_place(reference) for reference in project.references if reference.key is None]
+    return entries, dynamic

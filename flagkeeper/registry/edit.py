@@ -1,0 +1,314 @@
+"""Edit flags.toml safely: every comment and untouched line survives, and a failed edit loses nothing.
+
+An edit takes an exclusive lock (a lock file beside the registry, held with flock, so a crashed
+writer never leaves it locked), reads the file under the lock, changes a tomlkit document,
+writes a temporary file in the same folder, fsyncs it and renames it over the registry. Two
+commands editing at once run one after the other; a crash or an error at any point leaves
+either the old file or the new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import Table
+
+from flagkeeper.config import DEFAULT_LIFETIMES, FLAG_TYPES
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import write_text_atomically
+from flagkeeper.registry.exports import ImportedFlag
+from flagkeeper.registry.model import FlagEntry, Tombstone, entry_line, parse_registry
+
+MAX_EXTENSIONS = 5  # the history an entry keeps of its extensions
+
+
+@contextlib.contextmanager
+def _locked(registry: Path) -> Iterator[None]:
+    lock_path = registry.with_name(registry.name + ".lock")
+    with open(lock_path, "a+b") as lock:
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            msvcrt.locking(lock.fileno(), msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        yield  # the lock goes with the file descriptor, also when the process dies
+
+
+def edit_registry(path: Path, change: Callable[[str], str], create: bool = False) -> None:
+    """Apply `change` (old text -> new text) under the lock; any error leaves the file as it was."""
+    if not path.is_file() and not create:
+        raise FlagkeeperError("registry not found (create it with `flagkeeper init`)", path)
+    with _locked(path):
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        parse_registry(text, path)  # the same clear error as `check` for a malformed file
+        write_text_atomically(path, change(text))
+
+
+def _entries(text: str, path: Path) -> tuple[dict[str, FlagEntry], dict[str, Tombstone]]:
+    registry = parse_registry(text, path)
+    return registry.flags, registry.retired
+
+
+def _render(table: str, key: str, fields: dict[str, Any]) -> list[str]:
+    """`[table.key]` and its fields as TOML lines, quoted and escaped by tomlkit."""
+    document = tomlkit.document()
+    entry = tomlkit.table()
+    for name, value in fields.items():
+        if value is not None:
+            entry.add(name, value)
+    section = tomlkit.table(is_super_table=True)
+    section.add(key, entry)
+    document.add(table, section)
+    return tomlkit.dumps(document).strip("\n").splitlines()
+
+
+def _is_header(line: str) -> bool:
+    return line.lstrip().startswith("[")
+
+
+def _span(lines: list[str], table: str, key: str) -> tuple[int, int] | None:
+    """Lines [start, end) of `[table.key]`: its header to its last field, not the comments that follow."""
+    text = "\n".join(lines)
+    start = entry_line(text, table, key) - 1
+    if not _is_header(lines[start]):
+        return None  # an inline `key = {...}` entry under `[table]`
+    end = start + 1
+    for index in range(start + 1, len(lines)):
+        if _is_header(lines[index]):
+            break
+        if lines[index].strip() and not lines[index].lstrip().startswith("#"):
+            end = index + 1
+    return start, end
+
+
+def _insert_table(lines: list[str], table: str, keys: list[str], rendered: list[str]) -> list[str]:
+    """Put a rendered table after the last `[table.*]` of the file (or at its end), one blank line apart."""
+    spans = [span for key in keys if (span := _span(lines, table, key))]
+    at = max(end for _, end in spans) if spans else len(lines)
+    after = lines[at:]
+    block = ([""] if at and lines[at - 1].strip() else []) + rendered + ([""] if after and after[0].strip() else [])
+    return lines[:at] + block + after
+
+
+def _checked(text: str, path: Path, expect: Callable[[dict[str, FlagEntry], dict[str, Tombstone]], bool]) -> str:
+    flags, retired = _entries(text, path)
+    if not expect(flags, retired):
+        raise FlagkeeperError("the edit did not give the expected registry; the file is unchanged", path)
+    return text
+
+
+def _tombstone_text(tombstone: Tombstone) -> str:
+    when = f"retired on {tombstone.retired}" if tombstone.retired else "retired"
+    meaning = f"; it meant: {tombstone.meaning}" if tombstone.meaning else ""
+    return f"'{tombstone.key}' was {when}{meaning}"
+
+
+@dataclass(frozen=True)
+class NewFlag:
+    key: str
+    owner: str | None
+    type: str | None  # None only for an import whose source does not say: FK008 then asks for it
+    created: dt.date | None
+    expires: dt.date | None = None
+    description: str | None = None
+    scope: tuple[str, ...] = ()
+
+
+def default_expiry(flag_type: str, created: dt.date, lifetimes: dict[str, int | None]) -> dt.date | None:
+    lifetime = lifetimes.get(flag_type, DEFAULT_LIFETIMES.get(flag_type))
+    return created + dt.timedelta(days=lifetime) if lifetime is not None else None
+
+
+def _document(text: str, path: Path) -> tomlkit.TOMLDocument:
+    try:
+        return tomlkit.parse(text)
+    except TOMLKitError as error:
+        raise FlagkeeperError(f"invalid TOML: {error}", path) from None
+
+
+def _flag_table(document: tomlkit.TOMLDocument, key: str) -> Table:
+    table = document["flags"][key]
+    assert isinstance(table, Table)
+    return table
+
+
+def _last_key(table: Table) -> str:
+    """The table's last field: new fields go right after it, before the comments that trail the table."""
+    return [key.key for key, _ in table.value.body if key is not None][-1]
+
+
+# Each edit below is a pure function, old registry text -> new text, so that several can run
+# in one locked, atomic write (`registry import` does).
+
+
+def add_entry(text: str, path: Path, flag: NewFlag) -> str:
+    """Add `[flags.KEY]` after the last flag entry; a registered or retired key is refused."""
+    if flag.type is not None and flag.type not in FLAG_TYPES:
+        raise FlagkeeperError(f"unknown type '{flag.type}' (one of {', '.join(FLAG_TYPES)})")
+    flags, retired = _entries(text, path)
+    if flag.key in retired:
+        raise FlagkeeperError(
+            f"refusing to register {_tombstone_text(retired[flag.key])}. A retired key may never be used again: choose a new key",
+            path, retired[flag.key].line,
+        )  # fmt: skip
+    if flag.key in flags:
+        raise FlagkeeperError(f"'{flag.key}' is already registered", path, flags[flag.key].line)
+    fields: dict[str, Any] = {
+        "owner": flag.owner, "type": flag.type, "created": flag.created, "expires": flag.expires,
+        "description": flag.description, "scope": list(flag.scope) or None,
+    }  # fmt: skip
+    lines = _insert_table(text.splitlines(), "flags", list(flags), _render("flags", flag.key, fields))
+    return _checked("\n".join(lines) + "\n", path, lambda new, _: flag.key in new and set(flags) < set(new))
+
+
+def fill_entry(text: str, path: Path, key: str, fields: dict[str, Any]) -> str:
+    """Add the `fields` a registered flag lacks; fields it has are never overwritten."""
+    document = _document(text, path)
+    table = _flag_table(document, key)
+    for name, value in fields.items():
+        if value is not None and name not in table:
+            table.value._insert_after(_last_key(table), name, value)
+    return _checked(tomlkit.dumps(document), path, lambda new, _: key in new)
+
+
+def extend_entry(text: str, path: Path, key: str, to: dt.date, reason: str, today: dt.date) -> str:
+    """Move a flag's expiry to `to`, keeping the last extensions (date, from, to, reason) in the entry."""
+    flags, _ = _entries(text, path)
+    if key not in flags:
+        raise FlagkeeperError(f"'{key}' is not a registered flag", path)
+    if to <= today:
+        raise FlagkeeperError(f"the new expiry {to} is not after today ({today})")
+    document = _document(text, path)
+    table = _flag_table(document, key)
+    record = tomlkit.inline_table()
+    record.update({"date": today, "from": flags[key].expires or "none", "to": to, "reason": reason})
+    history = table.get("extensions")
+    if not isinstance(history, list):
+        history = tomlkit.array()
+        history.multiline(True)
+    history.append(record)
+    while len(history) > MAX_EXTENSIONS:
+        history.pop(0)
+    if "expires" in table:
+        table["expires"] = to
+    else:
+        table.value._insert_after(_last_key(table), "expires", to)
+    if "extensions" in table:
+        table["extensions"] = history
+    else:
+        table.value._insert_after("expires", "extensions", history)
+    return _checked(tomlkit.dumps(document), path, lambda new, _: new[key].expires == to)
+
+
+def retire_entry(text: str, path: Path, key: str, meaning: str, today: dt.date, last_commit: str | None) -> str:
+    """Move `[flags.KEY]` (if any) to a `[retired.KEY]` tombstone saying what the key meant and when it went."""
+    flags, retired = _entries(text, path)
+    if key in retired:
+        raise FlagkeeperError(f"{_tombstone_text(retired[key])}: it is retired already", path, retired[key].line)
+    fields: dict[str, Any] = {"retired": today, "meaning": meaning, "last-commit": last_commit}
+    lines = text.splitlines()
+    if key in flags:
+        kept = ("owner", "type", "created", "description")
+        fields.update({name: flags[key].fields[name] for name in kept if name in flags[key].fields})
+        span = _span(lines, "flags", key)
+        if span is None:
+            raise FlagkeeperError(f"'{key}' is written inline under [flags]; give it its own [flags.{key}] table first", path, flags[key].line)
+        start, end = span
+        if start and not lines[start - 1].strip() and end < len(lines) and not lines[end].strip():
+            end += 1  # one blank line goes with the table
+        del lines[start:end]
+    lines = _insert_table(lines, "retired", list(retired), _render("retired", key, fields))
+    return _checked("\n".join(lines) + "\n", path, lambda new, old: key in old and key not in new)
+
+
+def add_flag(path: Path, flag: NewFlag) -> None:
+    edit_registry(path, lambda text: add_entry(text, path, flag), create=True)
+
+
+def extend_flag(path: Path, key: str, to: dt.date, reason: str, today: dt.date) -> None:
+    edit_registry(path, lambda text: extend_entry(text, path, key, to, reason, today))
+
+
+def retire_flag(path: Path, key: str, meaning: str, today: dt.date, last_commit: str | None) -> None:
+    edit_registry(path, lambda text: retire_entry(text, path, key, meaning, today, last_commit), create=True)
+
+
+def last_commit_reading(root: Path, key: str) -> str | None:
+    """The last commit whose Python code contained the key, when `root` is in a git repository."""
+    command = ["git", "log", "-1", "--format=%H %cs", "-S", key, "--", "*.py"]
+    result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not result.stdout.strip():
+        return None
+    commit, date = result.stdout.split()
+    # The commit that last changed how often the key appears removed it, unless code still has it.
+    still_read = subprocess.run(["git", "grep", "-q", "-F", key, "HEAD", "--", "*.py"], cwd=root, check=False).returncode == 0
+    if still_read:
+        head = subprocess.run(["git", "log", "-1", "--format=%H %cs"], cwd=root, capture_output=True, text=True, check=False)
+        commit, date = head.stdout.split()
+        return f"{commit[:12]} ({date})"
+    parent = subprocess.run(["git", "log", "-1", "--format=%H %cs", f"{commit}^"], cwd=root, capture_output=True, text=True, check=False)
+    if parent.returncode == 0 and parent.stdout.strip():
+        commit, date = parent.stdout.split()
+    return f"{commit[:12]} ({date})"
+
+
+@dataclass(frozen=True)
+class ImportAction:
+    """What `registry import` does with one flag of an export: add, fill, retire or skip it."""
+
+    key: str
+    kind: str
+    detail: str
+    apply: Callable[[str], str] | None = None
+
+
+def plan_import(text: str, path: Path, imported: list[ImportedFlag], source: str, today: dt.date) -> list[ImportAction]:
+    """The edits that bring an export into the registry in `text`; nothing it has is overwritten."""
+    flags, retired = _entries(text, path)
+    plan = []
+    for flag in imported:
+        key = flag.key
+        if key in retired:
+            plan.append(ImportAction(key, "skip", "retired here: a retired key is never registered again"))
+        elif flag.archived:
+            meaning = flag.description or f"archived in {source}"
+            plan.append(ImportAction(key, "retire", meaning, partial(retire_entry, path=path, key=key, meaning=meaning, today=today, last_commit=None)))
+        elif key in flags:
+            fields = {"owner": flag.owner, "type": flag.type, "created": flag.created, "expires": flag.expires, "description": flag.description}
+            missing = {name: value for name, value in fields.items() if value is not None and name not in flags[key].fields}
+            if missing:
+                plan.append(ImportAction(key, "fill", ", ".join(missing), partial(fill_entry, path=path, key=key, fields=missing)))
+            else:
+                plan.append(ImportAction(key, "skip", "already registered"))
+        else:
+            new = NewFlag(key, flag.owner, flag.type, flag.created, flag.expires, flag.description)
+            plan.append(ImportAction(key, "add", flag.type or "type to fill in", partial(add_entry, path=path, flag=new)))
+    return plan
+
+
+def import_flags(path: Path, imported: list[ImportedFlag], source: str, today: dt.date) -> list[ImportAction]:
+    """Apply an export in one locked, atomic edit: all of it lands, or none."""
+    done: list[ImportAction] = []
+
+    def change(text: str) -> str:
+        done[:] = plan_import(text, path, imported, source, today)
+        for action in done:
+            if action.apply is not None:
+                text = action.apply(text)
+        return text
+
+    edit_registry(path, change, create=True)
+    return done

@@ -1,0 +1,334 @@
+"""`flagkeeper remove` across a project: which files change, and what becomes dead because of it.
+
+The analysis already knows every read of the key (`project.inventory`, constants and imports
+resolved); each file that reads it goes through `remove_reads` (remove.py). Then, to a fixed
+point: imports the change left unused, module constants that only held the key, private
+functions and methods that only the deleted code used (and what they alone used), and with
+`tests`, the test functions that exercise deleted code or switch the flag to the other value.
+The project model is then rebuilt in memory from the new texts, and the modules an entry point
+reached before and reaches no longer are listed (and, with `delete_modules`, deleted).
+
+Uses are judged by name, over the whole project: a name used anywhere, even in a string,
+keeps its definition. That is conservative, never wrong in the other direction.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+
+from flagkeeper.analysis.analyse import analyse_file
+from flagkeeper.analysis.facts import FileFacts
+from flagkeeper.analysis.scan import ScannedFiles, read_source
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.project.imports import is_test_module
+from flagkeeper.project.model import Project
+from flagkeeper.remove.source import Doomed, ReadSpot, RemovalError, delete_definitions, remove_reads
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def parse_value(text: str) -> Any:
+    """`--value`: true or false, or a Python literal (a string in quotes, a number, None)."""
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        value = ...
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise FlagkeeperError(f"--value must be true, false or a Python literal such as '\"blue\"' or 3, not {text}")
+
+
+@dataclass
+class FileChange:
+    """One file's text before and after (None: the file is deleted), and what was removed."""
+
+    path: Path
+    shown: str
+    before: str
+    after: str | None
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class RemovalPlan:
+    changes: list[FileChange]
+    unreachable: list[str]  # modules an entry point reached before and no longer does
+    deleted: list[str]
+    errors: list[str]  # one line each; those files are left as they were
+    notes: list[str]
+
+
+@dataclass
+class _Usage:
+    """Names a file reads (names, attribute names, identifiers inside non-docstring strings) and
+    names it imports with `from m import name`."""
+
+    loads: Counter[str]
+    imported: Counter[str]
+
+    @classmethod
+    def of(cls, tree: ast.AST) -> _Usage:
+        loads: Counter[str] = Counter()
+        imported: Counter[str] = Counter()
+        docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+                loads[node.id] += 1
+            elif isinstance(node, ast.Attribute):
+                loads[node.attr] += 1
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                loads.update(_WORD.findall(node.value))
+            elif isinstance(node, ast.ImportFrom):
+                imported.update(alias.name for alias in node.names)
+        return cls(loads, imported)
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def _definitions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    yield from (node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+
+def _import_bindings(tree: ast.AST) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {alias.asname or alias.name.split(".")[0] for alias in node.names if alias.name != "*"}
+    return names
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    return {sub.id if isinstance(sub, ast.Name) else sub.attr for sub in ast.walk(node) if isinstance(sub, (ast.Name, ast.Attribute))}
+
+
+class _Removal:
+    """The state of one run: every file's current text and the names it uses."""
+
+    def __init__(self, project: Project, key: str, value: Any, paths: list[Path], tests: bool):
+        self.project, self.key, self.value, self.tests = project, key, value, tests
+        root = project.config.root
+        self.facts = {facts.path: facts for facts in project.files if facts.error is None}
+        self.editable = {path for path in self.facts if any((root / path).resolve().is_relative_to(given) for given in paths)}
+        self.before = {path: read_source(root / path) for path in self.facts}
+        self.texts: dict[str, str | None] = dict(self.before)
+        self.trees = {path: ast.parse(text) for path, text in self.before.items()}
+        self.usage_before = {path: _Usage.of(tree) for path, tree in self.trees.items()}
+        self.usage = dict(self.usage_before)
+        self.counts: dict[str, Counter[str]] = {path: Counter() for path in self.facts}
+        self.errors: list[str] = []
+        self.frozen: set[str] = set()  # files an error left as they were
+        self.gone: dict[str, set[str]] = {path: set() for path in self.facts}  # names deleted, per file
+        self.key_names = {
+            name.rsplit(".", 1)[-1] for facts in self.facts.values() for name, expr in facts.constants.items()
+            if project.resolver.resolve(facts.module, expr) == key
+        }  # fmt: skip
+
+    def _set(self, path: str, text: str, counts: dict[str, int]) -> None:
+        self.texts[path] = text
+        self.trees[path] = ast.parse(text)
+        self.usage[path] = _Usage.of(self.trees[path])
+        self.counts[path].update({noun: count for noun, count in counts.items() if count})
+
+    def _fail(self, path: str, message: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line else path
+        self.errors.append(f"{where}: {message}; the file is left unchanged")
+        self.frozen.add(path)
+        if self.texts[path] != self.before[path]:
+            self._set(path, self.before[path], {})
+            self.counts[path].clear()
+
+    def _parses(self, path: str, text: str) -> bool:
+        try:
+            ast.parse(text)
+        except SyntaxError as error:
+            self._fail(path, f"the result would not parse ({error.msg}, line {error.lineno})")
+            return False
+        return True
+
+    def replace_reads(self) -> None:
+        spots: dict[str, list[ReadSpot]] = {}
+        root = self.project.config.root
+        for reference in self.project.inventory.get(self.key, []):
+            path = reference.path.relative_to(root).as_posix()
+            if path in self.editable:
+                spots.setdefault(path, []).append(ReadSpot(reference.read.line, reference.read.column, reference.read.key_code))
+        for path, found in sorted(spots.items()):
+            try:
+                removal = remove_reads(self.before[path], found, self.value)
+            except RemovalError as error:
+                self._fail(path, error.message, error.line)
+                continue
+            except cst.ParserSyntaxError as error:
+                self._fail(path, f"libcst cannot parse it ({error.message})", error.raw_line)
+                continue
+            if self._parses(path, removal.text):
+                self._set(path, removal.text, removal.counts)
+
+    # -- what nothing uses any more ------------------------------------------------------------
+    def _project_uses(self, name: str, skip_tests: bool) -> int:
+        return sum(
+            usage.loads[name] + usage.imported[name] for path, usage in self.usage.items()
+            if self.texts[path] is not None and not (skip_tests and is_test_module(self.facts[path]))
+        )  # fmt: skip
+
+    def _used_before(self, name: str, skip_tests: bool) -> int:
+        return sum(
+            usage.loads[name] + usage.imported[name] for path, usage in self.usage_before.items()
+            if not (skip_tests and is_test_module(self.facts[path]))
+        )  # fmt: skip
+
+    def _reexported(self, path: str, name: str) -> bool:
+        """Does another module import `name` from this one (`from pkg import name`), or import this
+        one and use an attribute of that name (`app.flags` in a test)?"""
+        module = self.facts[path].module
+        for other, facts in self.facts.items():
+            if other == path or self.texts[other] is None:
+                continue
+            targets = {target for target, *_ in facts.imports}
+            if f"{module}.{name}" in targets or (module in targets and self.usage[other].loads[name]):
+                return True
+        return False
+
+    def _doomed(self, path: str, deleted_modules: set[str]) -> Doomed:
+        tree, usage, before = self.trees[path], self.usage[path], self.usage_before[path]
+        imports = {name for name in _import_bindings(tree) if before.loads[name] and not usage.loads[name] and not self._reexported(path, name)}
+        facts = self.facts[path]
+        constants = {
+            name for name in self.key_names & set(facts.constants)
+            if self.project.resolver.resolve(facts.module, facts.constants[name]) == self.key
+            and self._used_before(name, False) and not self._project_uses(name, False)
+        }  # fmt: skip
+        functions = {
+            node.name for node in _definitions(tree)
+            if _is_private(node.name) and not node.decorator_list
+            and self._used_before(node.name, self.tests) and not self._project_uses(node.name, self.tests)
+        }  # fmt: skip
+        tests = self._doomed_tests(path, deleted_modules) if self.tests and is_test_module(facts) else set()
+        return Doomed(frozenset(imports), frozenset(constants), frozenset(functions), frozenset(tests))
+
+    def _doomed_tests(self, path: str, deleted_modules: set[str]) -> set[str]:
+        """Tests that use what this run deleted, or that switch the flag to the value it no longer takes."""
+        gone = set().union(*self.gone.values()) | {
+            local for local, target in self.facts[path].aliases.items()
+            if any(target == module or target.startswith(module + ".") for module in deleted_modules)
+        }  # fmt: skip
+        doomed = set()
+        for node in _definitions(self.trees[path]):
+            if node.name.startswith("test") and (_names_in(node) & gone or self._switches_flag(node)):
+                doomed.add(node.name)
+        return doomed
+
+    def _is_key(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Constant):
+            return node.value == self.key
+        return (isinstance(node, ast.Name) and node.id in self.key_names) or (isinstance(node, ast.Attribute) and node.attr in self.key_names)
+
+    def _other_value(self, node: ast.expr) -> bool:
+        """A literal of the flag's kind (a bool for a boolean flag) other than the value it keeps."""
+        return isinstance(node, ast.Constant) and type(node.value) is type(self.value) and node.value != self.value
+
+    def _switches_flag(self, test: ast.AST) -> bool:
+        """Does the test set the flag to another value: `set_flag(KEY, True)`, `{KEY: True}`?"""
+        for node in ast.walk(test):
+            if isinstance(node, ast.Call):
+                arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+                if any(self._is_key(argument) for argument in arguments) and any(self._other_value(argument) for argument in arguments):
+                    return True
+            elif isinstance(node, ast.Dict):
+                if any(key is not None and self._is_key(key) and self._other_value(value) for key, value in zip(node.keys, node.values, strict=True)):
+                    return True
+        return False
+
+    def clean_up(self, deleted_modules: set[str]) -> None:
+        """Delete what nothing uses any more, until nothing more goes."""
+        changed = True
+        while changed:
+            changed = False
+            for path in sorted(self.editable - self.frozen):
+                text = self.texts[path]
+                if text is None:
+                    continue
+                doomed = self._doomed(path, deleted_modules)
+                if not any((doomed.imports, doomed.constants, doomed.functions, doomed.tests)):
+                    continue
+                removal = delete_definitions(text, doomed)
+                if removal.text != text and self._parses(path, removal.text):
+                    self.gone[path] |= doomed.functions | doomed.constants
+                    self._set(path, removal.text, removal.counts)
+                    changed = True
+
+    # -- reachability --------------------------------------------------------------------------
+    def current_project(self) -> Project:
+        """The project model of the current texts, built in memory."""
+        files: list[FileFacts] = []
+        matcher = self.project.matcher
+        for facts in self.project.files:
+            if facts.path not in self.texts:
+                files.append(facts)  # it did not parse: as it was
+                continue
+            text = self.texts[facts.path]
+            if text is None:
+                continue  # deleted
+            files.append(facts if text == self.before[facts.path] else analyse_file(facts.path, text, facts.module, facts.is_package, matcher))
+        old = self.project
+        return Project(old.config, old.registry, matcher, ScannedFiles.of(files), old.text_files, old.today, old.include_tests_as_entry_points)
+
+    def newly_unreachable(self) -> list[str]:
+        before = self.project.module_status
+        after = self.current_project().module_status
+        return sorted(
+            module for module, status in after.items()
+            if status == "unreachable" and before.get(module, "unreachable") != "unreachable"
+        )  # fmt: skip
+
+
+def known_key(project: Project, key: str) -> bool:
+    """Is the key read, registered, retired, or the value of a module constant?"""
+    registry = project.registry
+    if key in project.inventory or key in registry.flags or key in registry.retired:
+        return True
+    return any(project.resolver.resolve(facts.module, expr) == key for facts in project.files for expr in facts.constants.values())
+
+
+def plan_removal(project: Project, key: str, value: Any, paths: list[Path], tests: bool = False, delete_modules: bool = False) -> RemovalPlan:
+    """Every change `flagkeeper remove KEY --value VALUE` makes to the files under `paths`."""
+    if not known_key(project, key):
+        raise FlagkeeperError(f"unknown flag key '{key}': no code reads it and the registry does not list it")
+    run = _Removal(project, key, value, paths, tests)
+    run.replace_reads()
+    notes: list[str] = []
+    deleted_modules: set[str] = set()
+    unreachable: list[str] = []
+    while True:
+        run.clean_up(deleted_modules)
+        if not project.entry_points:
+            notes.append("no entry points, so modules that became unreachable cannot be judged (set entry-points in the config)")
+            break
+        by_module = {facts.module: path for path, facts in run.facts.items()}
+        found = [module for module in run.newly_unreachable() if by_module.get(module) in run.editable]
+        unreachable = sorted(set(unreachable) | set(found))
+        fresh = set(found) - deleted_modules if delete_modules else set()
+        if not fresh:
+            break
+        deleted_modules |= fresh
+        for module in fresh:
+            run.texts[by_module[module]] = None
+    changes = []
+    for path in sorted(run.facts):
+        after = run.texts[path]
+        if after != run.before[path]:
+            counts = run.counts[path] if after is not None else Counter({"module": 1})
+            changes.append(FileChange(project.config.root / path, path, run.before[path], after, counts))
+    return RemovalPlan(changes, unreachable, sorted(deleted_modules), run.errors, notes)

@@ -1,0 +1,1 @@
+"""`flagkeeper report`: the quarterly flag-cleanup report (data, then Markdown, JSON and HTML renderings)."""
