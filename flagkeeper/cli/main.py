@@ -14,6 +14,8 @@ import click
 
 from flagkeeper import __version__
 from flagkeeper.checks.diagnostic import ERROR, WARNING
+from flagkeeper.checks.fk011_fleet_drift import short
+from flagkeeper.checks.fk011_fleet_drift import verify as verify_fleet
 from flagkeeper.checks.runner import (
     REACHABILITY_CODES,
     check_project,
@@ -36,16 +38,14 @@ from flagkeeper.cli.report import report
 from flagkeeper.config import load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.fleet.fingerprint import fingerprint as fleet_fingerprint
-from flagkeeper.fleet.fingerprint import load_manifests, render_fingerprint, render_fleet_table, short
-from flagkeeper.fleet.fingerprint import verify as verify_fleet
-from flagkeeper.history.diff import compare, diff_revisions, flag_states, since
+from flagkeeper.fleet.fingerprint import render_fingerprint, render_fleet_table
+from flagkeeper.history.diff import compare, diff_revisions, since
+from flagkeeper.history.render import render_diff_json, render_diff_text
 from flagkeeper.output.baseline import load_baseline, without_baseline
 from flagkeeper.output.baseline import write_baseline as write_baseline_file
 from flagkeeper.output.ci import FORMATS, render_findings
 from flagkeeper.output.ruledocs import find_rule, rule_markdown, rules_index
 from flagkeeper.output.text import (
-    render_diff_json,
-    render_diff_text,
     render_graph_dot,
     render_graph_json,
     render_graph_text,
@@ -57,7 +57,8 @@ from flagkeeper.output.text import (
     render_text,
 )
 from flagkeeper.paths import display_path, write_text_atomically
-from flagkeeper.project.inventory import build_inventory
+from flagkeeper.project.fleet import load_manifests
+from flagkeeper.project.inventory import build_inventory, flag_states
 from flagkeeper.project.model import Project
 from flagkeeper.registry.model import load_registry
 

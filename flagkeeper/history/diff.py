@@ -15,17 +15,9 @@ from pathlib import Path
 
 from flagkeeper.analysis.scan import ScannedFiles
 from flagkeeper.checks.diagnostic import Diagnostic
+from flagkeeper.project.inventory import FlagState, flag_states
 from flagkeeper.project.model import Project
 from flagkeeper.project.revisions import Repository
-
-
-@dataclass(frozen=True)
-class FlagState:
-    """A key at one revision: the modules that read it and what the registry said of it."""
-
-    modules: frozenset[str]
-    description: str | None
-    type: str | None
 
 
 @dataclass(frozen=True)
@@ -33,17 +25,6 @@ class Change:
     key: str
     kind: str  # added | extinct | moved | repurposed
     detail: str
-
-
-def flag_states(project: Project) -> dict[str, FlagState]:
-    """Every key read in code or registered, with its readers and registry meaning."""
-    registry = project.registry
-    states = {}
-    for key in sorted(set(project.inventory) | set(registry.flags)):
-        entry = registry.flags.get(key)
-        modules = frozenset(reference.module for reference in project.inventory.get(key, []))
-        states[key] = FlagState(modules, entry.text("description") if entry else None, entry.type if entry else None)
-    return states
 
 
 def _names(modules: frozenset[str]) -> str:

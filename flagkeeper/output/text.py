@@ -13,7 +13,6 @@ from typing import Any
 import click
 
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
-from flagkeeper.history.diff import Change
 from flagkeeper.paths import display_path
 from flagkeeper.project.imports import KeyGuard
 from flagkeeper.project.inventory import InventoryEntry, Place
@@ -188,15 +187,3 @@ def render_graph_text(project: Project) -> str:
             width = max(map(len, modules))
             lines += [f"  {module.ljust(width)}  {graph.nodes[module]['facts'].path}" for module in modules]
     return "\n".join(lines) + "\n"
-
-
-def render_diff_text(base: str, head: str, changes: list[Change]) -> str:
-    lines = [f"Flags from {base} to {head}: {len(changes)} changes"]
-    if changes:
-        width = max(len(change.key) for change in changes)
-        lines += [f"  {change.kind:<10}  {change.key.ljust(width)}  {change.detail}" for change in changes]
-    return "\n".join(lines) + "\n"
-
-
-def render_diff_json(base: str, head: str, changes: list[Change]) -> str:
-    return json.dumps({"base": base, "head": head, "changes": [asdict(change) for change in changes]}, indent=2) + "\n"

@@ -63,3 +63,23 @@ def build_inventory(project: Project) -> tuple[list[InventoryEntry], list[Place]
         )  # fmt: skip
     dynamic = [_python_place(reference) for reference in project.references if reference.key is None]
     return entries, dynamic
+
+
+@dataclass(frozen=True)
+class FlagState:
+    """A key at one revision: the modules that read it and what the registry said of it."""
+
+    modules: frozenset[str]
+    description: str | None
+    type: str | None
+
+
+def flag_states(project: Project) -> dict[str, FlagState]:
+    """Every key read in code or registered, with its readers and registry meaning."""
+    registry = project.registry
+    states = {}
+    for key in sorted(set(project.inventory) | set(registry.flags)):
+        entry = registry.flags.get(key)
+        modules = frozenset(reference.module for reference in project.inventory.get(key, []))
+        states[key] = FlagState(modules, entry.text("description") if entry else None, entry.type if entry else None)
+    return states
