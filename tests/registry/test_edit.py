@@ -13,7 +13,7 @@ import pytest
 
 from flagkeeper.paths import write_text_atomically
 from flagkeeper.registry.model import load_registry
-from tests.conftest import REPO, run, write_tree
+from tests.conftest import FIXTURES, REPO, run, write_tree
 
 HAND_WRITTEN = """\
 # Flags of the routing team.   Reviewed like code.
@@ -209,7 +209,7 @@ def test_init_in_a_fresh_project(tmp_path: Path) -> None:
     assert "[flags.FEATURE_DARK]" in (folder / "flags.toml").read_text()
 
 
-EXPORTS = Path(__file__).resolve().parent / "fixtures" / "exports"
+EXPORTS = FIXTURES / "exports"
 
 
 @pytest.mark.parametrize(("export", "source"), [("flagd.json", "flagd"), ("unleash.json", "unleash"), ("launchdarkly.json", "launchdarkly")])

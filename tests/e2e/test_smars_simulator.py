@@ -9,11 +9,12 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "smars_legacy"
+from tests.conftest import REPO
+
+EXAMPLE = REPO / "examples" / "smars_legacy"
 STALE = "smars-08"
 
 

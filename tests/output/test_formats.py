@@ -20,7 +20,7 @@ from flagkeeper.cli.common import load_project
 from flagkeeper.output.ci import escape_data, escape_property, render_github, render_gitlab, render_junit, render_sarif
 from tests.conftest import REPO, assert_golden
 
-SCHEMA = Path(__file__).resolve().parent / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "sarif-schema-2.1.0.json"
 RULES = list(ALL_RULES)
 
 

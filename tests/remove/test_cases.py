@@ -12,8 +12,7 @@ import pytest
 
 from flagkeeper.cli.common import load_project
 from flagkeeper.remove.project import parse_value, plan_removal
-
-from .conftest import FIXTURES, write_tree
+from tests.conftest import FIXTURES, write_tree
 
 CASES = sorted((FIXTURES / "remove").glob("*.case"))
 

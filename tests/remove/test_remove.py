@@ -1,6 +1,6 @@
 """`flagkeeper remove` from the command line: the SMARS example end to end, diff and write,
 exit codes, the registry tombstone, and files that must be left alone.
-(The before/after cases of the transformation itself are in test_remove_cases.py.)"""
+(The before/after cases of the transformation itself are in tests/remove/test_cases.py.)"""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from libcst.metadata import MetadataWrapper
 from flagkeeper.cli.common import load_project
 from flagkeeper.remove import project as removal
 from flagkeeper.remove.source import ReadSpot, Removal, RemovalError, find_read_nodes, remove_reads
-
-from .conftest import REPO, run
+from tests.conftest import REPO, run
 
 SMARS = REPO / "examples" / "smars_legacy"
 
