@@ -27,6 +27,10 @@ DEFAULT_LIFETIMES: dict[str, int | None] = {
     "permission": None,
 }
 
+# A syntax tree takes over a hundred times its source in memory: 5 MB is far above hand-written
+# code and keeps one file's analysis under about a gigabyte.
+DEFAULT_MAX_FILE_SIZE = 5.0
+
 
 @dataclass(frozen=True)
 class Config:
@@ -48,6 +52,7 @@ class Config:
     baseline: Path | None = None
     lifetimes: dict[str, int | None] = field(default_factory=lambda: dict(DEFAULT_LIFETIMES))
     key_patterns: dict[str, str] = field(default_factory=dict)
+    max_file_size: float = DEFAULT_MAX_FILE_SIZE  # MB; larger Python files are reported (FK000), not parsed
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the command line's non-empty values applied."""
@@ -93,6 +98,12 @@ def _lifetimes(value: Any) -> dict[str, int | None] | None:
     return lifetimes
 
 
+def _megabytes(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf"):
+        return float(value)
+    return None
+
+
 # key -> (converter returning None when the value has the wrong shape, what the value must be)
 _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "src": (_string_list, "a list of folders"),
@@ -108,6 +119,7 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "baseline": (_string, "a path"),
     "lifetimes": (_lifetimes, f"a table of flag type ({', '.join(FLAG_TYPES)}) = days or \"permanent\""),
     "key-patterns": (_string_table, "a table of pack name = regular expression"),
+    "max-file-size": (_megabytes, "a positive number of megabytes"),
 }
 
 
@@ -166,6 +178,7 @@ def parse_config(table: dict[str, Any], source: Path) -> Config:
         baseline=root / values["baseline"] if "baseline" in values else None,
         lifetimes=values.get("lifetimes", dict(DEFAULT_LIFETIMES)),
         key_patterns=values.get("key-patterns", {}),
+        max_file_size=values.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
     )
 
 

@@ -6,35 +6,88 @@ never reads stale entries), and the active rule packs with the config's key patt
 entry is named by every input of the run (model.Project.fingerprint). A changed input is a
 different name, so nothing is ever invalidated in place.
 
-The FileFacts of one project live in one file, `facts.pickle` (name -> pickled FileFacts),
-rewritten whole after a run that analysed something: one sequential write costs a
-fiftieth of writing thousands of small files, and entries of files that changed or went away
-drop out by themselves. Every write goes to a temporary file that is then renamed, so
-concurrent runs and crashes leave a whole file (the last run's) or the previous one; anything
-that cannot be read back is a miss, computed again and rewritten, never an error.
+The cache folder sits inside the scanned checkout, which may be hostile (a pull request in CI
+can commit files there), so everything in it is untrusted input:
+- entries are MessagePack decoded against the expected types (msgspec), never pickle: reading
+  cannot run code, and anything that does not decode to the expected shape is a miss;
+- no link is ever followed: the folder is opened with O_NOFOLLOW and checked to be ours (a
+  folder that is a link or belongs to someone else means no cache, with one warning), files
+  are opened with O_NOFOLLOW and created with O_EXCL, renames replace a link rather than
+  write through it, and pruning deletes only regular files named as flagkeeper names them.
+
+The FileFacts of one project live in one file, `facts.msgpack` (name -> encoded FileFacts),
+rewritten whole after a run that analysed something: one sequential write costs a fiftieth of
+writing thousands of small files, and entries of files that changed or went away drop out by
+themselves. Every write goes to a temporary file that is then renamed, so concurrent runs and
+crashes leave a whole file (the last run's) or the previous one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import hashlib
 import os
-import pickle
-from pathlib import Path
+import re
+import secrets
+import stat
+import sys
+from collections.abc import Iterator
+from pathlib import Path, PurePath
 from typing import TypeVar
 
+import msgspec
+
 import flagkeeper
+from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.analysis.packs import Matcher
 
 DEFAULT_DIR = ".flagkeeper_cache"
 RECENT_RUNS = 8  # check runs remembered: enough for a hook and a CI step with their options
+FACTS_FILE = "facts.msgpack"
+RUNS_DIR = "runs"
+_RUN_NAME = re.compile(r"[0-9a-f]{40}")  # Cache.key's hex digest: the only files pruned from runs/
 Entry = TypeVar("Entry")
 # What tools look for to leave a cache folder alone: git (.gitignore) and backup tools (CACHEDIR.TAG).
 _MARKERS = {
     ".gitignore": "# Created by flagkeeper\n*\n",
     "CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n# This is a cache folder created by flagkeeper.\n",
 }
+_NO_LINKS = os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+_FOLDER = os.O_RDONLY | os.O_DIRECTORY | _NO_LINKS
+# O_NONBLOCK: opening a FIFO planted in the folder must not hang the run; it is then refused as not a file.
+_READ = os.O_RDONLY | os.O_NONBLOCK | _NO_LINKS
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_LINKS
+
+
+def _path_to_text(value: object) -> object:
+    # A run's findings hold a path each; MessagePack has no path type, so it travels as text.
+    if isinstance(value, PurePath):
+        return str(value)
+    raise NotImplementedError(f"cannot cache a {type(value).__name__}")
+
+
+def _path_from_text(expected: type, value: object) -> object:
+    if expected is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError
+
+
+_ENCODER = msgspec.msgpack.Encoder(enc_hook=_path_to_text)
+_FACTS = msgspec.msgpack.Decoder(FileFacts)
+_FACTS_FILE = msgspec.msgpack.Decoder(dict[str, msgspec.Raw])  # each entry decoded only when needed
+
+
+def encode(value: object) -> bytes:
+    """MessagePack of FileFacts, a run's result, or other plain records."""
+    return _ENCODER.encode(value)
+
+
+def decode_facts(data: bytes | msgspec.Raw) -> FileFacts | None:
+    """The FileFacts in `data`, or None when it holds anything else (a miss, never an error)."""
+    try:
+        return _FACTS.decode(data)
+    except Exception:  # torn, foreign or crafted, including nesting deep enough to exhaust the stack
+        return None
 
 
 def analyser_fingerprint(matcher: Matcher) -> bytes:
@@ -47,28 +100,117 @@ def analyser_fingerprint(matcher: Matcher) -> bytes:
     return digest.digest()
 
 
-def _path_as_text(path: Path) -> tuple[type[Path], tuple[str]]:
-    return type(path), (str(path),)
-
-
-# A path pickles as its text: pathlib's own way splits it into parts, ten times slower, and a
-# run's findings hold a path each.
-_REDUCERS = {**copyreg.dispatch_table, type(Path()): _path_as_text}
-
-
-def _load(path: Path, expected: type[Entry]) -> Entry | None:
+def usable_folder(folder: Path) -> bool:
+    """May the cache live in `folder`? Not when it is a link or someone else's (one warning line)."""
     try:
-        found = pickle.loads(path.read_bytes())
-    except Exception:  # missing, torn or foreign: a miss
+        found = os.lstat(folder)
+    except FileNotFoundError:
+        return True  # created on the first write, by us
+    except OSError as exc:
+        return _refuse(folder, exc.strerror or str(exc))
+    if stat.S_ISLNK(found.st_mode):
+        return _refuse(folder, "it is a symbolic link")
+    if not stat.S_ISDIR(found.st_mode):
+        return _refuse(folder, "it is not a folder")
+    if found.st_uid != os.getuid():
+        return _refuse(folder, "it belongs to another user")
+    return True
+
+
+def _refuse(folder: Path, why: str) -> bool:
+    sys.stderr.write(f"flagkeeper: warning: not using the cache in {folder}: {why}\n")
+    return False
+
+
+def _open_owned(path: str, parent: int | None = None, create: bool = False) -> int | None:
+    """A descriptor of our folder `path` (in `parent`), never through a link; None if not ours."""
+    try:
+        if create:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(path, 0o777, dir_fd=parent)
+        descriptor = os.open(path, _FOLDER, dir_fd=parent)
+    except OSError:
         return None
-    return found if isinstance(found, expected) else None
+    if os.fstat(descriptor).st_uid != os.getuid():
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+@contextlib.contextmanager
+def _owned_folder(path: str, parent: int | None = None, create: bool = False) -> Iterator[int | None]:
+    descriptor = _open_owned(path, parent, create)
+    try:
+        yield descriptor
+    finally:
+        if descriptor is not None:
+            os.close(descriptor)
+
+
+def _read(folder: int, name: str) -> bytes | None:
+    """The bytes of the regular file `name`, or None (missing, a link, a device, unreadable)."""
+    try:
+        descriptor = os.open(name, _READ, dir_fd=folder)
+    except OSError:
+        return None
+    try:
+        found = os.fstat(descriptor)
+        if not stat.S_ISREG(found.st_mode) or found.st_uid != os.getuid():
+            return None
+        with open(descriptor, "rb", closefd=False) as stream:
+            return stream.read()
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
+def _write(folder: int, name: str, data: bytes) -> None:
+    """Replace `name` in `folder` whole: a new temporary file, then a rename (which replaces a
+    link named `name`, never the file it points to)."""
+    temporary = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    descriptor = os.open(temporary, _CREATE, 0o666, dir_fd=folder)
+    try:
+        with open(descriptor, "wb", closefd=False) as stream:
+            stream.write(data)
+        os.close(descriptor)
+        descriptor = -1
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+    finally:
+        if descriptor >= 0:
+            os.close(descriptor)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary, dir_fd=folder)
+
+
+def _prune_runs(runs: int) -> None:
+    """Keep the most recent few runs: only regular files named as Cache.key names them."""
+    with os.scandir(runs) as listing:
+        entries = [entry for entry in listing if _RUN_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)]
+    entries.sort(key=lambda entry: entry.stat(follow_symlinks=False).st_mtime_ns)
+    for stale in entries[:-RECENT_RUNS]:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(stale.name, dir_fd=runs)
 
 
 class Cache:
     def __init__(self, folder: Path, matcher: Matcher):
         self.folder = folder
         self.salt = analyser_fingerprint(matcher)
-        self.facts: dict[str, bytes] = _load(folder / "facts.pickle", dict) or {}  # name -> pickled FileFacts
+        self.facts: dict[str, msgspec.Raw] = self._load_facts()  # name -> encoded FileFacts
+
+    @classmethod
+    def open(cls, folder: Path, matcher: Matcher) -> Cache | None:
+        """The cache in `folder`, or None when that folder must not be used (see usable_folder)."""
+        return cls(folder, matcher) if usable_folder(folder) else None
+
+    def _load_facts(self) -> dict[str, msgspec.Raw]:
+        with _owned_folder(str(self.folder)) as folder:
+            data = _read(folder, FACTS_FILE) if folder is not None else None
+        try:
+            return _FACTS_FILE.decode(data) if data else {}
+        except Exception:  # torn, foreign or crafted: every file is a miss
+            return {}
 
     def key(self, *parts: str | bytes) -> str:
         """A name for an entry computed from `parts` by this flagkeeper with these packs."""
@@ -78,38 +220,54 @@ class Cache:
             digest.update(len(data).to_bytes(8, "little") + data)  # lengths keep ("ab", "c") apart from ("a", "bc")
         return digest.hexdigest()
 
-    def save_facts(self, entries: dict[str, bytes]) -> None:
+    def save_facts(self, entries: dict[str, msgspec.Raw]) -> None:
         """Replace the stored FileFacts with `entries` (those of the files of this run)."""
         self.facts = entries
-        self._write("facts.pickle", entries)
+        with self._writable() as folder, contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
+            if folder is not None:
+                _write(folder, FACTS_FILE, encode(entries))
 
     def run(self, key: str, expected: type[Entry]) -> Entry | None:
-        return _load(self.folder / "runs" / key, expected)
+        """A stored run's result, decoded as `expected`; None when absent or of another shape."""
+        with self._runs() as runs:
+            data = _read(runs, key) if runs is not None and _RUN_NAME.fullmatch(key) else None
+        try:
+            return msgspec.msgpack.decode(data, type=expected, dec_hook=_path_from_text) if data else None
+        except Exception:  # torn, foreign or crafted: a miss
+            return None
 
     def save_run(self, key: str, value: object) -> None:
         """Store a run's result; only the most recent few are kept."""
-        self._write(f"runs/{key}", value)
-        with contextlib.suppress(OSError):
-            entries = [entry for entry in (self.folder / "runs").iterdir() if not entry.name.startswith(".")]
-            runs = sorted(entries, key=lambda entry: entry.stat().st_mtime_ns)
-            for stale in runs[:-RECENT_RUNS]:
-                stale.unlink(missing_ok=True)
+        with self._runs(create=True) as runs, contextlib.suppress(OSError):
+            if runs is not None:
+                _write(runs, key, encode(value))
+                _prune_runs(runs)
 
-    def _write(self, name: str, value: object) -> None:
-        """Write a file of the cache whole; a cache that cannot be written only costs speed."""
-        target = self.folder / name
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # one per process: runs never share one
+    @contextlib.contextmanager
+    def _writable(self) -> Iterator[int | None]:
+        """The cache folder, created and marked if need be; None when it cannot be had."""
         with contextlib.suppress(OSError):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            for marker, text in _MARKERS.items():
-                if not (self.folder / marker).exists():
-                    (self.folder / marker).write_text(text, encoding="utf-8")
-            try:
-                with open(temporary, "wb") as stream:
-                    pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-                    pickler.dispatch_table = _REDUCERS
-                    pickler.dump(value)
-                os.replace(temporary, target)
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+        with _owned_folder(str(self.folder), create=True) as folder:
+            if folder is not None:
+                _mark(folder)
+            yield folder
+
+    @contextlib.contextmanager
+    def _runs(self, create: bool = False) -> Iterator[int | None]:
+        """The folder of the runs, None when it cannot be had."""
+        with self._writable() if create else _owned_folder(str(self.folder)) as folder:
+            if folder is None:
+                yield None
+                return
+            with _owned_folder(RUNS_DIR, folder, create) as runs:
+                yield runs
+
+
+def _mark(folder: int) -> None:
+    """Write the markers that are missing; an existing name (even a dangling link) is left alone."""
+    for marker, text in _MARKERS.items():
+        with contextlib.suppress(OSError):
+            descriptor = os.open(marker, _CREATE, 0o666, dir_fd=folder)
+            with open(descriptor, "w", encoding="utf-8") as stream:
+                stream.write(text)

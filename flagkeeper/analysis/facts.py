@@ -1,37 +1,45 @@
 """FileFacts: everything the per-file analysis learns about one file, as plain immutable data.
 
 These are the only things that cross from per-file analysis to the project model, so they must
-be cheap to cache and compare: frozen dataclasses of strings, numbers and tuples.
+be cheap to cache and compare: frozen records of strings, numbers and tuples. They are msgspec
+Structs so that the cache and the worker processes move them as MessagePack, a data-only
+format decoded against these types (a cache entry is untrusted input: it may come from the
+scanned repository). Encoded as arrays, not maps, and untracked by the cyclic collector: a
+large project has hundreds of thousands of them, and they never form cycles.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import msgspec
 
 
-@dataclass(frozen=True)
-class Literal:
+class _Record(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    """The base of every record below."""
+
+
+class _KeyRecord(_Record, frozen=True, tag=True):
+    """A key expression: tagged, so a decoder tells the kinds of KeyExpr apart."""
+
+
+class Literal(_KeyRecord, frozen=True):
     """A key written as a string."""
 
     value: str
 
 
-@dataclass(frozen=True)
-class NameRef:
+class NameRef(_KeyRecord, frozen=True):
     """A key given by a name: a module constant, an imported one, or `Class.ATTR` (dotted)."""
 
     name: str
 
 
-@dataclass(frozen=True)
-class Concat:
+class Concat(_KeyRecord, frozen=True):
     """Keys joined with `+` or an f-string; resolvable when every part is."""
 
     parts: tuple[KeyExpr, ...]
 
 
-@dataclass(frozen=True)
-class Dynamic:
+class Dynamic(_KeyRecord, frozen=True):
     """A key computed at run time: only its source code is known."""
 
     code: str
@@ -40,8 +48,7 @@ class Dynamic:
 KeyExpr = Literal | NameRef | Concat | Dynamic
 
 
-@dataclass(frozen=True)
-class FlagRef:
+class FlagRef(_Record, frozen=True):
     """One read of a flag in Python code.
 
     `guard` names the construct whose test the read is (if, elif, while, ternary, and, or) and
@@ -61,16 +68,14 @@ class FlagRef:
     default: str | None = None
 
 
-@dataclass(frozen=True)
-class Guard:
+class Guard(_Record, frozen=True):
     """A flag check around code: the code runs only when the flag reads `polarity`."""
 
     key: KeyExpr
     polarity: bool
 
 
-@dataclass(frozen=True)
-class Branch:
+class Branch(_Record, frozen=True):
     """Lines `first`..`last` that run only under `guards` (the body of `if flag:` and the like)."""
 
     guards: tuple[Guard, ...]
@@ -78,7 +83,7 @@ class Branch:
     last: int
 
 
-# Imports and calls are plain tuples, not dataclasses: a large project has hundreds of thousands
+# Imports and calls are plain tuples, not records: a large project has hundreds of thousands
 # of them, and the cache loads tuples five times faster.
 #
 # One imported name: (target, line, guards, dynamic). `import a.b` -> target `a.b`; `from pkg
@@ -90,8 +95,7 @@ Import = tuple[str, int, tuple[Guard, ...], bool]
 Call = tuple[str, int, str | None, tuple[Guard, ...]]
 
 
-@dataclass(frozen=True)
-class Function:
+class Function(_Record, frozen=True):
     """A function or method; `uses` are the guards around each reference to a module-level
     function's name in its own module (calls and any other use)."""
 
@@ -101,8 +105,7 @@ class Function:
     uses: tuple[tuple[Guard, ...], ...] = ()
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(_Record, frozen=True):
     """Codes suppressed (empty: every code) on lines `first`..`last`; the comment is on `first`."""
 
     first: int
@@ -113,20 +116,18 @@ class Suppression:
         return self.first <= line <= self.last and (not self.codes or code in self.codes)
 
 
-@dataclass(frozen=True)
-class ParseError:
+class ParseError(_Record, frozen=True):
     message: str
     line: int
     column: int
 
 
-@dataclass(frozen=True)
-class FileFacts:
+class FileFacts(_Record, frozen=True):
     path: str
     module: str
     is_package: bool
-    aliases: dict[str, str] = field(default_factory=dict)
-    constants: dict[str, KeyExpr] = field(default_factory=dict)
+    aliases: dict[str, str] = msgspec.field(default_factory=dict)
+    constants: dict[str, KeyExpr] = msgspec.field(default_factory=dict)
     imports: tuple[Import, ...] = ()
     references: tuple[FlagRef, ...] = ()
     functions: tuple[Function, ...] = ()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import io
 import itertools
 import re
 from dataclasses import dataclass
@@ -80,7 +81,9 @@ class _FlagReadFinder:
     # -- source text -------------------------------------------------------------------------
     @functools.cached_property
     def lines(self) -> list[str]:  # only files with a read need them
-        return self.source.splitlines(keepends=True)
+        # Lines as Python counts them (\n, \r\n, \r), not str.splitlines, which also splits at
+        # a form feed or \u2028 and so would shift every line and byte offset after one.
+        return io.StringIO(self.source, newline="").readlines()
 
     def _code(self, node: ast.expr) -> str:
         """The node's source with runs of white space as one space."""

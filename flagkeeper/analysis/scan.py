@@ -11,7 +11,6 @@ import functools
 import gc
 import io
 import os
-import pickle
 import sys
 import tokenize
 from collections.abc import Callable, Iterable, Iterator
@@ -21,11 +20,12 @@ from pathlib import Path
 from typing import TypeVar
 
 import click
+import msgspec
 
 from flagkeeper.analysis.analyse import analyse_file
-from flagkeeper.analysis.cache import Cache
+from flagkeeper.analysis.cache import Cache, decode_facts, encode
 from flagkeeper.analysis.discovery import module_name
-from flagkeeper.analysis.facts import FileFacts
+from flagkeeper.analysis.facts import FileFacts, ParseError
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
@@ -75,7 +75,7 @@ def decode_source(data: bytes, path: Path) -> str:
 
 
 _Job = tuple[str, str, str, bool]  # project path, source, module, is_package
-_Analysed = tuple[FileFacts, bytes]  # the facts, pickled too for the cache
+_Analysed = tuple[FileFacts, bytes]  # the facts, encoded too for the cache
 
 _worker_matcher: Matcher | None = None
 
@@ -89,21 +89,23 @@ def _start_worker(matcher: Matcher) -> None:
 
 
 def _analyse_in_worker(job: _Job) -> bytes:
-    """Facts pickled here: they cross the pipe so anyway, and the cache stores them as they are."""
+    """Facts encoded here: the cache stores them as they are, and bytes cross the pipe cheaply."""
     assert _worker_matcher is not None
-    return pickle.dumps(analyse_file(*job, _worker_matcher), protocol=pickle.HIGHEST_PROTOCOL)
+    return encode(analyse_file(*job, _worker_matcher))
 
 
-def _analyse_all(jobs: list[_Job], matcher: Matcher, options: ScanOptions, pickled: bool) -> Iterator[_Analysed]:
+def _analyse_all(jobs: list[_Job], matcher: Matcher, options: ScanOptions, encoded: bool) -> Iterator[_Analysed]:
     workers = min(options.jobs, len(jobs) // (PARALLEL_THRESHOLD // 2))
     if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
         for job in jobs:
             found = analyse_file(*job, matcher)
-            yield found, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL) if pickled else b""
+            yield found, encode(found) if encoded else b""
         return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(matcher,)) as pool:
         for data in pool.map(_analyse_in_worker, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
-            yield pickle.loads(data), data
+            decoded = decode_facts(data)
+            assert decoded is not None  # encoded by our own worker
+            yield decoded, data
 
 
 def _with_progress(items: Iterable[Item], count: int, options: ScanOptions) -> Iterator[Item]:
@@ -112,14 +114,6 @@ def _with_progress(items: Iterable[Item], count: int, options: ScanOptions) -> I
         return
     with click.progressbar(items, length=count, label=f"Analysing {count} files", file=sys.stderr) as bar:
         yield from bar
-
-
-def _unpickled(data: bytes) -> FileFacts | None:
-    try:
-        found = pickle.loads(data)
-    except Exception:  # a torn or foreign entry: a miss
-        return None
-    return found if isinstance(found, FileFacts) else None
 
 
 class ScannedFiles:
@@ -148,9 +142,35 @@ class _Planned:
     is_package: bool
     key: str
     source: str | None  # None: the cache holds the facts (the same bytes decoded when they were stored)
+    skipped: FileFacts | None = None  # the facts of a file too large to analyse
 
     def job(self) -> _Job:
         return self.project_path, self.source if self.source is not None else read_source(self.path), self.module, self.is_package
+
+    def cached(self, stored: dict[str, msgspec.Raw]) -> FileFacts | None:
+        """The stored facts of this file, if they decode and say they are of this file."""
+        if self.skipped is not None or self.source is not None:
+            return self.skipped
+        found = decode_facts(stored[self.key])
+        if found is None or (found.path, found.module, found.is_package) != (self.project_path, self.module, self.is_package):
+            return None  # the cache is untrusted input: facts of another file are a miss
+        return found
+
+
+_MB = 1024 * 1024
+
+
+def _too_large(path: Path, project_path: str, module: str, is_package: bool, config: Config) -> FileFacts | None:
+    """FK000 facts for a file over `max-file-size` (its syntax tree alone would take over a
+    hundred times its size in memory), or None."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
+    if size <= config.max_file_size * _MB:
+        return None
+    message = f"file is {size / _MB:.1f} MB, above max-file-size {config.max_file_size:g} MB"
+    return FileFacts(project_path, module, is_package, error=ParseError(message, 1, 1))
 
 
 def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: ScanOptions = ScanOptions()) -> ScannedFiles:
@@ -159,11 +179,16 @@ def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: Sca
     Every file is read and hashed now, and decoded unless the cache holds it, so an unreadable
     file fails the run here; the analysis waits until the facts are needed.
     """
-    cache = Cache(options.cache_dir, matcher) if options.cache_dir is not None else None
+    cache = Cache.open(options.cache_dir, matcher) if options.cache_dir is not None else None
     planned = []
     for path in paths:
         module, is_package = module_name(path, config)
         project_path = relative_path(path, config.root)
+        skipped = _too_large(path, project_path, module, is_package, config)
+        if skipped is not None:
+            key = cache.key(project_path, repr(skipped)) if cache else ""
+            planned.append(_Planned(path, project_path, module, is_package, key, None, skipped))
+            continue
         data = _read_bytes(path)
         key = cache.key(project_path, module, str(is_package), data) if cache else ""
         source = None if cache and key in cache.facts else decode_source(data, path)
@@ -173,13 +198,13 @@ def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: Sca
 
 def _facts(planned: list[_Planned], matcher: Matcher, options: ScanOptions, cache: Cache | None) -> list[FileFacts]:
     stored = cache.facts if cache else {}
-    results = [_unpickled(stored[item.key]) if item.source is None else None for item in planned]
+    results = [item.cached(stored) for item in planned]
     missing = [index for index, found in enumerate(results) if found is None]
     analysed = _with_progress(_analyse_all([planned[index].job() for index in missing], matcher, options, cache is not None), len(missing), options)
-    entries = {item.key: stored[item.key] for item, found in zip(planned, results, strict=True) if found is not None}
+    entries = {item.key: stored[item.key] for item, found in zip(planned, results, strict=True) if found is not None and item.skipped is None}
     for index, (found, data) in zip(missing, analysed, strict=True):
         results[index] = found
-        entries[planned[index].key] = data
+        entries[planned[index].key] = msgspec.Raw(data)
     if cache and (missing or len(entries) != len(stored)):
         cache.save_facts(entries)
     return [found for found in results if found is not None]

@@ -20,7 +20,7 @@ import networkx as nx
 
 from flagkeeper.analysis.facts import FileFacts, Guard
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.tomlread import load_toml
+from flagkeeper.tomlread import parse_toml
 
 TEST_FILE_NAMES = ("test_*.py", "*_test.py", "conftest.py")
 
@@ -64,12 +64,13 @@ def build_import_graph(files: list[FileFacts], key_guards: Callable[[str, tuple[
     return graph
 
 
-def entry_targets(configured: Iterable[str], pyproject: Path) -> list[str]:
+def entry_targets(configured: Iterable[str], pyproject: Path, text: str | None) -> list[str]:
     """`module` or `module:function` from the config's entry-points and from pyproject.toml's
-    [project.scripts], [project.gui-scripts] and [project.entry-points.*]."""
+    [project.scripts], [project.gui-scripts] and [project.entry-points.*] (`text`: its contents,
+    None when there is none)."""
     targets = list(configured)
-    if pyproject.is_file():
-        project = load_toml(pyproject).get("project", {})
+    if text is not None:
+        project = parse_toml(text, pyproject).get("project", {})
         tables = [project.get("scripts", {}), project.get("gui-scripts", {}), *project.get("entry-points", {}).values()]
         targets += [value for table in tables if isinstance(table, dict) for value in table.values() if isinstance(value, str)]
     return targets

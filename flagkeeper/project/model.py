@@ -30,8 +30,9 @@ from flagkeeper.analysis.packs import Matcher, load_matcher
 from flagkeeper.analysis.scan import ScannedFiles, ScanOptions, scan
 from flagkeeper.config import Config
 from flagkeeper.project.imports import KeyGuard, build_import_graph, entry_targets, find_entry_points, reachable
-from flagkeeper.project.textrefs import TextReference, find_text_references
+from flagkeeper.project.textrefs import TextReference, find_text_references, read_text_file
 from flagkeeper.registry.model import Registry, load_registry
+from flagkeeper.tomlread import read_text
 
 _UNGUARDED: frozenset[KeyGuard] = frozenset()
 
@@ -107,16 +108,33 @@ class Project:
 
     def fingerprint(self) -> str | None:
         """A name for every input a `check` of this project reads, or None when some input has none
-        (no cache, or coverage data or deploy manifests, which are not worth hashing for a cache)."""
+        (no cache, or coverage data or deploy manifests, which are not worth hashing for a cache).
+
+        Each input counts as this run read it, once (a file edited during the run must not name
+        findings computed from its old text)."""
         cache = self.scanned.cache
         if cache is None or self.executed_lines is not None or self.fleet:
             return None
-        read = [self.registry.path, self.config.root / "pyproject.toml", *self.text_files]
-        inputs = [path.read_bytes() if path.is_file() else b"" for path in read]
+        registry = self.registry.text if self.registry.exists else None
+        texts = [(self.registry.path, registry), (self.pyproject, self.pyproject_text), *self.text_contents.items()]
         return cache.key(
-            *self.scanned.keys, *(str(path) for path in read), *inputs,
+            *self.scanned.keys, *(f"{path}\0{text is not None}" for path, text in texts), *(text or "" for _, text in texts),
             repr(self.config), self.today.isoformat(), str(self.include_tests_as_entry_points),
         )  # fmt: skip
+
+    @property
+    def pyproject(self) -> Path:
+        return self.config.root / "pyproject.toml"
+
+    @cached_property
+    def pyproject_text(self) -> str | None:
+        """The project's pyproject.toml (entry points come from it), read once; None when absent."""
+        return read_text(self.pyproject) if self.pyproject.is_file() else None
+
+    @cached_property
+    def text_contents(self) -> dict[Path, str]:
+        """The non-Python files searched for keys, read once; unreadable or huge ones left out."""
+        return {path: text for path in self.text_files if (text := read_text_file(path)) is not None}
 
     @cached_property
     def resolver(self) -> KeyResolver:
@@ -146,7 +164,7 @@ class Project:
         return dict(sorted(grouped.items()))
 
     def text_references(self, keys: list[str]) -> dict[str, list[TextReference]]:
-        return find_text_references(self.text_files, keys)
+        return find_text_references(self.text_contents.items(), keys)
 
     @cached_property
     def import_graph(self) -> nx.DiGraph:
@@ -155,7 +173,7 @@ class Project:
     @cached_property
     def entry_targets(self) -> list[str]:
         """`module` or `module:function` from the config and the project's pyproject.toml."""
-        return entry_targets(self.config.entry_points, self.config.root / "pyproject.toml")
+        return entry_targets(self.config.entry_points, self.pyproject, self.pyproject_text)
 
     @cached_property
     def entry_points(self) -> list[str]:

@@ -23,20 +23,24 @@ class TextReference:
     column: int
 
 
-def find_text_references(files: Iterable[Path], keys: Iterable[str]) -> dict[str, list[TextReference]]:
-    """Every whole-word occurrence of each key in `files`."""
+def read_text_file(path: Path) -> str | None:
+    """The text searched for keys in `path`; None for a file too large or unreadable."""
+    try:
+        if path.stat().st_size > MAX_TEXT_FILE_BYTES:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None  # an unreadable asset cannot read a flag; Python sources are read strictly
+
+
+def find_text_references(texts: Iterable[tuple[Path, str]], keys: Iterable[str]) -> dict[str, list[TextReference]]:
+    """Every whole-word occurrence of each key in `texts` (path, text as read_text_file read it)."""
     wanted = sorted(set(keys), key=lambda key: (-len(key), key))
     found: dict[str, list[TextReference]] = {key: [] for key in wanted}
     if not wanted:
         return found
     pattern = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, wanted)) + r")(?![\w-]|\.\w)")
-    for path in files:
-        try:
-            if path.stat().st_size > MAX_TEXT_FILE_BYTES:
-                continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue  # an unreadable asset cannot read a flag; Python sources are read strictly
+    for path, text in texts:
         for match in pattern.finditer(text):
             line_start = text.rfind("\n", 0, match.start()) + 1
             line = text.count("\n", 0, match.start()) + 1

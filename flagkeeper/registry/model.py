@@ -94,6 +94,8 @@ class Registry:
     # Entries that are not tables, and unknown top-level tables: (line, message) for FK008.
     malformed: tuple[tuple[int, str], ...] = ()
     suppressions: tuple[Suppression, ...] = ()
+    # The text parsed, so a cache is keyed by what this run read, not by the file as it is later.
+    text: str = field(default="", repr=False, compare=False)
 
     def status(self, key: str) -> str:
         if key in self.retired:
@@ -164,4 +166,4 @@ def parse_registry(text: str, path: Path) -> Registry:
 
     flags = {key: FlagEntry(key, fields, line) for key, (fields, line) in entries("flags").items()}
     retired = {key: Tombstone(key, fields, line) for key, (fields, line) in entries("retired").items()}
-    return Registry(path, True, flags, retired, tuple(malformed), find_suppressions(text))
+    return Registry(path, True, flags, retired, tuple(malformed), find_suppressions(text), text)

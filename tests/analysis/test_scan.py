@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import io
-import pickle
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import msgspec
 import pytest
 
 import flagkeeper
@@ -118,16 +118,21 @@ def test_a_new_flagkeeper_version_invalidates_every_entry(tmp_path: Path, counte
     assert len(counted) == 3
 
 
+def stored_facts(cache: Path) -> dict[str, msgspec.Raw]:
+    return msgspec.msgpack.decode((cache / "facts.msgpack").read_bytes(), type=dict[str, msgspec.Raw])
+
+
 def test_a_corrupt_entry_is_analysed_again_and_rewritten(tmp_path: Path, counted: list[str]) -> None:
     root = small_project(tmp_path)
     options = ScanOptions(cache_dir=tmp_path / "cache")
     expected = facts_of(root, options)
-    store = tmp_path / "cache" / "facts.pickle"
-    entries = pickle.loads(store.read_bytes())
+    store = tmp_path / "cache" / "facts.msgpack"
+    entries = msgspec.msgpack.decode(store.read_bytes(), type=dict[str, msgspec.Raw])
     assert len(entries) == 3
     first, second = sorted(entries)[:2]
-    entries[first], entries[second] = b"\x80\x05 torn", b""  # a crash mid-write of another tool, or a bad disk
-    store.write_bytes(pickle.dumps(entries))
+    # an entry of another shape, and facts of another file under this one's name
+    entries[first], entries[second] = msgspec.Raw(msgspec.msgpack.encode(["torn", 1])), entries[first]
+    store.write_bytes(msgspec.msgpack.encode(entries))
     counted.clear()
     assert facts_of(root, options) == expected
     assert len(counted) == 2
@@ -135,12 +140,12 @@ def test_a_corrupt_entry_is_analysed_again_and_rewritten(tmp_path: Path, counted
     assert facts_of(root, options) == expected and counted == []  # rewritten whole
 
 
-@pytest.mark.parametrize("damage", [b"", b"\x80\x05 torn", pickle.dumps(["not", "a", "dict"])])
+@pytest.mark.parametrize("damage", [b"", b"\x80\x05 torn", msgspec.msgpack.encode(["not", "a", "dict"]), msgspec.msgpack.encode({"k": 1})])
 def test_a_corrupt_cache_file_is_a_cold_cache(tmp_path: Path, counted: list[str], damage: bytes) -> None:
     root = small_project(tmp_path)
     options = ScanOptions(cache_dir=tmp_path / "cache")
     expected = facts_of(root, options)
-    (tmp_path / "cache" / "facts.pickle").write_bytes(damage)
+    (tmp_path / "cache" / "facts.msgpack").write_bytes(damage)
     counted.clear()
     assert facts_of(root, options) == expected and len(counted) == 3
 
@@ -151,7 +156,7 @@ def test_entries_of_files_gone_drop_out(tmp_path: Path) -> None:
     facts_of(root, options)
     (root / "app" / "legacy.py").unlink()
     facts_of(root, options)
-    assert len(pickle.loads((tmp_path / "cache" / "facts.pickle").read_bytes())) == 2
+    assert len(stored_facts(tmp_path / "cache")) == 2
 
 
 def test_an_unwritable_cache_costs_speed_not_the_run(tmp_path: Path) -> None:
@@ -183,7 +188,7 @@ def test_cli_caches_at_the_project_root_unless_told_not_to(tmp_path: Path, monke
     assert run(["inventory", "."], root).exit_code == 0
     assert (root / ".flagkeeper_cache" / "CACHEDIR.TAG").is_file()
     assert run(["inventory", ".", "--cache-dir", str(tmp_path / "elsewhere")], root).exit_code == 0
-    assert (tmp_path / "elsewhere" / "facts.pickle").is_file()
+    assert (tmp_path / "elsewhere" / "facts.msgpack").is_file()
     monkeypatch.setenv("FLAGKEEPER_NO_CACHE", "1")
     assert run(["inventory", ".", "--cache-dir", str(tmp_path / "not-written")], root).exit_code == 0
     assert not (tmp_path / "not-written").exists()
@@ -279,4 +284,4 @@ def test_concurrent_runs_share_a_cache_safely(tmp_path: Path) -> None:
     outputs = {(run.wait(), run.stdout.read() if run.stdout else "") for run in runs}
     assert len(outputs) == 1 and next(iter(outputs))[0] == 1  # the same findings, whoever wrote the cache
     assert not list((tmp_path / "cache").rglob(".*.tmp"))  # no temporary file left behind
-    assert len(pickle.loads((tmp_path / "cache" / "facts.pickle").read_bytes())) == 3
+    assert len(stored_facts(tmp_path / "cache")) == 3
