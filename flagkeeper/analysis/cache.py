@@ -10,6 +10,8 @@ The cache folder sits inside the scanned checkout, which may be hostile (a pull 
 can commit files there), so everything in it is untrusted input:
 - entries are MessagePack decoded against the expected types (msgspec), never pickle: reading
   cannot run code, and anything that does not decode to the expected shape is a miss;
+- a folder with files git tracks is not used: an entry that decodes may still lie (a committed
+  run result with no findings would pass CI), and nothing but a commit puts files there in CI;
 - no link is ever followed: the folder is opened with O_NOFOLLOW and checked to be ours (a
   folder that is a link or belongs to someone else means no cache, with one warning), files
   are opened with O_NOFOLLOW and created with O_EXCL, renames replace a link rather than
@@ -30,6 +32,7 @@ import os
 import re
 import secrets
 import stat
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path, PurePath
@@ -114,7 +117,19 @@ def usable_folder(folder: Path) -> bool:
         return _refuse(folder, "it is not a folder")
     if found.st_uid != os.getuid():
         return _refuse(folder, "it belongs to another user")
+    if _tracked_by_git(folder):
+        return _refuse(folder, "git tracks files in it, and a cache is never committed")
     return True
+
+
+def _tracked_by_git(folder: Path) -> bool:
+    """Does the repository hold files of `folder`? Entries committed there are the repository's
+    word on its own findings (whoever can compute a key can forge one), so they are not used."""
+    try:
+        result = subprocess.run(["git", "ls-files", "-z", "--cached", "--", "."], cwd=folder, capture_output=True, check=False)
+    except OSError:
+        return False  # no git: nothing can be committed
+    return result.returncode == 0 and bool(result.stdout)
 
 
 def _refuse(folder: Path, why: str) -> bool:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from flagkeeper.analysis.cache import encode
+from flagkeeper.checks.runner import CheckRun
 from tests.conftest import Result, run, write_tree
 
 FILES = {
@@ -164,3 +167,19 @@ def test_a_cache_folder_of_another_user_is_not_used(checkout: Path) -> None:
     assert (found.exit_code, found.stdout) == (1, expected.stdout)
     assert found.stderr == f"flagkeeper: warning: not using the cache in {cache}: it belongs to another user\n"
     assert list(cache.iterdir()) == []
+
+
+def test_a_committed_cache_is_not_believed(checkout: Path) -> None:
+    """A forged entry that decodes (a run with no findings, under the key the attacker computed)."""
+    expected = run(CHECK, checkout)
+    (entry,) = (checkout / ".flagkeeper_cache" / "runs").iterdir()
+    entry.write_bytes(encode(CheckRun([], ("FK001",), True, 2)))
+    git = ["git", "-c", "user.name=a", "-c", "user.email=a@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=checkout, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=checkout, check=True)
+    subprocess.run([*git, "add", "-f", ".flagkeeper_cache"], cwd=checkout, check=True)
+    subprocess.run([*git, "commit", "-qm", "innocent"], cwd=checkout, check=True)
+    found = run(CHECK, checkout)
+    assert (found.exit_code, found.stdout) == (1, expected.stdout)
+    why = "git tracks files in it, and a cache is never committed"
+    assert found.stderr == f"flagkeeper: warning: not using the cache in {checkout / '.flagkeeper_cache'}: {why}\n"
