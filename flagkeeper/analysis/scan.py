@@ -52,12 +52,17 @@ class ScanOptions:
 
 def read_source(path: Path) -> str:
     """The text of a Python file in its declared encoding (PEP 263); bad bytes name file and line."""
-    return decode_source(_read_bytes(path), path)
+    data = _read_bytes(path)
+    assert isinstance(data, bytes)  # no limit given
+    return decode_source(data, path)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: float = float("inf")) -> bytes | int:
+    """The file's bytes, or its size when that is over `limit` (then it is not read)."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            return size if size > limit else stream.read()
     except OSError as exc:
         raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
 
@@ -160,15 +165,9 @@ class _Planned:
 _MB = 1024 * 1024
 
 
-def _too_large(path: Path, project_path: str, module: str, is_package: bool, config: Config) -> FileFacts | None:
-    """FK000 facts for a file over `max-file-size` (its syntax tree alone would take over a
-    hundred times its size in memory), or None."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
-    if size <= config.max_file_size * _MB:
-        return None
+def _too_large(size: int, project_path: str, module: str, is_package: bool, config: Config) -> FileFacts:
+    """FK000 facts for a file over `max-file-size`: its syntax tree alone would take over a
+    hundred times its size in memory."""
     message = f"file is {size / _MB:.1f} MB, above max-file-size {config.max_file_size:g} MB"
     return FileFacts(project_path, module, is_package, error=ParseError(message, 1, 1))
 
@@ -184,12 +183,12 @@ def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: Sca
     for path in paths:
         module, is_package = module_name(path, config)
         project_path = relative_path(path, config.root)
-        skipped = _too_large(path, project_path, module, is_package, config)
-        if skipped is not None:
+        data = _read_bytes(path, config.max_file_size * _MB)
+        if isinstance(data, int):
+            skipped = _too_large(data, project_path, module, is_package, config)
             key = cache.key(project_path, repr(skipped)) if cache else ""
             planned.append(_Planned(path, project_path, module, is_package, key, None, skipped))
             continue
-        data = _read_bytes(path)
         key = cache.key(project_path, module, str(is_package), data) if cache else ""
         source = None if cache and key in cache.facts else decode_source(data, path)
         planned.append(_Planned(path, project_path, module, is_package, key, source))
