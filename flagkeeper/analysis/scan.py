@@ -154,8 +154,10 @@ class _Planned:
 
     def cached(self, stored: dict[str, msgspec.Raw]) -> FileFacts | None:
         """The stored facts of this file, if they decode and say they are of this file."""
-        if self.skipped is not None or self.source is not None:
+        if self.skipped is not None:
             return self.skipped
+        if self.source is not None:
+            return None  # not in the cache: to analyse
         found = decode_facts(stored[self.key])
         if found is None or (found.path, found.module, found.is_package) != (self.project_path, self.module, self.is_package):
             return None  # the cache is untrusted input: facts of another file are a miss
