@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import libcst as cst
+import libcst.matchers as m
 
 _EMPTY_MODULE = cst.Module(body=[])
 _COMPARE: dict[type[cst.BaseCompOp], Callable[[Any, Any], Any]] = {
@@ -55,12 +56,13 @@ def literal_value(expr: cst.BaseExpression) -> Any:
         return UNKNOWN
 
 
-def literal_node(value: Any) -> cst.BaseExpression:
-    """The expression that writes `value` (a bool, None, number or string; strings in double quotes)."""
+def literal_node(value: Any, config: cst.PartialParserConfig) -> cst.BaseExpression:
+    """The expression that writes `value` (a bool, None, number or string; strings in double quotes),
+    parsed as the module it goes into is (`config`: its `config_for_parsing`)."""
     written = repr(value)
     if isinstance(value, str) and written.startswith("'") and '"' not in written:
         written = f'"{written[1:-1]}"'
-    return cst.parse_expression(written)
+    return cst.parse_expression(written, config=config)
 
 
 def truth(expr: cst.BaseExpression) -> bool | Unknown:
@@ -122,11 +124,12 @@ def as_test(expr: cst.BaseExpression) -> cst.BaseExpression:
     return expr.with_changes(left=left, right=right)
 
 
+_TERMINATOR = m.SimpleStatementLine(body=[m.ZeroOrMore(), m.Return() | m.Raise() | m.Continue() | m.Break(), m.ZeroOrMore()])
+
+
 def _terminates(statement: cst.BaseStatement) -> bool:
     """Does the statement end its block unconditionally (return, raise, continue, break)?"""
-    return isinstance(statement, cst.SimpleStatementLine) and any(
-        isinstance(small, (cst.Return, cst.Raise, cst.Continue, cst.Break)) for small in statement.body
-    )
+    return m.matches(statement, _TERMINATOR)
 
 
 def _first_terminator(body: Sequence[cst.BaseStatement]) -> int | None:
@@ -277,23 +280,23 @@ class Simplifier(StatementTransformer):
         kept = [condition for condition in updated_node.ifs if truth(condition.test) is not True]
         return updated_node.with_changes(ifs=kept)
 
-    def _empty(self, comprehension: cst.BaseComp, empty: str) -> cst.BaseExpression:
+    def _empty(self, comprehension: cst.BaseComp, empty: cst.BaseExpression) -> cst.BaseExpression:
         """`[x for x in xs if False]` -> `[]` when making it evaluates nothing that could act."""
         fors = _comprehension_fors(comprehension)
         never = any(truth(condition.test) is False for comp_for in fors for condition in comp_for.ifs)
         if not never or not all(is_pure(comp_for.iter) for comp_for in fors):
             return comprehension
         self.branches += 1
-        return in_place_of(comprehension, cst.parse_expression(empty))
+        return in_place_of(comprehension, empty)
 
     def leave_ListComp(self, original_node: cst.ListComp, updated_node: cst.ListComp) -> cst.BaseExpression:
-        return self._empty(updated_node, "[]")
+        return self._empty(updated_node, cst.List(elements=[]))
 
     def leave_SetComp(self, original_node: cst.SetComp, updated_node: cst.SetComp) -> cst.BaseExpression:
-        return self._empty(updated_node, "set()")
+        return self._empty(updated_node, cst.Call(func=cst.Name("set")))
 
     def leave_DictComp(self, original_node: cst.DictComp, updated_node: cst.DictComp) -> cst.BaseExpression:
-        return self._empty(updated_node, "{}")
+        return self._empty(updated_node, cst.Dict(elements=[]))
 
     # -- statements ----------------------------------------------------------------------------
     def _pruned(self, orelse: cst.If | cst.Else | None) -> cst.If | cst.Else | None:
