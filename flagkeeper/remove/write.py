@@ -29,12 +29,10 @@ class _Swap:
     backup: Path | None = None
 
 
-def _target(path: Path, root: Path) -> Path:
-    """The file to write: a link inside the project is written through (it stays a link)."""
-    target = path.resolve() if path.is_symlink() else path
-    if not target.is_relative_to(root.resolve()) and not target.is_relative_to(root):
-        raise FlagkeeperError("is a link to a file outside the project; not written", path)
-    return target
+def _refuse_links(path: Path) -> None:
+    """A link is neither written through (its target may lie anywhere) nor replaced by a file."""
+    if path.is_symlink():
+        raise FlagkeeperError("is a symbolic link; flagkeeper does not write through links", path)
 
 
 def _stage(target: Path, data: bytes) -> Path:
@@ -109,8 +107,8 @@ def apply_changes(changes: Sequence[FileChange], root: Path, then: Callable[[], 
     try:
         for change in changes:
             current = change.path
-            target = _target(change.path, root)
-            swaps.append(_Swap(target, None if change.after is None else _stage(target, change.new_bytes())))
+            _refuse_links(change.path)
+            swaps.append(_Swap(change.path, None if change.after is None else _stage(change.path, change.new_bytes())))
         for swap in swaps:
             current = swap.target
             _replace(swap)

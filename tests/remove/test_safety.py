@@ -154,3 +154,11 @@ def test_a_read_only_folder_changes_nothing(project) -> None:
         (folder / "b").chmod(0o755)
     assert result.exit_code == 2 and "b/app.py: cannot write: Permission denied; no file was changed" in result.stderr
     assert files_of(folder) == before
+
+
+def test_a_linked_file_is_not_written_through(project) -> None:
+    folder = project({"app.py": APP, "real/shop.py": APP})
+    (folder / "shop.py").symlink_to(folder / "real" / "shop.py")
+    result = run(["remove", "new_flow", "--value", "true", "--write"], folder)
+    assert result.exit_code == 2 and "shop.py: is a symbolic link; flagkeeper does not write through links; no file was changed" in result.stderr
+    assert (folder / "app.py").read_text(encoding="utf-8") == APP and (folder / "real" / "shop.py").read_text(encoding="utf-8") == APP
