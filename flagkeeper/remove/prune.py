@@ -35,12 +35,13 @@ def _assigns_one_of(names: frozenset[str]) -> m.BaseMatcherNode:
     return m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=target)]) | m.AnnAssign(target=target)])
 
 
-class _Deleter(StatementTransformer, m.MatcherDecoratableTransformer):
+class _Deleter(StatementTransformer):
+    """Deletes the doomed imports and functions (methods too) wherever they are."""
+
     def __init__(self, doomed: Doomed):
         super().__init__()
         self.doomed = doomed
-        self.constant = _assigns_one_of(doomed.constants)
-        self.counts = {"import": 0, "constant": 0, "function": 0, "test": 0}
+        self.counts = {"import": 0, "function": 0, "test": 0}
 
     def _trim(self, names: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias] | None:
         kept = [alias for alias in names if bound_name(alias) not in self.doomed.imports]
@@ -69,22 +70,41 @@ class _Deleter(StatementTransformer, m.MatcherDecoratableTransformer):
             return cst.RemoveFromParent()
         return updated_node
 
-    @m.call_if_not_inside(m.FunctionDef() | m.ClassDef())
-    def leave_SimpleStatementLine(
-        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
-        if m.matches(updated_node, self.constant):  # a module constant: not inside a function or class
-            self.counts["constant"] += 1
-            return cst.RemoveFromParent()
-        return updated_node
-
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
         if updated_node.body:
             return updated_node
         return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
 
 
+class _ConstantDeleter(StatementTransformer):
+    """Deletes the doomed module constants: it does not go into functions and classes, so every
+    statement it sees is at module level (also under an `if` or `try` there)."""
+
+    def __init__(self, constants: frozenset[str]):
+        super().__init__()
+        self.constant = _assigns_one_of(constants)
+        self.count = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if m.matches(updated_node, self.constant):
+            self.count += 1
+            return cst.RemoveFromParent()
+        return updated_node
+
+
 def delete_definitions(module: cst.Module, doomed: Doomed) -> tuple[cst.Module, dict[str, int]]:
     """`module` without the doomed imports, module constants, private functions and tests."""
     deleter = _Deleter(doomed)
-    return module.visit(deleter), deleter.counts
+    module = module.visit(deleter)
+    if not doomed.constants:
+        return module, deleter.counts
+    constants = _ConstantDeleter(doomed.constants)
+    return module.visit(constants), {**deleter.counts, "constant": constants.count}

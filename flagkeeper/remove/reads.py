@@ -69,12 +69,25 @@ def _foldable_uses(scopes: dict[cst.CSTNode, Any], statement: cst.SimpleStatemen
     return [use for use in uses if isinstance(use, cst.Name)] if all(isinstance(use, cst.Name) for use in uses) else None
 
 
+class _AssignedReads(cst.CSTVisitor):
+    """`name = <a read>` statements (matched statement by statement: `m.findall` would try every node)."""
+
+    def __init__(self, reads: dict[int, ReadSpot]):
+        super().__init__()
+        self.reads = reads
+        self.found: list[cst.SimpleStatementLine] = []
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
+        if m.matches(node, _ASSIGNED_TO_A_NAME) and id(cst.ensure_type(node.body[0], cst.Assign).value) in self.reads:
+            self.found.append(node)
+        return False  # nothing below a simple statement is one
+
+
 def plan_fold(wrapper: MetadataWrapper, reads: dict[int, ReadSpot]) -> Fold:
     """Which locals that hold a read fold into the value (see `_foldable_uses`)."""
-    holders = [
-        statement for statement in m.findall(wrapper.module, _ASSIGNED_TO_A_NAME)
-        if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign) and id(statement.body[0].value) in reads
-    ]  # fmt: skip
+    assigned = _AssignedReads(reads)
+    wrapper.module.visit(assigned)
+    holders = assigned.found
     fold = Fold()
     if not holders:
         return fold  # no scope analysis: most files need none
