@@ -29,6 +29,11 @@ _IDENTITY: dict[type[cst.BaseCompOp], Callable[[Any, Any], bool]] = {cst.Is: ope
 _LITERAL_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Imaginary, cst.Tuple, cst.List, cst.Set)
 
 
+_NOT = m.UnaryOperation(operator=m.Not())
+_SIGNED = m.UnaryOperation(operator=~m.Not())  # -1, +2, ~3
+_NAMED_CONSTANT = m.Name("True") | m.Name("False") | m.Name("None")
+
+
 class Unknown:
     """Marks an expression whose value is not a literal."""
 
@@ -42,13 +47,8 @@ def code_of(node: cst.CSTNode) -> str:
 
 def literal_value(expr: cst.BaseExpression) -> Any:
     """The Python value of a literal (True, -1, "on", ("a", 1)), or UNKNOWN."""
-    if isinstance(expr, cst.Name) and expr.value not in ("True", "False", "None"):
-        return UNKNOWN
-    if isinstance(expr, cst.UnaryOperation) and not isinstance(expr.operator, cst.Not):
-        inner = expr.expression
-    else:
-        inner = expr
-    if not isinstance(inner, (cst.Name, *_LITERAL_NODES)):
+    inner = cst.ensure_type(expr, cst.UnaryOperation).expression if m.matches(expr, _SIGNED) else expr
+    if not (isinstance(inner, _LITERAL_NODES) or m.matches(inner, _NAMED_CONSTANT)):
         return UNKNOWN
     try:
         return ast.literal_eval(code_of(expr).strip())
@@ -103,7 +103,7 @@ def _constant(old: cst.BaseExpression, value: bool) -> cst.BaseExpression:
 
 def as_test(expr: cst.BaseExpression) -> cst.BaseExpression:
     """Fold `expr` where only its truth counts: `x and True` -> `x`, `x or True` -> `True` for a pure x."""
-    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not):
+    if isinstance(expr, cst.UnaryOperation) and m.matches(expr, _NOT):
         inner = as_test(expr.expression)
         known = truth(inner)
         if isinstance(known, bool):
@@ -178,6 +178,9 @@ def _at_top(statement: cst.CSTNode) -> cst.CSTNode:
     return statement.with_changes(leading_lines=lines)
 
 
+_ELIF = m.If(orelse=m.If())
+
+
 class _Block:
     """What a block being visited knows about its statements so far."""
 
@@ -200,9 +203,11 @@ class StatementTransformer(cst.CSTTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.Module, cst.IndentedBlock)):
             self._blocks.append(_Block())
-        if isinstance(node, cst.If) and isinstance(node.orelse, cst.If):
-            self._chained.add(id(node.orelse))
         return super().on_visit(node)
+
+    def visit_If(self, node: cst.If) -> None:
+        if m.matches(node, _ELIF):
+            self._chained.add(id(node.orelse))
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         result = super().on_leave(original_node, updated_node)
@@ -236,7 +241,7 @@ class Simplifier(StatementTransformer):
 
     # -- expressions ---------------------------------------------------------------------------
     def leave_UnaryOperation(self, original_node: cst.UnaryOperation, updated_node: cst.UnaryOperation) -> cst.BaseExpression:
-        if isinstance(updated_node.operator, cst.Not):
+        if m.matches(updated_node, _NOT):
             return as_test(updated_node)
         return updated_node
 
