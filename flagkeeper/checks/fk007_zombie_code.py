@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
 from flagkeeper.project.imports import KeyGuard
 from flagkeeper.project.model import Project
@@ -37,20 +37,87 @@ class ZombieCodeRule(Rule):
         "as falsely dead."
     )
     fix = "Delete the dead branch and the modules only it used (`flagkeeper remove KEY --value false`)."
-    fires = Example({
-        "flagkeeper.toml": 'entry-points = ["app"]\n',
-        "app.py": _APP,
-        "algos/__init__.py": "",
-        "algos/power_peg.py": "def work(order):\n    pass\n",
-        "flags.toml": '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n',
-    })  # fmt: skip
-    passes = Example({
-        "flagkeeper.toml": 'entry-points = ["app"]\n',
-        "app.py": _APP,
-        "algos/__init__.py": "",
-        "algos/power_peg.py": "def work(order):\n    pass\n",
-        "flags.toml": '[flags.peg_enabled]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n',
-    })  # fmt: skip
+    needs = frozenset({Need.REGISTRY, Need.IMPORT_GRAPH, Need.ENTRY_POINTS})
+    whole_program = True
+    INVALID = (
+        Case(
+            {
+                "flagkeeper.toml": 'entry-points = ["app"]\n',
+                "app.py": _APP,
+                "algos/__init__.py": "",
+                "algos/power_peg.py": "def work(order):\n    pass\n",
+                "flags.toml": '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n',
+            },
+            expect=(
+                "algos/__init__.py:1:1: FK007 module algos runs only through code guarded by flag 'peg_enabled', which is "
+                "retired on 2003-06-30 (Power Peg): app -> algos (app.py:2 uses algos only when the flag is on); delete the "
+                "dead branch and this module",
+                "algos/power_peg.py:1:1: FK007 module algos.power_peg runs only through code guarded by flag 'peg_enabled', "
+                "which is retired on 2003-06-30 (Power Peg): app -> algos.power_peg (app.py:2 uses algos.power_peg only when "
+                "the flag is on); delete the dead branch and this module",
+            ),
+        ),
+        # a function used only in the dead branch
+        Case(
+            {
+                "flagkeeper.toml": 'entry-points = ["app"]\n',
+                "app.py": (
+                    "import ldclient\n\ndef power_peg(order):\n    pass\n\n"
+                    'def route(order):\n    if ldclient.get().variation("peg_enabled", order, False):\n        power_peg(order)\n\nroute(1)\n'
+                ),
+                "flags.toml": '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n',
+            },
+            expect=(
+                "app.py:3:1: FK007 function app.power_peg is used only where flag 'peg_enabled' is on (1 places), and that flag"
+                " is retired on 2003-06-30 (Power Peg): delete it with the dead branch",
+            ),
+        ),
+        # an expired flag is dead too
+        Case(
+            {
+                "flagkeeper.toml": 'entry-points = ["app"]\n',
+                "app.py": _APP,
+                "algos/__init__.py": "",
+                "algos/power_peg.py": "def work(order):\n    pass\n",
+                "flags.toml": '[flags.peg_enabled]\nowner = "routing"\ntype = "release"\nexpires = 2026-03-31\n',
+            },
+            expect=(
+                "algos/__init__.py:1:1: FK007 module algos runs only through code guarded by flag 'peg_enabled', which is "
+                "expired on 2026-03-31: app -> algos (app.py:2 uses algos only when the flag is on); delete the dead branch and"
+                " this module",
+                "algos/power_peg.py:1:1: FK007 module algos.power_peg runs only through code guarded by flag 'peg_enabled', "
+                "which is expired on 2026-03-31: app -> algos.power_peg (app.py:2 uses algos.power_peg only when the flag is "
+                "on); delete the dead branch and this module",
+            ),
+        ),
+    )  # fmt: skip
+    VALID = (
+        Case({
+            "flagkeeper.toml": 'entry-points = ["app"]\n',
+            "app.py": _APP,
+            "algos/__init__.py": "",
+            "algos/power_peg.py": "def work(order):\n    pass\n",
+            "flags.toml": '[flags.peg_enabled]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n',
+        }),
+        # decorated functions are not judged: frameworks call them
+        Case({
+            "flagkeeper.toml": 'entry-points = ["app"]\n',
+            "app.py": (
+                "import functools\nimport ldclient\n\n@functools.cache\ndef power_peg(order):\n    pass\n\n"
+                'def route(order):\n    if ldclient.get().variation("peg_enabled", order, False):\n        power_peg(order)\n\nroute(1)\n'
+            ),
+            "flags.toml": '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n',
+        }),
+        # another entry point imports the module without the flag
+        Case({
+            "flagkeeper.toml": 'entry-points = ["app", "replay"]\n',
+            "app.py": _APP,
+            "replay.py": "from algos import power_peg\n\npower_peg.work(None)\n",
+            "algos/__init__.py": "",
+            "algos/power_peg.py": "def work(order):\n    pass\n",
+            "flags.toml": '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n',
+        }),
+    )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         yield from self._zombie_modules(project)

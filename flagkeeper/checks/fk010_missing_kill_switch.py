@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.project.callgraph import Node, build_call_graph, entry_nodes, node_name
@@ -15,6 +15,16 @@ from flagkeeper.project.model import Project
 
 _REGISTRY = '[flags.halt_trading]\nowner = "trading-ops"\ntype = "kill-switch"\n'
 _SEND = "def send_child_order(order):\n    pass\n"
+
+
+_HALTED = 'import ldclient\n\ndef halted():\n    return ldclient.get().variation("halt_trading", None, False)\n'
+
+
+def _orders(app: str, more: dict[str, str] | None = None, registry: str | None = _REGISTRY) -> dict[str, str]:
+    """A project whose entry point is app.py and whose critical function is orders.send_child_order."""
+    config = 'entry-points = ["app"]\ncritical = ["orders.send_child_order"]\n'
+    flags = {"flags.toml": registry} if registry is not None else {}
+    return {"flagkeeper.toml": config, **flags, "orders.py": _SEND, "app.py": app, **(more or {})}
 
 
 class MissingKillSwitchRule(Rule):
@@ -32,22 +42,38 @@ class MissingKillSwitchRule(Rule):
         "happen, and it cannot see calls through variables, `getattr` or framework callbacks."
     )
     fix = "Check a kill-switch flag on the path, e.g. `if flags.enabled(HALT): return` before sending."
-    fires = Example({
-        "flagkeeper.toml": 'entry-points = ["app"]\ncritical = ["orders.send_child_order"]\n',
-        "flags.toml": _REGISTRY,
-        "orders.py": _SEND,
-        "app.py": "import orders\n\ndef main():\n    orders.send_child_order(1)\n\nmain()\n",
-        "admin.py": 'import ldclient\n\ndef halted():\n    return ldclient.get().variation("halt_trading", None, False)\n',
-    })  # fmt: skip
-    passes = Example({
-        "flagkeeper.toml": 'entry-points = ["app"]\ncritical = ["orders.send_child_order"]\n',
-        "flags.toml": _REGISTRY,
-        "orders.py": _SEND,
-        "app.py": (
+    needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.IMPORT_GRAPH, Need.ENTRY_POINTS, Need.CALL_GRAPH})
+    whole_program = True
+    INVALID = (
+        Case(
+            _orders("import orders\n\ndef main():\n    orders.send_child_order(1)\n\nmain()\n", {"admin.py": _HALTED}),
+            expect=(
+                "orders.py:1:1: FK010 critical function orders.send_child_order is reachable from entry point app without a "
+                "kill-switch check: app -> app.main -> orders.send_child_order; kill-switch flags are read only in admin.halted",
+            ),
+        ),
+        # a path through a method, and no kill-switch flag at all
+        Case(
+            _orders("import orders\n\nclass Router:\n    def route(self):\n        orders.send_child_order(1)\n\nRouter().route()\n", registry=None),
+            expect=(
+                "orders.py:1:1: FK010 critical function orders.send_child_order is reachable from entry point app without a "
+                "kill-switch check: app -> app.Router.route -> orders.send_child_order; no kill-switch flag is read anywhere",
+            ),
+        ),
+    )  # fmt: skip
+    VALID = (
+        Case(_orders(
             "import ldclient\nimport orders\n\ndef main():\n"
             '    if not ldclient.get().variation("halt_trading", None, False):\n        orders.send_child_order(1)\n\nmain()\n'
-        ),
-    })  # fmt: skip
+        )),
+        # a function that reads the kill switch covers everything it calls
+        Case(_orders(
+            "import ldclient\nimport orders\n\ndef main():\n"
+            '    if ldclient.get().variation("halt_trading", None, False):\n        return\n    orders.send_child_order(1)\n\nmain()\n'
+        )),
+        # a critical function no entry point reaches
+        Case(_orders("print('nothing sends orders')\n")),
+    )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         if not project.config.critical:

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
 from flagkeeper.project.fleet import Manifest, load_manifests
 from flagkeeper.project.model import Project
@@ -143,14 +143,36 @@ class FleetDriftRule(Rule):
         "missing from a server are reported."
     )
     fix = "Deploy the same build everywhere before switching a flag on; give a changed meaning a new key."
-    fires = Example(
-        {**_FILES, "deploy/web-1.toml": _manifest("web-1", "2026.05.01"), "deploy/web-2.toml": _manifest("web-2", "2026.05.01"),
+    needs = frozenset({Need.REGISTRY, Need.FLEET})
+    INVALID = (
+        Case(
+            {**_FILES, "deploy/web-1.toml": _manifest("web-1", "2026.05.01"), "deploy/web-2.toml": _manifest("web-2", "2026.05.01"),
          "deploy/web-3.toml": _manifest("web-3", "2026.04.17")},
-        args=("--fleet", "deploy"),
+            args=("--fleet", "deploy"),
+            expect=(
+                "deploy/web-3.toml:2:1: FK011 web-3 runs build 2026.04.17 (code 2026.04.17) while 2 of 3 servers run build "
+                "2026.05.01 (code 2026.05.01): a server missed by the deploy, or a stale copy",
+            ),
+        ),
+        # the same build with other code
+        Case(
+            {**_FILES, "deploy/web-1.toml": _manifest("web-1", "2026.05.01"),
+             "deploy/web-2.toml": _manifest("web-2", "2026.05.01").replace("sha256:2026.05.01", "sha256:patched-by-hand"),
+             "deploy/web-3.toml": _manifest("web-3", "2026.05.01")},
+            args=("--fleet", "deploy"),
+            expect=(
+                "deploy/web-2.toml:2:1: FK011 web-2 runs build 2026.05.01 with code patched-by-h, but 2 servers of that build "
+                "run code 2026.05.01: the copy differs",
+            ),
+        ),
     )  # fmt: skip
-    passes = Example(
-        {**_FILES, "deploy/web-1.toml": _manifest("web-1", "2026.05.01"), "deploy/web-2.toml": _manifest("web-2", "2026.05.01")},
-        args=("--fleet", "deploy"),
+    VALID = (
+        Case(
+            {**_FILES, "deploy/web-1.toml": _manifest("web-1", "2026.05.01"), "deploy/web-2.toml": _manifest("web-2", "2026.05.01")},
+            args=("--fleet", "deploy"),
+        ),
+        # manifests that disagree, but nobody asked to verify them (no --fleet)
+        Case({**_FILES, "deploy/web-1.toml": _manifest("web-1", "2026.05.01"), "deploy/web-3.toml": _manifest("web-3", "2026.04.17")}),
     )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:

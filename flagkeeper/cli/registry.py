@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from flagkeeper.checks.fk008_registry_hygiene import RegistryHygieneRule
+from flagkeeper.checks.runner import registry_rules
 from flagkeeper.cli.common import CONFIG_OPTION, TODAY_OPTION, as_date, fail, load_project
 from flagkeeper.config import FLAG_TYPES, load_config
 from flagkeeper.errors import FlagkeeperError
@@ -150,7 +150,8 @@ def validate(files: tuple[Path, ...], output_format: str, config_file: Path | No
     """Check registries for FK008 only (for a pre-commit hook on flags.toml): FILES, or the configured one."""
     try:
         paths = [path.resolve() for path in files] or [load_config([Path(".")], config_file).registry]
-        diagnostics = [d for path in paths for d in RegistryHygieneRule().check_registry(load_registry(path, required=True))]
+        registries = [load_registry(path, required=True) for path in paths]
+        diagnostics = [d for loaded in registries for rule in registry_rules() for d in rule.check_registry(loaded)]
     except FlagkeeperError as error:
         fail(error)
     click.echo(render_json(diagnostics) if output_format == "json" else render_text(diagnostics), nl=False)
