@@ -116,4 +116,4 @@ def render_graph_text(project: Project) -> str:
             lines += ["", f"{title}:"]
             width = max(map(len, modules))
             lines += [f"  {module.ljust(width)}  {graph.nodes[module]['facts'].path}" for module in modules]
-    return "\n".join(lines) + "\n"
+    return "\n".join(map(printable, lines)) + "\n"
