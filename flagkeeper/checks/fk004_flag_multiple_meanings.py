@@ -10,6 +10,7 @@ import networkx as nx
 
 from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
+from flagkeeper.paths import relative_path
 from flagkeeper.project.model import Project, Reference
 
 _REGISTRY = '[flags.peg_enabled]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n'
@@ -32,7 +33,7 @@ def area(module: str) -> str | None:
 
 
 def _place(project: Project, reference: Reference) -> str:
-    return f"{reference.path.relative_to(project.config.root).as_posix()}:{reference.read.line}"
+    return f"{relative_path(reference.path, project.config.root)}:{reference.read.line}"
 
 
 class FlagMultipleMeaningsRule(Rule):

@@ -17,6 +17,7 @@ from flagkeeper.analysis.cache import DEFAULT_DIR
 from flagkeeper.analysis.scan import ScanOptions, default_jobs
 from flagkeeper.config import Config, load_config
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.output.escape import printable
 from flagkeeper.paths import display_path
 from flagkeeper.project.coverage import load_executed_lines
 from flagkeeper.project.model import Project, build_project
@@ -115,5 +116,5 @@ def exit_now(code: int) -> NoReturn:
 
 def fail(error: FlagkeeperError) -> NoReturn:
     shown = display_path(Path(error.path).resolve()) if error.path is not None else None
-    click.echo(f"flagkeeper: error: {error.located(shown)}", err=True)
+    click.echo(f"flagkeeper: error: {printable(error.located(shown))}", err=True)  # one line, whatever a key or path holds
     sys.exit(2)

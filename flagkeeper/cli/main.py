@@ -43,20 +43,12 @@ from flagkeeper.history.diff import compare, diff_revisions, since
 from flagkeeper.history.render import render_diff_json, render_diff_text
 from flagkeeper.output.baseline import load_baseline, without_baseline
 from flagkeeper.output.baseline import write_baseline as write_baseline_file
-from flagkeeper.output.ci import FORMATS, render_findings
+from flagkeeper.output.formats import FORMATS, render_findings
+from flagkeeper.output.inventory import render_inventory_csv, render_inventory_json, render_inventory_table
+from flagkeeper.output.json import render_json
 from flagkeeper.output.ruledocs import find_rule, rule_markdown, rules_index
-from flagkeeper.output.text import (
-    render_graph_dot,
-    render_graph_json,
-    render_graph_text,
-    render_inventory_csv,
-    render_inventory_json,
-    render_inventory_table,
-    render_json,
-    render_statistics,
-    render_text,
-)
-from flagkeeper.paths import display_path, write_text_atomically
+from flagkeeper.output.text import render_graph_dot, render_graph_json, render_graph_text, render_statistics, render_text
+from flagkeeper.paths import display_path, write_output
 from flagkeeper.project.fleet import load_manifests
 from flagkeeper.project.inventory import build_inventory, flag_states
 from flagkeeper.project.model import Project
@@ -161,9 +153,12 @@ def check(
     except FlagkeeperError as error:
         fail(error)
     ran = [rule for rule in rules if rule.code in run.ran]
-    report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, ran, run.files)
+    report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, ran, run.files, config.root)
     if output_file is not None:
-        output_file.write_text(click.unstyle(report), encoding="utf-8")
+        try:
+            write_output(output_file, click.unstyle(report), "the findings")
+        except FlagkeeperError as error:
+            fail(error)
     else:
         click.echo(report, nl=False, color=output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     failing = {"warning": (ERROR, WARNING), "error": (ERROR,)}[fail_on]
@@ -250,10 +245,13 @@ def fingerprint(project: Project, paths: list[Path], build_id: str | None, outpu
     modules that read it: `fleet verify` compares them across servers. Same tree, same output.
     """
     text = render_fingerprint(fleet_fingerprint(project, build_id))
-    if output_file is not None:
-        write_text_atomically(output_file, text)
-    else:
+    if output_file is None:
         click.echo(text, nl=False)
+        return
+    try:
+        write_output(output_file, text, "the fingerprint")
+    except FlagkeeperError as error:
+        fail(error)
 
 
 @main.group()

@@ -13,8 +13,10 @@ from flagkeeper.checks.runner import registry_rules
 from flagkeeper.cli.common import CONFIG_OPTION, TODAY_OPTION, as_date, fail, load_project
 from flagkeeper.config import FLAG_TYPES, load_config
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.output.text import flag_table, render_json, render_text
-from flagkeeper.paths import display_path, write_text_atomically
+from flagkeeper.output.inventory import flag_table
+from flagkeeper.output.json import render_json
+from flagkeeper.output.text import render_text
+from flagkeeper.paths import display_path, write_output
 from flagkeeper.project.inventory import build_inventory
 from flagkeeper.project.model import Project
 from flagkeeper.registry.edit import (
@@ -229,12 +231,12 @@ def init(path: Path, force: bool, today: dt.datetime | None) -> None:
         if pyproject.is_file() and not (has_section and project.config.source == own_config):
             text = pyproject.read_text(encoding="utf-8")
             if "[tool.flagkeeper]" not in text:
-                write_text_atomically(pyproject, text.rstrip("\n") + "\n\n[tool.flagkeeper]\n" + section)
+                write_output(pyproject, text.rstrip("\n") + "\n\n[tool.flagkeeper]\n" + section, "the config")
             written = pyproject
         else:
-            write_text_atomically(own_config, section)
+            write_output(own_config, section, "the config")
             written = own_config
-        write_text_atomically(registry_path, _init_registry(project))
+        write_output(registry_path, _init_registry(project), "the registry")
     except FlagkeeperError as error:
         fail(error)
     click.echo(f"wrote {display_path(registry_path)} ({len(project.inventory)} flags) and the config in {display_path(written)}")
