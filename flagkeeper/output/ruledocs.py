@@ -17,7 +17,7 @@ from flagkeeper.checks.runner import ALL_RULES, run_checks
 from flagkeeper.config import load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.output.text import render_text
-from flagkeeper.project.model import build_project
+from flagkeeper.project.model import ProjectInputs, build_project
 
 _LANGUAGE = {".py": "python", ".toml": "toml", ".ts": "ts"}
 
@@ -46,8 +46,8 @@ def example_output(rule: Rule, example: Example) -> str:
         for name, text in {"flagkeeper.toml": "", **example.files}.items():
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             (root / name).write_text(text, encoding="utf-8")
-        project = build_project([root], load_config([root]), dt.date.fromisoformat(example.today))
-        project.fleet = tuple(root / value for option, value in zip(example.args, example.args[1:], strict=False) if option == "--fleet")
+        fleet = tuple(root / value for option, value in zip(example.args, example.args[1:], strict=False) if option == "--fleet")
+        project = build_project([root], load_config([root]), dt.date.fromisoformat(example.today), ProjectInputs(fleet=fleet))
         warn = "--warn-unused-ignores" in example.args
         found = [d for d in run_checks(project, list(ALL_RULES), warn) if d.code == rule.code]
         return click.unstyle(render_text(found))
