@@ -197,7 +197,7 @@ def graph(project: Project, paths: list[Path], output_format: str) -> None:
 def graph_view(project: Project) -> GraphView:
     """The import graph as `flagkeeper graph` shows it: statuses, and guards with whether their flag is dead."""
     graph = project.import_graph
-    modules = tuple(GraphModule(module, graph.facts(module).path, status.value) for module, status in sorted(project.module_status.items()))
+    modules = tuple(GraphModule(module, graph.facts(module).path, status) for module, status in sorted(project.module_status.items()))
     edges = tuple(
         GraphEdge(edge.source, edge.target, edge.line, tuple(sorted(
             (GraphGuard(guard.key, guard.polarity, project.is_dead(guard)) for guard in edge.guards), key=lambda guard: guard.label

@@ -9,6 +9,8 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
+from flagkeeper.project.imports import ModuleStatus
+
 
 @dataclass(frozen=True)
 class GraphGuard:
@@ -28,7 +30,7 @@ class GraphGuard:
 class GraphModule:
     name: str
     path: str
-    status: str  # entry-point | reachable | zombie | unreachable
+    status: ModuleStatus
 
 
 @dataclass(frozen=True)
@@ -61,10 +63,10 @@ def render_graph_json(view: GraphView) -> str:
 
 
 _DOT_STYLE = {
-    "entry-point": 'style=filled, fillcolor="#cfe3ff"',
-    "reachable": "",
-    "unreachable": 'style="filled,dashed", fillcolor="#e0e0e0", fontcolor="#555555"',
-    "zombie": 'style=filled, fillcolor="#ffb4a2"',
+    ModuleStatus.ENTRY_POINT: 'style=filled, fillcolor="#cfe3ff"',
+    ModuleStatus.REACHABLE: "",
+    ModuleStatus.UNREACHABLE: 'style="filled,dashed", fillcolor="#e0e0e0", fontcolor="#555555"',
+    ModuleStatus.ZOMBIE: 'style=filled, fillcolor="#ffb4a2"',
 }
 
 
@@ -89,10 +91,10 @@ def render_graph_text(view: GraphView) -> str:
     counts = Counter(module.status for module in view.modules)
     lines = [
         f"Entry points ({len(view.entry_points)}): {', '.join(view.entry_points)}",
-        f"Modules: {len(view.modules)} ({counts['entry-point'] + counts['reachable']} reachable, "
-        f"{counts['unreachable']} unreachable, {counts['zombie']} zombie); import edges: {len(view.edges)}",
+        f"Modules: {len(view.modules)} ({counts[ModuleStatus.ENTRY_POINT] + counts[ModuleStatus.REACHABLE]} reachable, "
+        f"{counts[ModuleStatus.UNREACHABLE]} unreachable, {counts[ModuleStatus.ZOMBIE]} zombie); import edges: {len(view.edges)}",
     ]
-    for title, wanted in (("Unreachable modules (FK006)", "unreachable"), ("Zombie modules (FK007)", "zombie")):
+    for title, wanted in (("Unreachable modules (FK006)", ModuleStatus.UNREACHABLE), ("Zombie modules (FK007)", ModuleStatus.ZOMBIE)):
         found = [module for module in view.modules if module.status == wanted]
         if found:
             lines += ["", f"{title}:"]
