@@ -125,10 +125,9 @@ def list_flags(owner: str | None, flag_type: str | None, status: str | None, exp
                config_file: Path | None, registry: Path | None, today: dt.datetime | None) -> None:  # fmt: skip
     """List registered and retired flags, with their status and reads."""
     try:
-        project = load_project([Path(".")], config_file, registry, today)
+        entries, _ = build_inventory(load_project([Path(".")], config_file, registry, today))
     except FlagkeeperError as error:
         fail(error)
-    entries, _ = build_inventory(project)
     wanted = FlagStatus.EXPIRED if expired else status
     rows = [
         entry for entry in entries

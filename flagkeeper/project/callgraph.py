@@ -18,8 +18,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import networkx as nx
-
 from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.project.imports import KeyGuard
 from flagkeeper.project.model import Project
@@ -77,24 +75,25 @@ class Call:
 
 
 class CallGraph:
-    """Named queries over the calls between the project's functions; networkx stays behind this class."""
+    """Named queries over the calls between the project's functions (a breadth-first search is all
+    FK010 asks of it, so it is kept as plain adjacency: node -> target -> the call)."""
 
     def __init__(self, project: Project):
-        self._graph: nx.DiGraph[Node] = nx.DiGraph()
+        self._calls: dict[Node, dict[Node, Call]] = {}
         resolver = _Resolver(project.files)
         for facts in project.files:
-            self._graph.add_node((facts.module, None))
-            self._graph.add_nodes_from((facts.module, function.qualname) for function in facts.functions)
+            self._calls[facts.module, None] = {}
+            self._calls.update(((facts.module, function.qualname), {}) for function in facts.functions)
         for facts in project.files:
             functions = {function.qualname for function in facts.functions}
             for callee, line, caller, guards in facts.calls:
                 source = _caller_node(facts, caller, functions)
                 for target in resolver.targets(callee, facts, caller):
-                    if target != source:
-                        self._graph.add_edge(source, target, call=Call(target, line, project.key_guards(facts.module, guards)))
+                    if target != source:  # a later call of the same target replaces the earlier one
+                        self._calls[source][target] = Call(target, line, project.key_guards(facts.module, guards))
         for edge in project.import_graph.edges():
-            self._graph.add_edge((edge.source, None), (edge.target, None), call=Call((edge.target, None), edge.line, edge.guards))
-        self._by_name = {node_name(node): node for node in self._graph}
+            self._calls[edge.source, None][edge.target, None] = Call((edge.target, None), edge.line, edge.guards)
+        self._by_name = {node_name(node): node for node in self._calls}
         self._entries = list(self._entry_nodes(project))
 
     def _entry_nodes(self, project: Project) -> Iterator[Node]:
@@ -104,7 +103,7 @@ class CallGraph:
             yield (module, None)
         for target in project.entry_targets:
             module, _, function = target.partition(":")
-            if function and (module, function.strip()) in self._graph:
+            if function and (module, function.strip()) in self._calls:
                 yield (module, function.strip())
 
     @property
@@ -116,4 +115,4 @@ class CallGraph:
         return self._by_name.get(name)
 
     def calls_from(self, node: Node) -> list[Call]:
-        return [data["call"] for data in self._graph.adj[node].values()]
+        return list(self._calls[node].values())

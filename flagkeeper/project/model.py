@@ -233,21 +233,23 @@ class ProjectInputs:
 def build_project(paths: list[Path], config: Config, today: dt.date, inputs: ProjectInputs | None = None) -> Project:
     """Discover, analyse and join the whole project around `paths` (the checks see all of it).
 
-    The configuration is checked against the project here, whatever rules run later.
+    The configuration is checked against the files when their facts are loaded, before anything
+    reads them, whatever rules run. A check whose findings come from the run cache loads no
+    facts: the run that stored them checked the same configuration against the same files.
     """
     inputs = inputs or ProjectInputs()
     matcher = load_matcher(config)
     registry = load_registry(config.registry, inputs.registry_required)
     sources = discover([config.root, *paths], config)
-    files = scan(sources.python, config, matcher, inputs.options or ScanOptions())
+    scanned = scan(sources.python, config, matcher, inputs.options or ScanOptions())
+    files = ScannedFiles(scanned.keys, lambda: checked_against(config, scanned.facts), scanned.cache)
     executed = load_executed_lines(inputs.coverage_file, [facts.path for facts in files.facts]) if inputs.coverage_file else None
     fleet = tuple(load_manifests([path.resolve() for path in inputs.fleet])) if inputs.fleet else ()
-    validate_config(config, files.facts)
     return Project(config, registry, matcher, files, sources.text, today, inputs.include_tests, executed, fleet)
 
 
-def validate_config(config: Config, files: list[FileFacts]) -> None:
-    """`entry-points` and `critical` name modules and functions of the project."""
+def checked_against(config: Config, files: list[FileFacts]) -> list[FileFacts]:
+    """`files`, once `entry-points` and `critical` are known to name modules and functions of them."""
     modules = {facts.module for facts in files}
     for name in config.entry_points:
         if name.split(":")[0] not in modules:
@@ -257,3 +259,4 @@ def validate_config(config: Config, files: list[FileFacts]) -> None:
         for name in config.critical:
             if name not in functions:
                 raise FlagkeeperError(f"critical names '{name}', which is not a function of the project", config.source)
+    return files

@@ -74,3 +74,13 @@ def test_the_model_is_frozen_and_rebuilt_for_other_files(tmp_path) -> None:
     assert without_orders.module_status == {"app": "entry-point", "island": "unreachable"}
     assert (without_orders.config, without_orders.today) == (built.config, built.today)
     assert len(built.module_status) == 3  # the original keeps its own views
+
+
+def test_a_check_the_run_cache_answers_loads_no_facts(project, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: list[int] = []
+    checked_against = model.checked_against
+    monkeypatch.setattr(model, "checked_against", lambda config, files: loaded.append(len(files)) or checked_against(config, files))
+    folder = project({"flagkeeper.toml": 'entry-points = ["app"]\ncritical = ["app.main"]\n', "app.py": "def main():\n    pass\n"})
+    command = ["check", ".", "--cache-dir", str(tmp_path / "cache")]
+    assert [run(command, folder).exit_code for _ in range(2)] == [0, 0]
+    assert loaded == [1]  # the configuration was checked once, by the run that stored the findings
