@@ -47,7 +47,10 @@ def load_project(
     if registry is not None:
         config = config.with_overrides(registry=registry.resolve())
     required = require_registry and (registry is not None or config.registry_named)
-    inputs = ProjectInputs(required, include_tests, scan_options(config, no_cache, cache_dir, jobs), coverage_file, fleet)
+    inputs = ProjectInputs(
+        registry_required=required, include_tests=include_tests, options=scan_options(config, no_cache, cache_dir, jobs),
+        coverage_file=coverage_file, fleet=fleet,
+    )  # fmt: skip
     return build_project(paths, config, as_date(today), inputs)
 
 
