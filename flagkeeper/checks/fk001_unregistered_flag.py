@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
 from flagkeeper.project.model import Project
+from flagkeeper.registry.lifecycle import FlagStatus
 
 
 class UnregisteredFlagRule(Rule):
@@ -59,7 +60,7 @@ class UnregisteredFlagRule(Rule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         registry = project.registry
         for reference in project.references:
-            if reference.key is not None and registry.status(reference.key) == "unregistered":
+            if reference.key is not None and project.lifecycle.status(reference.key) is FlagStatus.UNREGISTERED:
                 message = (
                     f"flag '{reference.key}' is read here but not registered in {registry.path.name}: "
                     "register it with an owner, a type and an expiry"

@@ -58,14 +58,14 @@ class ExpiredFlagRule(Rule):
     )
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        lifetimes = project.config.lifetimes
+        lifecycle = project.lifecycle
         for key, references in project.inventory.items():
             entry = project.registry.flags.get(key)
-            expiry = entry.expiry(lifetimes) if entry else None
-            if entry is None or expiry is None or expiry >= project.today:
+            expiry = lifecycle.expiry(key)
+            if entry is None or expiry is None or not lifecycle.is_expired(key):
                 continue
             days = (project.today - expiry).days
-            basis = "" if entry.expires else f", {lifetimes[entry.type or '']} days after it was created"
+            basis = lifecycle.lifetime_basis(entry)
             owner = f"owner {entry.owner}" if entry.owner else "no owner"
             message = (
                 f"flag '{key}' expired on {expiry}{basis} ({days} days ago, {owner}) and is still read here: "

@@ -6,8 +6,6 @@ import fnmatch
 from collections import defaultdict
 from collections.abc import Iterator
 
-import networkx as nx
-
 from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
 from flagkeeper.paths import relative_path
@@ -125,7 +123,7 @@ class FlagMultipleMeaningsRule(Rule):
             (first, second)
             for index, first in enumerate(areas) for second in areas[index + 1 :]
             if not any(
-                nx.has_path(graph, a.module, b.module) or nx.has_path(graph, b.module, a.module)
+                graph.has_path(a.module, b.module) or graph.has_path(b.module, a.module)
                 for a in by_area[first] for b in by_area[second]
             )
         ]  # fmt: skip

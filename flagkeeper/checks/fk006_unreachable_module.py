@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import WARNING, Diagnostic
-from flagkeeper.project.imports import is_test_module
+from flagkeeper.project.imports import ModuleStatus, is_test_module
 from flagkeeper.project.model import Project
 
 
@@ -73,8 +73,8 @@ class UnreachableModuleRule(Rule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         entries = ", ".join(project.entry_points)
         for module, status in project.module_status.items():
-            facts = project.import_graph.nodes[module]["facts"]
-            if status == "unreachable" and not is_test_module(facts):
+            facts = project.modules[module]
+            if status is ModuleStatus.UNREACHABLE and not is_test_module(facts):
                 message = f"module {module} is imported by nothing that an entry point ({entries}) reaches: delete it"
                 if facts.is_script:
                     message += ", or if it is run as a script (it has an `if __name__ == '__main__':` block), add it to entry-points"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
-from flagkeeper.project.imports import KeyGuard
+from flagkeeper.project.imports import KeyGuard, ModuleStatus
 from flagkeeper.project.model import Project
 
 _APP = (
@@ -137,7 +137,7 @@ class ZombieCodeRule(Rule):
             for target, _, guards, _ in facts.imports:
                 imports[target].append(project.key_guards(facts.module, guards))
         for facts in project.files:
-            if project.module_status.get(facts.module) not in ("entry-point", "reachable"):
+            if project.module_status.get(facts.module) not in (ModuleStatus.ENTRY_POINT, ModuleStatus.REACHABLE):
                 continue
             for function in facts.functions:
                 if "." in function.qualname or function.decorated:
@@ -149,34 +149,34 @@ class ZombieCodeRule(Rule):
                     continue
                 guard = dead[0]
                 assert guard is not None
-                stuck = project.stuck_value(guard.key)
+                stuck = project.lifecycle.stuck_value(guard.key)
                 advice = self._advice(project, guard.key, "delete it with the dead branch")
                 message = (
                     f"function {name} is used only where flag '{guard.key}' is {'on' if guard.polarity else 'off'} "
-                    f"({len(dead)} places), and that flag is {stuck[1] if stuck else 'dead'}: {advice}"
+                    f"({len(dead)} places), and that flag is {stuck.reason if stuck else 'dead'}: {advice}"
                 )
                 yield self.report(project.config.root / facts.path, function.line, 1, message, guard.key)
 
     def _zombie_modules(self, project: Project) -> Iterator[Diagnostic]:
         graph = project.import_graph
         for module, status in project.module_status.items():
-            if status != "zombie":
+            if status is not ModuleStatus.ZOMBIE:
                 continue
             path = project.path_to(module)
             dead = [
-                (source, target, guard)
-                for source, target in zip(path, path[1:], strict=False)
-                for guard in graph.edges[source, target]["guards"] if project.is_dead(guard)
+                (edge, guard)
+                for edge in (graph.edge(source, target) for source, target in zip(path, path[1:], strict=False))
+                for guard in edge.guards if project.is_dead(guard)
             ]  # fmt: skip
-            source, target, guard = dead[0]
-            stuck = project.stuck_value(guard.key)
-            reason = stuck[1] if stuck else ""
-            facts = graph.nodes[module]["facts"]
-            importer = graph.nodes[source]["facts"].path
+            edge, guard = dead[0]
+            stuck = project.lifecycle.stuck_value(guard.key)
+            reason = stuck.reason if stuck else ""
+            facts = graph.facts(module)
+            importer = graph.facts(edge.source).path
             advice = self._advice(project, guard.key, "delete the dead branch and this module")
             message = (
                 f"module {module} runs only through code guarded by flag '{guard.key}', which is {reason}: "
-                f"{' -> '.join(path)} ({importer}:{graph.edges[source, target]['line']} uses {target} only "
+                f"{' -> '.join(path)} ({importer}:{edge.line} uses {edge.target} only "
                 f"when the flag is {'on' if guard.polarity else 'off'}); {advice}"
             )
             yield self.report(project.config.root / facts.path, 1, 1, message + project.evidence(facts.path), guard.key)

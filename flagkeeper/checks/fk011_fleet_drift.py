@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
-from flagkeeper.project.fleet import Manifest, load_manifests
+from flagkeeper.project.fleet import Manifest
 from flagkeeper.project.model import Project
+from flagkeeper.registry.lifecycle import kill_switches as kill_switches_of
 from flagkeeper.registry.model import Registry
 from flagkeeper.tomlread import key_line
 
@@ -21,7 +22,6 @@ def _manifest(server: str, build: str) -> str:
 _FILES = {"app.py": "print('shop')\n", "flags.toml": '[flags.new-checkout]\nowner = "web"\ntype = "permission"\n'}
 
 
-KILL_SWITCH = "kill-switch"
 
 
 @dataclass
@@ -97,7 +97,7 @@ def verify(manifests: list[Manifest], expect: str | None, registry: Registry | N
         assert base.meanings is not None
         kill_switches = set(base.kill_switches)
         if registry is not None:
-            kill_switches |= {key for key, entry in registry.flags.items() if entry.type == KILL_SWITCH}
+            kill_switches |= kill_switches_of(registry)
         for manifest in with_meanings:
             assert manifest.meanings is not None
             for key in dict.fromkeys(manifest.enabled):
@@ -177,4 +177,4 @@ class FleetDriftRule(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         if project.fleet:
-            yield from verify(load_manifests(list(project.fleet)), None, project.registry).diagnostics
+            yield from verify(list(project.fleet), None, project.registry).diagnostics

@@ -22,7 +22,6 @@ from flagkeeper.project.model import Project
 from flagkeeper.registry.edit import (
     NewFlag,
     add_flag,
-    default_expiry,
     extend_flag,
     import_flags,
     last_commit_reading,
@@ -30,6 +29,7 @@ from flagkeeper.registry.edit import (
     retire_flag,
 )
 from flagkeeper.registry.exports import FORMATS, parse_export
+from flagkeeper.registry.lifecycle import FlagStatus, default_expiry
 from flagkeeper.registry.model import load_registry
 
 _REGISTRY_OPTION = click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The registry (default: the configured one).")
@@ -117,7 +117,7 @@ def retire(key: str, meaning: str, force: bool, config_file: Path | None, regist
 @registry.command(name="list")
 @click.option("--owner", help="Only this owner's flags.")
 @click.option("--type", "flag_type", type=click.Choice(FLAG_TYPES), help="Only flags of this type.")
-@click.option("--status", type=click.Choice(["active", "expired", "retired"]), help="Only flags with this status.")
+@click.option("--status", type=click.Choice([FlagStatus.ACTIVE.value, FlagStatus.EXPIRED.value, FlagStatus.RETIRED.value]), help="Only flags with this status.")
 @click.option("--expired", is_flag=True, help="Only expired flags (same as --status expired).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @CONFIG_OPTION
@@ -127,14 +127,13 @@ def list_flags(owner: str | None, flag_type: str | None, status: str | None, exp
                config_file: Path | None, registry: Path | None, today: dt.datetime | None) -> None:  # fmt: skip
     """List registered and retired flags, with their status and reads."""
     try:
-        project = load_project([Path(".")], config_file, registry, today)
+        entries, _ = build_inventory(load_project([Path(".")], config_file, registry, today))
     except FlagkeeperError as error:
         fail(error)
-    entries, _ = build_inventory(project)
-    wanted = "expired" if expired else status
+    wanted = FlagStatus.EXPIRED if expired else status
     rows = [
         entry for entry in entries
-        if entry.status != "unregistered" and (owner is None or entry.owner == owner)
+        if entry.status is not FlagStatus.UNREGISTERED and (owner is None or entry.owner == owner)
         and (flag_type is None or entry.type == flag_type) and (wanted is None or entry.status == wanted)
     ]  # fmt: skip
     if output_format == "json":

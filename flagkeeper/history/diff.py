@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flagkeeper.analysis.scan import ScannedFiles
 from flagkeeper.checks.diagnostic import Diagnostic
 from flagkeeper.checks.runner import WHOLE_PROGRAM_CODES
 from flagkeeper.project.inventory import FlagState, flag_states
@@ -106,7 +105,7 @@ def since(
     repository = Repository.of(project.config.root)
     commit = repository.commit(revision)
     files, registry = repository.snapshot(commit, project.config, project.matcher)
-    before = Project(project.config, registry, project.matcher, ScannedFiles.of(files), (), project.today, project.include_tests_as_entry_points)
+    before = project.at(files, registry)
     old = {(d.code, d.path, d.key) for d in run(before) if d.code in WHOLE_PROGRAM_CODES}
     lines = changed_lines(repository, commit)
     return [
@@ -125,7 +124,7 @@ def diff_revisions(project: Project, base: str, head: str | None) -> tuple[str, 
     def state_at(commit: str) -> dict[str, FlagState]:
         if commit not in cache:
             files, registry = repository.snapshot(commit, project.config, project.matcher)
-            cache[commit] = flag_states(Project(project.config, registry, project.matcher, ScannedFiles.of(files), (), project.today))
+            cache[commit] = flag_states(project.at(files, registry))
         return cache[commit]
 
     before = state_at(base_commit)

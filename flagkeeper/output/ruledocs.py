@@ -17,7 +17,7 @@ from flagkeeper.config import load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.output.text import render_text
 from flagkeeper.paths import relative_path
-from flagkeeper.project.model import build_project
+from flagkeeper.project.model import ProjectInputs, build_project
 
 _LANGUAGE = {".py": "python", ".toml": "toml", ".ts": "ts"}
 
@@ -33,8 +33,8 @@ def case_findings(rule: Rule, case: Case) -> list[Diagnostic]:
     """What `flagkeeper check` finds for `rule` on the case's project, with paths relative to its root."""
     with tempfile.TemporaryDirectory() as scratch:
         root = case.write(Path(scratch).resolve())
-        project = build_project([root], load_config([root]), dt.date.fromisoformat(case.today))
-        project.fleet = tuple(root / value for option, value in zip(case.args, case.args[1:], strict=False) if option == "--fleet")
+        fleet = tuple(root / value for option, value in zip(case.args, case.args[1:], strict=False) if option == "--fleet")
+        project = build_project([root], load_config([root]), dt.date.fromisoformat(case.today), ProjectInputs(fleet=fleet))
         found = run_checks(project, list(ALL_RULES), "--warn-unused-ignores" in case.args)
         return [dataclasses.replace(d, path=Path(relative_path(d.path, root))) for d in found if d.code == rule.code]
 
