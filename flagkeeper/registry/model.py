@@ -57,15 +57,6 @@ class FlagEntry:
     def expires(self) -> dt.date | None:
         return as_date(self.fields.get("expires"))
 
-    def expiry(self, lifetimes: dict[str, int | None]) -> dt.date | None:
-        """`expires`, or `created` plus the type's default lifetime; None for a permanent flag."""
-        if self.expires is not None:
-            return self.expires
-        lifetime = lifetimes.get(self.type or "")
-        if self.created is None or lifetime is None:
-            return None
-        return self.created + dt.timedelta(days=lifetime)
-
 
 @dataclass(frozen=True)
 class Tombstone:
@@ -94,11 +85,6 @@ class Registry:
     # Entries that are not tables, and unknown top-level tables: (line, message) for FK008.
     malformed: tuple[tuple[int, str], ...] = ()
     suppressions: tuple[Suppression, ...] = ()
-
-    def status(self, key: str) -> str:
-        if key in self.retired:
-            return "retired"
-        return "registered" if key in self.flags else "unregistered"
 
 
 _ENTRY_HEADER = re.compile(

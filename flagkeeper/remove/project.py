@@ -31,7 +31,7 @@ import libcst as cst
 
 from flagkeeper.analysis.analyse import analyse_file
 from flagkeeper.analysis.facts import FileFacts
-from flagkeeper.analysis.scan import ScannedFiles, decode_source
+from flagkeeper.analysis.scan import decode_source
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.project.imports import is_test_module
 from flagkeeper.project.model import Project
@@ -285,7 +285,7 @@ class _Removal:
                 continue  # deleted
             files.append(facts if text == self.before[facts.path] else analyse_file(facts.path, text, facts.module, facts.is_package, matcher))
         old = self.project
-        return Project(old.config, old.registry, matcher, ScannedFiles.of(files), old.text_files, old.today, old.include_tests_as_entry_points)
+        return old.at(files, old.registry, old.text_files)
 
     def newly_unreachable(self) -> list[str]:
         before = self.project.module_status
