@@ -16,9 +16,10 @@ import sys
 import time
 from pathlib import Path
 
-from flagkeeper.analysis.scan import ScannedFiles, ScanOptions, default_jobs
+from flagkeeper.analysis.scan import ScanOptions, default_jobs
 from flagkeeper.config import load_config
-from flagkeeper.project.model import Project, build_project
+from flagkeeper.project.imports import ModuleStatus
+from flagkeeper.project.model import ProjectInputs, build_project
 
 
 def main() -> int:
@@ -28,18 +29,19 @@ def main() -> int:
     args = parser.parse_args()
     config = load_config([args.corpus])
     started = time.perf_counter()
-    scanned = build_project([args.corpus], config, dt.date(2026, 6, 1), options=ScanOptions(jobs=default_jobs()))
+    scanned = build_project([args.corpus], config, dt.date(2026, 6, 1), ProjectInputs(options=ScanOptions(jobs=default_jobs())))
     files = scanned.files
     scan_seconds = time.perf_counter() - started
     timings = []
     for _ in range(args.repeat):
-        project = Project(scanned.config, scanned.registry, scanned.matcher, ScannedFiles.of(files), (), scanned.today)
+        project = scanned.at(files, scanned.registry)
         started = time.perf_counter()
         status = project.module_status
         timings.append(time.perf_counter() - started)
-    graph = project.import_graph
-    print(f"corpus {args.corpus}: {len(files)} modules, {graph.number_of_edges()} import edges, "
-          f"{sum(1 for s in status.values() if s == 'unreachable')} unreachable, {sum(1 for s in status.values() if s == 'zombie')} zombie")
+    edges = len(project.import_graph.edges())
+    print(f"corpus {args.corpus}: {len(files)} modules, {edges} import edges, "
+          f"{sum(1 for s in status.values() if s is ModuleStatus.UNREACHABLE)} unreachable, "
+          f"{sum(1 for s in status.values() if s is ModuleStatus.ZOMBIE)} zombie")
     print(f"scan (once, not the graph stage): {scan_seconds:.1f} s")
     print(f"graph stage: median {statistics.median(timings):.2f} s, min {min(timings):.2f} s over {args.repeat} runs")
     return 0

@@ -20,7 +20,7 @@ from pathlib import Path  # noqa: E402
 
 from flagkeeper.checks.runner import check_project, select_rules  # noqa: E402
 from flagkeeper.cli.common import load_project  # noqa: E402
-from flagkeeper.output.ci import render_findings  # noqa: E402
+from flagkeeper.output.formats import render_findings  # noqa: E402
 
 
 def main() -> int:
@@ -39,7 +39,7 @@ def main() -> int:
     rules = select_rules(project.config.select, project.config.ignore)
     run = check_project(project, rules)
     marks.append(("entry points and rules", time.perf_counter()))
-    render_findings("json", run.diagnostics, rules, run.files)
+    render_findings("json", run.diagnostics, rules, run.files, project.config.root)
     marks.append(("output", time.perf_counter()))
     previous = started
     for stage, at in marks:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from flagkeeper.errors import FlagkeeperError
 
 
 def inside_root(path: Path, root: Path) -> str | None:
@@ -41,14 +44,21 @@ def _current_umask() -> int:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
+    """Replace `path` with a file holding `text`: written beside it, then renamed over it.
+
+    A reader sees the old file or the new one, never half of one, and a failure leaves no
+    temporary file. A symbolic link at `path` is replaced, never written through: the output
+    path may come from a hostile checkout, and its link may point at a shell rc file.
+    """
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        # The file keeps its mode; a new one gets what open() would give it (mkstemp's is 0600).
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_current_umask())
+        # The file keeps its mode (not a link's, nor its target's); a new one gets what open() would give it (mkstemp's is 0600).
+        existing = os.lstat(path).st_mode if os.path.lexists(path) else 0
+        os.chmod(temporary, existing & 0o777 if stat.S_ISREG(existing) else 0o666 & ~_current_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -59,3 +69,11 @@ def write_text_atomically(path: Path, text: str) -> None:
             os.fsync(folder)
         finally:
             os.close(folder)
+
+
+def write_output(path: Path, text: str, what: str) -> None:
+    """write_text_atomically for a file the user asked for; failing (no such folder, disk full) is a FlagkeeperError."""
+    try:
+        write_text_atomically(path, text)
+    except OSError as error:
+        raise FlagkeeperError(f"cannot write {what}: {error.strerror or error}", path) from None

@@ -190,7 +190,7 @@ def _write(folder: int, name: str, data: bytes) -> None:
             stream.write(data)
         os.close(descriptor)
         descriptor = -1
-        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+        os.rename(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)  # on POSIX it replaces `name` atomically
     finally:
         if descriptor >= 0:
             os.close(descriptor)

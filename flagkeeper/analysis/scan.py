@@ -52,17 +52,12 @@ class ScanOptions:
 
 def read_source(path: Path) -> str:
     """The text of a Python file in its declared encoding (PEP 263); bad bytes name file and line."""
-    data = _read_bytes(path)
-    assert isinstance(data, bytes)  # no limit given
-    return decode_source(data, path)
+    return decode_source(_read_bytes(path), path)
 
 
-def _read_bytes(path: Path, limit: float = float("inf")) -> bytes | int:
-    """The file's bytes, or its size when that is over `limit` (then it is not read)."""
+def _read_bytes(path: Path) -> bytes:
     try:
-        with open(path, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            return size if size > limit else stream.read()
+        return path.read_bytes()
     except OSError as exc:
         raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
 
@@ -185,9 +180,9 @@ def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: Sca
     for path in paths:
         module, is_package = module_name(path, config)
         project_path = relative_path(path, config.root)
-        data = _read_bytes(path, config.max_file_size * _MB)
-        if isinstance(data, int):
-            skipped = _too_large(data, project_path, module, is_package, config)
+        data = _read_bytes(path)
+        if len(data) > config.max_file_size * _MB:  # the bytes are cheap; their syntax tree is not
+            skipped = _too_large(len(data), project_path, module, is_package, config)
             key = cache.key(project_path, repr(skipped)) if cache else ""
             planned.append(_Planned(path, project_path, module, is_package, key, None, skipped))
             continue

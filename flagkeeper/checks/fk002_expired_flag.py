@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import WARNING, Diagnostic
 from flagkeeper.project.model import Project
 
@@ -24,18 +24,48 @@ class ExpiredFlagRule(Rule):
         "lifetime (release and experiment 40 days, operational 7, configurable under `lifetimes`)."
     )
     fix = "Remove the flag and its dead branch, or extend the expiry in the registry with a reason."
-    fires = Example({"app.py": _APP, "flags.toml": _REGISTRY.format(expires="2026-03-31")}, today="2026-06-01")
-    passes = Example({"app.py": _APP, "flags.toml": _REGISTRY.format(expires="2026-09-30")}, today="2026-06-01")
+    needs = frozenset({Need.REGISTRY, Need.REFERENCES})
+    INVALID = (
+        Case(
+            {"app.py": _APP, "flags.toml": _REGISTRY.format(expires="2026-03-31")},
+            today="2026-06-01",
+            expect=(
+                "app.py:3:4: FK002 flag 'new-checkout' expired on 2026-03-31 (62 days ago, owner payments) and is still read "
+                "here: remove the flag or extend its expiry",
+            ),
+        ),
+        # no `expires`: created plus the release lifetime (40 days); every read is reported
+        Case(
+            {
+                "app.py": _APP,
+                "jobs.py": 'import ldclient\n\ndef nightly():\n    return ldclient.get().variation("new-checkout", None, False)\n',
+                "flags.toml": '[flags.new-checkout]\ntype = "release"\ncreated = 2026-01-10\n',
+            },
+            expect=(
+                "app.py:3:4: FK002 flag 'new-checkout' expired on 2026-02-19, 40 days after it was created (102 days ago, no "
+                "owner) and is still read here: remove the flag or extend its expiry",
+                "jobs.py:4:12: FK002 flag 'new-checkout' expired on 2026-02-19, 40 days after it was created (102 days ago, no "
+                "owner) and is still read here: remove the flag or extend its expiry",
+            ),
+        ),
+    )
+    VALID = (
+        Case({"app.py": _APP, "flags.toml": _REGISTRY.format(expires="2026-09-30")}, today="2026-06-01"),
+        # a flag expires after its expiry day
+        Case({"app.py": _APP, "flags.toml": _REGISTRY.format(expires="2026-06-01")}, today="2026-06-01"),
+        # a kill switch is permanent
+        Case({"app.py": _APP, "flags.toml": '[flags.new-checkout]\nowner = "sre"\ntype = "kill-switch"\ncreated = 2019-01-10\n'}),
+    )
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        lifetimes = project.config.lifetimes
+        lifecycle = project.lifecycle
         for key, references in project.inventory.items():
             entry = project.registry.flags.get(key)
-            expiry = entry.expiry(lifetimes) if entry else None
-            if entry is None or expiry is None or expiry >= project.today:
+            expiry = lifecycle.expiry(key)
+            if entry is None or expiry is None or not lifecycle.is_expired(key):
                 continue
             days = (project.today - expiry).days
-            basis = "" if entry.expires else f", {lifetimes[entry.type or '']} days after it was created"
+            basis = lifecycle.lifetime_basis(entry)
             owner = f"owner {entry.owner}" if entry.owner else "no owner"
             message = (
                 f"flag '{key}' expired on {expiry}{basis} ({days} days ago, {owner}) and is still read here: "

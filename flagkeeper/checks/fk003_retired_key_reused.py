@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
 from flagkeeper.project.model import Project
 
@@ -23,14 +23,42 @@ class RetiredKeyReusedRule(Rule):
         "old configuration or an old server survives, so it must never mean something new."
     )
     fix = "Give the new behaviour a new key; keep the tombstone so the old key stays unusable."
-    fires = Example({
-        "app.py": 'import ldclient\n\nif ldclient.get().variation("peg_enabled", ctx, False):\n    pass\n',
-        "flags.toml": _TOMBSTONE,
-    })  # fmt: skip
-    passes = Example({
-        "app.py": 'import ldclient\n\nif ldclient.get().variation("rlp_routing", ctx, False):\n    pass\n',
-        "flags.toml": _TOMBSTONE + '\n[flags.rlp_routing]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n',
-    })  # fmt: skip
+    needs = frozenset({Need.REGISTRY, Need.REFERENCES})
+    INVALID = (
+        Case(
+            {
+                "app.py": 'import ldclient\n\nif ldclient.get().variation("peg_enabled", ctx, False):\n    pass\n',
+                "flags.toml": _TOMBSTONE,
+            },
+            expect=(
+                "app.py:3:4: FK003 flag key 'peg_enabled' was retired on 2003-06-30 and is read again here; it used to mean: "
+                "Power Peg: re-peg child orders until filled. A retired key must never be reused: give the new behaviour a new "
+                "key",
+            ),
+        ),
+        # read through a constant, registered again, and the tombstone names only the last commit
+        Case(
+            {
+                "app.py": 'import ldclient\n\nPEG = "peg_enabled"\n\ndef route(order):\n    return ldclient.get().variation(PEG, order, False)\n',
+                "flags.toml": '[retired.peg_enabled]\nlast-commit = "8f3c2a1"\n\n[flags.peg_enabled]\nowner = "rlp"\ntype = "release"\nexpires = 2026-09-30\n',
+            },
+            expect=(
+                "app.py:6:12: FK003 flag key 'peg_enabled' was retired (last read in commit 8f3c2a1) and is read again here. A "
+                "retired key must never be reused: give the new behaviour a new key",
+            ),
+        ),
+    )  # fmt: skip
+    VALID = (
+        Case({
+            "app.py": 'import ldclient\n\nif ldclient.get().variation("rlp_routing", ctx, False):\n    pass\n',
+            "flags.toml": _TOMBSTONE + '\n[flags.rlp_routing]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n',
+        }),
+        # the retired key in a comment and in a string that no flag call reads
+        Case({
+            "app.py": '# peg_enabled was Power Peg\nLOG_TAG = "peg_enabled"\nprint(LOG_TAG)\n',
+            "flags.toml": _TOMBSTONE,
+        }),
+    )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for reference in project.references:

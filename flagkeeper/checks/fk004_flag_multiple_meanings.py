@@ -6,10 +6,9 @@ import fnmatch
 from collections import defaultdict
 from collections.abc import Iterator
 
-import networkx as nx
-
-from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
+from flagkeeper.paths import relative_path
 from flagkeeper.project.model import Project, Reference
 
 _REGISTRY = '[flags.peg_enabled]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n'
@@ -32,7 +31,7 @@ def area(module: str) -> str | None:
 
 
 def _place(project: Project, reference: Reference) -> str:
-    return f"{reference.path.relative_to(project.config.root).as_posix()}:{reference.read.line}"
+    return f"{relative_path(reference.path, project.config.root)}:{reference.read.line}"
 
 
 class FlagMultipleMeaningsRule(Rule):
@@ -52,9 +51,39 @@ class FlagMultipleMeaningsRule(Rule):
         "Heuristic: two areas that cooperate through a third module are still called unrelated."
     )
     fix = "Give each meaning its own key; declare the flag's `scope` so a new meaning cannot slip in."
-    fires = Example({**_FILES, "flags.toml": _REGISTRY})
-    passes = Example({**_FILES, "smars/main.py": "from smars.rlp import router\n", "flags.toml": _REGISTRY,
-                      "smars/rlp/router.py": _FILES["smars/rlp/router.py"] + "from smars.algos import peg\n"})  # fmt: skip
+    needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.IMPORT_GRAPH})
+    whole_program = True
+    INVALID = (
+        Case(
+            {**_FILES, "flags.toml": _REGISTRY},
+            expect=(
+                "smars/algos/peg.py:4:8: FK004 flag 'peg_enabled' gates code in unrelated parts of the project, with no import "
+                "path between them (smars.algos: smars/algos/peg.py:4; smars.rlp: smars/rlp/router.py:4): one key, two "
+                "meanings? Split it, or declare its scope",
+                "smars/rlp/router.py:4:8: FK004 flag 'peg_enabled' gates code in unrelated parts of the project, with no import"
+                " path between them (smars.algos: smars/algos/peg.py:4; smars.rlp: smars/rlp/router.py:4): one key, two "
+                "meanings? Split it, or declare its scope",
+            ),
+        ),
+        # a declared scope: a read outside it is reported even where an import path joins the parts
+        Case(
+            {**_FILES, "smars/main.py": "from smars.rlp import router\n", "flags.toml": _REGISTRY + 'scope = ["smars.rlp.*"]\n',
+             "smars/rlp/router.py": _FILES["smars/rlp/router.py"] + "from smars.algos import peg\n"},
+            expect=(
+                "smars/algos/peg.py:4:8: FK004 flag 'peg_enabled' is declared for smars.rlp.* but read here in smars.algos.peg:"
+                " in scope at smars/rlp/router.py:4, outside it at smars/algos/peg.py:4",
+            ),
+        ),
+    )
+    VALID = (
+        Case({**_FILES, "smars/main.py": "from smars.rlp import router\n", "flags.toml": _REGISTRY,
+                      "smars/rlp/router.py": _FILES["smars/rlp/router.py"] + "from smars.algos import peg\n"}),
+        # a module directly in the top package is shared code, not a part
+        Case({**_FILES, "smars/algos/peg.py": "def work(o):\n    pass\n", "flags.toml": _REGISTRY,
+              "smars/config.py": 'import ldclient\n\nPEG = ldclient.get().variation("peg_enabled", None, False)\n'}),
+        # every read inside the declared scope
+        Case({**_FILES, "flags.toml": _REGISTRY + 'scope = ["smars.rlp.*", "smars.algos.*"]\n'}),
+    )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for key, references in project.inventory.items():
@@ -94,7 +123,7 @@ class FlagMultipleMeaningsRule(Rule):
             (first, second)
             for index, first in enumerate(areas) for second in areas[index + 1 :]
             if not any(
-                nx.has_path(graph, a.module, b.module) or nx.has_path(graph, b.module, a.module)
+                graph.has_path(a.module, b.module) or graph.has_path(b.module, a.module)
                 for a in by_area[first] for b in by_area[second]
             )
         ]  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import WARNING, Diagnostic
 from flagkeeper.project.model import Project
 
@@ -24,12 +24,44 @@ class UnusedFlagRule(Rule):
         "as read. Reads through keys built at run time (FK009) cannot be seen."
     )
     fix = "Retire the entry (`[retired.KEY]` with its meaning) so the key can never be reused."
-    fires = Example({"app.py": "print('nothing reads the flag')\n", "flags.toml": _REGISTRY})
-    passes = Example({
-        "app.py": "print('the frontend reads the flag')\n",
-        "web/checkout.ts": 'if (client.variation("new-checkout", false)) { renderNewCheckout(); }\n',
-        "flags.toml": _REGISTRY,
-    })  # fmt: skip
+    needs = frozenset({Need.REGISTRY, Need.REFERENCES})
+    whole_program = True
+    INVALID = (
+        Case(
+            {"app.py": "print('nothing reads the flag')\n", "flags.toml": _REGISTRY},
+            expect=(
+                "flags.toml:1:1: FK005 flag 'new-checkout' (owner payments) is registered but nothing reads it, in Python or in"
+                " other text files: retire it so the key cannot be reused",
+            ),
+        ),
+        # a longer identifier in a text file is not a read
+        Case(
+            {
+                "app.py": "print('no flag reads')\n",
+                "web/app.ts": 'if (client.variation("new_checkout_v2", false)) { render(); }\n',
+                "flags.toml": _REGISTRY + '\n[flags.new_checkout]\ntype = "operational"\n',
+            },
+            expect=(
+                "flags.toml:1:1: FK005 flag 'new-checkout' (owner payments) is registered but nothing reads it, in Python or in"
+                " other text files: retire it so the key cannot be reused",
+                "flags.toml:5:1: FK005 flag 'new_checkout' is registered but nothing reads it, in Python or in other text "
+                "files: retire it so the key cannot be reused",
+            ),
+        ),
+    )
+    VALID = (
+        Case({
+            "app.py": "print('the frontend reads the flag')\n",
+            "web/checkout.ts": 'if (client.variation("new-checkout", false)) { renderNewCheckout(); }\n',
+            "flags.toml": _REGISTRY,
+        }),
+        # read through an imported constant
+        Case({
+            "keys.py": 'CHECKOUT = "new-checkout"\n',
+            "app.py": 'import ldclient\nfrom keys import CHECKOUT\n\nif ldclient.get().variation(CHECKOUT, None, False):\n    pass\n',
+            "flags.toml": _REGISTRY,
+        }),
+    )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         registry = project.registry

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
-from flagkeeper.project.imports import KeyGuard
+from flagkeeper.project.imports import KeyGuard, ModuleStatus
 from flagkeeper.project.model import Project
 
 _APP = (
@@ -37,20 +37,87 @@ class ZombieCodeRule(Rule):
         "as falsely dead."
     )
     fix = "Delete the dead branch and the modules only it used (`flagkeeper remove KEY --value false`)."
-    fires = Example({
-        "flagkeeper.toml": 'entry-points = ["app"]\n',
-        "app.py": _APP,
-        "algos/__init__.py": "",
-        "algos/power_peg.py": "def work(order):\n    pass\n",
-        "flags.toml": '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n',
-    })  # fmt: skip
-    passes = Example({
-        "flagkeeper.toml": 'entry-points = ["app"]\n',
-        "app.py": _APP,
-        "algos/__init__.py": "",
-        "algos/power_peg.py": "def work(order):\n    pass\n",
-        "flags.toml": '[flags.peg_enabled]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n',
-    })  # fmt: skip
+    needs = frozenset({Need.REGISTRY, Need.IMPORT_GRAPH, Need.ENTRY_POINTS})
+    whole_program = True
+    INVALID = (
+        Case(
+            {
+                "flagkeeper.toml": 'entry-points = ["app"]\n',
+                "app.py": _APP,
+                "algos/__init__.py": "",
+                "algos/power_peg.py": "def work(order):\n    pass\n",
+                "flags.toml": '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n',
+            },
+            expect=(
+                "algos/__init__.py:1:1: FK007 module algos runs only through code guarded by flag 'peg_enabled', which is "
+                "retired on 2003-06-30 (Power Peg): app -> algos (app.py:2 uses algos only when the flag is on); delete the "
+                "dead branch and this module",
+                "algos/power_peg.py:1:1: FK007 module algos.power_peg runs only through code guarded by flag 'peg_enabled', "
+                "which is retired on 2003-06-30 (Power Peg): app -> algos.power_peg (app.py:2 uses algos.power_peg only when "
+                "the flag is on); delete the dead branch and this module",
+            ),
+        ),
+        # a function used only in the dead branch
+        Case(
+            {
+                "flagkeeper.toml": 'entry-points = ["app"]\n',
+                "app.py": (
+                    "import ldclient\n\ndef power_peg(order):\n    pass\n\n"
+                    'def route(order):\n    if ldclient.get().variation("peg_enabled", order, False):\n        power_peg(order)\n\nroute(1)\n'
+                ),
+                "flags.toml": '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n',
+            },
+            expect=(
+                "app.py:3:1: FK007 function app.power_peg is used only where flag 'peg_enabled' is on (1 places), and that flag"
+                " is retired on 2003-06-30 (Power Peg): delete it with the dead branch",
+            ),
+        ),
+        # an expired flag is dead too
+        Case(
+            {
+                "flagkeeper.toml": 'entry-points = ["app"]\n',
+                "app.py": _APP,
+                "algos/__init__.py": "",
+                "algos/power_peg.py": "def work(order):\n    pass\n",
+                "flags.toml": '[flags.peg_enabled]\nowner = "routing"\ntype = "release"\nexpires = 2026-03-31\n',
+            },
+            expect=(
+                "algos/__init__.py:1:1: FK007 module algos runs only through code guarded by flag 'peg_enabled', which is "
+                "expired on 2026-03-31: app -> algos (app.py:2 uses algos only when the flag is on); delete the dead branch and"
+                " this module",
+                "algos/power_peg.py:1:1: FK007 module algos.power_peg runs only through code guarded by flag 'peg_enabled', "
+                "which is expired on 2026-03-31: app -> algos.power_peg (app.py:2 uses algos.power_peg only when the flag is "
+                "on); delete the dead branch and this module",
+            ),
+        ),
+    )  # fmt: skip
+    VALID = (
+        Case({
+            "flagkeeper.toml": 'entry-points = ["app"]\n',
+            "app.py": _APP,
+            "algos/__init__.py": "",
+            "algos/power_peg.py": "def work(order):\n    pass\n",
+            "flags.toml": '[flags.peg_enabled]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n',
+        }),
+        # decorated functions are not judged: frameworks call them
+        Case({
+            "flagkeeper.toml": 'entry-points = ["app"]\n',
+            "app.py": (
+                "import functools\nimport ldclient\n\n@functools.cache\ndef power_peg(order):\n    pass\n\n"
+                'def route(order):\n    if ldclient.get().variation("peg_enabled", order, False):\n        power_peg(order)\n\nroute(1)\n'
+            ),
+            "flags.toml": '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n',
+        }),
+        # another entry point imports the module without the flag
+        Case({
+            "flagkeeper.toml": 'entry-points = ["app", "replay"]\n',
+            "app.py": _APP,
+            "replay.py": "from algos import power_peg\n\npower_peg.work(None)\n",
+            "algos/__init__.py": "",
+            "algos/power_peg.py": "def work(order):\n    pass\n",
+            "flags.toml": '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n',
+        }),
+    )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         yield from self._zombie_modules(project)
@@ -70,7 +137,7 @@ class ZombieCodeRule(Rule):
             for target, _, guards, _ in facts.imports:
                 imports[target].append(project.key_guards(facts.module, guards))
         for facts in project.files:
-            if project.module_status.get(facts.module) not in ("entry-point", "reachable"):
+            if project.module_status.get(facts.module) not in (ModuleStatus.ENTRY_POINT, ModuleStatus.REACHABLE):
                 continue
             for function in facts.functions:
                 if "." in function.qualname or function.decorated:
@@ -82,34 +149,34 @@ class ZombieCodeRule(Rule):
                     continue
                 guard = dead[0]
                 assert guard is not None
-                stuck = project.stuck_value(guard.key)
+                stuck = project.lifecycle.stuck_value(guard.key)
                 advice = self._advice(project, guard.key, "delete it with the dead branch")
                 message = (
                     f"function {name} is used only where flag '{guard.key}' is {'on' if guard.polarity else 'off'} "
-                    f"({len(dead)} places), and that flag is {stuck[1] if stuck else 'dead'}: {advice}"
+                    f"({len(dead)} places), and that flag is {stuck.reason if stuck else 'dead'}: {advice}"
                 )
                 yield self.report(project.config.root / facts.path, function.line, 1, message, guard.key)
 
     def _zombie_modules(self, project: Project) -> Iterator[Diagnostic]:
         graph = project.import_graph
         for module, status in project.module_status.items():
-            if status != "zombie":
+            if status is not ModuleStatus.ZOMBIE:
                 continue
             path = project.path_to(module)
             dead = [
-                (source, target, guard)
-                for source, target in zip(path, path[1:], strict=False)
-                for guard in graph.edges[source, target]["guards"] if project.is_dead(guard)
+                (edge, guard)
+                for edge in (graph.edge(source, target) for source, target in zip(path, path[1:], strict=False))
+                for guard in edge.guards if project.is_dead(guard)
             ]  # fmt: skip
-            source, target, guard = dead[0]
-            stuck = project.stuck_value(guard.key)
-            reason = stuck[1] if stuck else ""
-            facts = graph.nodes[module]["facts"]
-            importer = graph.nodes[source]["facts"].path
+            edge, guard = dead[0]
+            stuck = project.lifecycle.stuck_value(guard.key)
+            reason = stuck.reason if stuck else ""
+            facts = graph.facts(module)
+            importer = graph.facts(edge.source).path
             advice = self._advice(project, guard.key, "delete the dead branch and this module")
             message = (
                 f"module {module} runs only through code guarded by flag '{guard.key}', which is {reason}: "
-                f"{' -> '.join(path)} ({importer}:{graph.edges[source, target]['line']} uses {target} only "
+                f"{' -> '.join(path)} ({importer}:{edge.line} uses {edge.target} only "
                 f"when the flag is {'on' if guard.polarity else 'off'}); {advice}"
             )
             yield self.report(project.config.root / facts.path, 1, 1, message + project.evidence(facts.path), guard.key)

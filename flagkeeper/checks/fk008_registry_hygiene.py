@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.base import Case, RegistryRule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
 from flagkeeper.config import FLAG_TYPES
-from flagkeeper.project.model import Project
 from flagkeeper.registry.model import (
     FLAG_FIELDS,
     TOMBSTONE_FIELDS,
@@ -60,7 +59,7 @@ def _tombstone_problems(tombstone: Tombstone) -> Iterator[str]:
         yield f"{where} needs 'retired', the TOML date it was retired"
 
 
-class RegistryHygieneRule(Rule):
+class RegistryHygieneRule(RegistryRule):
     code = "FK008"
     name = "registry-hygiene"
     severity = ERROR
@@ -71,14 +70,52 @@ class RegistryHygieneRule(Rule):
         "is Knight Capital's repurposed flag written down."
     )
     fix = "Give every flag an owner and a type, give release and experiment flags an `expires` date."
-    fires = Example({"flags.toml": '[flags.new-checkout]\ntype = "release"\nexpires = 2026-09-30\n'})
-    passes = Example({"flags.toml": '[flags.new-checkout]\nowner = "payments"\ntype = "operational"\n'})
-
-    def check(self, project: Project) -> Iterator[Diagnostic]:
-        return self.check_registry(project.registry)
+    INVALID = (
+        Case(
+            {"flags.toml": '[flags.new-checkout]\ntype = "release"\nexpires = 2026-09-30\n'},
+            expect=(
+                "flags.toml:1:1: FK008 flag 'new-checkout' has no owner: name the team that will remove it",
+            ),
+        ),
+        # an impossible expiry, a retired key registered again, a tombstone without a meaning
+        Case(
+            {
+                "flags.toml": (
+                    '[flags.peg_enabled]\nowner = "routing"\ntype = "release"\ncreated = 2026-05-01\nexpires = 2026-04-01\n\n'
+                    "[retired.peg_enabled]\nretired = 2003-06-30\n"
+                ),
+            },
+            expect=(
+                "flags.toml:1:1: FK008 flag 'peg_enabled' expires (2026-04-01) before it was created (2026-05-01)",
+                "flags.toml:1:1: FK008 flag key 'peg_enabled' is registered again although it was retired: use a new key",
+                "flags.toml:7:1: FK008 [retired.peg_enabled] has no 'meaning': say what the key used to switch on, so a reuse "
+                "can be explained",
+            ),
+        ),
+        # an unknown type, a quoted date, an unknown field
+        Case(
+            {"flags.toml": '[flags.new-checkout]\nowner = "web"\ntype = "rollout"\nexpires = "2026-09-30"\nteam = "web"\n'},
+            expect=(
+                "flags.toml:1:1: FK008 [flags.new-checkout] 'expires' must be a TOML date like 2026-09-30, without quotes",
+                "flags.toml:1:1: FK008 [flags.new-checkout] has an unknown field 'team' (known: owner, type, created, expires, "
+                "description, scope, tags, state, extensions)",
+                "flags.toml:1:1: FK008 flag 'new-checkout' has an unknown type 'rollout' (one of release, experiment, "
+                "operational, kill-switch, permission)",
+            ),
+        ),
+    )
+    VALID = (
+        Case({"flags.toml": '[flags.new-checkout]\nowner = "payments"\ntype = "operational"\n'}),
+        # a kill switch needs no expiry
+        Case({
+            "flags.toml": (
+                '[flags.halt_trading]\nowner = "trading-ops"\ntype = "kill-switch"\n\n'
+                '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n'
+            ),
+        }),
+    )
 
     def check_registry(self, registry: Registry) -> Iterator[Diagnostic]:
-        """FK008 needs nothing but the registry: `flagkeeper registry validate` runs it alone."""
         for line, message in registry.malformed:
             yield self.report(registry.path, line, 1, message)
         for key, entry in registry.flags.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import WARNING, Diagnostic
 from flagkeeper.project.model import Project
 
@@ -23,17 +23,48 @@ class DynamicFlagKeyRule(Rule):
         "joins of those resolve; anything else is reported, never guessed."
     )
     fix = "Pass a string literal or a module-level constant; map run-time values to constant keys in a dict."
-    fires = Example({
-        "app.py": 'import ldclient\n\ndef route(venue):\n    return ldclient.get().variation("venue_" + venue + "_enabled", ctx, False)\n',
-        "flags.toml": _REGISTRY,
-    })  # fmt: skip
-    passes = Example({
-        "app.py": (
-            'import ldclient\n\nVENUE = "arca"\n\ndef route():\n'
-            '    return ldclient.get().variation("venue_" + VENUE + "_enabled", ctx, False)\n'
+    needs = frozenset({Need.REFERENCES})
+    INVALID = (
+        Case(
+            {
+                "app.py": 'import ldclient\n\ndef route(venue):\n    return ldclient.get().variation("venue_" + venue + "_enabled", ctx, False)\n',
+                "flags.toml": _REGISTRY,
+            },
+            expect=(
+                'app.py:4:12: FK009 the flag key passed to ldclient.get().variation cannot be resolved statically: `"venue_" + '
+                'venue + "_enabled"`; use a string literal or a module-level constant',
+            ),
         ),
-        "flags.toml": _REGISTRY,
-    })  # fmt: skip
+        # an f-string of a run-time value
+        Case(
+            {
+                "app.py": 'import ldclient\n\ndef route(venue):\n    return ldclient.get().variation(f"venue_{venue}_enabled", ctx, False)\n',
+                "flags.toml": _REGISTRY,
+            },
+            expect=(
+                "app.py:4:12: FK009 the flag key passed to ldclient.get().variation cannot be resolved statically: "
+                '`f"venue_{venue}_enabled"`; use a string literal or a module-level constant',
+            ),
+        ),
+    )  # fmt: skip
+    VALID = (
+        Case({
+            "app.py": (
+                'import ldclient\n\nVENUE = "arca"\n\ndef route():\n'
+                '    return ldclient.get().variation("venue_" + VENUE + "_enabled", ctx, False)\n'
+            ),
+            "flags.toml": _REGISTRY,
+        }),
+        # an f-string of an imported constant resolves
+        Case({
+            "venues.py": 'VENUE = "arca"\n',
+            "app.py": (
+                'import ldclient\nfrom venues import VENUE\n\ndef route():\n'
+                '    return ldclient.get().variation(f"venue_{VENUE}_enabled", ctx, False)\n'
+            ),
+            "flags.toml": _REGISTRY,
+        }),
+    )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         for reference in project.references:

@@ -5,16 +5,23 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
-import networkx as nx
-
-from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
-from flagkeeper.errors import FlagkeeperError
-from flagkeeper.project.callgraph import Node, build_call_graph, entry_nodes, node_name
+from flagkeeper.project.callgraph import CallGraph, Node, node_name
 from flagkeeper.project.model import Project
 
 _REGISTRY = '[flags.halt_trading]\nowner = "trading-ops"\ntype = "kill-switch"\n'
 _SEND = "def send_child_order(order):\n    pass\n"
+
+
+_HALTED = 'import ldclient\n\ndef halted():\n    return ldclient.get().variation("halt_trading", None, False)\n'
+
+
+def _orders(app: str, more: dict[str, str] | None = None, registry: str | None = _REGISTRY) -> dict[str, str]:
+    """A project whose entry point is app.py and whose critical function is orders.send_child_order."""
+    config = 'entry-points = ["app"]\ncritical = ["orders.send_child_order"]\n'
+    flags = {"flags.toml": registry} if registry is not None else {}
+    return {"flagkeeper.toml": config, **flags, "orders.py": _SEND, "app.py": app, **(more or {})}
 
 
 class MissingKillSwitchRule(Rule):
@@ -32,40 +39,56 @@ class MissingKillSwitchRule(Rule):
         "happen, and it cannot see calls through variables, `getattr` or framework callbacks."
     )
     fix = "Check a kill-switch flag on the path, e.g. `if flags.enabled(HALT): return` before sending."
-    fires = Example({
-        "flagkeeper.toml": 'entry-points = ["app"]\ncritical = ["orders.send_child_order"]\n',
-        "flags.toml": _REGISTRY,
-        "orders.py": _SEND,
-        "app.py": "import orders\n\ndef main():\n    orders.send_child_order(1)\n\nmain()\n",
-        "admin.py": 'import ldclient\n\ndef halted():\n    return ldclient.get().variation("halt_trading", None, False)\n',
-    })  # fmt: skip
-    passes = Example({
-        "flagkeeper.toml": 'entry-points = ["app"]\ncritical = ["orders.send_child_order"]\n',
-        "flags.toml": _REGISTRY,
-        "orders.py": _SEND,
-        "app.py": (
+    needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.IMPORT_GRAPH, Need.ENTRY_POINTS, Need.CALL_GRAPH})
+    whole_program = True
+    INVALID = (
+        Case(
+            _orders("import orders\n\ndef main():\n    orders.send_child_order(1)\n\nmain()\n", {"admin.py": _HALTED}),
+            expect=(
+                "orders.py:1:1: FK010 critical function orders.send_child_order is reachable from entry point app without a "
+                "kill-switch check: app -> app.main -> orders.send_child_order; kill-switch flags are read only in admin.halted",
+            ),
+        ),
+        # a path through a method, and no kill-switch flag at all
+        Case(
+            _orders("import orders\n\nclass Router:\n    def route(self):\n        orders.send_child_order(1)\n\nRouter().route()\n", registry=None),
+            expect=(
+                "orders.py:1:1: FK010 critical function orders.send_child_order is reachable from entry point app without a "
+                "kill-switch check: app -> app.Router.route -> orders.send_child_order; no kill-switch flag is read anywhere",
+            ),
+        ),
+    )  # fmt: skip
+    VALID = (
+        Case(_orders(
             "import ldclient\nimport orders\n\ndef main():\n"
             '    if not ldclient.get().variation("halt_trading", None, False):\n        orders.send_child_order(1)\n\nmain()\n'
-        ),
-    })  # fmt: skip
+        )),
+        # a function that reads the kill switch covers everything it calls
+        Case(_orders(
+            "import ldclient\nimport orders\n\ndef main():\n"
+            '    if ldclient.get().variation("halt_trading", None, False):\n        return\n    orders.send_child_order(1)\n\nmain()\n'
+        )),
+        # a critical function no entry point reaches
+        Case(_orders("print('nothing sends orders')\n")),
+    )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         if not project.config.critical:
             return
-        graph = build_call_graph(project)
-        kill_switches = {key for key, entry in project.registry.flags.items() if entry.type == "kill-switch"}
+        graph = CallGraph(project)
+        kill_switches = project.lifecycle.kill_switches
         checking = {
             (reference.module, reference.read.function) for reference in project.references if reference.key in kill_switches
         }  # fmt: skip
-        by_name = {node_name(node): node for node in graph}
         for critical in project.config.critical:
-            if critical not in by_name:
-                raise FlagkeeperError(f"critical names '{critical}', which is not a function of the project", project.config.source)
-            path = _unchecked_path(graph, list(entry_nodes(project, graph)), by_name[critical], checking, kill_switches)
+            target = graph.find(critical)
+            if target is None:  # the configuration is checked up front; a past revision may lack the function
+                continue
+            path = _unchecked_path(graph, target, checking, kill_switches)
             if path is None:
                 continue
-            module, qualname = by_name[critical]
-            facts = project.import_graph.nodes[module]["facts"]
+            module, qualname = target
+            facts = project.modules[module]
             line = next(function.line for function in facts.functions if function.qualname == qualname)
             where = sorted(node_name(node) for node in checking if node[1] is not None)
             checked = f"kill-switch flags are read only in {', '.join(where)}" if where else "no kill-switch flag is read anywhere"
@@ -76,13 +99,11 @@ class MissingKillSwitchRule(Rule):
             yield self.report(project.config.root / facts.path, line, 1, message)
 
 
-def _unchecked_path(
-    graph: nx.DiGraph, entries: list[Node], target: Node, checking: set[Node], kill_switches: set[str]
-) -> list[Node] | None:
+def _unchecked_path(graph: CallGraph, target: Node, checking: set[Node], kill_switches: frozenset[str]) -> list[Node] | None:
     """A shortest call path from an entry to `target` that passes no kill-switch check (BFS)."""
     parent: dict[Node, Node] = {}
-    seen = set(entries)
-    queue = deque(entries)
+    seen = set(graph.entries)
+    queue = deque(graph.entries)
     while queue:
         node = queue.popleft()
         if node == target:
@@ -92,9 +113,9 @@ def _unchecked_path(
             return path[::-1]
         if node in checking:
             continue  # a function that reads a kill switch covers everything it calls
-        for successor, data in graph[node].items():
-            if successor not in seen and not any(guard.key in kill_switches for guard in data["guards"]):
-                seen.add(successor)
-                parent[successor] = node
-                queue.append(successor)
+        for call in graph.calls_from(node):
+            if call.target not in seen and not any(guard.key in kill_switches for guard in call.guards):
+                seen.add(call.target)
+                parent[call.target] = node
+                queue.append(call.target)
     return None

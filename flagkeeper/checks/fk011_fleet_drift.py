@@ -6,10 +6,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flagkeeper.checks.base import Example, Rule
+from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
-from flagkeeper.project.fleet import Manifest, load_manifests
+from flagkeeper.project.fleet import Manifest
 from flagkeeper.project.model import Project
+from flagkeeper.registry.lifecycle import kill_switches as kill_switches_of
 from flagkeeper.registry.model import Registry
 from flagkeeper.tomlread import key_line
 
@@ -21,7 +22,6 @@ def _manifest(server: str, build: str) -> str:
 _FILES = {"app.py": "print('shop')\n", "flags.toml": '[flags.new-checkout]\nowner = "web"\ntype = "permission"\n'}
 
 
-KILL_SWITCH = "kill-switch"
 
 
 @dataclass
@@ -97,7 +97,7 @@ def verify(manifests: list[Manifest], expect: str | None, registry: Registry | N
         assert base.meanings is not None
         kill_switches = set(base.kill_switches)
         if registry is not None:
-            kill_switches |= {key for key, entry in registry.flags.items() if entry.type == KILL_SWITCH}
+            kill_switches |= kill_switches_of(registry)
         for manifest in with_meanings:
             assert manifest.meanings is not None
             for key in dict.fromkeys(manifest.enabled):
@@ -143,16 +143,38 @@ class FleetDriftRule(Rule):
         "missing from a server are reported."
     )
     fix = "Deploy the same build everywhere before switching a flag on; give a changed meaning a new key."
-    fires = Example(
-        {**_FILES, "deploy/web-1.toml": _manifest("web-1", "2026.05.01"), "deploy/web-2.toml": _manifest("web-2", "2026.05.01"),
+    needs = frozenset({Need.REGISTRY, Need.FLEET})
+    INVALID = (
+        Case(
+            {**_FILES, "deploy/web-1.toml": _manifest("web-1", "2026.05.01"), "deploy/web-2.toml": _manifest("web-2", "2026.05.01"),
          "deploy/web-3.toml": _manifest("web-3", "2026.04.17")},
-        args=("--fleet", "deploy"),
+            args=("--fleet", "deploy"),
+            expect=(
+                "deploy/web-3.toml:2:1: FK011 web-3 runs build 2026.04.17 (code 2026.04.17) while 2 of 3 servers run build "
+                "2026.05.01 (code 2026.05.01): a server missed by the deploy, or a stale copy",
+            ),
+        ),
+        # the same build with other code
+        Case(
+            {**_FILES, "deploy/web-1.toml": _manifest("web-1", "2026.05.01"),
+             "deploy/web-2.toml": _manifest("web-2", "2026.05.01").replace("sha256:2026.05.01", "sha256:patched-by-hand"),
+             "deploy/web-3.toml": _manifest("web-3", "2026.05.01")},
+            args=("--fleet", "deploy"),
+            expect=(
+                "deploy/web-2.toml:2:1: FK011 web-2 runs build 2026.05.01 with code patched-by-h, but 2 servers of that build "
+                "run code 2026.05.01: the copy differs",
+            ),
+        ),
     )  # fmt: skip
-    passes = Example(
-        {**_FILES, "deploy/web-1.toml": _manifest("web-1", "2026.05.01"), "deploy/web-2.toml": _manifest("web-2", "2026.05.01")},
-        args=("--fleet", "deploy"),
+    VALID = (
+        Case(
+            {**_FILES, "deploy/web-1.toml": _manifest("web-1", "2026.05.01"), "deploy/web-2.toml": _manifest("web-2", "2026.05.01")},
+            args=("--fleet", "deploy"),
+        ),
+        # manifests that disagree, but nobody asked to verify them (no --fleet)
+        Case({**_FILES, "deploy/web-1.toml": _manifest("web-1", "2026.05.01"), "deploy/web-3.toml": _manifest("web-3", "2026.04.17")}),
     )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         if project.fleet:
-            yield from verify(load_manifests(list(project.fleet)), None, project.registry).diagnostics
+            yield from verify(list(project.fleet), None, project.registry).diagnostics

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flagkeeper.analysis.discovery import matches_glob
-from flagkeeper.checks.base import Rule
+from flagkeeper.checks.base import Need, RegistryRule, Rule
 from flagkeeper.checks.diagnostic import Diagnostic
 from flagkeeper.checks.fk000_parse_error import ParseErrorRule
 from flagkeeper.checks.fk001_unregistered_flag import UnregisteredFlagRule
@@ -74,12 +74,19 @@ def _ignored_per_file(diagnostic: Diagnostic, project: Project) -> bool:
 
 
 # Rules that judge reachability from the entry points, and so need some.
-REACHABILITY_CODES = ("FK006", "FK007", "FK010")
+REACHABILITY_CODES = tuple(rule.code for rule in ALL_RULES if Need.ENTRY_POINTS in rule.needs)
+# Rules whose findings a change anywhere can cause: `--since` compares them with the base revision's.
+WHOLE_PROGRAM_CODES = tuple(rule.code for rule in ALL_RULES if rule.whole_program)
+
+
+def registry_rules() -> list[RegistryRule]:
+    """The rules that need nothing but the registry, which `registry validate` runs on a flags.toml alone."""
+    return [rule for rule in ALL_RULES if isinstance(rule, RegistryRule)]
 
 
 def rules_that_run(project: Project, rules: list[Rule]) -> list[Rule]:
     """The selected rules that can judge this project: reachability needs entry points."""
-    return rules if project.entry_points else [rule for rule in rules if rule.code not in REACHABILITY_CODES]
+    return rules if project.entry_points else [rule for rule in rules if Need.ENTRY_POINTS not in rule.needs]
 
 
 def run_checks(project: Project, rules: list[Rule], warn_unused_ignores: bool = False) -> list[Diagnostic]:
@@ -88,7 +95,11 @@ def run_checks(project: Project, rules: list[Rule], warn_unused_ignores: bool = 
     found = [diagnostic for rule in rules for diagnostic in rule.check(project) if not _ignored_per_file(diagnostic, project)]
     by_path = {project.config.root / facts.path: facts.suppressions for facts in project.files if facts.suppressions}
     by_path[project.registry.path] = project.registry.suppressions
-    return sorted(apply_suppressions(found, by_path, {rule.code for rule in rules}, warn_unused_ignores))
+    kept, used = apply_suppressions(found, by_path)
+    judge = next((rule for rule in rules if isinstance(rule, UnusedSuppressionRule)), None)
+    if warn_unused_ignores and judge is not None:
+        kept += judge.unused(by_path, used, {rule.code for rule in rules})
+    return sorted(kept)
 
 
 @dataclass(frozen=True)

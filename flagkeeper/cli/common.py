@@ -17,9 +17,9 @@ from flagkeeper.analysis.cache import DEFAULT_DIR
 from flagkeeper.analysis.scan import ScanOptions, default_jobs
 from flagkeeper.config import Config, load_config
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.output.escape import printable
 from flagkeeper.paths import display_path
-from flagkeeper.project.coverage import load_executed_lines
-from flagkeeper.project.model import Project, build_project
+from flagkeeper.project.model import Project, ProjectInputs, build_project
 
 
 def as_date(today: dt.datetime | None) -> dt.date:
@@ -41,17 +41,18 @@ def scan_options(config: Config, no_cache: bool = False, cache_dir: Path | None 
 def load_project(
     paths: list[Path], config_file: Path | None, registry: Path | None, today: dt.datetime | None,
     include_tests: bool = False, coverage_file: Path | None = None, require_registry: bool = True,
-    no_cache: bool = False, cache_dir: Path | None = None, jobs: int | None = None,
+    no_cache: bool = False, cache_dir: Path | None = None, jobs: int | None = None, fleet: tuple[Path, ...] = (),
 ) -> Project:  # fmt: skip
+    """The project around `paths`, built from the command line's options: the one way every command gets it."""
     config = load_config(paths, config_file)
     if registry is not None:
         config = config.with_overrides(registry=registry.resolve())
     required = require_registry and (registry is not None or config.registry_named)
-    options = scan_options(config, no_cache, cache_dir, jobs)
-    project = build_project(paths, config, as_date(today), required, include_tests, options)
-    if coverage_file is not None:
-        project.executed_lines = load_executed_lines(coverage_file, [facts.path for facts in project.files])
-    return project  # fmt: skip
+    inputs = ProjectInputs(
+        registry_required=required, include_tests=include_tests, options=scan_options(config, no_cache, cache_dir, jobs),
+        coverage_file=coverage_file, fleet=fleet,
+    )  # fmt: skip
+    return build_project(paths, config, as_date(today), inputs)
 
 
 CONFIG_OPTION = click.option(
@@ -81,7 +82,10 @@ def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
             given = list(paths) or [Path(".")]
             include_tests = rest.pop("include_tests_as_entry_points", False)
             coverage_file = rest.pop("coverage_file", None)
-            project = load_project(given, config_file, registry, today, include_tests, coverage_file, no_cache=no_cache, cache_dir=cache_dir, jobs=jobs)
+            fleet = rest.pop("fleet", ())
+            project = load_project(
+                given, config_file, registry, today, include_tests, coverage_file, no_cache=no_cache, cache_dir=cache_dir, jobs=jobs, fleet=fleet
+            )
             return command(project=project, paths=[path.resolve() for path in given], **rest)
         except FlagkeeperError as error:
             fail(error)
@@ -115,5 +119,5 @@ def exit_now(code: int) -> NoReturn:
 
 def fail(error: FlagkeeperError) -> NoReturn:
     shown = display_path(Path(error.path).resolve()) if error.path is not None else None
-    click.echo(f"flagkeeper: error: {error.located(shown)}", err=True)
+    click.echo(f"flagkeeper: error: {printable(error.located(shown))}", err=True)  # one line, whatever a key or path holds
     sys.exit(2)

@@ -43,20 +43,13 @@ from flagkeeper.history.diff import compare, diff_revisions, since
 from flagkeeper.history.render import render_diff_json, render_diff_text
 from flagkeeper.output.baseline import load_baseline, without_baseline
 from flagkeeper.output.baseline import write_baseline as write_baseline_file
-from flagkeeper.output.ci import FORMATS, render_findings
+from flagkeeper.output.formats import FORMATS, render_findings
+from flagkeeper.output.graph import GraphEdge, GraphGuard, GraphModule, GraphView, render_graph_dot, render_graph_json, render_graph_text
+from flagkeeper.output.inventory import render_inventory_csv, render_inventory_json, render_inventory_table
+from flagkeeper.output.json import render_json
 from flagkeeper.output.ruledocs import find_rule, rule_markdown, rules_index
-from flagkeeper.output.text import (
-    render_graph_dot,
-    render_graph_json,
-    render_graph_text,
-    render_inventory_csv,
-    render_inventory_json,
-    render_inventory_table,
-    render_json,
-    render_statistics,
-    render_text,
-)
-from flagkeeper.paths import display_path, write_text_atomically
+from flagkeeper.output.text import render_statistics, render_text
+from flagkeeper.paths import display_path, write_output
 from flagkeeper.project.fleet import load_manifests
 from flagkeeper.project.inventory import build_inventory, flag_states
 from flagkeeper.project.model import Project
@@ -126,7 +119,7 @@ main.add_command(report)
 def check(
     project: Project, paths: list[Path], since_revision: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
     output_format: str, output_file: Path | None, statistics: bool, fail_on: str, warn_unused_ignores: bool,
-    baseline_file: Path | None, write_baseline: Path | None, fleet: tuple[Path, ...],
+    baseline_file: Path | None, write_baseline: Path | None,
 ) -> None:  # fmt: skip
     """Lint PATHS (default: the current folder) for flag debt.
 
@@ -143,11 +136,10 @@ def check(
             validate_codes(codes, label, config.source)
         # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
         rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
-        project.fleet = tuple(path.resolve() for path in fleet)
         run = check_project(project, rules, warn_unused_ignores)
         if not run.has_entry_points and any(rule.code in REACHABILITY_CODES for rule in rules):
             _note_missing_entry_points(project)
-        shown = [*paths, *project.fleet]  # the manifests' findings are reported wherever they are
+        shown = [*paths, *(manifest.path for manifest in project.fleet)]  # the manifests' findings are reported wherever they are
         diagnostics = [d for d in run.diagnostics if any(d.path.is_relative_to(path) for path in shown)]
         if since_revision is not None:
             diagnostics = since(project, since_revision, diagnostics, lambda before: run_checks(before, rules))
@@ -161,9 +153,12 @@ def check(
     except FlagkeeperError as error:
         fail(error)
     ran = [rule for rule in rules if rule.code in run.ran]
-    report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, ran, run.files)
+    report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, ran, run.files, config.root)
     if output_file is not None:
-        output_file.write_text(click.unstyle(report), encoding="utf-8")
+        try:
+            write_output(output_file, click.unstyle(report), "the findings")
+        except FlagkeeperError as error:
+            fail(error)
     else:
         click.echo(report, nl=False, color=output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     failing = {"warning": (ERROR, WARNING), "error": (ERROR,)}[fail_on]
@@ -194,7 +189,20 @@ def graph(project: Project, paths: list[Path], output_format: str) -> None:
         message = "no entry points: set entry-points in [tool.flagkeeper], declare [project.scripts], or add a __main__ module"
         fail(FlagkeeperError(message, project.config.source))
     render = {"text": render_graph_text, "dot": render_graph_dot, "json": render_graph_json}[output_format]
-    click.echo(render(project), nl=False)
+    click.echo(render(graph_view(project)), nl=False)
+
+
+def graph_view(project: Project) -> GraphView:
+    """The import graph as `flagkeeper graph` shows it: statuses, and guards with whether their flag is dead."""
+    graph = project.import_graph
+    modules = tuple(GraphModule(module, graph.facts(module).path, status) for module, status in sorted(project.module_status.items()))
+    edges = tuple(
+        GraphEdge(edge.source, edge.target, edge.line, tuple(sorted(
+            (GraphGuard(guard.key, guard.polarity, project.is_dead(guard)) for guard in edge.guards), key=lambda guard: guard.label
+        )))
+        for edge in sorted(graph.edges(), key=lambda edge: (edge.source, edge.target))
+    )  # fmt: skip
+    return GraphView(project.entry_points, modules, edges)
 
 
 @main.command()
@@ -250,10 +258,13 @@ def fingerprint(project: Project, paths: list[Path], build_id: str | None, outpu
     modules that read it: `fleet verify` compares them across servers. Same tree, same output.
     """
     text = render_fingerprint(fleet_fingerprint(project, build_id))
-    if output_file is not None:
-        write_text_atomically(output_file, text)
-    else:
+    if output_file is None:
         click.echo(text, nl=False)
+        return
+    try:
+        write_output(output_file, text, "the fingerprint")
+    except FlagkeeperError as error:
+        fail(error)
 
 
 @main.group()

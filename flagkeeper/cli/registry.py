@@ -9,18 +9,19 @@ from pathlib import Path
 
 import click
 
-from flagkeeper.checks.fk008_registry_hygiene import RegistryHygieneRule
+from flagkeeper.checks.runner import registry_rules
 from flagkeeper.cli.common import CONFIG_OPTION, TODAY_OPTION, as_date, fail, load_project
 from flagkeeper.config import FLAG_TYPES, load_config
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.output.text import flag_table, render_json, render_text
-from flagkeeper.paths import display_path, write_text_atomically
+from flagkeeper.output.inventory import flag_table
+from flagkeeper.output.json import render_json
+from flagkeeper.output.text import render_text
+from flagkeeper.paths import display_path, write_output
 from flagkeeper.project.inventory import build_inventory
 from flagkeeper.project.model import Project
 from flagkeeper.registry.edit import (
     NewFlag,
     add_flag,
-    default_expiry,
     extend_flag,
     import_flags,
     last_commit_reading,
@@ -28,6 +29,7 @@ from flagkeeper.registry.edit import (
     retire_flag,
 )
 from flagkeeper.registry.exports import FORMATS, parse_export
+from flagkeeper.registry.lifecycle import FlagStatus, default_expiry
 from flagkeeper.registry.model import load_registry
 
 _REGISTRY_OPTION = click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The registry (default: the configured one).")
@@ -115,7 +117,7 @@ def retire(key: str, meaning: str, force: bool, config_file: Path | None, regist
 @registry.command(name="list")
 @click.option("--owner", help="Only this owner's flags.")
 @click.option("--type", "flag_type", type=click.Choice(FLAG_TYPES), help="Only flags of this type.")
-@click.option("--status", type=click.Choice(["active", "expired", "retired"]), help="Only flags with this status.")
+@click.option("--status", type=click.Choice([FlagStatus.ACTIVE.value, FlagStatus.EXPIRED.value, FlagStatus.RETIRED.value]), help="Only flags with this status.")
 @click.option("--expired", is_flag=True, help="Only expired flags (same as --status expired).")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @CONFIG_OPTION
@@ -125,14 +127,13 @@ def list_flags(owner: str | None, flag_type: str | None, status: str | None, exp
                config_file: Path | None, registry: Path | None, today: dt.datetime | None) -> None:  # fmt: skip
     """List registered and retired flags, with their status and reads."""
     try:
-        project = load_project([Path(".")], config_file, registry, today)
+        entries, _ = build_inventory(load_project([Path(".")], config_file, registry, today))
     except FlagkeeperError as error:
         fail(error)
-    entries, _ = build_inventory(project)
-    wanted = "expired" if expired else status
+    wanted = FlagStatus.EXPIRED if expired else status
     rows = [
         entry for entry in entries
-        if entry.status != "unregistered" and (owner is None or entry.owner == owner)
+        if entry.status is not FlagStatus.UNREGISTERED and (owner is None or entry.owner == owner)
         and (flag_type is None or entry.type == flag_type) and (wanted is None or entry.status == wanted)
     ]  # fmt: skip
     if output_format == "json":
@@ -150,7 +151,8 @@ def validate(files: tuple[Path, ...], output_format: str, config_file: Path | No
     """Check registries for FK008 only (for a pre-commit hook on flags.toml): FILES, or the configured one."""
     try:
         paths = [path.resolve() for path in files] or [load_config([Path(".")], config_file).registry]
-        diagnostics = [d for path in paths for d in RegistryHygieneRule().check_registry(load_registry(path, required=True))]
+        registries = [load_registry(path, required=True) for path in paths]
+        diagnostics = [d for loaded in registries for rule in registry_rules() for d in rule.check_registry(loaded)]
     except FlagkeeperError as error:
         fail(error)
     click.echo(render_json(diagnostics) if output_format == "json" else render_text(diagnostics), nl=False)
@@ -228,12 +230,12 @@ def init(path: Path, force: bool, today: dt.datetime | None) -> None:
         if pyproject.is_file() and not (has_section and project.config.source == own_config):
             text = pyproject.read_text(encoding="utf-8")
             if "[tool.flagkeeper]" not in text:
-                write_text_atomically(pyproject, text.rstrip("\n") + "\n\n[tool.flagkeeper]\n" + section)
+                write_output(pyproject, text.rstrip("\n") + "\n\n[tool.flagkeeper]\n" + section, "the config")
             written = pyproject
         else:
-            write_text_atomically(own_config, section)
+            write_output(own_config, section, "the config")
             written = own_config
-        write_text_atomically(registry_path, _init_registry(project))
+        write_output(registry_path, _init_registry(project), "the registry")
     except FlagkeeperError as error:
         fail(error)
     click.echo(f"wrote {display_path(registry_path)} ({len(project.inventory)} flags) and the config in {display_path(written)}")

@@ -20,7 +20,6 @@ import click
 
 from flagkeeper.cli.common import CONFIG_OPTION, TODAY_OPTION, fail, load_project
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.paths import write_text_atomically
 from flagkeeper.project.model import Project
 from flagkeeper.registry.edit import edit_registry, last_commit_reading, retire_entry
 
@@ -77,18 +76,12 @@ def _registry_change(project: Project, key: str, meaning: str | None) -> tuple[F
 
 
 def _apply(plan: RemovalPlan, retirement: tuple[FileChange, Callable[[str], str]] | None, root: Path) -> None:
-    for change in plan.changes:
-        if change.after is None:
-            change.path.unlink()
-            folder = change.path.parent
-            while folder != root and folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()  # a package folder left empty
-                folder = folder.parent
-        else:
-            write_text_atomically(change.path, change.after)
-    if retirement is not None:
-        change, edit = retirement
-        edit_registry(change.path, edit)  # again, under the registry's lock, on the text as it is now
+    """All or nothing (remove/write.py): the registry is edited only once every file is written,
+    under its lock, on its text as it is then; if that fails the files go back as they were."""
+    from flagkeeper.remove.write import apply_changes
+
+    retire = None if retirement is None else partial(edit_registry, retirement[0].path, retirement[1])
+    apply_changes(plan.changes, root, retire)
 
 
 def _report(plan: RemovalPlan, registry_change: FileChange | None, write: bool) -> None:
@@ -132,9 +125,13 @@ def remove(
     The whole project around PATHS (default: the current folder) is analysed; only files
     under PATHS change.
 
+    Every new file must compile; a file flagkeeper cannot change safely is left unchanged with
+    a one-line reason, the others are changed, and the registry entry is not retired. With
+    --write, either every file is written or none is.
+
     Exit codes: with --diff (the default) 1 when something would change, 0 when nothing would;
-    with --write 0; 2 for an unknown key, bad input, or a file left unchanged because its
-    result would not parse. See docs/remove.md.
+    with --write 0; 2 for an unknown key, bad input, a file left unchanged, or a failed write
+    (then no file was changed). See docs/remove.md.
     """
     if show_diff and write:
         fail(FlagkeeperError("give --diff or --write, not both"))
@@ -145,8 +142,10 @@ def remove(
         value = parse_value(value_text)
         project = load_project(given, config_file, registry, today)
         plan = plan_removal(project, key, value, [path.resolve() for path in given], tests, delete_modules)
-        retirement = _registry_change(project, key, meaning) if registry_retire else None
-        if registry_retire and retirement is None:
+        retirement = _registry_change(project, key, meaning) if registry_retire and not plan.errors else None
+        if registry_retire and plan.errors:
+            plan.notes.append(f"the registry entry of '{key}' stays: a file that reads it was left unchanged")
+        elif registry_retire and retirement is None:
             plan.notes.append(f"'{key}' is retired in the registry already")
         if write:
             _apply(plan, retirement, project.config.root)

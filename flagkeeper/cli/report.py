@@ -10,7 +10,7 @@ import click
 
 from flagkeeper.cli.common import fail, project_options
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.paths import display_path, write_text_atomically
+from flagkeeper.paths import display_path, write_output
 from flagkeeper.project.model import Project
 from flagkeeper.report.data import Quarter, Snapshot, build_report
 from flagkeeper.report.html import render_report_html
@@ -62,7 +62,7 @@ def report(
         click.echo(text, nl=False)
         return
     try:
-        write_text_atomically(output_file, text)
-    except OSError as exc:
-        fail(FlagkeeperError(f"cannot write the report: {exc.strerror or exc}", output_file))
+        write_output(output_file, text, "the report")
+    except FlagkeeperError as error:
+        fail(error)
     click.echo(f"wrote the {output_format} report to {display_path(output_file.resolve())}", err=True)

@@ -21,10 +21,10 @@ from flagkeeper.output.text import format_table
 from flagkeeper.project.inventory import flag_states
 from flagkeeper.project.model import Project
 from flagkeeper.project.revisions import Repository
+from flagkeeper.registry.lifecycle import KILL_SWITCH
 
 CODE = "FK011"
 NAME = "fleet-drift"
-KILL_SWITCH = "kill-switch"
 MEANING_FIELDS = ("description", "type", "owner", "scope")
 
 
@@ -80,7 +80,7 @@ def fingerprint(project: Project, build: str | None = None) -> Fingerprint:
         modules = tuple(sorted(state.modules))
         meanings[key] = meaning_hash(entry.fields if entry else {}, modules)
         readers[key] = modules
-    kill_switches = tuple(sorted(key for key, entry in project.registry.flags.items() if entry.type == KILL_SWITCH))
+    kill_switches = tuple(sorted(project.lifecycle.kill_switches))
     return Fingerprint(build or build_id(project), code_hash(project), meanings, readers, kill_switches)
 
 

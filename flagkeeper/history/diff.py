@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flagkeeper.analysis.scan import ScannedFiles
 from flagkeeper.checks.diagnostic import Diagnostic
+from flagkeeper.checks.runner import WHOLE_PROGRAM_CODES
 from flagkeeper.project.inventory import FlagState, flag_states
 from flagkeeper.project.model import Project
 from flagkeeper.project.revisions import Repository
@@ -98,11 +98,6 @@ def changed_lines(repository: Repository, commit: str) -> dict[Path, set[int]]:
     return changed
 
 
-# Findings about the whole program: a change anywhere can cause them, so --since compares them
-# with the findings at the base revision instead of looking at changed lines.
-WHOLE_PROGRAM = ("FK004", "FK005", "FK006", "FK007", "FK010")
-
-
 def since(
     project: Project, revision: str, diagnostics: list[Diagnostic], run: Callable[[Project], list[Diagnostic]]
 ) -> list[Diagnostic]:
@@ -110,12 +105,12 @@ def since(
     repository = Repository.of(project.config.root)
     commit = repository.commit(revision)
     files, registry = repository.snapshot(commit, project.config, project.matcher)
-    before = Project(project.config, registry, project.matcher, ScannedFiles.of(files), (), project.today, project.include_tests_as_entry_points)
-    old = {(d.code, d.path, d.key) for d in run(before) if d.code in WHOLE_PROGRAM}
+    before = project.at(files, registry)
+    old = {(d.code, d.path, d.key) for d in run(before) if d.code in WHOLE_PROGRAM_CODES}
     lines = changed_lines(repository, commit)
     return [
         d for d in diagnostics
-        if ((d.code, d.path, d.key) not in old if d.code in WHOLE_PROGRAM else d.line in lines.get(d.path.resolve(), ()))
+        if ((d.code, d.path, d.key) not in old if d.code in WHOLE_PROGRAM_CODES else d.line in lines.get(d.path.resolve(), ()))
     ]  # fmt: skip
 
 
@@ -129,7 +124,7 @@ def diff_revisions(project: Project, base: str, head: str | None) -> tuple[str, 
     def state_at(commit: str) -> dict[str, FlagState]:
         if commit not in cache:
             files, registry = repository.snapshot(commit, project.config, project.matcher)
-            cache[commit] = flag_states(Project(project.config, registry, project.matcher, ScannedFiles.of(files), (), project.today))
+            cache[commit] = flag_states(project.at(files, registry))
         return cache[commit]
 
     before = state_at(base_commit)

@@ -1,30 +1,28 @@
-"""Reporters: format diagnostics and the inventory. They only format; they decide nothing."""
+"""Text output: findings as `path:line:col: CODE message` (ruff's concise format), statistics, aligned tables, and the import graph.
+
+Paths and messages carry text from the checkout (flag keys, file names): it is shown with repr
+escapes (output/escape.py), here, once for every rule, so a key cannot write lines of its own
+or send control sequences to the terminal.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict
-from typing import Any
 
 import click
 
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
+from flagkeeper.output.escape import printable
 from flagkeeper.paths import display_path
-from flagkeeper.project.imports import KeyGuard
-from flagkeeper.project.inventory import InventoryEntry, Place
-from flagkeeper.project.model import Project
 
 
 def render_text(diagnostics: list[Diagnostic], files: int | None = None) -> str:
     """ruff's shape, `path:line:col: CODE message`, styled: the caller strips the style off a non-terminal."""
     colour = {ERROR: "red"}
     lines = [
-        f"{click.style(display_path(d.path), bold=True)}:{d.line}:{d.column}: "
-        f"{click.style(d.code, fg=colour.get(d.severity, 'yellow'), bold=True)} {d.message}"
+        f"{click.style(printable(display_path(d.path)), bold=True)}:{d.line}:{d.column}: "
+        f"{click.style(d.code, fg=colour.get(d.severity, 'yellow'), bold=True)} {printable(d.message)}"
         for d in diagnostics
     ]
     if not diagnostics:
@@ -39,18 +37,6 @@ def render_text(diagnostics: list[Diagnostic], files: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
-    d = diagnostic
-    return {
-        "code": d.code, "name": d.name, "severity": d.severity, "message": d.message,
-        "path": display_path(d.path), "line": d.line, "column": d.column, "key": d.key,
-    }  # fmt: skip
-
-
-def render_json(diagnostics: list[Diagnostic]) -> str:
-    return json.dumps([diagnostic_record(d) for d in diagnostics], indent=2) + "\n"
-
-
 def render_statistics(diagnostics: list[Diagnostic]) -> str:
     """Findings per rule, most first, as `ruff --statistics` prints them."""
     counted = Counter((d.code, d.name) for d in diagnostics)
@@ -58,132 +44,10 @@ def render_statistics(diagnostics: list[Diagnostic]) -> str:
     return "\n".join([*lines, f"Found {len(diagnostics)} findings."]) + "\n"
 
 
-def _place_record(place: Place) -> dict[str, Any]:
-    record = {name: value for name, value in asdict(place).items() if value is not None}
-    record["path"] = display_path(place.path)
-    return record
-
-
-def render_inventory_json(entries: list[InventoryEntry], dynamic: list[Place]) -> str:
-    flags = []
-    for entry in entries:
-        record = asdict(entry)
-        record["references"] = [_place_record(place) for place in entry.places]
-        del record["places"]
-        flags.append(record)
-    return json.dumps({"flags": flags, "dynamic": [_place_record(place) for place in dynamic]}, indent=2) + "\n"
-
-
-_CSV_COLUMNS = ("key", "status", "owner", "type", "expires", "kind", "path", "line", "column", "pack", "call", "function", "guard", "polarity")
-
-
-def render_inventory_csv(entries: list[InventoryEntry], dynamic: list[Place]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=_CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    rows = [(asdict(entry), place) for entry in entries for place in entry.places or (None,)]
-    rows += [({"key": "", "status": "dynamic"}, place) for place in dynamic]
-    for entry_fields, place in rows:
-        row = {name: entry_fields.get(name) for name in _CSV_COLUMNS[:5]}
-        if place is not None:
-            row.update(_place_record(place))
-        writer.writerow(row)
-    return out.getvalue()
-
-
 def format_table(rows: Sequence[Sequence[str]]) -> list[str]:
     """Rows (the first is the header) as lines with aligned columns, two spaces apart."""
+    rows = [[printable(cell) for cell in row] for row in rows]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
-def flag_table(entries: list[InventoryEntry]) -> list[str]:
-    """One line per key: status, owner, type, expiry and how many places read it."""
-    rows = [("KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS")]
-    rows += [(e.key, e.status, e.owner or "-", e.type or "-", e.expires or "-", str(len(e.places))) for e in entries]
-    return format_table(rows)
-
-
-def render_inventory_table(entries: list[InventoryEntry], dynamic: list[Place]) -> str:
-    table = flag_table(entries)
-    lines = [table[0]]
-    for line, entry in zip(table[1:], entries, strict=True):
-        lines.append(line)
-        lines += [f"    {_describe(place)}" for place in entry.places]
-    if dynamic:
-        lines.append(f"\n{len(dynamic)} reads with a key that cannot be resolved statically (FK009):")
-        lines += [f"    {_describe(place)}" for place in dynamic]
-    return "\n".join(lines) + "\n"
-
-
-def _describe(place: Place) -> str:
-    where = f"{display_path(place.path)}:{place.line}:{place.column}"
-    if place.kind == "text":
-        return f"{where}  (text)"
-    detail = [place.call or "", f"in {place.function}" if place.function else "", f"[{place.guard}]" if place.guard else ""]
-    return "  ".join([where, *filter(None, detail)])
-
-
-def _guard_label(guard: KeyGuard) -> str:
-    key = guard.key if guard.key is not None else "<dynamic key>"
-    return key if guard.polarity else f"not {key}"
-
-
-def render_graph_json(project: Project) -> str:
-    graph = project.import_graph
-    nodes = [
-        {"module": module, "path": graph.nodes[module]["facts"].path, "status": status}
-        for module, status in sorted(project.module_status.items())
-    ]
-    edges = [
-        {
-            "source": source, "target": target, "line": data["line"],
-            "guards": [{"key": guard.key, "polarity": guard.polarity} for guard in sorted(data["guards"], key=_guard_label)],
-        }
-        for source, target, data in sorted(graph.edges(data=True), key=lambda edge: (edge[0], edge[1]))
-    ]  # fmt: skip
-    return json.dumps({"entry_points": project.entry_points, "nodes": nodes, "edges": edges}, indent=2) + "\n"
-
-
-_DOT_STYLE = {
-    "entry-point": 'style=filled, fillcolor="#cfe3ff"',
-    "reachable": "",
-    "unreachable": 'style="filled,dashed", fillcolor="#e0e0e0", fontcolor="#555555"',
-    "zombie": 'style=filled, fillcolor="#ffb4a2"',
-}
-
-
-def render_graph_dot(project: Project) -> str:
-    """Graphviz: entry points blue, unreachable grey and dashed, zombies red; guarded edges labelled."""
-    lines = ["digraph imports {", "  rankdir=LR;", '  node [shape=box, fontname="Helvetica", fontsize=10];']
-    for module, status in sorted(project.module_status.items()):
-        style = _DOT_STYLE[status]
-        lines.append(f'  "{module}"' + (f" [{style}];" if style else ";"))
-    for source, target, data in sorted(project.import_graph.edges(data=True), key=lambda edge: (edge[0], edge[1])):
-        guards = sorted(data["guards"], key=_guard_label)
-        if not guards:
-            lines.append(f'  "{source}" -> "{target}";')
-            continue
-        colour = "#c0392b" if any(project.is_dead(guard) for guard in guards) else "#7f8c8d"
-        label = " and ".join(_guard_label(guard) for guard in guards)
-        lines.append(f'  "{source}" -> "{target}" [label="{label}", style=dashed, color="{colour}", fontcolor="{colour}"];')
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def render_graph_text(project: Project) -> str:
-    status = project.module_status
-    graph = project.import_graph
-    counts = Counter(status.values())
-    lines = [
-        f"Entry points ({len(project.entry_points)}): {', '.join(project.entry_points)}",
-        f"Modules: {len(status)} ({counts['entry-point'] + counts['reachable']} reachable, "
-        f"{counts['unreachable']} unreachable, {counts['zombie']} zombie); import edges: {graph.number_of_edges()}",
-    ]
-    for title, wanted in (("Unreachable modules (FK006)", "unreachable"), ("Zombie modules (FK007)", "zombie")):
-        modules = sorted(module for module, found in status.items() if found == wanted)
-        if modules:
-            lines += ["", f"{title}:"]
-            width = max(map(len, modules))
-            lines += [f"  {module.ljust(width)}  {graph.nodes[module]['facts'].path}" for module in modules]
-    return "\n".join(lines) + "\n"

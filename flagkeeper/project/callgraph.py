@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-
-import networkx as nx
+from dataclasses import dataclass
 
 from flagkeeper.analysis.facts import FileFacts
+from flagkeeper.project.imports import KeyGuard
 from flagkeeper.project.model import Project
 
 Node = tuple[str, "str | None"]
@@ -65,30 +65,54 @@ def _caller_node(facts: FileFacts, caller: str | None, functions: set[str]) -> N
     return facts.module, caller
 
 
-def build_call_graph(project: Project) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    resolver = _Resolver(project.files)
-    for facts in project.files:
-        graph.add_node((facts.module, None))
-        graph.add_nodes_from((facts.module, function.qualname) for function in facts.functions)
-    for facts in project.files:
-        functions = {function.qualname for function in facts.functions}
-        for callee, line, caller, guards in facts.calls:
-            source = _caller_node(facts, caller, functions)
-            for target in resolver.targets(callee, facts, caller):
-                if target != source:
-                    graph.add_edge(source, target, line=line, guards=project.key_guards(facts.module, guards))
-    for source, target, data in project.import_graph.edges(data=True):
-        graph.add_edge((source, None), (target, None), line=data["line"], guards=data["guards"])
-    return graph
+@dataclass(frozen=True)
+class Call:
+    """A call from one node to another (or an import, between top levels), with its flag guards."""
+
+    target: Node
+    line: int
+    guards: frozenset[KeyGuard]
 
 
-def entry_nodes(project: Project, graph: nx.DiGraph) -> Iterator[Node]:
-    """The top level of each entry module (`python -m` runs it), and each `module:function` that a
-    console script or the config names."""
-    for module in project.entry_points:
-        yield (module, None)
-    for target in project.entry_targets:
-        module, _, function = target.partition(":")
-        if function and (module, function.strip()) in graph:
-            yield (module, function.strip())
+class CallGraph:
+    """Named queries over the calls between the project's functions (a breadth-first search is all
+    FK010 asks of it, so it is kept as plain adjacency: node -> target -> the call)."""
+
+    def __init__(self, project: Project):
+        self._calls: dict[Node, dict[Node, Call]] = {}
+        resolver = _Resolver(project.files)
+        for facts in project.files:
+            self._calls[facts.module, None] = {}
+            self._calls.update(((facts.module, function.qualname), {}) for function in facts.functions)
+        for facts in project.files:
+            functions = {function.qualname for function in facts.functions}
+            for callee, line, caller, guards in facts.calls:
+                source = _caller_node(facts, caller, functions)
+                for target in resolver.targets(callee, facts, caller):
+                    if target != source:  # a later call of the same target replaces the earlier one
+                        self._calls[source][target] = Call(target, line, project.key_guards(facts.module, guards))
+        for edge in project.import_graph.edges():
+            self._calls[edge.source, None][edge.target, None] = Call((edge.target, None), edge.line, edge.guards)
+        self._by_name = {node_name(node): node for node in self._calls}
+        self._entries = list(self._entry_nodes(project))
+
+    def _entry_nodes(self, project: Project) -> Iterator[Node]:
+        """The top level of each entry module (`python -m` runs it), and each `module:function` that a
+        console script or the config names."""
+        for module in project.entry_points:
+            yield (module, None)
+        for target in project.entry_targets:
+            module, _, function = target.partition(":")
+            if function and (module, function.strip()) in self._calls:
+                yield (module, function.strip())
+
+    @property
+    def entries(self) -> list[Node]:
+        return self._entries
+
+    def find(self, name: str) -> Node | None:
+        """The node of a dotted name (`pkg.mod.Class.method`, or a module for its top level)."""
+        return self._by_name.get(name)
+
+    def calls_from(self, node: Node) -> list[Call]:
+        return list(self._calls[node].values())

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flagkeeper.project.model import Project, Reference
+from flagkeeper.registry.lifecycle import FlagStatus
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class Place:
 @dataclass(frozen=True)
 class InventoryEntry:
     key: str
-    status: str  # active | expired | retired | unregistered
+    status: FlagStatus
     owner: str | None
     type: str | None
     expires: str | None
@@ -46,18 +47,12 @@ def build_inventory(project: Project) -> tuple[list[InventoryEntry], list[Place]
     entries = []
     for key in keys:
         entry = registry.flags.get(key)
-        expiry = entry.expiry(project.config.lifetimes) if entry else None
-        if key in registry.retired:
-            status = "retired"
-        elif entry is None:
-            status = "unregistered"
-        else:
-            status = "expired" if expiry is not None and expiry < project.today else "active"
+        expiry = project.lifecycle.expiry(key)
         places = [_python_place(reference) for reference in project.inventory.get(key, [])]
         places += [Place("text", found.path, found.line, found.column) for found in text[key]]
         entries.append(
             InventoryEntry(
-                key, status, entry.owner if entry else None, entry.type if entry else None,
+                key, project.lifecycle.status(key), entry.owner if entry else None, entry.type if entry else None,
                 expiry.isoformat() if expiry else None, tuple(places),
             )
         )  # fmt: skip

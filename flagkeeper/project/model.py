@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-
-import networkx as nx
 
 from flagkeeper.analysis.discovery import discover
 from flagkeeper.analysis.facts import (
@@ -29,8 +28,12 @@ from flagkeeper.analysis.facts import (
 from flagkeeper.analysis.packs import Matcher, load_matcher
 from flagkeeper.analysis.scan import ScannedFiles, ScanOptions, scan
 from flagkeeper.config import Config
-from flagkeeper.project.imports import KeyGuard, build_import_graph, entry_targets, find_entry_points, reachable
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.project.coverage import load_executed_lines
+from flagkeeper.project.fleet import Manifest, load_manifests
+from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus, entry_targets, find_entry_points
 from flagkeeper.project.textrefs import TextReference, find_text_references, read_text_file
+from flagkeeper.registry.lifecycle import Lifecycle
 from flagkeeper.registry.model import Registry, load_registry
 from flagkeeper.tomlread import read_text
 
@@ -88,9 +91,15 @@ class KeyResolver:
         return None
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Project:
-    """Everything one run knows: configuration, registry, rule packs, every file's facts."""
+    """Everything one run knows, frozen once built: configuration, registry, rule packs, every
+    file's facts, and the run's evidence (coverage data, deploy manifests).
+
+    The expensive views (keys resolved, the import graph, module statuses) are worked out on
+    first use, so a run whose rules do not need them never pays for them. Build one with
+    `build_project`, and the same project at another revision with `at`.
+    """
 
     config: Config
     registry: Registry
@@ -99,12 +108,22 @@ class Project:
     text_files: tuple[Path, ...]
     today: dt.date
     include_tests_as_entry_points: bool = False
-    executed_lines: dict[str, int] | None = None  # from --coverage: project path -> lines that ran
-    fleet: tuple[Path, ...] = ()  # from --fleet: deploy manifests, or folders of them (FK011)
+    executed_lines: Mapping[str, int] | None = None  # from --coverage: project path -> lines that ran
+    fleet: tuple[Manifest, ...] = ()  # from --fleet: the servers' deploy manifests (FK011)
+
+    def at(self, files: list[FileFacts], registry: Registry, text_files: tuple[Path, ...] = ()) -> Project:
+        """This project with other files and registry (a git revision, or files being edited), read
+        with the same configuration and packs; the run's evidence describes this tree only."""
+        return Project(self.config, registry, self.matcher, ScannedFiles.of(files), text_files, self.today, self.include_tests_as_entry_points)
 
     @cached_property
     def files(self) -> list[FileFacts]:
         return self.scanned.facts
+
+    @cached_property
+    def modules(self) -> dict[str, FileFacts]:
+        """Module name -> its facts, for every file (also those that do not parse)."""
+        return {facts.module: facts for facts in self.files}
 
     def fingerprint(self) -> str | None:
         """A name for every input a `check` of this project reads, or None when some input has none
@@ -137,6 +156,10 @@ class Project:
         return {path: text for path in self.text_files if (text := read_text_file(path)) is not None}
 
     @cached_property
+    def lifecycle(self) -> Lifecycle:
+        return Lifecycle(self.registry, self.today, self.config.lifetimes, self.config.flags_off)
+
+    @cached_property
     def resolver(self) -> KeyResolver:
         return KeyResolver(self.files)
 
@@ -167,8 +190,8 @@ class Project:
         return find_text_references(self.text_contents.items(), keys)
 
     @cached_property
-    def import_graph(self) -> nx.DiGraph:
-        return build_import_graph(self.files, self.key_guards)
+    def import_graph(self) -> ImportGraph:
+        return ImportGraph(self.files, self.key_guards)
 
     @cached_property
     def entry_targets(self) -> list[str]:
@@ -178,31 +201,7 @@ class Project:
     @cached_property
     def entry_points(self) -> list[str]:
         """Entry modules; empty when none is configured or found (reachability cannot be judged)."""
-        config = self.config
-        return find_entry_points(self.import_graph, self.entry_targets, config.entry_points, config.source, self.include_tests_as_entry_points)
-
-    def stuck_value(self, key: str | None) -> tuple[bool, str] | None:
-        """The value a flag can no longer change from, and why; None while it may still go either way.
-
-        Retired, declared-off and expired flags read false (an expired flag declared
-        `state = "on"` reads true): code that runs only under the other value is dead.
-        """
-        if key is None:
-            return None
-        entry = self.registry.flags.get(key)
-        tombstone = self.registry.retired.get(key)
-        state = entry.text("state") if entry else None
-        if state in ("on", "off"):
-            return state == "on", f"declared {state} in {self.registry.path.name}"
-        if key in self.config.flags_off:
-            return False, "declared off in the configuration"
-        if tombstone is not None:
-            when = f" on {tombstone.retired}" if tombstone.retired else ""
-            return False, f"retired{when}" + (f" ({tombstone.meaning})" if tombstone.meaning else "")
-        expiry = entry.expiry(self.config.lifetimes) if entry else None
-        if expiry is not None and expiry < self.today:
-            return False, f"expired on {expiry}"
-        return None
+        return find_entry_points(self.modules, self.entry_targets, self.include_tests_as_entry_points)
 
     def key_guards(self, module: str, guards: tuple[Guard, ...]) -> frozenset[KeyGuard]:
         """Guards written in `module`, with their keys resolved."""
@@ -211,28 +210,16 @@ class Project:
         return frozenset(KeyGuard(self.resolver.resolve(module, guard.key), guard.polarity) for guard in guards)
 
     def is_dead(self, guard: KeyGuard) -> bool:
-        stuck = self.stuck_value(guard.key)
-        return stuck is not None and stuck[0] != guard.polarity
+        """Does the code under `guard` never run any more (its flag is stuck at the other value)?"""
+        return self.lifecycle.is_dead(guard.key, guard.polarity)
 
-    def live_edge(self, source: str, target: str) -> bool:
-        guards = self.import_graph.get_edge_data(source, target)["guards"]
-        return not guards or not any(self.is_dead(guard) for guard in guards)
+    def live_edge(self, edge: ImportEdge) -> bool:
+        return not edge.guards or not any(self.is_dead(guard) for guard in edge.guards)
 
     @cached_property
-    def module_status(self) -> dict[str, str]:
+    def module_status(self) -> dict[str, ModuleStatus]:
         """entry-point | reachable | zombie (reachable only past a dead flag) | unreachable."""
-        graph, entries = self.import_graph, self.entry_points
-        anyhow = reachable(graph, entries)
-        live = reachable(graph, entries, self.live_edge)
-        status = {}
-        for module in graph:
-            if module in entries:
-                status[module] = "entry-point"
-            elif module in live:
-                status[module] = "reachable"
-            else:
-                status[module] = "zombie" if module in anyhow else "unreachable"
-        return status
+        return self.import_graph.statuses(self.entry_points, self.live_edge)
 
     def evidence(self, path: str) -> str:
         """What the coverage data says about a file, for the end of a finding's message."""
@@ -246,17 +233,48 @@ class Project:
     def path_to(self, module: str) -> list[str]:
         """A shortest import path from an entry point to `module`."""
         graph = self.import_graph
-        paths = [nx.shortest_path(graph, entry, module) for entry in self.entry_points if nx.has_path(graph, entry, module)]
+        paths = [graph.shortest_path(entry, module) for entry in self.entry_points if graph.has_path(entry, module)]
         return min(paths, key=len)
 
 
-def build_project(
-    paths: list[Path], config: Config, today: dt.date, registry_required: bool = False, include_tests: bool = False,
-    options: ScanOptions | None = None,
-) -> Project:  # fmt: skip
-    """Discover, analyse and join the whole project around `paths` (the checks see all of it)."""
+@dataclass(frozen=True)
+class ProjectInputs:
+    """What a run reads besides the source tree: the command line's evidence and options."""
+
+    registry_required: bool = False
+    include_tests: bool = False
+    options: ScanOptions | None = None
+    coverage_file: Path | None = None  # a coverage.py data file (--coverage)
+    fleet: tuple[Path, ...] = ()  # deploy manifests or folders of them (--fleet)
+
+
+def build_project(paths: list[Path], config: Config, today: dt.date, inputs: ProjectInputs | None = None) -> Project:
+    """Discover, analyse and join the whole project around `paths` (the checks see all of it).
+
+    The configuration is checked against the files when their facts are loaded, before anything
+    reads them, whatever rules run. A check whose findings come from the run cache loads no
+    facts: the run that stored them checked the same configuration against the same files.
+    """
+    inputs = inputs or ProjectInputs()
     matcher = load_matcher(config)
-    registry = load_registry(config.registry, registry_required)
+    registry = load_registry(config.registry, inputs.registry_required)
     sources = discover([config.root, *paths], config)
-    files = scan(sources.python, config, matcher, options or ScanOptions())
-    return Project(config, registry, matcher, files, sources.text, today, include_tests)
+    scanned = scan(sources.python, config, matcher, inputs.options or ScanOptions())
+    files = ScannedFiles(scanned.keys, lambda: checked_against(config, scanned.facts), scanned.cache)
+    executed = load_executed_lines(inputs.coverage_file, [facts.path for facts in files.facts]) if inputs.coverage_file else None
+    fleet = tuple(load_manifests([path.resolve() for path in inputs.fleet])) if inputs.fleet else ()
+    return Project(config, registry, matcher, files, sources.text, today, inputs.include_tests, executed, fleet)
+
+
+def checked_against(config: Config, files: list[FileFacts]) -> list[FileFacts]:
+    """`files`, once `entry-points` and `critical` are known to name modules and functions of them."""
+    modules = {facts.module for facts in files}
+    for name in config.entry_points:
+        if name.split(":")[0] not in modules:
+            raise FlagkeeperError(f"entry-points names '{name}', which is not a module of the project", config.source)
+    if config.critical:
+        functions = modules | {f"{facts.module}.{function.qualname}" for facts in files for function in facts.functions}
+        for name in config.critical:
+            if name not in functions:
+                raise FlagkeeperError(f"critical names '{name}', which is not a function of the project", config.source)
+    return files

@@ -23,7 +23,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Table
 
-from flagkeeper.config import DEFAULT_LIFETIMES, FLAG_TYPES
+from flagkeeper.config import FLAG_TYPES
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import write_text_atomically
 from flagkeeper.registry.exports import ImportedFlag
@@ -125,11 +125,6 @@ class NewFlag:
     expires: dt.date | None = None
     description: str | None = None
     scope: tuple[str, ...] = ()
-
-
-def default_expiry(flag_type: str, created: dt.date, lifetimes: dict[str, int | None]) -> dt.date | None:
-    lifetime = lifetimes.get(flag_type, DEFAULT_LIFETIMES.get(flag_type))
-    return created + dt.timedelta(days=lifetime) if lifetime is not None else None
 
 
 def _document(text: str, path: Path) -> tomlkit.TOMLDocument:

@@ -57,15 +57,6 @@ class FlagEntry:
     def expires(self) -> dt.date | None:
         return as_date(self.fields.get("expires"))
 
-    def expiry(self, lifetimes: dict[str, int | None]) -> dt.date | None:
-        """`expires`, or `created` plus the type's default lifetime; None for a permanent flag."""
-        if self.expires is not None:
-            return self.expires
-        lifetime = lifetimes.get(self.type or "")
-        if self.created is None or lifetime is None:
-            return None
-        return self.created + dt.timedelta(days=lifetime)
-
 
 @dataclass(frozen=True)
 class Tombstone:
@@ -96,11 +87,6 @@ class Registry:
     suppressions: tuple[Suppression, ...] = ()
     # The text parsed, so a cache is keyed by what this run read, not by the file as it is later.
     text: str = field(default="", repr=False, compare=False)
-
-    def status(self, key: str) -> str:
-        if key in self.retired:
-            return "retired"
-        return "registered" if key in self.flags else "unregistered"
 
 
 _ENTRY_HEADER = re.compile(

@@ -1,7 +1,7 @@
 """`flagkeeper remove` across a project: which files change, and what becomes dead because of it.
 
 The analysis already knows every read of the key (`project.inventory`, constants and imports
-resolved); each file that reads it goes through `remove_reads` (remove.py). Then, to a fixed
+resolved); each file that reads it goes through `remove_reads` (source.py). Then, to a fixed
 point: imports the change left unused, module constants that only held the key, private
 functions and methods that only the deleted code used (and what they alone used), and with
 `tests`, the test functions that exercise deleted code or switch the flag to the other value.
@@ -9,15 +9,20 @@ The project model is then rebuilt in memory from the new texts, and the modules 
 reached before and reaches no longer are listed (and, with `delete_modules`, deleted).
 
 Uses are judged by name, over the whole project: a name used anywhere, even in a string,
-keeps its definition. That is conservative, never wrong in the other direction.
+keeps its definition. That is conservative, never wrong in the other direction; a file that
+looks names up by a computed name (`getattr(self, "_" + kind)`, `globals()[name]`) keeps its
+private functions.
+
+Every new text must compile (in the file's own encoding) before it is accepted; a file whose
+result would not, or that a step refuses (source.py), is left as it was with a one-line error.
 """
 
 from __future__ import annotations
 
 import ast
-import re
+import io
+import tokenize
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,13 +31,14 @@ import libcst as cst
 
 from flagkeeper.analysis.analyse import analyse_file
 from flagkeeper.analysis.facts import FileFacts
-from flagkeeper.analysis.scan import ScannedFiles, read_source
+from flagkeeper.analysis.scan import decode_source
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.project.imports import is_test_module
 from flagkeeper.project.model import Project
-from flagkeeper.remove.source import Doomed, ReadSpot, RemovalError, delete_definitions, remove_reads
-
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+from flagkeeper.remove.bridge import ReadSpot, RemovalError
+from flagkeeper.remove.prune import Doomed
+from flagkeeper.remove.source import Refusal, remove_definitions, remove_reads
+from flagkeeper.remove.usage import Usage, definitions, import_bindings, is_private, names_in
 
 
 def parse_value(text: str) -> Any:
@@ -50,13 +56,38 @@ def parse_value(text: str) -> Any:
 
 @dataclass
 class FileChange:
-    """One file's text before and after (None: the file is deleted), and what was removed."""
+    """One file's text before and after (None: the file is deleted), what was removed, and the
+    encoding it is written back in (the one it was read in: `utf-8-sig` keeps a BOM)."""
 
     path: Path
     shown: str
     before: str
     after: str | None
     counts: Counter[str] = field(default_factory=Counter)
+    encoding: str = "utf-8"
+
+    def new_bytes(self) -> bytes:
+        assert self.after is not None
+        return self.after.encode(self.encoding)
+
+
+def _failing_stage(text: str) -> str:
+    """'parse', or 'compile' for a text that parses but breaks a rule of scopes (`nonlocal x` with no x)."""
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return "parse"
+    return "compile"
+
+
+def _read(path: Path) -> tuple[str, str]:
+    """A source file's text, line endings untouched, and its encoding (PEP 263 cookie or BOM)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise FlagkeeperError(f"cannot read: {error.strerror or error}", path) from None
+    text = decode_source(data, path)  # a bad cookie or bad bytes are an error here, once
+    return text, tokenize.detect_encoding(io.BytesIO(data).readline)[0]
 
 
 @dataclass
@@ -68,51 +99,6 @@ class RemovalPlan:
     notes: list[str]
 
 
-@dataclass
-class _Usage:
-    """Names a file reads (names, attribute names, identifiers inside non-docstring strings) and
-    names it imports with `from m import name`."""
-
-    loads: Counter[str]
-    imported: Counter[str]
-
-    @classmethod
-    def of(cls, tree: ast.AST) -> _Usage:
-        loads: Counter[str] = Counter()
-        imported: Counter[str] = Counter()
-        docstrings = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
-                loads[node.id] += 1
-            elif isinstance(node, ast.Attribute):
-                loads[node.attr] += 1
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-                loads.update(_WORD.findall(node.value))
-            elif isinstance(node, ast.ImportFrom):
-                imported.update(alias.name for alias in node.names)
-        return cls(loads, imported)
-
-
-def _is_private(name: str) -> bool:
-    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
-
-
-def _definitions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
-    yield from (node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)))
-
-
-def _import_bindings(tree: ast.AST) -> set[str]:
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names |= {alias.asname or alias.name.split(".")[0] for alias in node.names if alias.name != "*"}
-    return names
-
-
-def _names_in(node: ast.AST) -> set[str]:
-    return {sub.id if isinstance(sub, ast.Name) else sub.attr for sub in ast.walk(node) if isinstance(sub, (ast.Name, ast.Attribute))}
-
-
 class _Removal:
     """The state of one run: every file's current text and the names it uses."""
 
@@ -121,13 +107,16 @@ class _Removal:
         root = project.config.root
         self.facts = {facts.path: facts for facts in project.files if facts.error is None}
         self.editable = {path for path in self.facts if any((root / path).resolve().is_relative_to(given) for given in paths)}
-        self.before = {path: read_source(root / path) for path in self.facts}
+        read = {path: _read(root / path) for path in self.facts}
+        self.before = {path: text for path, (text, _) in read.items()}
+        self.encodings = {path: encoding for path, (_, encoding) in read.items()}
         self.texts: dict[str, str | None] = dict(self.before)
         self.trees = {path: ast.parse(text) for path, text in self.before.items()}
-        self.usage_before = {path: _Usage.of(tree) for path, tree in self.trees.items()}
+        self.usage_before = {path: Usage.of(tree) for path, tree in self.trees.items()}
         self.usage = dict(self.usage_before)
         self.counts: dict[str, Counter[str]] = {path: Counter() for path in self.facts}
         self.errors: list[str] = []
+        self.notes: list[str] = []
         self.frozen: set[str] = set()  # files an error left as they were
         self.gone: dict[str, set[str]] = {path: set() for path in self.facts}  # names deleted, per file
         self.key_names = {
@@ -138,7 +127,7 @@ class _Removal:
     def _set(self, path: str, text: str, counts: dict[str, int]) -> None:
         self.texts[path] = text
         self.trees[path] = ast.parse(text)
-        self.usage[path] = _Usage.of(self.trees[path])
+        self.usage[path] = Usage.of(self.trees[path])
         self.counts[path].update({noun: count for noun, count in counts.items() if count})
 
     def _fail(self, path: str, message: str, line: int | None = None) -> None:
@@ -149,11 +138,16 @@ class _Removal:
             self._set(path, self.before[path], {})
             self.counts[path].clear()
 
-    def _parses(self, path: str, text: str) -> bool:
+    def _compiles(self, path: str, text: str) -> bool:
+        """Does the new text compile, encoded as the file is? (Compiling runs nothing; unlike
+        `ast.parse` it also catches a `nonlocal` left without its binding.)"""
         try:
-            ast.parse(text)
+            compile(text.encode(self.encodings[path]), path, "exec", dont_inherit=True)
+        except UnicodeEncodeError as error:
+            self._fail(path, f"cannot remove '{self.key}' here: the value cannot be written in {error.encoding}")
+            return False
         except SyntaxError as error:
-            self._fail(path, f"the result would not parse ({error.msg}, line {error.lineno})")
+            self._fail(path, f"the result would not {_failing_stage(text)} ({error.msg}, line {error.lineno})")
             return False
         return True
 
@@ -167,13 +161,16 @@ class _Removal:
         for path, found in sorted(spots.items()):
             try:
                 removal = remove_reads(self.before[path], found, self.value)
+            except Refusal as error:
+                self._fail(path, f"cannot remove '{self.key}' here: {error.message}", error.line)
+                continue
             except RemovalError as error:
                 self._fail(path, error.message, error.line)
                 continue
             except cst.ParserSyntaxError as error:
                 self._fail(path, f"libcst cannot parse it ({error.message})", error.raw_line)
                 continue
-            if self._parses(path, removal.text):
+            if self._compiles(path, removal.text):
                 self._set(path, removal.text, removal.counts)
 
     # -- what nothing uses any more ------------------------------------------------------------
@@ -203,7 +200,7 @@ class _Removal:
 
     def _doomed(self, path: str, deleted_modules: set[str]) -> Doomed:
         tree, usage, before = self.trees[path], self.usage[path], self.usage_before[path]
-        imports = {name for name in _import_bindings(tree) if before.loads[name] and not usage.loads[name] and not self._reexported(path, name)}
+        imports = {name for name in import_bindings(tree) if before.loads[name] and not usage.loads[name] and not self._reexported(path, name)}
         facts = self.facts[path]
         constants = {
             name for name in self.key_names & set(facts.constants)
@@ -211,10 +208,15 @@ class _Removal:
             and self._used_before(name, False) and not self._project_uses(name, False)
         }  # fmt: skip
         functions = {
-            node.name for node in _definitions(tree)
-            if _is_private(node.name) and not node.decorator_list
+            node.name for node in definitions(tree)
+            if is_private(node.name) and not node.decorator_list
             and self._used_before(node.name, self.tests) and not self._project_uses(node.name, self.tests)
         }  # fmt: skip
+        lookup = usage.lookup and before.lookup  # a lookup the removal deleted reaches nothing any more
+        if functions and lookup:
+            note = f"{path}:{lookup[0]}: private functions are kept: {lookup[1]} with a computed name may reach them"
+            self.notes += [note] if note not in self.notes else []
+            functions = set()
         tests = self._doomed_tests(path, deleted_modules) if self.tests and is_test_module(facts) else set()
         return Doomed(frozenset(imports), frozenset(constants), frozenset(functions), frozenset(tests))
 
@@ -225,8 +227,8 @@ class _Removal:
             if any(target == module or target.startswith(module + ".") for module in deleted_modules)
         }  # fmt: skip
         doomed = set()
-        for node in _definitions(self.trees[path]):
-            if node.name.startswith("test") and (_names_in(node) & gone or self._switches_flag(node)):
+        for node in definitions(self.trees[path]):
+            if node.name.startswith("test") and (names_in(node) & gone or self._switches_flag(node)):
                 doomed.add(node.name)
         return doomed
 
@@ -263,8 +265,8 @@ class _Removal:
                 doomed = self._doomed(path, deleted_modules)
                 if not any((doomed.imports, doomed.constants, doomed.functions, doomed.tests)):
                     continue
-                removal = delete_definitions(text, doomed)
-                if removal.text != text and self._parses(path, removal.text):
+                removal = remove_definitions(text, doomed)
+                if removal.text != text and self._compiles(path, removal.text):
                     self.gone[path] |= doomed.functions | doomed.constants
                     self._set(path, removal.text, removal.counts)
                     changed = True
@@ -283,7 +285,7 @@ class _Removal:
                 continue  # deleted
             files.append(facts if text == self.before[facts.path] else analyse_file(facts.path, text, facts.module, facts.is_package, matcher))
         old = self.project
-        return Project(old.config, old.registry, matcher, ScannedFiles.of(files), old.text_files, old.today, old.include_tests_as_entry_points)
+        return old.at(files, old.registry, old.text_files)
 
     def newly_unreachable(self) -> list[str]:
         before = self.project.module_status
@@ -330,5 +332,5 @@ def plan_removal(project: Project, key: str, value: Any, paths: list[Path], test
         after = run.texts[path]
         if after != run.before[path]:
             counts = run.counts[path] if after is not None else Counter({"module": 1})
-            changes.append(FileChange(project.config.root / path, path, run.before[path], after, counts))
-    return RemovalPlan(changes, unreachable, sorted(deleted_modules), run.errors, notes)
+            changes.append(FileChange(project.config.root / path, path, run.before[path], after, counts, run.encodings[path]))
+    return RemovalPlan(changes, unreachable, sorted(deleted_modules), run.errors, run.notes + notes)

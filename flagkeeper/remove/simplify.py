@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import libcst as cst
+import libcst.matchers as m
 
 _EMPTY_MODULE = cst.Module(body=[])
 _COMPARE: dict[type[cst.BaseCompOp], Callable[[Any, Any], Any]] = {
@@ -26,6 +27,11 @@ _COMPARE: dict[type[cst.BaseCompOp], Callable[[Any, Any], Any]] = {
 }  # fmt: skip
 _IDENTITY: dict[type[cst.BaseCompOp], Callable[[Any, Any], bool]] = {cst.Is: operator.is_, cst.IsNot: operator.is_not}
 _LITERAL_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float, cst.Imaginary, cst.Tuple, cst.List, cst.Set)
+
+
+_NOT = m.UnaryOperation(operator=m.Not())
+_SIGNED = m.UnaryOperation(operator=~m.Not())  # -1, +2, ~3
+_NAMED_CONSTANT = m.Name("True") | m.Name("False") | m.Name("None")
 
 
 class Unknown:
@@ -41,13 +47,8 @@ def code_of(node: cst.CSTNode) -> str:
 
 def literal_value(expr: cst.BaseExpression) -> Any:
     """The Python value of a literal (True, -1, "on", ("a", 1)), or UNKNOWN."""
-    if isinstance(expr, cst.Name) and expr.value not in ("True", "False", "None"):
-        return UNKNOWN
-    if isinstance(expr, cst.UnaryOperation) and not isinstance(expr.operator, cst.Not):
-        inner = expr.expression
-    else:
-        inner = expr
-    if not isinstance(inner, (cst.Name, *_LITERAL_NODES)):
+    inner = cst.ensure_type(expr, cst.UnaryOperation).expression if m.matches(expr, _SIGNED) else expr
+    if not (isinstance(inner, _LITERAL_NODES) or m.matches(inner, _NAMED_CONSTANT)):
         return UNKNOWN
     try:
         return ast.literal_eval(code_of(expr).strip())
@@ -55,12 +56,13 @@ def literal_value(expr: cst.BaseExpression) -> Any:
         return UNKNOWN
 
 
-def literal_node(value: Any) -> cst.BaseExpression:
-    """The expression that writes `value` (a bool, None, number or string; strings in double quotes)."""
+def literal_node(value: Any, config: cst.PartialParserConfig) -> cst.BaseExpression:
+    """The expression that writes `value` (a bool, None, number or string; strings in double quotes),
+    parsed as the module it goes into is (`config`: its `config_for_parsing`)."""
     written = repr(value)
     if isinstance(value, str) and written.startswith("'") and '"' not in written:
         written = f'"{written[1:-1]}"'
-    return cst.parse_expression(written)
+    return cst.parse_expression(written, config=config)
 
 
 def truth(expr: cst.BaseExpression) -> bool | Unknown:
@@ -101,7 +103,7 @@ def _constant(old: cst.BaseExpression, value: bool) -> cst.BaseExpression:
 
 def as_test(expr: cst.BaseExpression) -> cst.BaseExpression:
     """Fold `expr` where only its truth counts: `x and True` -> `x`, `x or True` -> `True` for a pure x."""
-    if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not):
+    if isinstance(expr, cst.UnaryOperation) and m.matches(expr, _NOT):
         inner = as_test(expr.expression)
         known = truth(inner)
         if isinstance(known, bool):
@@ -122,11 +124,12 @@ def as_test(expr: cst.BaseExpression) -> cst.BaseExpression:
     return expr.with_changes(left=left, right=right)
 
 
+_TERMINATOR = m.SimpleStatementLine(body=[m.ZeroOrMore(), m.Return() | m.Raise() | m.Continue() | m.Break(), m.ZeroOrMore()])
+
+
 def _terminates(statement: cst.BaseStatement) -> bool:
     """Does the statement end its block unconditionally (return, raise, continue, break)?"""
-    return isinstance(statement, cst.SimpleStatementLine) and any(
-        isinstance(small, (cst.Return, cst.Raise, cst.Continue, cst.Break)) for small in statement.body
-    )
+    return m.matches(statement, _TERMINATOR)
 
 
 def _first_terminator(body: Sequence[cst.BaseStatement]) -> int | None:
@@ -175,6 +178,9 @@ def _at_top(statement: cst.CSTNode) -> cst.CSTNode:
     return statement.with_changes(leading_lines=lines)
 
 
+_ELIF = m.If(orelse=m.If())
+
+
 class _Block:
     """What a block being visited knows about its statements so far."""
 
@@ -197,9 +203,11 @@ class StatementTransformer(cst.CSTTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.Module, cst.IndentedBlock)):
             self._blocks.append(_Block())
-        if isinstance(node, cst.If) and isinstance(node.orelse, cst.If):
-            self._chained.add(id(node.orelse))
         return super().on_visit(node)
+
+    def visit_If(self, node: cst.If) -> None:
+        if m.matches(node, _ELIF):
+            self._chained.add(id(node.orelse))
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         result = super().on_leave(original_node, updated_node)
@@ -233,7 +241,7 @@ class Simplifier(StatementTransformer):
 
     # -- expressions ---------------------------------------------------------------------------
     def leave_UnaryOperation(self, original_node: cst.UnaryOperation, updated_node: cst.UnaryOperation) -> cst.BaseExpression:
-        if isinstance(updated_node.operator, cst.Not):
+        if m.matches(updated_node, _NOT):
             return as_test(updated_node)
         return updated_node
 
@@ -277,23 +285,23 @@ class Simplifier(StatementTransformer):
         kept = [condition for condition in updated_node.ifs if truth(condition.test) is not True]
         return updated_node.with_changes(ifs=kept)
 
-    def _empty(self, comprehension: cst.BaseComp, empty: str) -> cst.BaseExpression:
+    def _empty(self, comprehension: cst.BaseComp, empty: cst.BaseExpression) -> cst.BaseExpression:
         """`[x for x in xs if False]` -> `[]` when making it evaluates nothing that could act."""
         fors = _comprehension_fors(comprehension)
         never = any(truth(condition.test) is False for comp_for in fors for condition in comp_for.ifs)
         if not never or not all(is_pure(comp_for.iter) for comp_for in fors):
             return comprehension
         self.branches += 1
-        return in_place_of(comprehension, cst.parse_expression(empty))
+        return in_place_of(comprehension, empty)
 
     def leave_ListComp(self, original_node: cst.ListComp, updated_node: cst.ListComp) -> cst.BaseExpression:
-        return self._empty(updated_node, "[]")
+        return self._empty(updated_node, cst.List(elements=[]))
 
     def leave_SetComp(self, original_node: cst.SetComp, updated_node: cst.SetComp) -> cst.BaseExpression:
-        return self._empty(updated_node, "set()")
+        return self._empty(updated_node, cst.Call(func=cst.Name("set")))
 
     def leave_DictComp(self, original_node: cst.DictComp, updated_node: cst.DictComp) -> cst.BaseExpression:
-        return self._empty(updated_node, "{}")
+        return self._empty(updated_node, cst.Dict(elements=[]))
 
     # -- statements ----------------------------------------------------------------------------
     def _pruned(self, orelse: cst.If | cst.Else | None) -> cst.If | cst.Else | None:

@@ -1,7 +1,7 @@
 """The quarterly flag-cleanup report's data: from a Project to plain dataclasses, deciding nothing about looks.
 
 Everything here comes from what the other stages already know: flag statuses from the
-inventory, expiries from the registry, dead flags from `Project.stuck_value`/`is_dead`, zombie
+inventory, expiries from the registry, dead flags from the registry's lifecycle, zombie
 modules from `Project.module_status`, retired-key reuse (FK003) and unused flags (FK005) from
 the checks themselves. `report_render` (markdown, json) and `report_html` only format it.
 """
@@ -16,11 +16,12 @@ from dataclasses import dataclass, fields
 from flagkeeper.checks.runner import run_checks, select_rules
 from flagkeeper.config import FLAG_TYPES
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.project.imports import ModuleStatus
 from flagkeeper.project.inventory import InventoryEntry, build_inventory
 from flagkeeper.project.model import Project
+from flagkeeper.registry.lifecycle import FlagStatus
 
 UNOWNED = "(unowned)"
-UNREGISTERED = "unregistered"
 # Upper bounds in days (exclusive); the last bucket is open.
 AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (
     ("0–29 days", 30), ("30–89 days", 90), ("90–179 days", 180), ("180–364 days", 365), ("1 year or more", None),
@@ -72,7 +73,7 @@ class FlagRow:
     key: str
     owner: str | None
     type: str | None
-    status: str  # the inventory's: active | expired | retired | unregistered
+    status: str  # a FlagStatus (the inventory's), or as read back from an earlier report
     created: dt.date | None
     expires: dt.date | None
     age_days: int | None
@@ -88,7 +89,7 @@ class FlagRow:
 
     @property
     def type_label(self) -> str:
-        return self.type or ("unregistered" if self.status == UNREGISTERED else "(no type)")
+        return self.type or ("unregistered" if self.status == FlagStatus.UNREGISTERED else "(no type)")
 
     @property
     def age_bucket(self) -> str:
@@ -206,7 +207,7 @@ class Report:
     def expired_by_owner(self) -> dict[str, int]:
         counted: dict[str, int] = defaultdict(int)
         for row in self.flags:
-            if row.status == "expired":
+            if row.status == FlagStatus.EXPIRED:
                 counted[row.owner_label] += 1
         return dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
 
@@ -228,11 +229,10 @@ def _dead_lines(project: Project) -> tuple[dict[str, set[tuple[str, int]]], set[
 
 
 def _zombie_modules(project: Project) -> list[ZombieModule]:
-    graph = project.import_graph
     zombies = []
     for module, status in sorted(project.module_status.items()):
-        if status == "zombie":
-            facts = graph.nodes[module]["facts"]
+        if status is ModuleStatus.ZOMBIE:
+            facts = project.modules[module]
             zombies.append(ZombieModule(module, facts.path, facts.lines))
     return zombies
 
@@ -240,7 +240,7 @@ def _zombie_modules(project: Project) -> list[ZombieModule]:
 def _actions(project: Project, entry: InventoryEntry, reads: int, reused: set[str], unused: set[str], quarter: Quarter) -> tuple[Action, ...]:
     key, registry = entry.key, project.registry
     registered = registry.flags.get(key)
-    stuck = project.stuck_value(key)
+    stuck = project.lifecycle.stuck_value(key)
     extend = f'flagkeeper registry extend {key} --to YYYY-MM-DD --reason "..."'
     retire = f'flagkeeper registry retire {key} --meaning "..."'
     actions = []
@@ -249,18 +249,18 @@ def _actions(project: Project, entry: InventoryEntry, reads: int, reused: set[st
         command = f"give the new code a new key, then `flagkeeper remove {key} --value false` deletes the old meaning's code"
         actions.append(Action("new-key", command, "a retired key is read again: FK003"))
     elif stuck is not None and reads:
-        actions.append(Action("remove", f"flagkeeper remove {key} --value {str(stuck[0]).lower()}", stuck[1]))
+        actions.append(Action("remove", f"flagkeeper remove {key} --value {str(stuck.value).lower()}", stuck.reason))
     elif registered is not None and key in unused:
         actions.append(Action("retire", retire, "nothing reads it: FK005"))
-    elif registered is not None and stuck is not None and entry.status != "retired":
-        actions.append(Action("retire", retire, f"{stuck[1]}; no Python code reads it"))
-    if entry.status == "expired" and reads and registered is not None and registered.text("state") is None:
+    elif registered is not None and stuck is not None and entry.status is not FlagStatus.RETIRED:
+        actions.append(Action("retire", retire, f"{stuck.reason}; no Python code reads it"))
+    if entry.status is FlagStatus.EXPIRED and reads and registered is not None and registered.text("state") is None:
         actions.append(Action("extend", extend, "only if it must stay"))
-    expiry = registered.expiry(project.config.lifetimes) if registered else None
-    if entry.status == "active" and expiry is not None and expiry <= quarter.last_day:
+    expiry = project.lifecycle.expiry(key)
+    if entry.status is FlagStatus.ACTIVE and expiry is not None and expiry <= quarter.last_day:
         reason = f"expires on {expiry}, within {quarter.label}: remove it before then, or extend it"
         actions.append(Action("extend", extend, reason))
-    if entry.status == UNREGISTERED:
+    if entry.status is FlagStatus.UNREGISTERED:
         actions.append(Action("register", f"flagkeeper registry add {key} --owner TEAM --type TYPE", "read in code, not registered: FK001"))
     elif entry.owner is None and registered is not None:
         actions.append(Action("assign-owner", f"set `owner` in [flags.{key}] of {registry.path.name}", "no owner"))
@@ -277,15 +277,15 @@ def _flag_rows(project: Project, quarter: Quarter, dead_lines: dict[str, set[tup
     for entry in entries:
         python = [place for place in entry.places if place.kind == "python"]
         registered = project.registry.flags.get(entry.key)
-        if registered is None and not python and entry.status == "retired":
+        if registered is None and not python and entry.status is FlagStatus.RETIRED:
             continue  # a tombstone nobody reads: done with
         created = registered.created if registered else None
-        expiry = registered.expiry(project.config.lifetimes) if registered else None
+        expiry = project.lifecycle.expiry(entry.key)
         rows.append(
             FlagRow(
                 entry.key, entry.owner, entry.type, entry.status, created, expiry,
                 max(0, (project.today - created).days) if created else None,
-                (project.today - expiry).days if entry.status == "expired" and expiry else None,
+                (project.today - expiry).days if entry.status is FlagStatus.EXPIRED and expiry else None,
                 len(python), len({place.path for place in python}), len(dead_lines.get(entry.key, ())),
                 _actions(project, entry, len(python), reused, unused, quarter),
             )
@@ -296,7 +296,7 @@ def _flag_rows(project: Project, quarter: Quarter, dead_lines: dict[str, set[tup
 def _changes(previous: Snapshot, flags: list[FlagRow]) -> Changes:
     now = {row.key: row.status for row in flags}
     before = previous.statuses
-    newly_expired = sorted(key for key, status in now.items() if status == "expired" and before.get(key) != "expired")
+    newly_expired = sorted(key for key, status in now.items() if status == FlagStatus.EXPIRED and before.get(key) != FlagStatus.EXPIRED)
     return Changes(
         previous.quarter, previous.today, tuple(sorted(now.keys() - before.keys())),
         tuple(sorted(before.keys() - now.keys())), tuple(newly_expired), previous.headline,
@@ -317,7 +317,7 @@ def build_report(project: Project, quarter: Quarter, previous: Snapshot | None =
     headline = Headline(
         flags_in_code=len(project.inventory),
         registered=len(project.registry.flags),
-        expired=sum(1 for row in flags if row.status == "expired"),
+        expired=sum(1 for row in flags if row.status == FlagStatus.EXPIRED),
         unowned=sum(1 for row in flags if row.owner is None),
         retired_key_reuses=sum(1 for row in flags if any(action.kind == "new-key" for action in row.actions)),
         zombie_modules=len(zombies),

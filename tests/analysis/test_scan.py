@@ -20,7 +20,7 @@ from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.analysis.scan import ScanOptions
 from flagkeeper.config import load_config
-from flagkeeper.project.model import build_project
+from flagkeeper.project.model import ProjectInputs, build_project
 from tests.conftest import REPO, run, write_tree
 
 APP = 'import ldclient\n\nclient = ldclient.get()\n\nif client.variation("new_checkout", ctx, False):\n    from app import legacy\n'
@@ -45,7 +45,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def facts_of(root: Path, options: ScanOptions) -> list[FileFacts]:
-    return build_project([root], load_config([root]), dt.date(2026, 6, 1), options=options).files
+    return build_project([root], load_config([root]), dt.date(2026, 6, 1), ProjectInputs(options=options)).files
 
 
 @pytest.fixture

@@ -17,11 +17,16 @@ from flagkeeper import __version__
 from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic
 from flagkeeper.checks.runner import ALL_RULES, run_checks
 from flagkeeper.cli.common import load_project
-from flagkeeper.output.ci import escape_data, escape_property, render_github, render_gitlab, render_junit, render_sarif
+from flagkeeper.output.escape import escape_data, escape_property
+from flagkeeper.output.github import render_github
+from flagkeeper.output.gitlab import render_gitlab
+from flagkeeper.output.junit import render_junit
+from flagkeeper.output.sarif import render_sarif
 from tests.conftest import REPO, assert_golden
 
 SCHEMA = Path(__file__).resolve().parent.parent / "schemas" / "sarif-schema-2.1.0.json"
 RULES = list(ALL_RULES)
+SMARS = REPO / "examples/smars_legacy"  # the project root its findings' identities are relative to
 
 
 @pytest.fixture
@@ -32,7 +37,7 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def smars(in_repo: None) -> list[Diagnostic]:
-    project = load_project([REPO / "examples/smars_legacy"], None, None, datetime(2012, 8, 1))
+    project = load_project([SMARS], None, None, datetime(2012, 8, 1))
     return run_checks(project, RULES)
 
 
@@ -50,7 +55,7 @@ def test_smars_example_has_errors_and_warnings(smars: list[Diagnostic]) -> None:
 
 
 def test_sarif_is_golden(smars: list[Diagnostic]) -> None:
-    assert_golden("smars_legacy.sarif", render_sarif(smars, RULES))
+    assert_golden("smars_legacy.sarif", render_sarif(smars, RULES, SMARS))
 
 
 def test_github_is_golden(smars: list[Diagnostic]) -> None:
@@ -62,11 +67,11 @@ def test_junit_is_golden(smars: list[Diagnostic]) -> None:
 
 
 def test_gitlab_is_golden(smars: list[Diagnostic]) -> None:
-    assert_golden("smars_legacy.gitlab.json", render_gitlab(smars))
+    assert_golden("smars_legacy.gitlab.json", render_gitlab(smars, SMARS))
 
 
 def test_renderings_are_deterministic(smars: list[Diagnostic]) -> None:
-    for render in (lambda d: render_sarif(d, RULES), render_github, lambda d: render_junit(d, RULES), render_gitlab):
+    for render in (lambda d: render_sarif(d, RULES, SMARS), render_github, lambda d: render_junit(d, RULES), lambda d: render_gitlab(d, SMARS)):
         assert render(list(smars)) == render(list(smars))
 
 
@@ -77,7 +82,7 @@ def test_sarif_validates_against_the_oasis_schema(smars: list[Diagnostic]) -> No
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
-    for log in (render_sarif(smars, RULES), render_sarif([], RULES), render_sarif([], [])):
+    for log in (render_sarif(smars, RULES, SMARS), render_sarif([], RULES, SMARS), render_sarif([], [], SMARS)):
         errors = sorted(validator.iter_errors(json.loads(log)), key=lambda error: list(error.absolute_path))
         assert not errors, "\n".join(f"{list(error.absolute_path)}: {error.message}" for error in errors)
 
@@ -94,7 +99,7 @@ def test_the_schema_rejects_what_it_should() -> None:
 
 
 def test_sarif_has_what_github_code_scanning_requires(smars: list[Diagnostic]) -> None:
-    log = json.loads(render_sarif(smars, RULES))
+    log = json.loads(render_sarif(smars, RULES, SMARS))
     assert log["version"] == "2.1.0" and log["$schema"]
     [run] = log["runs"]
     driver = run["tool"]["driver"]
@@ -132,7 +137,7 @@ def test_sarif_has_what_github_code_scanning_requires(smars: list[Diagnostic]) -
 
 def test_sarif_fingerprint_survives_a_line_move_and_tells_twins_apart(in_repo: None) -> None:
     def fingerprints(diagnostics: list[Diagnostic]) -> list[str]:
-        return [result["partialFingerprints"]["primaryLocationLineHash"] for result in json.loads(render_sarif(diagnostics, RULES))["runs"][0]["results"]]
+        return [result["partialFingerprints"]["primaryLocationLineHash"] for result in json.loads(render_sarif(diagnostics, RULES, REPO))["runs"][0]["results"]]
 
     [before] = fingerprints([finding("flag 'k' is not registered", line=3)])
     [after] = fingerprints([finding("flag 'k' is not registered", line=40)])
@@ -146,7 +151,7 @@ def test_sarif_fingerprint_survives_a_line_move_and_tells_twins_apart(in_repo: N
 def test_sarif_uri_is_percent_encoded_relative_or_a_file_uri_outside_the_working_folder(in_repo: None, tmp_path: Path) -> None:
     inside = Diagnostic(REPO / "dir with space/app.py", 1, 1, "FK001", "m", "unregistered-flag", ERROR, "k")
     outside = Diagnostic(tmp_path / "app.py", 1, 1, "FK001", "m", "unregistered-flag", ERROR, "k")
-    results = json.loads(render_sarif([inside, outside], RULES))["runs"][0]["results"]
+    results = json.loads(render_sarif([inside, outside], RULES, SMARS))["runs"][0]["results"]
     assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "dir%20with%20space/app.py", "uriBaseId": "%SRCROOT%"}
     assert results[1]["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": (tmp_path / "app.py").as_uri()}
 
@@ -231,7 +236,7 @@ def test_junit_escapes_markup_and_drops_characters_xml_cannot_hold(in_repo: None
 
 
 def test_gitlab_report_has_the_required_fields(smars: list[Diagnostic]) -> None:
-    report = json.loads(render_gitlab(smars))
+    report = json.loads(render_gitlab(smars, SMARS))
     assert isinstance(report, list) and len(report) == len(smars)
     for issue, d in zip(report, smars, strict=True):
         assert set(issue) == {"description", "check_name", "fingerprint", "severity", "location"}
@@ -246,12 +251,12 @@ def test_gitlab_report_has_the_required_fields(smars: list[Diagnostic]) -> None:
 
 def test_gitlab_fingerprints_are_unique_even_for_identical_findings(in_repo: None) -> None:
     twins = [finding("same", line=3), finding("same", line=3)]
-    first, second = (issue["fingerprint"] for issue in json.loads(render_gitlab(twins)))
+    first, second = (issue["fingerprint"] for issue in json.loads(render_gitlab(twins, REPO)))
     assert first != second
-    [alone] = (issue["fingerprint"] for issue in json.loads(render_gitlab(twins[:1])))
+    [alone] = (issue["fingerprint"] for issue in json.loads(render_gitlab(twins[:1], REPO)))
     assert alone == first
 
 
 def test_gitlab_report_is_an_empty_array_without_findings() -> None:
-    assert render_gitlab([]) == "[]\n"
-    assert not render_gitlab([]).startswith("\ufeff")  # GitLab rejects a byte order mark
+    assert render_gitlab([], REPO) == "[]\n"
+    assert not render_gitlab([], REPO).startswith("\ufeff")  # GitLab rejects a byte order mark

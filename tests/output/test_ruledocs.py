@@ -10,7 +10,7 @@ import pytest
 
 from flagkeeper.checks.base import Rule
 from flagkeeper.checks.runner import ALL_RULES
-from flagkeeper.output.ruledocs import rule_markdown
+from flagkeeper.output.ruledocs import case_findings, rule_markdown
 from tests.conftest import REPO, run
 
 DOCS = REPO / "docs" / "rules"
@@ -24,6 +24,12 @@ def test_rule_page_is_generated_from_the_rule(rule: Rule) -> None:
         page.write_text(expected, encoding="utf-8")
     assert page.read_text(encoding="utf-8") == expected
     assert f": {rule.code} " in expected  # the firing example's real output names the rule
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)
+def test_the_page_shows_what_the_first_invalid_case_expects(rule: Rule) -> None:
+    case = rule.INVALID[0]
+    assert [f"{d.path.as_posix()}:{d.line}:{d.column}: {d.code} {d.message}" for d in case_findings(rule, case)] == list(case.expect)
 
 
 def test_no_page_without_a_rule() -> None:

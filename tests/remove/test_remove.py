@@ -16,7 +16,8 @@ from libcst.metadata import MetadataWrapper
 
 from flagkeeper.cli.common import load_project
 from flagkeeper.remove import project as removal
-from flagkeeper.remove.source import ReadSpot, Removal, RemovalError, find_read_nodes, remove_reads
+from flagkeeper.remove.bridge import ReadSpot, RemovalError, find_read_nodes
+from flagkeeper.remove.source import Removal, remove_reads
 from tests.conftest import REPO, run
 
 SMARS = REPO / "examples" / "smars_legacy"

@@ -1,0 +1,115 @@
+"""A flag's lifecycle, in one place: its expiry (with the default lifetimes of its type), its
+status (active, expired, retired, unregistered), the value it is stuck at once it cannot change
+any more, and which flags are kill switches.
+
+Every rule, report and command asks this module; none works a status out on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from functools import cached_property
+
+from flagkeeper.config import DEFAULT_LIFETIMES
+from flagkeeper.registry.model import FlagEntry, Registry
+
+KILL_SWITCH = "kill-switch"  # the flag type whose flags stop critical code (FK010, FK011)
+
+
+class FlagStatus(str, Enum):
+    """Where a key stands in its lifecycle, as `inventory` and `registry list` show it."""
+
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    RETIRED = "retired"
+    UNREGISTERED = "unregistered"
+
+    def __str__(self) -> str:  # the value in f-strings and CSV, on every Python version
+        return self.value
+
+
+@dataclass(frozen=True)
+class StuckValue:
+    """The value a flag can no longer change from, and why (for the finding's message)."""
+
+    value: bool
+    reason: str
+
+
+def default_expiry(flag_type: str | None, created: dt.date | None, lifetimes: Mapping[str, int | None]) -> dt.date | None:
+    """`created` plus the type's lifetime (the configured one, else the default); None when permanent."""
+    lifetime = lifetimes.get(flag_type or "", DEFAULT_LIFETIMES.get(flag_type or ""))
+    return created + dt.timedelta(days=lifetime) if created is not None and lifetime is not None else None
+
+
+def expiry(entry: FlagEntry, lifetimes: Mapping[str, int | None]) -> dt.date | None:
+    """`expires`, or `created` plus the type's default lifetime; None for a permanent flag."""
+    return entry.expires if entry.expires is not None else default_expiry(entry.type, entry.created, lifetimes)
+
+
+def kill_switches(registry: Registry) -> frozenset[str]:
+    """The registered keys of type kill-switch."""
+    return frozenset(key for key, entry in registry.flags.items() if entry.type == KILL_SWITCH)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """The lifecycle of every key of a registry, judged as of `today`."""
+
+    registry: Registry
+    today: dt.date
+    lifetimes: Mapping[str, int | None]
+    flags_off: Collection[str] = ()  # keys the configuration declares off
+
+    def expiry(self, key: str) -> dt.date | None:
+        entry = self.registry.flags.get(key)
+        return expiry(entry, self.lifetimes) if entry else None
+
+    def is_expired(self, key: str) -> bool:
+        when = self.expiry(key)
+        return when is not None and when < self.today
+
+    def status(self, key: str) -> FlagStatus:
+        if key in self.registry.retired:
+            return FlagStatus.RETIRED
+        if key not in self.registry.flags:
+            return FlagStatus.UNREGISTERED
+        return FlagStatus.EXPIRED if self.is_expired(key) else FlagStatus.ACTIVE
+
+    def lifetime_basis(self, entry: FlagEntry) -> str:
+        """How an expiry was worked out, for a message: empty when `expires` is written."""
+        return "" if entry.expires else f", {self.lifetimes[entry.type or '']} days after it was created"
+
+    @cached_property
+    def kill_switches(self) -> frozenset[str]:
+        return kill_switches(self.registry)
+
+    def stuck_value(self, key: str | None) -> StuckValue | None:
+        """The value a flag can no longer change from, and why; None while it may still go either way.
+
+        Retired, declared-off and expired flags read false (an expired flag declared
+        `state = "on"` reads true): code that runs only under the other value is dead.
+        """
+        if key is None:
+            return None
+        entry = self.registry.flags.get(key)
+        tombstone = self.registry.retired.get(key)
+        state = entry.text("state") if entry else None
+        if state in ("on", "off"):
+            return StuckValue(state == "on", f"declared {state} in {self.registry.path.name}")
+        if key in self.flags_off:
+            return StuckValue(False, "declared off in the configuration")
+        if tombstone is not None:
+            when = f" on {tombstone.retired}" if tombstone.retired else ""
+            return StuckValue(False, f"retired{when}" + (f" ({tombstone.meaning})" if tombstone.meaning else ""))
+        if self.is_expired(key):
+            return StuckValue(False, f"expired on {self.expiry(key)}")
+        return None
+
+    def is_dead(self, key: str | None, polarity: bool) -> bool:
+        """Does code that runs only when flag `key` is `polarity` never run any more?"""
+        stuck = self.stuck_value(key)
+        return stuck is not None and stuck.value != polarity

@@ -1,0 +1,91 @@
+"""The bridge from the analysis to libcst: the `ast` position of a flag read -> its libcst node.
+
+The analysis (one `ast` walk) reports each read by line and column; `find_read_nodes` finds the
+one libcst Call or Subscript that starts there, so the transforms can work on the concrete tree.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from flagkeeper.remove.simplify import code_of
+
+
+class RemovalError(Exception):
+    """A file that cannot be changed safely; it is left as it was."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True)
+class ReadSpot:
+    """Where the analysis found a read: its Call/Subscript starts at `line`, `column` (1-based characters)."""
+
+    line: int
+    column: int
+    key_code: str
+
+
+def _same_expression(first: str, second: str) -> bool:
+    """Equal as Python expressions, however they are spelled (quotes, spaces, line breaks)."""
+    try:
+        return ast.dump(ast.parse(f"({first.strip()})", mode="eval")) == ast.dump(ast.parse(f"({second.strip()})", mode="eval"))
+    except SyntaxError:
+        return False
+
+
+def _holds_key(node: cst.Call | cst.Subscript, key_code: str) -> bool:
+    if isinstance(node, cst.Call):
+        return any(_same_expression(code_of(arg.value), key_code) for arg in node.args)
+    index = m.extract(node, m.Subscript(slice=[m.SubscriptElement(slice=m.Index(value=m.SaveMatchedNode(m.DoNotCare(), "key")))]))
+    key = index["key"] if index is not None else None
+    return isinstance(key, cst.CSTNode) and _same_expression(code_of(key), key_code)
+
+
+class _ReadFinder(cst.CSTVisitor):
+    """Calls and subscripts by the position of their first character (not counting their parentheses)."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.at: dict[tuple[int, int], list[cst.Call | cst.Subscript]] = {}
+
+    def _note(self, node: cst.Call | cst.Subscript) -> None:
+        where: CodeRange = self.get_metadata(PositionProvider, node)
+        self.at.setdefault((where.start.line, where.start.column + 1), []).append(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._note(node)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._note(node)
+
+
+def find_read_nodes(wrapper: MetadataWrapper, spots: Iterable[ReadSpot]) -> dict[int, ReadSpot]:
+    """id(node) -> spot, one libcst node per read; a read that matches none, or several, is an error.
+
+    Several calls can start at one place (`client.get().variation("k")` holds `client.get()`):
+    the one whose argument is the key wins.
+    """
+    finder = _ReadFinder()
+    wrapper.visit(finder)
+    found: dict[int, ReadSpot] = {}
+    for spot in spots:
+        candidates = finder.at.get((spot.line, spot.column), [])
+        if len(candidates) > 1:
+            candidates = [node for node in candidates if _holds_key(node, spot.key_code)]
+        if len(candidates) != 1:
+            problem = "no" if not candidates else "more than one"
+            raise RemovalError(f"{problem} flag read of {spot.key_code} found at column {spot.column}", spot.line)
+        found[id(candidates[0])] = spot
+    return found

@@ -1,0 +1,110 @@
+"""The last step of `flagkeeper remove` in one file: delete, by name, the imports, module
+constants, private functions and tests that the project-level pass (project.py) found unused."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+import libcst.matchers as m
+
+from flagkeeper.remove.simplify import StatementTransformer, code_of
+
+
+def bound_name(alias: cst.ImportAlias) -> str:
+    """The name an import binds: `import a.b` -> a, `import a.b as c` -> c, `from m import x` -> x."""
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return code_of(alias.name).split(".")[0].strip()
+
+
+@dataclass(frozen=True)
+class Doomed:
+    """Names to delete from one file; `tests` are test functions, deleted even when decorated."""
+
+    imports: frozenset[str] = frozenset()
+    constants: frozenset[str] = frozenset()
+    functions: frozenset[str] = frozenset()
+    tests: frozenset[str] = frozenset()
+
+
+def _assigns_one_of(names: frozenset[str]) -> m.BaseMatcherNode:
+    """`NAME = ...` or `NAME: T = ...`, alone on its line, for a NAME in `names`."""
+    target = m.Name(value=m.MatchIfTrue(lambda name: name in names))
+    return m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=target)]) | m.AnnAssign(target=target)])
+
+
+class _Deleter(StatementTransformer):
+    """Deletes the doomed imports and functions (methods too) wherever they are."""
+
+    def __init__(self, doomed: Doomed):
+        super().__init__()
+        self.doomed = doomed
+        self.counts = {"import": 0, "function": 0, "test": 0}
+
+    def _trim(self, names: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias] | None:
+        kept = [alias for alias in names if bound_name(alias) not in self.doomed.imports]
+        self.counts["import"] += len(names) - len(kept)
+        if kept and len(kept) < len(names):
+            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return kept or None
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import | cst.RemovalSentinel:
+        kept = self._trim(updated_node.names)
+        return cst.RemoveFromParent() if kept is None else updated_node.with_changes(names=kept)
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom | cst.RemovalSentinel:
+        if isinstance(updated_node.names, cst.ImportStar):
+            return updated_node
+        kept = self._trim(updated_node.names)
+        return cst.RemoveFromParent() if kept is None else updated_node.with_changes(names=kept)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef | cst.RemovalSentinel:
+        name = updated_node.name.value
+        if name in self.doomed.tests:
+            self.counts["test"] += 1
+            return cst.RemoveFromParent()
+        if name in self.doomed.functions and not updated_node.decorators:
+            self.counts["function"] += 1
+            return cst.RemoveFromParent()
+        return updated_node
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        if updated_node.body:
+            return updated_node
+        return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+
+
+class _ConstantDeleter(StatementTransformer):
+    """Deletes the doomed module constants: it does not go into functions and classes, so every
+    statement it sees is at module level (also under an `if` or `try` there)."""
+
+    def __init__(self, constants: frozenset[str]):
+        super().__init__()
+        self.constant = _assigns_one_of(constants)
+        self.count = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if m.matches(updated_node, self.constant):
+            self.count += 1
+            return cst.RemoveFromParent()
+        return updated_node
+
+
+def delete_definitions(module: cst.Module, doomed: Doomed) -> tuple[cst.Module, dict[str, int]]:
+    """`module` without the doomed imports, module constants, private functions and tests."""
+    deleter = _Deleter(doomed)
+    module = module.visit(deleter)
+    if not doomed.constants:
+        return module, deleter.counts
+    constants = _ConstantDeleter(doomed.constants)
+    return module.visit(constants), {**deleter.counts, "constant": constants.count}
