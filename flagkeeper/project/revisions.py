@@ -7,6 +7,7 @@ by blob id, so reading many revisions analyses each distinct file content once.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -50,6 +51,8 @@ class Repository:
 
     def commit(self, revision: str) -> str:
         """The full id of `revision`; an unknown one is a clear error, with a hint in a shallow clone."""
+        if revision.startswith("-"):  # an option to git, never a revision
+            raise FlagkeeperError(f"unknown revision '{revision}'", self.top)
         try:
             return _git(self.top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
         except FlagkeeperError:
@@ -70,7 +73,7 @@ class Repository:
                 continue
             meta, _, name = entry.partition(b"\t")
             kind, blob = meta.split()[1:3]
-            path = name.decode()
+            path = os.fsdecode(name)  # a non-UTF-8 name keeps its bytes, as the working tree's listing does
             if kind == b"blob" and path.startswith(self.prefix):
                 files[path[len(self.prefix) :]] = blob.decode()
         return files

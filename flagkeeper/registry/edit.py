@@ -248,13 +248,14 @@ def retire_flag(path: Path, key: str, meaning: str, today: dt.date, last_commit:
 
 def last_commit_reading(root: Path, key: str) -> str | None:
     """The last commit whose Python code contained the key, when `root` is in a git repository."""
-    command = ["git", "log", "-1", "--format=%H %cs", "-S", key, "--", "*.py"]
+    # The key is data: glued to -S and given with -e, never an argument git could read as an option.
+    command = ["git", "log", "-1", "--format=%H %cs", f"-S{key}", "--", "*.py"]
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     if result.returncode != 0 or not result.stdout.strip():
         return None
     commit, date = result.stdout.split()
     # The commit that last changed how often the key appears removed it, unless code still has it.
-    still_read = subprocess.run(["git", "grep", "-q", "-F", key, "HEAD", "--", "*.py"], cwd=root, check=False).returncode == 0
+    still_read = subprocess.run(["git", "grep", "-q", "-F", "-e", key, "HEAD", "--", "*.py"], cwd=root, check=False).returncode == 0
     if still_read:
         head = subprocess.run(["git", "log", "-1", "--format=%H %cs"], cwd=root, capture_output=True, text=True, check=False)
         commit, date = head.stdout.split()
