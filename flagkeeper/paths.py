@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from flagkeeper.errors import FlagkeeperError
+
 
 def inside_root(path: Path, root: Path) -> str | None:
     """`path` relative to `root` in POSIX form, or None when it lies outside.
@@ -24,6 +26,16 @@ def relative_path(path: Path, root: Path) -> str:
     """`path` relative to `root` in POSIX form; absolute when it lies outside."""
     inside = inside_root(path, root)
     return path.as_posix() if inside is None else inside
+
+
+def require_utf8_name(path: Path) -> Path:
+    """`path`, when its name is valid UTF-8: every output format writes names as UTF-8, and a
+    name the file system decoded with surrogates (os.fsdecode) cannot be written."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise FlagkeeperError("the file name is not valid UTF-8: rename the file, or exclude it", path) from None
+    return path
 
 
 def display_path(path: Path) -> str:

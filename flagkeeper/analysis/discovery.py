@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.paths import inside_root, relative_path
+from flagkeeper.paths import inside_root, relative_path, require_utf8_name
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node_modules", "site-packages",
@@ -99,6 +99,7 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
         for path in candidates:
             if matches_glob(relative_path(path, config.root), excluded) or not path.is_file():
                 continue
+            require_utf8_name(path)
             if path.suffix == ".py":
                 python[path] = None
             elif path.suffix in TEXT_SUFFIXES and path.resolve() not in skip_text:

@@ -19,6 +19,7 @@ from flagkeeper.analysis.packs import Matcher
 from flagkeeper.analysis.scan import decode_source
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import require_utf8_name
 from flagkeeper.registry.model import Registry, parse_registry
 
 
@@ -103,6 +104,7 @@ class Repository:
         contents = self.read_blobs(wanted)
         for path, blob in python.items():
             if (path, blob) not in self.blob_facts:
+                require_utf8_name(Path(f"{commit[:12]}:{self.prefix}{path}"))
                 module, is_package = module_name(config.root / PurePosixPath(path), config)
                 source = decode_source(contents[blob], Path(f"{commit[:12]}:{self.prefix}{path}"))
                 self.blob_facts[path, blob] = analyse_file(path, source, module, is_package, matcher)

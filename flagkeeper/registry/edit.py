@@ -129,7 +129,10 @@ class NewFlag:
 
 def default_expiry(flag_type: str, created: dt.date, lifetimes: dict[str, int | None]) -> dt.date | None:
     lifetime = lifetimes.get(flag_type, DEFAULT_LIFETIMES.get(flag_type))
-    return created + dt.timedelta(days=lifetime) if lifetime is not None else None
+    try:
+        return created + dt.timedelta(days=lifetime) if lifetime is not None else None
+    except OverflowError:
+        raise FlagkeeperError(f"{created} plus {lifetime} days is past the last date (9999-12-31): give --expires") from None
 
 
 def _document(text: str, path: Path) -> tomlkit.TOMLDocument:

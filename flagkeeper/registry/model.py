@@ -64,7 +64,10 @@ class FlagEntry:
         lifetime = lifetimes.get(self.type or "")
         if self.created is None or lifetime is None:
             return None
-        return self.created + dt.timedelta(days=lifetime)
+        try:
+            return self.created + dt.timedelta(days=lifetime)
+        except OverflowError:  # created near 9999-12-31: FK008 reports the impossible date
+            return dt.date.max
 
 
 @dataclass(frozen=True)
