@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import inside_root
 
 if sys.version_info >= (3, 11):
     from re import _constants as sre_constants  # type: ignore[attr-defined]  # no stubs; stable since 3.11
@@ -159,6 +160,18 @@ def _tool_table(pyproject: Path) -> dict[str, Any] | None:
     return table
 
 
+def _require_inside(source: Path, values: dict[str, Any], line_of: Callable[[str], int | None]) -> None:
+    """Files the config names lie inside the project root, links resolved: a checkout's config must
+    not make a run read (or a registry edit write) files elsewhere. The command line may name any."""
+    named = [("registry", values.get("registry", "flags.toml")), ("baseline", values.get("baseline"))]
+    named += [("rule-packs", pack) for pack in values.get("rule-packs", ()) if pack.endswith(".toml")]
+    root = source.parent.resolve()
+    for key, value in named:
+        if value is not None and inside_root((root / value).resolve(), root) is None:
+            message = f"'{key}' names '{value}', outside the project root (only a path given on the command line may be)"
+            raise FlagkeeperError(message, source, line_of(key))
+
+
 def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The nearest flagkeeper.toml, or pyproject.toml with [tool.flagkeeper], at or above start."""
     folder = start if start.is_dir() else start.parent
@@ -174,8 +187,11 @@ def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
     return None
 
 
-def parse_config(table: dict[str, Any], source: Path) -> Config:
-    """Validate a configuration table read from `source`; unknown keys and bad values are errors."""
+def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Config:
+    """Validate a configuration table read from `source`; unknown keys and bad values are errors.
+
+    A config found in the checkout names files inside the project root only; one `given` on the
+    command line (--config) is the user's choice, as a --registry path is, and may name any."""
     def line_of(key: str) -> int | None:  # read again only to point at the offending line
         return key_line(read_text(source), key)
 
@@ -190,6 +206,8 @@ def parse_config(table: dict[str, Any], source: Path) -> Config:
             raise FlagkeeperError(f"'{key}' must be {expected}", source, line_of(key))
         values[key] = value
     root = source.parent
+    if not given:
+        _require_inside(source, values, line_of)
     for key, value in values.get("key-patterns", {}).items():
         try:
             compile_key_pattern(value)
@@ -219,7 +237,7 @@ def load_config(paths: list[Path], config_file: Path | None = None) -> Config:
     """The configuration for a run over `paths`: the given file, the nearest one, or defaults."""
     if config_file is not None:
         table = (_tool_table(config_file) or {}) if config_file.name == "pyproject.toml" else load_toml(config_file)
-        return parse_config(table, config_file.resolve())
+        return parse_config(table, config_file.resolve(), given=True)
     found = find_config_file(paths[0].resolve())
     if found is not None:
         source, table = found
