@@ -123,11 +123,10 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
         for path in candidates:
             if matches_glob(relative_path(path, config.root), excluded) or not _is_project_file(path, root):
                 continue
-            require_utf8_name(path)
             if path.suffix == ".py":
-                python[path] = None
+                python[require_utf8_name(path)] = None
             elif path.suffix in TEXT_SUFFIXES and path.resolve() not in skip_text:
-                text[path] = None
+                text[require_utf8_name(path)] = None
     return SourceFiles(tuple(python), tuple(text))
 
 

@@ -7,6 +7,7 @@ search for once the key was taken as an option). Nothing may run: the marker nev
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -76,3 +77,15 @@ def test_a_revision_that_looks_like_an_option_is_an_unknown_revision(hostile: tu
         result = run(args, folder)
         assert result.exit_code == 2 and f"unknown revision '{revision}'" in result.stderr, result.stderr
     assert not (folder / "out.txt").exists()
+
+
+def test_check_since_with_untracked_odd_names_and_dangling_links(hostile: tuple[Path, str, Path]) -> None:
+    folder, _, _ = hostile
+    (folder / os.fsdecode(b"notes-\xff.txt")).write_bytes(b"\xff\xfe binary \x00")
+    (folder / "gone.py").symlink_to(folder / "missing.py")
+    (folder / "latin1.cfg").write_bytes(b"caf\xe9\n")
+    _git(folder, "add", "latin1.cfg")
+    _git(folder, "commit", "-q", "-m", "a latin-1 file")
+    (folder / "latin1.cfg").write_bytes(b"caf\xe9 cr\xe8me\n")  # the diff since HEAD is not UTF-8
+    result = run(["check", "--since", "HEAD", "--format", "json"], folder)
+    assert result.exit_code in (0, 1) and "Traceback" not in result.stderr, result.stderr
