@@ -8,13 +8,22 @@ relative path in the configuration is relative to it. Command-line options overr
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.tomlread import key_line, load_toml
+from flagkeeper.paths import inside_root
+
+if sys.version_info >= (3, 11):
+    from re import _constants as sre_constants  # type: ignore[attr-defined]  # no stubs; stable since 3.11
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+else:  # pragma: no cover - exercised only on Python 3.10
+    import sre_constants
+    import sre_parse
+from flagkeeper.tomlread import key_line, load_toml, parse_toml, read_text
 
 FLAG_TYPES = ("release", "experiment", "operational", "kill-switch", "permission")
 
@@ -26,6 +35,7 @@ DEFAULT_LIFETIMES: dict[str, int | None] = {
     "kill-switch": None,
     "permission": None,
 }
+MAX_LIFETIME = 36525  # a hundred years: beyond, say "permanent"
 
 # A syntax tree takes over a hundred times its source in memory: 5 MB is far above hand-written
 # code and keeps one file's analysis under about a gigabyte.
@@ -57,6 +67,33 @@ class Config:
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the command line's non-empty values applied."""
         return replace(self, **{name: value for name, value in overrides.items() if value})
+
+
+def _may_backtrack(items: Any, repeated: bool = False) -> bool:
+    """Does a parsed pattern repeat a part that itself repeats or alternates, as `(a+)+` or `(a|ab)*` do?"""
+    for op, argument in items:
+        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            low, high, body = argument
+            if repeated or _may_backtrack(body, repeated=high > 1):
+                return True
+        elif repeated and op is sre_constants.BRANCH:
+            return True
+        else:  # groups, lookarounds, alternatives: the parts inside
+            parts = argument if isinstance(argument, (list, tuple)) else [argument]
+            nested = [part for part in parts if isinstance(part, sre_parse.SubPattern)]
+            nested += [branch for part in parts if isinstance(part, list) for branch in part if isinstance(branch, sre_parse.SubPattern)]
+            if any(_may_backtrack(part, repeated) for part in nested):
+                return True
+    return False
+
+
+def compile_key_pattern(text: str) -> re.Pattern[str]:
+    """Compile a `key-pattern`; raises re.error for an invalid one, and for one whose matching time
+    may grow exponentially with the key (Python's re backtracks, and keys come from the scanned code)."""
+    pattern = re.compile(text)
+    if _may_backtrack(sre_parse.parse(text)):
+        raise re.error("a repeated part repeats or alternates again inside (as in (a+)+ or (a|ab)*): it can take exponential time")
+    return pattern
 
 
 def _string_list(value: Any) -> tuple[str, ...] | None:
@@ -91,7 +128,7 @@ def _lifetimes(value: Any) -> dict[str, int | None] | None:
     for flag_type, days in value.items():
         if days == "permanent":
             lifetimes[flag_type] = None
-        elif isinstance(days, int) and not isinstance(days, bool) and days > 0:
+        elif isinstance(days, int) and not isinstance(days, bool) and 0 < days <= MAX_LIFETIME:
             lifetimes[flag_type] = days
         else:
             return None
@@ -117,10 +154,34 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "critical": (_string_list, "a list of dotted function names"),
     "flags-off": (_string_list, "a list of flag keys that are off for good"),
     "baseline": (_string, "a path"),
-    "lifetimes": (_lifetimes, f"a table of flag type ({', '.join(FLAG_TYPES)}) = days or \"permanent\""),
+    "lifetimes": (_lifetimes, f"a table of flag type ({', '.join(FLAG_TYPES)}) = days (1 to {MAX_LIFETIME}) or \"permanent\""),
     "key-patterns": (_string_table, "a table of pack name = regular expression"),
     "max-file-size": (_megabytes, "a positive number of megabytes"),
 }
+
+
+def _tool_table(pyproject: Path) -> dict[str, Any] | None:
+    """`[tool.flagkeeper]` of a pyproject.toml, None when it has none; a `tool` or section of another shape is an error."""
+    text = read_text(pyproject)
+    tool = parse_toml(text, pyproject).get("tool", {})
+    if not isinstance(tool, dict):
+        raise FlagkeeperError("'tool' must be a table", pyproject, key_line(text, "tool"))
+    table = tool.get("flagkeeper")
+    if table is not None and not isinstance(table, dict):
+        raise FlagkeeperError("[tool.flagkeeper] must be a table", pyproject, key_line(text, "flagkeeper"))
+    return table
+
+
+def _require_inside(source: Path, values: dict[str, Any], line_of: Callable[[str], int | None]) -> None:
+    """Files the config names lie inside the project root, links resolved: a checkout's config must
+    not make a run read (or a registry edit write) files elsewhere. The command line may name any."""
+    named = [("registry", values.get("registry", "flags.toml")), ("baseline", values.get("baseline"))]
+    named += [("rule-packs", pack) for pack in values.get("rule-packs", ()) if pack.endswith(".toml")]
+    root = source.parent.resolve()
+    for key, value in named:
+        if value is not None and inside_root((root / value).resolve(), root) is None:
+            message = f"'{key}' names '{value}', outside the project root (only a path given on the command line may be)"
+            raise FlagkeeperError(message, source, line_of(key))
 
 
 def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -132,18 +193,19 @@ def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
             return own, load_toml(own)
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file():
-            table = load_toml(pyproject).get("tool", {}).get("flagkeeper")
+            table = _tool_table(pyproject)
             if table is not None:
-                if not isinstance(table, dict):
-                    raise FlagkeeperError("[tool.flagkeeper] must be a table", pyproject)
                 return pyproject, table
     return None
 
 
-def parse_config(table: dict[str, Any], source: Path) -> Config:
-    """Validate a configuration table read from `source`; unknown keys and bad values are errors."""
+def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Config:
+    """Validate a configuration table read from `source`; unknown keys and bad values are errors.
+
+    A config found in the checkout names files inside the project root only; one `given` on the
+    command line (--config) is the user's choice, as a --registry path is, and may name any."""
     def line_of(key: str) -> int | None:  # read again only to point at the offending line
-        return key_line(source.read_text(encoding="utf-8"), key)
+        return key_line(read_text(source), key)
 
     values: dict[str, Any] = {}
     for key, raw in table.items():
@@ -156,9 +218,11 @@ def parse_config(table: dict[str, Any], source: Path) -> Config:
             raise FlagkeeperError(f"'{key}' must be {expected}", source, line_of(key))
         values[key] = value
     root = source.parent
+    if not given:
+        _require_inside(source, values, line_of)
     for key, value in values.get("key-patterns", {}).items():
         try:
-            re.compile(value)
+            compile_key_pattern(value)
         except re.error as exc:
             raise FlagkeeperError(f"key-patterns.{key}: invalid regular expression: {exc}", source, line_of(key)) from None
     return Config(
@@ -185,10 +249,8 @@ def parse_config(table: dict[str, Any], source: Path) -> Config:
 def load_config(paths: list[Path], config_file: Path | None = None) -> Config:
     """The configuration for a run over `paths`: the given file, the nearest one, or defaults."""
     if config_file is not None:
-        table = load_toml(config_file)
-        if config_file.name == "pyproject.toml":
-            table = table.get("tool", {}).get("flagkeeper", {})
-        return parse_config(table, config_file.resolve())
+        table = (_tool_table(config_file) or {}) if config_file.name == "pyproject.toml" else load_toml(config_file)
+        return parse_config(table, config_file.resolve(), given=True)
     found = find_config_file(paths[0].resolve())
     if found is not None:
         source, table = found

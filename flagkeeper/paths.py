@@ -29,6 +29,16 @@ def relative_path(path: Path, root: Path) -> str:
     return path.as_posix() if inside is None else inside
 
 
+def require_utf8_name(path: Path) -> Path:
+    """`path`, when its name is valid UTF-8: every output format writes names as UTF-8, and a
+    name the file system decoded with surrogates (os.fsdecode) cannot be written."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise FlagkeeperError("the file name is not valid UTF-8: rename the file, or exclude it", path) from None
+    return path
+
+
 def display_path(path: Path) -> str:
     """Relative to the working folder when below it (as ruff prints), else absolute; always `/`."""
     try:

@@ -1,7 +1,8 @@
-"""Read a TOML file into plain data, turning every failure into a one-line FlagkeeperError."""
+"""Read a TOML (or JSON) file into plain data, turning every failure into a one-line FlagkeeperError."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -18,9 +19,9 @@ _AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
 
 
 def read_text(path: Path) -> str:
-    """A UTF-8 text file; a missing or unreadable one is a one-line error naming it."""
+    """A UTF-8 text file (a byte order mark is dropped); a missing or unreadable one is a one-line error naming it."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise FlagkeeperError("file not found", path) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -41,6 +42,18 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         match = _AT_LINE.search(message)
         line = int(match.group(1)) if match else None
         raise FlagkeeperError(f"invalid TOML: {_AT_LINE.sub('', message)}", path, line) from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays and tables
+        raise FlagkeeperError("invalid TOML: nested too deeply", path) from None
+
+
+def parse_json(text: str, path: Path, invalid: str = "invalid JSON") -> Any:
+    """Parse JSON text read from `path`; `invalid` starts the one-line error (with the line where there is one)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FlagkeeperError(f"{invalid}: {exc.msg} (column {exc.colno})", path, exc.lineno) from None
+    except RecursionError:  # json recurses once per level of nested arrays and objects
+        raise FlagkeeperError(f"{invalid}: nested too deeply", path) from None
 
 
 def key_line(text: str, key: str, start_line: int = 1) -> int | None:

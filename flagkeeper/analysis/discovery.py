@@ -2,7 +2,13 @@
 
 Inside a git work tree the listing comes from `git ls-files` (tracked and untracked files that
 .gitignore does not hide), so ignored build output and virtual environments never count.
-Elsewhere the folders are walked. Config `exclude` globs and the default excludes apply in both.
+Elsewhere the folders are walked; a folder that cannot be read stops the run with one line (as
+a missing path does) rather than being skipped: "All checks passed" must mean all files were read.
+Config `exclude` globs and the default excludes apply in both.
+
+Links: a walk never enters a linked folder, and a linked file counts only when its target lies
+inside the project root (a link within the project is a file of the project; a link out of it,
+say to ~/.ssh or /etc, is not, and is skipped). A path named on the command line is read as given.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import fnmatch
 import functools
 import os
 import re
+import stat
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +25,7 @@ from pathlib import Path
 
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.paths import inside_root, relative_path
+from flagkeeper.paths import inside_root, relative_path, require_utf8_name
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node_modules", "site-packages",
@@ -66,13 +73,29 @@ def _git_listing(folder: Path) -> list[Path] | None:
     return [folder / os.fsdecode(name) for name in result.stdout.split(b"\0") if name]
 
 
+def _unreadable(error: OSError) -> None:
+    raise FlagkeeperError(f"cannot read folder: {error.strerror}", error.filename)
+
+
 def _walk(folder: Path, excluded: tuple[str, ...], root: Path) -> list[Path]:
     found = []
-    for current, folders, files in os.walk(folder):
+    for current, folders, files in os.walk(folder, onerror=_unreadable):
         here = Path(current)
         folders[:] = sorted(name for name in folders if not matches_glob(relative_path(here / name, root), excluded))
         found += [here / name for name in sorted(files)]
     return found
+
+
+def _is_project_file(path: Path, root: Path) -> bool:
+    """A regular file, or a link to one inside `root` (one lstat for the common case, no link)."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:  # gone since the listing
+        return False
+    if not stat.S_ISLNK(mode):
+        return stat.S_ISREG(mode)
+    target = path.resolve()
+    return inside_root(target, root) is not None and target.is_file()
 
 
 def discover(paths: list[Path], config: Config) -> SourceFiles:
@@ -94,15 +117,16 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
         patterns = DEFAULT_EXCLUDES + config.exclude
         inherited = relative_path(given, config.root)
         excluded = tuple(pattern for pattern in patterns if not matches_glob(inherited, (pattern,)))
+        root = config.root.resolve()
         listing = _git_listing(given)
         candidates = _walk(given, excluded, config.root) if listing is None else sorted(listing)
         for path in candidates:
-            if matches_glob(relative_path(path, config.root), excluded) or not path.is_file():
+            if matches_glob(relative_path(path, config.root), excluded) or not _is_project_file(path, root):
                 continue
             if path.suffix == ".py":
-                python[path] = None
+                python[require_utf8_name(path)] = None
             elif path.suffix in TEXT_SUFFIXES and path.resolve() not in skip_text:
-                text[path] = None
+                text[require_utf8_name(path)] = None
     return SourceFiles(tuple(python), tuple(text))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from flagkeeper.config import Config
+from flagkeeper.config import Config, compile_key_pattern
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.tomlread import key_line, load_toml
 
@@ -159,7 +159,7 @@ class _PackReader:
             raise self.fail("a pack needs at least one [[read]]")
         pattern_text = header.get("key-pattern")
         try:
-            key_pattern = re.compile(pattern_text) if pattern_text else None
+            key_pattern = compile_key_pattern(pattern_text) if pattern_text else None
         except (re.error, TypeError) as exc:
             raise self.fail(f"'key-pattern' is not a regular expression: {exc}", "key-pattern") from None
         fallback = header.get("fallback", False)
@@ -192,5 +192,5 @@ def load_matcher(config: Config) -> Matcher:
     for name in config.key_patterns:
         if name not in known:
             raise FlagkeeperError(f"key-patterns names '{name}', which is not an active rule pack", config.source)
-    overrides = {name: re.compile(pattern) for name, pattern in config.key_patterns.items()}
+    overrides = {name: compile_key_pattern(pattern) for name, pattern in config.key_patterns.items()}
     return Matcher([replace(pack, key_pattern=overrides[pack.name]) if pack.name in overrides else pack for pack in packs])

@@ -11,7 +11,7 @@ import click
 
 from flagkeeper.checks.runner import registry_rules
 from flagkeeper.cli.common import CONFIG_OPTION, TODAY_OPTION, as_date, fail, load_project
-from flagkeeper.config import FLAG_TYPES, load_config
+from flagkeeper.config import FLAG_TYPES, MAX_LIFETIME, load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.output.inventory import flag_table
 from flagkeeper.output.json import render_json
@@ -31,6 +31,7 @@ from flagkeeper.registry.edit import (
 from flagkeeper.registry.exports import FORMATS, parse_export
 from flagkeeper.registry.lifecycle import FlagStatus, default_expiry
 from flagkeeper.registry.model import load_registry
+from flagkeeper.tomlread import read_text
 
 _REGISTRY_OPTION = click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The registry (default: the configured one).")
 
@@ -50,7 +51,7 @@ def registry() -> None:
 @click.option("--owner", required=True, help="The team that will remove the flag.")
 @click.option("--type", "flag_type", required=True, type=click.Choice(FLAG_TYPES))
 @click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Expiry date (YYYY-MM-DD).")
-@click.option("--lifetime", type=click.IntRange(min=1), help="Expiry in DAYS from today (default: the type's lifetime).")
+@click.option("--lifetime", type=click.IntRange(min=1, max=MAX_LIFETIME), help="Expiry in DAYS from today (default: the type's lifetime).")
 @click.option("--description", help="What the flag switches.")
 @click.option("--scope", multiple=True, help="Module glob where the flag may be read (repeatable).")
 @CONFIG_OPTION
@@ -66,10 +67,8 @@ def add(key: str, owner: str, flag_type: str, expires: dt.datetime | None, lifet
         created = as_date(today)
         if expires:
             expiry: dt.date | None = expires.date()
-        elif lifetime:
-            expiry = created + dt.timedelta(days=lifetime)
         else:
-            expiry = default_expiry(flag_type, created, lifetimes)
+            expiry = default_expiry(flag_type, created, {**lifetimes, flag_type: lifetime} if lifetime else lifetimes)
         add_flag(path, NewFlag(key, owner, flag_type, created, expiry, description, scope))
     except FlagkeeperError as error:
         fail(error)
@@ -175,9 +174,9 @@ def import_export(file: Path, source: str, dry_run: bool, config_file: Path | No
     """
     try:
         path, _ = _registry_path(config_file, registry)
-        imported = parse_export(file.read_text(encoding="utf-8"), source, file)
+        imported = parse_export(read_text(file), source, file)
         if dry_run:
-            text = path.read_text(encoding="utf-8") if path.is_file() else ""
+            text = read_text(path) if path.is_file() else ""
             actions = plan_import(text, path, imported, source, as_date(today))
         else:
             actions = import_flags(path, imported, source, as_date(today))

@@ -7,6 +7,8 @@ was read. Reads in non-Python text files are not compared.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -77,10 +79,12 @@ _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 def changed_lines(repository: Repository, commit: str) -> dict[Path, set[int]]:
     """Lines of the working tree added or changed since `commit`; untracked files count whole."""
     changed: dict[Path, set[int]] = {}
+    folder = repository.top / repository.prefix
+    # Bytes, not text: a file's content or name need not be UTF-8. Names come unquoted.
     diff = subprocess.run(
-        ["git", "diff", "-U0", "--no-color", "--no-ext-diff", commit, "--", "."],
-        cwd=repository.top / repository.prefix, capture_output=True, text=True, check=False,
-    ).stdout  # fmt: skip
+        ["git", "-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--no-ext-diff", commit, "--", "."],
+        cwd=folder, capture_output=True, check=False,
+    ).stdout.decode("utf-8", errors="surrogateescape")  # as os.fsdecode decodes names  # fmt: skip
     for section in diff.split("\ndiff --git "):
         target = re.search(r"^\+\+\+ b/(.+)$", section, re.MULTILINE)
         if target is None:
@@ -89,12 +93,12 @@ def changed_lines(repository: Repository, commit: str) -> dict[Path, set[int]]:
         for start, count in _HUNK.findall(section):
             lines.update(range(int(start), int(start) + (int(count) if count else 1)))
     untracked = subprocess.run(
-        ["git", "ls-files", "--others", "--exclude-standard", "-z"],
-        cwd=repository.top / repository.prefix, capture_output=True, check=False,
-    ).stdout  # fmt: skip
-    for name in filter(None, untracked.decode().split("\0")):
-        path = repository.top / repository.prefix / name
-        changed[path] = set(range(1, len(path.read_bytes().splitlines()) + 2))
+        ["git", "ls-files", "--others", "--exclude-standard", "-z"], cwd=folder, capture_output=True, check=False
+    ).stdout
+    for name in filter(None, untracked.split(b"\0")):
+        path = folder / os.fsdecode(name)
+        with contextlib.suppress(OSError):  # a dangling link or a file gone meanwhile has no lines
+            changed[path] = set(range(1, len(path.read_bytes().splitlines()) + 2))
     return changed
 
 

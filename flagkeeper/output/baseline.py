@@ -15,6 +15,7 @@ from flagkeeper.checks.diagnostic import Diagnostic
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.output.identity import fingerprint, identities
 from flagkeeper.paths import relative_path, write_output
+from flagkeeper.tomlread import parse_json
 
 
 def write_baseline(path: Path, diagnostics: list[Diagnostic], root: Path) -> None:
@@ -29,12 +30,10 @@ def write_baseline(path: Path, diagnostics: list[Diagnostic], root: Path) -> Non
 
 def load_baseline(path: Path) -> Counter[str]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = parse_json(path.read_text(encoding="utf-8"), path, "invalid baseline JSON")
         return Counter({entry["fingerprint"]: int(entry["count"]) for entry in data["findings"]})
     except FileNotFoundError:
         raise FlagkeeperError("baseline not found (write one with --write-baseline)", path) from None
-    except json.JSONDecodeError as error:
-        raise FlagkeeperError(f"invalid baseline JSON: {error.msg}", path, error.lineno) from None
     except (OSError, KeyError, TypeError, ValueError) as error:
         raise FlagkeeperError(f"not a flagkeeper baseline ({error!r})", path) from None
 

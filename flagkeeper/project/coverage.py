@@ -15,10 +15,11 @@ from flagkeeper.errors import FlagkeeperError
 
 def load_executed_lines(data_file: Path, project_paths: list[str]) -> dict[str, int]:
     """Project-relative path -> number of lines that ran, for every project file the data measured."""
-    from coverage import (
-        CoverageData,  # imported only when asked: coverage is needed for --coverage alone
-    )
-    from coverage.exceptions import CoverageException
+    try:  # imported only when asked: coverage is needed for --coverage alone
+        from coverage import CoverageData
+        from coverage.exceptions import CoverageException
+    except ImportError:
+        raise FlagkeeperError("--coverage needs coverage.py: install it (pip install coverage)", data_file) from None
 
     if not data_file.is_file():
         raise FlagkeeperError("coverage data file not found", data_file)

@@ -5,14 +5,13 @@ They are an input of the project build (`check --fleet`, `fleet verify`); FK011 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import display_path
-from flagkeeper.tomlread import key_line, parse_toml
+from flagkeeper.tomlread import key_line, parse_json, parse_toml
 
 
 @dataclass(frozen=True)
@@ -46,10 +45,7 @@ def parse_manifest(path: Path) -> Manifest:
     except (OSError, UnicodeDecodeError) as exc:
         raise FlagkeeperError(f"cannot read deploy manifest: {exc}", path) from None
     if path.suffix == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise FlagkeeperError(f"invalid JSON: {exc.msg}", path, exc.lineno) from None
+        data = parse_json(text, path)
         if not isinstance(data, dict):
             raise FlagkeeperError("invalid deploy manifest: not a JSON object", path)
     else:

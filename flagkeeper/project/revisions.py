@@ -7,6 +7,7 @@ by blob id, so reading many revisions analyses each distinct file content once.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -18,6 +19,7 @@ from flagkeeper.analysis.packs import Matcher
 from flagkeeper.analysis.scan import decode_source
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import require_utf8_name
 from flagkeeper.registry.model import Registry, parse_registry
 
 
@@ -50,6 +52,8 @@ class Repository:
 
     def commit(self, revision: str) -> str:
         """The full id of `revision`; an unknown one is a clear error, with a hint in a shallow clone."""
+        if revision.startswith("-"):  # an option to git, never a revision
+            raise FlagkeeperError(f"unknown revision '{revision}'", self.top)
         try:
             return _git(self.top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
         except FlagkeeperError:
@@ -70,7 +74,7 @@ class Repository:
                 continue
             meta, _, name = entry.partition(b"\t")
             kind, blob = meta.split()[1:3]
-            path = name.decode()
+            path = os.fsdecode(name)  # a non-UTF-8 name keeps its bytes, as the working tree's listing does
             if kind == b"blob" and path.startswith(self.prefix):
                 files[path[len(self.prefix) :]] = blob.decode()
         return files
@@ -100,6 +104,7 @@ class Repository:
         contents = self.read_blobs(wanted)
         for path, blob in python.items():
             if (path, blob) not in self.blob_facts:
+                require_utf8_name(Path(f"{commit[:12]}:{self.prefix}{path}"))
                 module, is_package = module_name(config.root / PurePosixPath(path), config)
                 source = decode_source(contents[blob], Path(f"{commit[:12]}:{self.prefix}{path}"))
                 self.blob_facts[path, blob] = analyse_file(path, source, module, is_package, matcher)

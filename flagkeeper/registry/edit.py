@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
+import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -21,7 +24,7 @@ from typing import Any
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import Table
+from tomlkit.items import InlineTable, Table
 
 from flagkeeper.config import FLAG_TYPES
 from flagkeeper.errors import FlagkeeperError
@@ -47,14 +50,49 @@ def _locked(registry: Path) -> Iterator[None]:
         yield  # the lock goes with the file descriptor, also when the process dies
 
 
+def _refuse_read_only(path: Path) -> None:
+    """A registry without write permission is left alone. The mode bits are checked as well as
+    access(): root may write anything, but a file someone made read-only is not to be replaced."""
+    if path.is_file() and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
+        raise FlagkeeperError("the registry is read-only: make it writable to edit it", path)
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary files an edit killed midway left beside the registry (only ours, by their name;
+    called under the lock, so no edit of ours is writing one now)."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        if stale.is_symlink() or stale.is_file():
+            stale.unlink(missing_ok=True)
+
+
 def edit_registry(path: Path, change: Callable[[str], str], create: bool = False) -> None:
-    """Apply `change` (old text -> new text) under the lock; any error leaves the file as it was."""
+    """Apply `change` (old text -> new text) under the lock; any error leaves the file as it was.
+
+    A linked registry is edited (and locked) at its target, so the link stays a link. `change`
+    sees "\n" line ends and no byte order mark; the file keeps its own.
+    """
+    path = path.resolve()
     if not path.is_file() and not create:
         raise FlagkeeperError("registry not found (create it with `flagkeeper init`)", path)
+    _refuse_read_only(path)
     with _locked(path):
-        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        _remove_stale_temporaries(path)
+        raw = read_text_keeping_ends(path) if path.is_file() else ""
+        bom = "\ufeff" if raw.startswith("\ufeff") else ""
+        crlf = "\r\n" in raw
+        text = raw.removeprefix(bom).replace("\r\n", "\n")
         parse_registry(text, path)  # the same clear error as `check` for a malformed file
-        write_text_atomically(path, change(text))
+        new = change(text)
+        write_text_atomically(path, bom + (new.replace("\n", "\r\n") if crlf else new))
+
+
+def read_text_keeping_ends(path: Path) -> str:
+    """The registry's text as stored: line ends untranslated; an unreadable file is one clear line."""
+    try:
+        with open(path, encoding="utf-8", newline="") as file:
+            return file.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FlagkeeperError(f"cannot read: {exc}", path) from None
 
 
 def _entries(text: str, path: Path) -> tuple[dict[str, FlagEntry], dict[str, Tombstone]]:
@@ -75,23 +113,41 @@ def _render(table: str, key: str, fields: dict[str, Any]) -> list[str]:
     return tomlkit.dumps(document).strip("\n").splitlines()
 
 
-def _is_header(line: str) -> bool:
-    return line.lstrip().startswith("[")
+_MULTILINE_STRING = re.compile(r'"""[\s\S]*?"""(?!")|\'\'\'[\s\S]*?\'\'\'(?!\')')
+
+
+def _string_lines(text: str) -> set[int]:
+    """Indexes of the lines that begin inside a multi-line string: text there, not a header or comment."""
+    inside: set[int] = set()
+    for match in _MULTILINE_STRING.finditer(text):
+        first = text.count("\n", 0, match.start())
+        inside.update(range(first + 1, first + 1 + match.group().count("\n")))
+    return inside
 
 
 def _span(lines: list[str], table: str, key: str) -> tuple[int, int] | None:
     """Lines [start, end) of `[table.key]`: its header to its last field, not the comments that follow."""
     text = "\n".join(lines)
+    strings = _string_lines(text)
     start = entry_line(text, table, key) - 1
-    if not _is_header(lines[start]):
+    if not lines[start].lstrip().startswith("["):
         return None  # an inline `key = {...}` entry under `[table]`
     end = start + 1
     for index in range(start + 1, len(lines)):
-        if _is_header(lines[index]):
+        stripped = lines[index].lstrip()
+        if index in strings:
+            end = index + 1
+        elif stripped.startswith("["):
             break
-        if lines[index].strip() and not lines[index].lstrip().startswith("#"):
+        elif stripped and not stripped.startswith("#"):
             end = index + 1
     return start, end
+
+
+def _comments(lines: list[str], start: int, end: int) -> list[str]:
+    """The comment lines among lines [start, end), outside multi-line strings."""
+    strings = _string_lines("\n".join(lines))
+    return [lines[index] for index in range(start, end) if index not in strings and lines[index].lstrip().startswith("#")]
 
 
 def _insert_table(lines: list[str], table: str, keys: list[str], rendered: list[str]) -> list[str]:
@@ -134,15 +190,22 @@ def _document(text: str, path: Path) -> tomlkit.TOMLDocument:
         raise FlagkeeperError(f"invalid TOML: {error}", path) from None
 
 
-def _flag_table(document: tomlkit.TOMLDocument, key: str) -> Table:
+def _flag_table(document: tomlkit.TOMLDocument, key: str, path: Path) -> Table | InlineTable:
+    """`[flags.KEY]`, or `KEY = {...}` under `[flags]`."""
     table = document["flags"][key]
-    assert isinstance(table, Table)
+    if not isinstance(table, (Table, InlineTable)):
+        raise FlagkeeperError(f"flags.{key} is not a table", path)
     return table
 
 
-def _last_key(table: Table) -> str:
-    """The table's last field: new fields go right after it, before the comments that trail the table."""
-    return [key.key for key, _ in table.value.body if key is not None][-1]
+def _set_field(table: Table | InlineTable, name: str, value: Any, after: str | None = None) -> None:
+    """Set a field in place, or add it after the field `after` (default: the last field, so before
+    the comments that trail the table); an empty or inline table gets it at its end."""
+    fields = [key.key for key, _ in table.value.body if key is not None]
+    if name in table or not fields or isinstance(table, InlineTable):
+        table[name] = value
+    else:
+        table.value._insert_after(after if after in fields else fields[-1], name, value)
 
 
 # Each edit below is a pure function, old registry text -> new text, so that several can run
@@ -172,10 +235,10 @@ def add_entry(text: str, path: Path, flag: NewFlag) -> str:
 def fill_entry(text: str, path: Path, key: str, fields: dict[str, Any]) -> str:
     """Add the `fields` a registered flag lacks; fields it has are never overwritten."""
     document = _document(text, path)
-    table = _flag_table(document, key)
+    table = _flag_table(document, key, path)
     for name, value in fields.items():
         if value is not None and name not in table:
-            table.value._insert_after(_last_key(table), name, value)
+            _set_field(table, name, value)
     return _checked(tomlkit.dumps(document), path, lambda new, _: key in new)
 
 
@@ -187,24 +250,18 @@ def extend_entry(text: str, path: Path, key: str, to: dt.date, reason: str, toda
     if to <= today:
         raise FlagkeeperError(f"the new expiry {to} is not after today ({today})")
     document = _document(text, path)
-    table = _flag_table(document, key)
+    table = _flag_table(document, key, path)
     record = tomlkit.inline_table()
     record.update({"date": today, "from": flags[key].expires or "none", "to": to, "reason": reason})
     history = table.get("extensions")
     if not isinstance(history, list):
         history = tomlkit.array()
-        history.multiline(True)
+        history.multiline(isinstance(table, Table))  # an inline table stays on one line
     history.append(record)
     while len(history) > MAX_EXTENSIONS:
         history.pop(0)
-    if "expires" in table:
-        table["expires"] = to
-    else:
-        table.value._insert_after(_last_key(table), "expires", to)
-    if "extensions" in table:
-        table["extensions"] = history
-    else:
-        table.value._insert_after("expires", "extensions", history)
+    _set_field(table, "expires", to)
+    _set_field(table, "extensions", history, after="expires")
     return _checked(tomlkit.dumps(document), path, lambda new, _: new[key].expires == to)
 
 
@@ -215,6 +272,7 @@ def retire_entry(text: str, path: Path, key: str, meaning: str, today: dt.date, 
         raise FlagkeeperError(f"{_tombstone_text(retired[key])}: it is retired already", path, retired[key].line)
     fields: dict[str, Any] = {"retired": today, "meaning": meaning, "last-commit": last_commit}
     lines = text.splitlines()
+    comments: list[str] = []  # the retired table's own comments go with its tombstone
     if key in flags:
         kept = ("owner", "type", "created", "description")
         fields.update({name: flags[key].fields[name] for name in kept if name in flags[key].fields})
@@ -222,10 +280,11 @@ def retire_entry(text: str, path: Path, key: str, meaning: str, today: dt.date, 
         if span is None:
             raise FlagkeeperError(f"'{key}' is written inline under [flags]; give it its own [flags.{key}] table first", path, flags[key].line)
         start, end = span
+        comments = _comments(lines, start, end)
         if start and not lines[start - 1].strip() and end < len(lines) and not lines[end].strip():
             end += 1  # one blank line goes with the table
         del lines[start:end]
-    lines = _insert_table(lines, "retired", list(retired), _render("retired", key, fields))
+    lines = _insert_table(lines, "retired", list(retired), _render("retired", key, fields) + comments)
     return _checked("\n".join(lines) + "\n", path, lambda new, old: key in old and key not in new)
 
 
@@ -243,13 +302,14 @@ def retire_flag(path: Path, key: str, meaning: str, today: dt.date, last_commit:
 
 def last_commit_reading(root: Path, key: str) -> str | None:
     """The last commit whose Python code contained the key, when `root` is in a git repository."""
-    command = ["git", "log", "-1", "--format=%H %cs", "-S", key, "--", "*.py"]
+    # The key is data: glued to -S and given with -e, never an argument git could read as an option.
+    command = ["git", "log", "-1", "--format=%H %cs", f"-S{key}", "--", "*.py"]
     result = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     if result.returncode != 0 or not result.stdout.strip():
         return None
     commit, date = result.stdout.split()
     # The commit that last changed how often the key appears removed it, unless code still has it.
-    still_read = subprocess.run(["git", "grep", "-q", "-F", key, "HEAD", "--", "*.py"], cwd=root, check=False).returncode == 0
+    still_read = subprocess.run(["git", "grep", "-q", "-F", "-e", key, "HEAD", "--", "*.py"], cwd=root, check=False).returncode == 0
     if still_read:
         head = subprocess.run(["git", "log", "-1", "--format=%H %cs"], cwd=root, capture_output=True, text=True, check=False)
         commit, date = head.stdout.split()
@@ -289,7 +349,9 @@ def plan_import(text: str, path: Path, imported: list[ImportedFlag], source: str
             else:
                 plan.append(ImportAction(key, "skip", "already registered"))
         else:
-            new = NewFlag(key, flag.owner, flag.type, flag.created, flag.expires, flag.description)
+            # An export that says nothing but the key still gives the entry a field: an empty
+            # table reads as a mistake, and says nothing of where the flag came from.
+            new = NewFlag(key, flag.owner, flag.type, flag.created, flag.expires, flag.description or f"imported from {source}")
             plan.append(ImportAction(key, "add", flag.type or "type to fill in", partial(add_entry, path=path, flag=new)))
     return plan
 

@@ -64,6 +64,7 @@ from typing import Any
 
 from flagkeeper.config import FLAG_TYPES
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.tomlread import parse_json
 
 FORMATS = ("flagd", "unleash", "launchdarkly")
 
@@ -88,10 +89,7 @@ def parse_export(text: str, source_format: str, path: Path) -> list[ImportedFlag
     reader = _READERS.get(source_format)
     if reader is None:
         raise FlagkeeperError(f"unknown export format '{source_format}' (one of {', '.join(FORMATS)})", path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FlagkeeperError(f"invalid JSON: {exc.msg} (column {exc.colno})", path, exc.lineno) from None
+    data = parse_json(text, path)
     if not isinstance(data, dict):
         raise FlagkeeperError(f"a {source_format} export must be a JSON object, not {_shown(data)}", path)
     flags = reader(_Object(data, "", path))

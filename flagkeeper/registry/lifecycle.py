@@ -14,6 +14,7 @@ from enum import Enum
 from functools import cached_property
 
 from flagkeeper.config import DEFAULT_LIFETIMES
+from flagkeeper.errors import FlagkeeperError
 from flagkeeper.registry.model import FlagEntry, Registry
 
 KILL_SWITCH = "kill-switch"  # the flag type whose flags stop critical code (FK010, FK011)
@@ -42,12 +43,22 @@ class StuckValue:
 def default_expiry(flag_type: str | None, created: dt.date | None, lifetimes: Mapping[str, int | None]) -> dt.date | None:
     """`created` plus the type's lifetime (the configured one, else the default); None when permanent."""
     lifetime = lifetimes.get(flag_type or "", DEFAULT_LIFETIMES.get(flag_type or ""))
-    return created + dt.timedelta(days=lifetime) if created is not None and lifetime is not None else None
+    if created is None or lifetime is None:
+        return None
+    try:
+        return created + dt.timedelta(days=lifetime)
+    except OverflowError:
+        raise FlagkeeperError(f"{created} plus {lifetime} days is past the last date (9999-12-31): give --expires") from None
 
 
 def expiry(entry: FlagEntry, lifetimes: Mapping[str, int | None]) -> dt.date | None:
     """`expires`, or `created` plus the type's default lifetime; None for a permanent flag."""
-    return entry.expires if entry.expires is not None else default_expiry(entry.type, entry.created, lifetimes)
+    if entry.expires is not None:
+        return entry.expires
+    try:
+        return default_expiry(entry.type, entry.created, lifetimes)
+    except FlagkeeperError:  # created near 9999-12-31: FK008 reports the impossible date
+        return dt.date.max
 
 
 def kill_switches(registry: Registry) -> frozenset[str]:

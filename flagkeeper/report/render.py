@@ -14,7 +14,7 @@ from typing import Any
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.report.data import HEADLINE_LABELS, Action, FlagRow, Headline, Report, Snapshot, TrendPoint
-from flagkeeper.tomlread import read_text
+from flagkeeper.tomlread import parse_json, read_text
 
 SCHEMA = 1
 
@@ -77,15 +77,13 @@ def _point(data: Any) -> TrendPoint:
 def read_previous(path: Path) -> Snapshot:
     """A report JSON written by `flagkeeper report --format json`; anything else is one error naming the file."""
     text = read_text(path)
+    data = parse_json(text, path, "not a flagkeeper report JSON")
     try:
-        data = json.loads(text)
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
             raise ValueError(f'no "schema": {SCHEMA} field')
         statuses = {str(flag["key"]): str(flag["status"]) for flag in data["flags"]}
         trend = tuple(_point(point) for point in data["trend"])
         return Snapshot(str(data["quarter"]), dt.date.fromisoformat(data["today"]), statuses, _headline(data["headline"]), trend)
-    except json.JSONDecodeError as exc:
-        raise FlagkeeperError(f"not a flagkeeper report JSON: {exc.msg}", path, exc.lineno) from None
     except (ValueError, KeyError, TypeError) as exc:
         detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
         raise FlagkeeperError(f"not a flagkeeper report JSON (written by `flagkeeper report --format json`): {detail}", path) from None

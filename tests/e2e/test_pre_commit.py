@@ -26,10 +26,17 @@ def _git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedPr
     return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=check, env=env)
 
 
-def test_commit_with_an_unregistered_flag_is_rejected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit home for the module: the hooks are installed once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def _shop(folder: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository with a registered flag, both hooks installed from this repository's HEAD."""
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
-    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-home"))
-    project = write_tree(tmp_path / "shop", {
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(home))
+    project = write_tree(folder, {
         "flagkeeper.toml": 'registry = "flags.toml"\n',
         "flags.toml": '[flags.new-checkout]\nowner = "payments"\ntype = "permission"\n',
         "app.py": 'import ldclient\n\nif ldclient.get().variation("new-checkout", None, False):\n    pass\n',
@@ -40,6 +47,23 @@ def test_commit_with_an_unregistered_flag_is_rejected(tmp_path: Path, monkeypatc
     })  # fmt: skip
     _git(project, "init", "-q")
     subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=project, check=True, capture_output=True)
+    return project
+
+
+def test_a_staged_file_named_like_an_option_is_only_a_file_name(tmp_path: Path, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _shop(tmp_path / "shop", pre_commit_home, monkeypatch)
+    (project / "main.py").write_text("print('kept')\n")
+    (project / "--output-file=main.py").write_text("x = 1\n")
+    (project / "--config=flags.toml").mkdir()
+    (project / "--config=flags.toml" / "flags.toml").write_text('[flags.new-checkout]\nowner = "payments"\ntype = "permission"\n')
+    _git(project, "add", "-A")
+    committed = _git(project, "commit", "-q", "-m", "files named like options", check=False)
+    assert committed.returncode == 0, committed.stdout + committed.stderr
+    assert (project / "main.py").read_text() == "print('kept')\n"
+
+
+def test_commit_with_an_unregistered_flag_is_rejected(tmp_path: Path, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _shop(tmp_path / "shop", pre_commit_home, monkeypatch)
     _git(project, "add", "-A")
     clean = _git(project, "commit", "-q", "-m", "a registered flag", check=False)
     assert clean.returncode == 0, clean.stdout + clean.stderr
