@@ -180,7 +180,7 @@ def _require_inside(source: Path, values: dict[str, Any], line_of: Callable[[str
     root = source.parent.resolve()
     for key, value in named:
         if value is not None and inside_root((root / value).resolve(), root) is None:
-            message = f"'{key}' names '{value}', outside the project root (only a path given on the command line may be)"
+            message = f"'{key}' names '{value}', which leads outside the project root (only a path given on the command line may be)"
             raise FlagkeeperError(message, source, line_of(key))
 
 

@@ -159,9 +159,8 @@ WRITERS = {
 }
 
 
-@pytest.mark.parametrize("writer", WRITERS)
-def test_a_symlink_at_the_output_path_is_replaced_not_followed(checkout: Path, tmp_path: Path, writer: str) -> None:
-    args, name = WRITERS[writer]
+def _plant_link(checkout: Path, tmp_path: Path, name: str) -> Path:
+    """A committed symlink at `name` to a private file outside the checkout; returns that file."""
     victim = tmp_path / "home" / ".bashrc"
     victim.parent.mkdir()
     victim.write_text("# precious\n", encoding="utf-8")
@@ -169,6 +168,18 @@ def test_a_symlink_at_the_output_path_is_replaced_not_followed(checkout: Path, t
     target = checkout / name
     target.unlink(missing_ok=True)
     target.symlink_to(victim)
+    return victim
+
+
+# The registry is also an input: a flags.toml linked out of the project is refused before anything is written.
+LINK_REPLACED = [name for name in WRITERS if name != "init (registry)"]
+
+
+@pytest.mark.parametrize("writer", LINK_REPLACED)
+def test_a_symlink_at_the_output_path_is_replaced_not_followed(checkout: Path, tmp_path: Path, writer: str) -> None:
+    args, name = WRITERS[writer]
+    victim = _plant_link(checkout, tmp_path, name)
+    target = checkout / name
     result = run(args, checkout)
     assert result.exit_code in (0, 1), result.stderr
     assert victim.read_text(encoding="utf-8") == "# precious\n" and victim.stat().st_mode & 0o777 == 0o600
@@ -176,6 +187,14 @@ def test_a_symlink_at_the_output_path_is_replaced_not_followed(checkout: Path, t
     umask = os.umask(0o022)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # a new file's mode, not the link target's
+
+
+def test_init_refuses_a_registry_linked_out_of_the_project(checkout: Path, tmp_path: Path) -> None:
+    victim = _plant_link(checkout, tmp_path, "flags.toml")
+    result = run(["init", ".", "--force"], checkout)
+    assert result.exit_code == 2
+    assert result.stderr.endswith("'registry' names 'flags.toml', which leads outside the project root (only a path given on the command line may be)\n")
+    assert victim.read_text(encoding="utf-8") == "# precious\n" and (checkout / "flags.toml").is_symlink()
 
 
 @pytest.mark.parametrize("writer", [name for name in WRITERS if not name.startswith("init")])

@@ -40,7 +40,7 @@ def test_a_config_path_out_of_the_root_is_an_error(tmp_path: Path, outside: Path
     assert result.exit_code == 2
     shown = value.strip('["]')
     assert result.stderr.strip() == (
-        f"flagkeeper: error: flagkeeper.toml:2: '{key}' names '{shown}', outside the project root (only a path given on the command line may be)"
+        f"flagkeeper: error: flagkeeper.toml:2: '{key}' names '{shown}', which leads outside the project root (only a path given on the command line may be)"
     )
 
 
@@ -48,7 +48,7 @@ def test_a_registry_link_out_of_the_root_is_an_error_and_the_command_line_may_na
     project = write_tree(tmp_path / "project", {"flagkeeper.toml": "", "app.py": SECRET_READ})
     (project / "flags.toml").symlink_to(outside / "flags.toml")
     refused = run(["registry", "add", "k", "--owner", "o", "--type", "release"], project)
-    assert refused.exit_code == 2 and "'registry' names 'flags.toml', outside the project root" in refused.stderr
+    assert refused.exit_code == 2 and "'registry' names 'flags.toml', which leads outside the project root" in refused.stderr
     assert "[flags.k]" not in (outside / "flags.toml").read_text()
     (project / "flags.toml").unlink()
     given = run(["check", "--registry", str(outside / "flags.toml"), "--format", "json"], project)
