@@ -36,7 +36,7 @@ class GuardedRegion:
 _Argument = tuple[ast.expr, str]  # an argument's value and its star: "", "*" or "**"
 
 
-def _find_arg(call: ast.Call, spec: ArgSpec | None) -> _Argument | None:
+def find_arg(call: ast.Call, spec: ArgSpec | None) -> _Argument | None:
     if spec is None:
         return None
     for keyword in call.keywords:
@@ -133,14 +133,14 @@ class _FlagReadFinder:
 
     def _match_call(self, node: ast.Call) -> _Read | None:
         for pattern in self.matcher.candidates(resolve_head(dotted_name(node.func), self.aliases), is_subscript=False):
-            key_arg = _find_arg(node, pattern.key)
+            key_arg = find_arg(node, pattern.key)
             if key_arg is not None:
                 break
         else:
             return None
         value, star = key_arg
         key_code = star + self._code(value)
-        default_arg = _find_arg(node, pattern.default)
+        default_arg = find_arg(node, pattern.default)
         default = self._code(default_arg[0]) if default_arg is not None and not default_arg[1] else None
         key = Dynamic(key_code) if star else key_expr(value)
         return _Read(pattern, key, key_code, self._code(node.func), default)

@@ -1,4 +1,5 @@
-"""Rule packs: declarative TOML files that say which calls read a flag (see docs/rule-packs.md).
+"""Rule packs: declarative TOML files that say which calls read a flag and which code registers
+one (see docs/rule-packs.md).
 
 `load_matcher` reads the active packs once per run; the resulting `Matcher` is what per-file
 analysis asks "does this call read a flag, and where is its key?".
@@ -43,6 +44,23 @@ class ReadPattern:
     default: ArgSpec | None
 
 
+REGISTRY_FIELDS = ("type", "owner", "description", "expires", "default")
+
+
+@dataclass(frozen=True)
+class RegisterPattern:
+    """One `[[register]]` of a pack: a call that registers a flag, or a module-level dict literal
+    whose keys are flags (`assign`)."""
+
+    pack: str
+    pattern: str
+    is_assign: bool
+    key: ArgSpec | None = None  # calls: where the key is
+    receiver: str | None = None  # calls: the dotted name the method must be called on
+    fields: tuple[tuple[str, ArgSpec], ...] = ()  # calls: registry field -> its argument
+    comment_fields: re.Pattern[str] | None = None  # assigns: named groups lift fields from a key's comment
+
+
 @dataclass(frozen=True)
 class Pack:
     name: str
@@ -51,7 +69,7 @@ class Pack:
     reads: tuple[ReadPattern, ...]
     key_pattern: re.Pattern[str] | None
     fallback: bool
-
+    registers: tuple[RegisterPattern, ...] = ()
 
 
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
@@ -73,6 +91,12 @@ class Matcher:
         self._reads_by_last_name: dict[str, list[tuple[ReadPattern, re.Pattern[str]]]] = {}
         for read, regex in reads:
             self._reads_by_last_name.setdefault(read.pattern.rpartition(".")[2], []).append((read, regex))
+        registers = [(register, _pattern_regex(register.pattern)) for pack in ordered for register in pack.registers]
+        self._registers_by_last_name: dict[str, list[tuple[RegisterPattern, re.Pattern[str]]]] = {}
+        for register, regex in registers:
+            if not register.is_assign:
+                self._registers_by_last_name.setdefault(register.pattern.rpartition(".")[2], []).append((register, regex))
+        self._assigns = [(register, regex) for register, regex in registers if register.is_assign]
 
     def ends_a_pattern(self, name: str) -> bool:
         """Can a call or subscript whose dotted name ends in `name` read a flag?"""
@@ -83,6 +107,23 @@ class Matcher:
         for read, regex in self._reads_by_last_name.get(dotted.rpartition(".")[2], ()):
             if read.is_subscript == is_subscript and regex.match(dotted):
                 yield read
+
+    def registrations(self, dotted: str) -> Iterator[RegisterPattern]:
+        """The `[[register]]` calls whose pattern matches the callee's resolved dotted name."""
+        for register, regex in self._registers_by_last_name.get(dotted.rpartition(".")[2], ()):
+            if regex.match(dotted):
+                yield register
+
+    def registers_calls_named(self, name: str) -> bool:
+        return name in self._registers_by_last_name
+
+    def registry_assigns(self, module: str) -> dict[str, RegisterPattern]:
+        """Module-level names of `module` bound to a registry mapping: NAME -> its `[[register]]`."""
+        return {
+            register.pattern.rpartition(".")[2]: register
+            for register, regex in self._assigns
+            if regex.match(module + "." + register.pattern.rpartition(".")[2])
+        }
 
     def is_flag_key(self, pack: str, key: str) -> bool:
         """False for a key the pack's key-pattern excludes (an environment variable like HOME)."""
@@ -95,6 +136,8 @@ class Matcher:
 
 _PACK_FIELDS = {"name", "description", "url", "key-pattern", "fallback"}
 _READ_FIELDS = {"call", "subscript", "key", "default"}
+_REGISTER_FIELDS = {"call", "assign", "key", "receiver", "comment-fields", *REGISTRY_FIELDS}
+_DOTTED = r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*(?<!\(\))"
 
 
 class _PackReader:
@@ -130,13 +173,54 @@ class _PackReader:
             raise self.fail("each [[read]] needs exactly one of 'call' and 'subscript'", "read")
         is_subscript = "subscript" in raw
         pattern = raw["subscript" if is_subscript else "call"]
-        if not isinstance(pattern, str) or not re.fullmatch(r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*(?<!\(\))", pattern):
+        if not isinstance(pattern, str) or not re.fullmatch(_DOTTED, pattern):
             raise self.fail(f"'{pattern}' is not a dotted name (optionally starting with '*.')", "call")
         if not is_subscript and "key" not in raw:
             raise self.fail(f"[[read]] '{pattern}' needs 'key'", pattern)
         key = self.arg_spec(raw["key"], "key") if "key" in raw else None
         default = self.arg_spec(raw["default"], "default") if "default" in raw else None
         return ReadPattern(name, pattern, is_subscript, key, default)
+
+    def register_pattern(self, raw: Any, name: str) -> RegisterPattern:
+        if not isinstance(raw, dict):
+            raise self.fail("each [[register]] must be a table", "register")
+        unknown = set(raw) - _REGISTER_FIELDS
+        if unknown:
+            field_name = sorted(unknown)[0]
+            raise self.fail(f"unknown field '{field_name}' in [[register]] (known: {', '.join(sorted(_REGISTER_FIELDS))})", field_name)
+        if ("call" in raw) == ("assign" in raw):
+            raise self.fail("each [[register]] needs exactly one of 'call' and 'assign'", "register")
+        is_assign = "assign" in raw
+        pattern = raw["assign" if is_assign else "call"]
+        if not isinstance(pattern, str) or not re.fullmatch(_DOTTED, pattern) or (is_assign and "(" in pattern):
+            raise self.fail(f"'{pattern}' is not a dotted name (optionally starting with '*.')", "assign" if is_assign else "call")
+        if is_assign:
+            misplaced = sorted(set(raw) & {"key", "receiver", *REGISTRY_FIELDS})
+            if misplaced:
+                raise self.fail(f"[[register]] '{pattern}' is a mapping: '{misplaced[0]}' is for calls", misplaced[0])
+            return RegisterPattern(name, pattern, True, comment_fields=self.comment_fields(raw.get("comment-fields")))
+        if "comment-fields" in raw:
+            raise self.fail(f"[[register]] '{pattern}' is a call: 'comment-fields' is for 'assign'", "comment-fields")
+        if "key" not in raw:
+            raise self.fail(f"[[register]] '{pattern}' needs 'key'", pattern)
+        receiver = raw.get("receiver")
+        if receiver is not None and (not isinstance(receiver, str) or not re.fullmatch(r"\w+(?:\.\w+)*", receiver)):
+            raise self.fail("'receiver' must be a dotted name like app.features.manager", "receiver")
+        fields = tuple((field_name, self.arg_spec(raw[field_name], field_name)) for field_name in REGISTRY_FIELDS if field_name in raw)
+        return RegisterPattern(name, pattern, False, self.arg_spec(raw["key"], "key"), receiver, fields)
+
+    def comment_fields(self, raw: Any) -> re.Pattern[str] | None:
+        if raw is None:
+            return None
+        try:
+            regex = compile_key_pattern(raw) if isinstance(raw, str) else None
+        except re.error as exc:
+            raise self.fail(f"'comment-fields' is not a regular expression: {exc}", "comment-fields") from None
+        if regex is None or not regex.groupindex or not set(regex.groupindex) <= set(REGISTRY_FIELDS):
+            raise self.fail(
+                f"'comment-fields' must be a regular expression with named groups among {', '.join(REGISTRY_FIELDS)}", "comment-fields"
+            )
+        return regex
 
     def pack(self) -> Pack:
         header = self.data.get("pack")
@@ -151,12 +235,12 @@ class _PackReader:
             raise self.fail("[pack] needs a 'name' (letters, digits, '_', '-', '.')", "pack")
         if not isinstance(description, str):
             raise self.fail("[pack] needs a 'description'", "pack")
-        extra = set(self.data) - {"pack", "read"}
+        extra = set(self.data) - {"pack", "read", "register"}
         if extra:
-            raise self.fail(f"unknown table '{sorted(extra)[0]}' (a pack has [pack] and [[read]])", sorted(extra)[0])
-        reads = self.data.get("read", [])
-        if not isinstance(reads, list) or not reads:
-            raise self.fail("a pack needs at least one [[read]]")
+            raise self.fail(f"unknown table '{sorted(extra)[0]}' (a pack has [pack], [[read]] and [[register]])", sorted(extra)[0])
+        reads, registers = self.data.get("read", []), self.data.get("register", [])
+        if not isinstance(reads, list) or not isinstance(registers, list) or not (reads or registers):
+            raise self.fail("a pack needs at least one [[read]] or [[register]]")
         pattern_text = header.get("key-pattern")
         try:
             key_pattern = compile_key_pattern(pattern_text) if pattern_text else None
@@ -165,7 +249,10 @@ class _PackReader:
         fallback = header.get("fallback", False)
         if not isinstance(fallback, bool):
             raise self.fail("'fallback' must be true or false", "fallback")
-        return Pack(name, description, self.path, tuple(self.read_pattern(raw, name) for raw in reads), key_pattern, fallback)
+        return Pack(
+            name, description, self.path, tuple(self.read_pattern(raw, name) for raw in reads), key_pattern, fallback,
+            tuple(self.register_pattern(raw, name) for raw in registers),
+        )  # fmt: skip
 
 
 def shipped_pack_names() -> list[str]:

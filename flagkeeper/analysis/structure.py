@@ -124,6 +124,9 @@ class Structure:
     # conditional construct (if, elif, while, ternary, comprehension, and/or), in source order.
     sites: list[tuple[ast.Call | ast.Subscript, str | None]] = field(default_factory=list)
     conditionals: list[tuple[ast.AST, str]] = field(default_factory=list)
+    # For registrations (registrations.py): `for` loops over a literal list or a name, whose
+    # calls may register each element.
+    literal_loops: list[ast.For] = field(default_factory=list)
 
 
 class _Collector(ast.NodeVisitor):
@@ -167,6 +170,14 @@ class _Collector(ast.NodeVisitor):
 
     def visit_BoolOp(self, node: ast.BoolOp) -> None:
         self._conditional(node, "and" if isinstance(node.op, ast.And) else "or")
+
+    def visit_For(self, node: ast.For) -> None:
+        self._literal_loop(node)
+        self.generic_visit(node)
+
+    def _literal_loop(self, node: ast.For) -> None:
+        if isinstance(node.iter, (ast.List, ast.Tuple, ast.Name)):
+            self.found.literal_loops.append(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         self._site(node)
