@@ -85,12 +85,15 @@ class _CallRegistrations:
             last = callee.attr if isinstance(callee, ast.Attribute) else ""
         if not self.matcher.registers_calls_named(last):  # nearly every call: ruled out by a dict lookup
             return None
-        dotted = resolve_head(dotted_name(callee), self.structure.aliases)
-        receiver = dotted.rpartition(".")[0]
-        for register in self.matcher.registrations(dotted):
-            # The receiver as imported, or a name of this very module (`manager = Manager()`).
-            if register.receiver in (None, receiver, f"{self.module}.{receiver}") and find_arg(call, register.key) is not None:
-                return register
+        written = dotted_name(callee)
+        dotted = resolve_head(written, self.structure.aliases)
+        # A name of this very module (`manager = Manager()`, `def register(...)`) is module.name.
+        names = (dotted,) if dotted != written else (dotted, f"{self.module}.{dotted}")
+        for name in names:
+            receiver = name.rpartition(".")[0]
+            for register in self.matcher.registrations(name):
+                if register.receiver in (None, receiver) and find_arg(call, register.key) is not None:
+                    return register
         return None
 
     def _bindings(self, call: ast.Call) -> list[_Bindings]:

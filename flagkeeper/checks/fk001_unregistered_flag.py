@@ -14,7 +14,7 @@ class UnregisteredFlagRule(Rule):
     code = "FK001"
     name = "unregistered-flag"
     severity = ERROR
-    summary = "A flag key read in code and absent from the registry."
+    summary = "A flag key read in code that no registry source (flags.toml, code registrations, registry-sources files) defines."
     why = (
         "A flag nobody registered has no owner and no expiry: nobody will remove it, and nobody "
         "notices when its key is reused for something else. Knight Capital's repurposed flag was "
@@ -49,6 +49,16 @@ class UnregisteredFlagRule(Rule):
         Case({
             "app.py": 'import ldclient\n\nif ldclient.get().variation("new-checkout", ctx, False):\n    pass\n',
             "flags.toml": '[flags.new-checkout]\nowner = "payments"\ntype = "release"\nexpires = 2026-12-31\n',
+        }),
+        # registered in code, by a registry mapping the project's pack names
+        Case({
+            "flagkeeper.toml": 'rule-packs = ["house.toml"]\n',
+            "house.toml": (
+                '[pack]\nname = "house"\ndescription = "settings flags"\n'
+                '[[register]]\nassign = "settings.DEFAULT_FEATURE_FLAGS"\n'
+            ),
+            "settings.py": 'DEFAULT_FEATURE_FLAGS = {\n    # the new checkout page\n    "new-checkout": False,\n}\n',
+            "app.py": 'import ldclient\n\nif ldclient.get().variation("new-checkout", ctx, False):\n    pass\n',
         }),
         # a retired key is FK003's finding, not FK001's
         Case({

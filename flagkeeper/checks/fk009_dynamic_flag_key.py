@@ -1,4 +1,4 @@
-"""FK009 dynamic-flag-key: a flag read whose key cannot be resolved statically."""
+"""FK009 dynamic-flag-key: a flag read or registration whose key cannot be resolved statically."""
 
 from __future__ import annotations
 
@@ -9,18 +9,20 @@ from flagkeeper.checks.diagnostic import WARNING, Diagnostic
 from flagkeeper.project.model import Project
 
 _REGISTRY = '[flags.venue_arca_enabled]\nowner = "routing"\ntype = "operational"\n'
+_PACK = '[pack]\nname = "house"\ndescription = "in-house flags"\n[[register]]\ncall = "features.register"\nkey = { position = 0 }\n'
 
 
 class DynamicFlagKeyRule(Rule):
     code = "FK009"
     name = "dynamic-flag-key"
     severity = WARNING
-    summary = "A flag read whose key is built at run time and cannot be resolved statically."
+    summary = "A flag read or registration whose key is built at run time and cannot be resolved statically."
     why = (
         "flagkeeper cannot tell which flag such a read touches, so it cannot check the key against "
         "the registry, find its other reads, or see that an 'unused' flag is in fact read here. "
         "Literal keys, module constants (also imported ones), class attributes and `+` or f-string "
-        "joins of those resolve; anything else is reported, never guessed."
+        "joins of those resolve, and a registration inside a `for` loop over a list literal "
+        "registers each element; anything else is reported, never guessed."
     )
     fix = "Pass a string literal or a module-level constant; map run-time values to constant keys in a dict."
     needs = frozenset({Need.REFERENCES})
@@ -44,6 +46,18 @@ class DynamicFlagKeyRule(Rule):
             expect=(
                 "app.py:4:12: FK009 the flag key passed to ldclient.get().variation cannot be resolved statically: "
                 '`f"venue_{venue}_enabled"`; use a string literal or a module-level constant',
+            ),
+        ),
+        # a registration in a loop over something that is not a literal list
+        Case(
+            {
+                "flagkeeper.toml": 'rule-packs = ["house.toml"]\n', "house.toml": _PACK,
+                "features.py": "def register(key): ...\n",
+                "app.py": "import features\n\nfor key in load_keys():\n    features.register(key)\n",
+            },
+            expect=(
+                "app.py:4:5: FK009 the flag key registered here cannot be resolved statically: `key`; use a string "
+                "literal or a module-level constant",
             ),
         ),
     )  # fmt: skip
@@ -75,3 +89,11 @@ class DynamicFlagKeyRule(Rule):
                     "use a string literal or a module-level constant"
                 )
                 yield self.report(reference.path, read.line, read.column, message)
+        for registered in project.registrations:
+            if registered.key is None:
+                registration = registered.registration
+                message = (
+                    f"the flag key registered here cannot be resolved statically: `{registration.key_code}`; "
+                    "use a string literal or a module-level constant"
+                )
+                yield self.report(registered.path, registration.line, registration.column, message)
