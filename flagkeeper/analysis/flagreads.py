@@ -14,7 +14,7 @@ import functools
 import io
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flagkeeper.analysis.facts import Dynamic, FlagRef, Guard, KeyExpr, Literal
 from flagkeeper.analysis.packs import ArgSpec, Matcher, ReadPattern
@@ -62,8 +62,7 @@ _SPACES = re.compile(r"\s+")
 @dataclass(frozen=True)
 class _Read:
     pattern: ReadPattern
-    key: KeyExpr
-    key_code: str
+    keys: tuple[tuple[KeyExpr, str], ...]  # each key read and its source: one, or each element of a list of keys
     call: str
     default: str | None
 
@@ -124,12 +123,16 @@ class _FlagReadFinder:
             pattern = next(self.matcher.candidates(resolve_head(dotted_name(node.value), self.aliases), is_subscript=True), None)
             if pattern is None:
                 return None
-            read = _Read(pattern, key_expr(node.slice), self._code(node.slice), f"{self._code(node.value)}[...]", None)
+            read = _Read(pattern, ((key_expr(node.slice), self._code(node.slice)),), f"{self._code(node.value)}[...]", None)
         else:
             return None
-        if read is not None and isinstance(read.key, Literal) and not self.matcher.is_flag_key(read.pattern.pack, read.key.value):
+        if read is None:
             return None
-        return read
+        keys = tuple(
+            (key, code) for key, code in read.keys
+            if not isinstance(key, Literal) or self.matcher.is_flag_key(read.pattern.pack, key.value)
+        )  # fmt: skip
+        return replace(read, keys=keys) if keys else None
 
     def _match_call(self, node: ast.Call) -> _Read | None:
         for pattern in self.matcher.candidates(resolve_head(dotted_name(node.func), self.aliases), is_subscript=False):
@@ -139,17 +142,28 @@ class _FlagReadFinder:
         else:
             return None
         value, star = key_arg
-        key_code = star + self._code(value)
         default_arg = find_arg(node, pattern.default)
         default = self._code(default_arg[0]) if default_arg is not None and not default_arg[1] else None
-        key = Dynamic(key_code) if star else key_expr(value)
-        return _Read(pattern, key, key_code, self._code(node.func), default)
+        return _Read(pattern, self._keys(value, star), self._code(node.func), default)
+
+    def _keys(self, value: ast.expr, star: str) -> tuple[tuple[KeyExpr, str], ...]:
+        """The keys a key argument names: itself, or each element of a list or tuple literal
+        (`@require_flags(["A", "B"])`); a starred argument or element hides its keys."""
+        if star:
+            return ((Dynamic(star + self._code(value)), star + self._code(value)),)
+        if isinstance(value, (ast.List, ast.Tuple)) and value.elts:
+            return tuple(
+                (Dynamic(self._code(element)) if isinstance(element, ast.Starred) else key_expr(element), self._code(element))
+                for element in value.elts
+            )  # fmt: skip
+        return ((key_expr(value), self._code(value)),)
 
     def _implied(self, expr: ast.expr, truth: bool) -> list[Guard]:
         """Flag checks that must hold when `expr` evaluates to `truth` (through not, and, or)."""
         read = self._read(expr)
         if read is not None:
-            return [Guard(read.key, truth)]
+            # A check of several keys may mean all or any of them: it implies nothing about one.
+            return [Guard(read.keys[0][0], truth)] if len(read.keys) == 1 else []
         if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
             return self._implied(expr.operand, not truth)
         if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.And) == truth:
@@ -211,12 +225,11 @@ class _FlagReadFinder:
         read = self._read(node)
         assert read is not None
         guard, polarity = self.guards.get(id(node), (None, None))
-        self.references.append(
-            FlagRef(
-                read.key, read.key_code, read.pattern.pack, read.call, node.lineno, self._column(node.lineno, node.col_offset),
-                scope, guard, polarity, read.default,
+        column = self._column(node.lineno, node.col_offset)
+        for key, key_code in read.keys:
+            self.references.append(
+                FlagRef(key, key_code, read.pattern.pack, read.call, node.lineno, column, scope, guard, polarity, read.default)
             )
-        )  # fmt: skip
 
 
 def find_flag_reads(structure: Structure, source: str, matcher: Matcher) -> tuple[tuple[FlagRef, ...], list[GuardedRegion]]:

@@ -60,6 +60,23 @@ class DynamicFlagKeyRule(Rule):
                 "literal or a module-level constant",
             ),
         ),
+        # a list of keys: one read per element, and only the element that does not resolve is reported
+        Case(
+            {
+                "flagkeeper.toml": 'rule-packs = ["house.toml"]\n',
+                "house.toml": '[pack]\nname = "house"\ndescription = "d"\n[[read]]\ncall = "features.require_flags"\nkey = { position = 0 }\n',
+                "features.py": "def require_flags(keys): ...\n",
+                "app.py": (
+                    'from features import require_flags\n\nVENUE = "arca"\n\n'
+                    '@require_flags(["venue_arca_enabled", f"venue_{VENUE}_enabled", venue_flag()])\ndef route():\n    pass\n'
+                ),
+                "flags.toml": _REGISTRY,
+            },
+            expect=(
+                "app.py:5:2: FK009 the flag key passed to require_flags cannot be resolved statically: `venue_flag()`; use a "
+                "string literal or a module-level constant",
+            ),
+        ),
     )  # fmt: skip
     VALID = (
         Case({

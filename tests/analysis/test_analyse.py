@@ -139,3 +139,17 @@ def test_last_name_shortcut_changes_no_facts(monkeypatch: pytest.MonkeyPatch) ->
     full = {path: analyse_file(path.name, text, path.stem, False, MATCHER) for path, text in sources.items()}
     assert len(sources) > 20 and sum(len(facts.references) for facts in fast.values()) > 20
     assert fast == full
+
+
+def test_a_list_or_tuple_of_keys_is_one_read_per_element() -> None:
+    source = (
+        'import ldclient\nclient = ldclient.get()\n'
+        'if client.variation(["new-search", KEY, *more], ctx, False):\n    pass\n'
+        'client.variation(("a",), ctx, False)\n'
+    )
+    references = facts_of(source).references
+    assert [(ref.key, ref.key_code, ref.line) for ref in references] == [
+        (Literal("new-search"), '"new-search"', 3), (NameRef("KEY"), "KEY", 3), (Dynamic("*more"), "*more", 3), (Literal("a"), '"a"', 5),
+    ]  # fmt: skip
+    # a check of several keys may mean any or all of them: it guards nothing
+    assert facts_of(source).branches == ()
