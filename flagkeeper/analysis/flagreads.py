@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from flagkeeper.analysis.facts import Dynamic, FlagRef, Guard, KeyExpr, Literal
 from flagkeeper.analysis.packs import ArgSpec, Matcher, ReadPattern
-from flagkeeper.analysis.structure import Structure, dotted_name, key_expr, resolve_head
+from flagkeeper.analysis.structure import Structure, dotted_name, key_expr, mapping_name, resolve_head
 
 Position = tuple[int, int]  # line (1-based), column (0-based, UTF-8 bytes as ast counts them)
 
@@ -65,6 +65,7 @@ class _Read:
     keys: tuple[tuple[KeyExpr, str], ...]  # each key read and its source: one, or each element of a list of keys
     call: str
     default: str | None
+    negated: bool = False  # `key not in flags`: the flag reads true when the test is false
 
 
 class _FlagReadFinder:
@@ -114,6 +115,8 @@ class _FlagReadFinder:
         return False
 
     def _match(self, node: ast.expr) -> _Read | None:
+        if self.matcher.reads_mappings and (read := self._match_mapping(node)) is not None:
+            return self._flag_keys_only(read)
         if isinstance(node, ast.Call):
             read = self._match_call(node) if self._may_match(node.func) else None
         elif (
@@ -126,8 +129,9 @@ class _FlagReadFinder:
             read = _Read(pattern, ((key_expr(node.slice), self._code(node.slice)),), f"{self._code(node.value)}[...]", None)
         else:
             return None
-        if read is None:
-            return None
+        return None if read is None else self._flag_keys_only(read)
+
+    def _flag_keys_only(self, read: _Read) -> _Read | None:
         keys = tuple(
             (key, code) for key, code in read.keys
             if not isinstance(key, Literal) or self.matcher.is_flag_key(read.pattern.pack, key.value)
@@ -146,6 +150,24 @@ class _FlagReadFinder:
         default = self._code(default_arg[0]) if default_arg is not None and not default_arg[1] else None
         return _Read(pattern, self._keys(value, star), self._code(node.func), default)
 
+    def _match_mapping(self, node: ast.expr) -> _Read | None:
+        """`M[key]`, `M.get(key, default)` or `key in M` where M is a flags mapping a pack names."""
+        negated, default = False, None
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and not isinstance(node.slice, (ast.Slice, ast.Tuple)):
+            mapping, key, call = node.value, node.slice, f"{self._code(node.value)}[...]"
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+            mapping, key, call = node.func.value, node.args[0], self._code(node.func)
+            default = self._code(node.args[1]) if len(node.args) > 1 else None
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            mapping, key, negated = node.comparators[0], node.left, isinstance(node.ops[0], ast.NotIn)
+            call = f"{'not in' if negated else 'in'} {self._code(mapping)}"
+        else:
+            return None
+        pattern = self.matcher.mapping(resolve_head(mapping_name(mapping), self.aliases))
+        if pattern is None or isinstance(key, ast.Starred):
+            return None
+        return _Read(pattern, self._keys(key, ""), call, default, negated)
+
     def _keys(self, value: ast.expr, star: str) -> tuple[tuple[KeyExpr, str], ...]:
         """The keys a key argument names: itself, or each element of a list or tuple literal
         (`@require_flags(["A", "B"])`); a starred argument or element hides its keys."""
@@ -163,7 +185,7 @@ class _FlagReadFinder:
         read = self._read(expr)
         if read is not None:
             # A check of several keys may mean all or any of them: it implies nothing about one.
-            return [Guard(read.keys[0][0], truth)] if len(read.keys) == 1 else []
+            return [Guard(read.keys[0][0], truth != read.negated)] if len(read.keys) == 1 else []
         if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
             return self._implied(expr.operand, not truth)
         if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.And) == truth:
@@ -185,6 +207,8 @@ class _FlagReadFinder:
             expr, current = pending.pop()
             if isinstance(expr, (ast.Call, ast.Subscript)):
                 self.guards.setdefault(id(expr), (kind, current))
+            elif isinstance(expr, ast.Compare) and (read := self._read(expr)) is not None:  # `"X" in flags`
+                self.guards.setdefault(id(expr), (kind, None if current is None else current != read.negated))
             elif isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
                 pending.append((expr.operand, None if current is None else not current))
             elif isinstance(expr, ast.BoolOp):
@@ -218,10 +242,10 @@ class _FlagReadFinder:
                 self._add_region(implied, [value])
 
     # -- the reads ---------------------------------------------------------------------------
-    def is_read(self, node: ast.Call | ast.Subscript) -> bool:
+    def is_read(self, node: ast.Call | ast.Subscript | ast.Compare) -> bool:
         return self._read(node) is not None
 
-    def site(self, node: ast.Call | ast.Subscript, scope: str | None) -> None:
+    def site(self, node: ast.Call | ast.Subscript | ast.Compare, scope: str | None) -> None:
         read = self._read(node)
         assert read is not None
         guard, polarity = self.guards.get(id(node), (None, None))

@@ -42,6 +42,9 @@ class ReadPattern:
     is_subscript: bool
     key: ArgSpec | None
     default: ArgSpec | None
+    # A flags mapping (`get_flags()`, `config["FLAGS"]`): `M[key]`, `M.get(key, default)` and
+    # `key in M` read flags.
+    is_mapping: bool = False
 
 
 REGISTRY_FIELDS = ("type", "owner", "description", "expires", "default")
@@ -85,7 +88,7 @@ class Matcher:
         self.packs = packs
         self._by_name = {pack.name: pack for pack in packs}
         ordered = [pack for pack in packs if not pack.fallback] + [pack for pack in packs if pack.fallback]
-        reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads]
+        reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if not read.is_mapping]
         # Nearly every call in a file reads no flag: a dict lookup on the callee's last name rules
         # it out, before its dotted name is built, and leaves the patterns worth a regex.
         self._reads_by_last_name: dict[str, list[tuple[ReadPattern, re.Pattern[str]]]] = {}
@@ -97,6 +100,15 @@ class Matcher:
             if not register.is_assign:
                 self._registers_by_last_name.setdefault(register.pattern.rpartition(".")[2], []).append((register, regex))
         self._assigns = [(register, regex) for register, regex in registers if register.is_assign]
+        self._mappings = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if read.is_mapping]
+
+    @property
+    def reads_mappings(self) -> bool:
+        return bool(self._mappings)
+
+    def mapping(self, name: str) -> ReadPattern | None:
+        """The first `[[read]]` whose `mapping` matches a mapping expression's resolved name."""
+        return next((read for read, regex in self._mappings if regex.match(name)), None)
 
     def ends_a_pattern(self, name: str) -> bool:
         """Can a call or subscript whose dotted name ends in `name` read a flag?"""
@@ -135,9 +147,11 @@ class Matcher:
 
 
 _PACK_FIELDS = {"name", "description", "url", "key-pattern", "fallback"}
-_READ_FIELDS = {"call", "subscript", "key", "default"}
+_READ_FIELDS = {"call", "subscript", "mapping", "key", "default"}
 _REGISTER_FIELDS = {"call", "assign", "key", "receiver", "comment-fields", *REGISTRY_FIELDS}
 _DOTTED = r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*(?<!\(\))"
+# A mapping's name may also end in a call and hold subscripts by string: `app.flags()`, `config["FLAGS"]`.
+_MAPPING = r"(?:\*\.)?\w+(?:\(\)|\[\"[^\"\\]*\"\]|\.\w+)*"
 
 
 class _PackReader:
@@ -169,8 +183,10 @@ class _PackReader:
         if unknown:
             field_name = sorted(unknown)[0]
             raise self.fail(f"unknown field '{field_name}' in [[read]] (known: {', '.join(sorted(_READ_FIELDS))})", field_name)
-        if ("call" in raw) == ("subscript" in raw):
-            raise self.fail("each [[read]] needs exactly one of 'call' and 'subscript'", "read")
+        if sum(kind in raw for kind in ("call", "subscript", "mapping")) != 1:
+            raise self.fail("each [[read]] needs exactly one of 'call', 'subscript' and 'mapping'", "read")
+        if "mapping" in raw:
+            return self.mapping_pattern(raw, name)
         is_subscript = "subscript" in raw
         pattern = raw["subscript" if is_subscript else "call"]
         if not isinstance(pattern, str) or not re.fullmatch(_DOTTED, pattern):
@@ -180,6 +196,14 @@ class _PackReader:
         key = self.arg_spec(raw["key"], "key") if "key" in raw else None
         default = self.arg_spec(raw["default"], "default") if "default" in raw else None
         return ReadPattern(name, pattern, is_subscript, key, default)
+
+    def mapping_pattern(self, raw: Any, name: str) -> ReadPattern:
+        pattern = raw["mapping"]
+        if not isinstance(pattern, str) or not re.fullmatch(_MAPPING, pattern):
+            raise self.fail(f"'{pattern}' is not a mapping expression like app.flags.get_flags() or config[\"FLAGS\"]", "mapping")
+        if "key" in raw or "default" in raw:
+            raise self.fail(f"[[read]] mapping '{pattern}' takes its key from the subscript, .get() or `in`: no 'key' or 'default'", "mapping")
+        return ReadPattern(name, pattern, False, None, None, is_mapping=True)
 
     def register_pattern(self, raw: Any, name: str) -> RegisterPattern:
         if not isinstance(raw, dict):

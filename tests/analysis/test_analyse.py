@@ -153,3 +153,43 @@ def test_a_list_or_tuple_of_keys_is_one_read_per_element() -> None:
     ]  # fmt: skip
     # a check of several keys may mean any or all of them: it guards nothing
     assert facts_of(source).branches == ()
+
+
+MAPPING_PACK = """\
+[pack]
+name = "settings-flags"
+description = "flags read from mappings"
+
+[[read]]
+mapping = "app.flags.get_flags()"
+
+[[read]]
+mapping = 'django.conf.settings.CONFIG["FEATURE_FLAGS"]'
+"""
+
+
+def test_reads_of_a_flags_mapping(tmp_path: Path) -> None:
+    (tmp_path / "pack.toml").write_text(MAPPING_PACK, encoding="utf-8")
+    matcher = Matcher([load_pack(tmp_path / "pack.toml")])
+    source = """\
+from app.flags import get_flags
+from django.conf import settings
+
+if get_flags()["NEW_SEARCH"]:
+    pass
+if "DARK_MODE" not in get_flags():
+    pass
+enabled = settings.CONFIG["FEATURE_FLAGS"].get("BULK_EXPORT", False)
+other = settings.CONFIG["OTHER"].get("NOT_A_FLAG")
+cached = {}["NOT_A_FLAG_EITHER"]
+"""
+    facts = analyse_file("app.py", source, "app.views", False, matcher)
+    found = [(ref.key, ref.call, ref.line, ref.guard, ref.polarity, ref.default) for ref in facts.references]
+    assert found == [
+        (Literal("NEW_SEARCH"), "get_flags()[...]", 4, "if", True, None),
+        (Literal("DARK_MODE"), "not in get_flags()", 6, "if", False, None),  # the body runs when the flag is off
+        (Literal("BULK_EXPORT"), 'settings.CONFIG["FEATURE_FLAGS"].get', 8, None, None, "False"),
+    ]
+    assert [(branch.guards[0].key, branch.guards[0].polarity) for branch in facts.branches] == [
+        (Literal("NEW_SEARCH"), True), (Literal("DARK_MODE"), False),
+    ]  # fmt: skip

@@ -62,6 +62,8 @@ def test_key_pattern_override(tmp_path: Path) -> None:
         ('[pack]\nname = "bad"\ndescription = "d"\n', "at least one [[read]] or [[register]]"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\n', "needs 'key'"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nsubscript = "y"\n', "exactly one of"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\nmapping = "x y"\n', "is not a mapping expression"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\nmapping = "flags()"\nkey = { position = 0 }\n', "no 'key' or 'default'"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x y"\nkey = {position = 0}\n', "not a dotted name"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {position = -1}\n', "whole number"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {name = 1}\n', "'position' and/or 'keyword'"),
