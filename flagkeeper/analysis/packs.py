@@ -87,7 +87,9 @@ class Matcher:
     def __init__(self, packs: list[Pack]):
         self.packs = packs
         self._by_name = {pack.name: pack for pack in packs}
-        ordered = [pack for pack in packs if not pack.fallback] + [pack for pack in packs if pack.fallback]
+        # A project's own packs know its calls better than a shipped pack does: they are tried first.
+        shipped = shipped_packs_dir()
+        ordered = sorted(packs, key=lambda pack: (pack.fallback, pack.path.parent == shipped))
         reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if not read.is_mapping]
         # Nearly every call in a file reads no flag: a dict lookup on the callee's last name rules
         # it out, before its dotted name is built, and leaves the patterns worth a regex.

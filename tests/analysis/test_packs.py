@@ -111,3 +111,14 @@ def test_keyword_list_and_fall_through_to_the_pack_that_finds_the_key(tmp_path: 
     assert [(flag["key"], flag["references"][0]["pack"]) for flag in flags] == [
         ("banner", "flagsmith"), ("beta", "multi"), ("price-test", "growthbook"),
     ]  # fmt: skip
+
+
+def test_a_project_pack_is_tried_before_the_shipped_ones(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "flagkeeper.toml": 'rule-packs = ["house.toml"]\n',
+        "house.toml": '[pack]\nname = "house"\ndescription = "in-house"\n[[read]]\ncall = "*.is_feature_enabled"\nkey = { position = 1 }\n',
+        "app.py": 'if features.is_feature_enabled(request, "dark-mode"):\n    pass\n',
+    })  # fmt: skip
+    flags = run(["inventory", ".", "--format", "json"], tmp_path).json()["flags"]
+    # flagsmith's *.is_feature_enabled takes the key first and would read `request`
+    assert [(flag["key"], flag["references"][0]["pack"]) for flag in flags] == [("dark-mode", "house")]
