@@ -128,6 +128,11 @@ class Matcher:
             if regex.match(dotted):
                 yield register
 
+    @property
+    def registers_flags(self) -> bool:
+        """Does any active pack have a `[[register]]`? (Most projects' packs do not.)"""
+        return bool(self._registers_by_last_name or self._assigns)
+
     def registers_calls_named(self, name: str) -> bool:
         return name in self._registers_by_last_name
 

@@ -175,6 +175,8 @@ def _mapping_registrations(tree: ast.Module, source: str, module: str, matcher: 
 
 def find_registrations(tree: ast.Module, structure: Structure, source: str, module: str, matcher: Matcher) -> tuple[Registration, ...]:
     """Every flag the file registers, in source order."""
+    if not matcher.registers_flags:
+        return ()
     literals = _module_literals(tree) if structure.literal_loops else {}
     found = [*_CallRegistrations(structure, module, matcher, literals).found(), *_mapping_registrations(tree, source, module, matcher)]
     return tuple(sorted(found, key=lambda registration: (registration.line, registration.column)))
