@@ -96,13 +96,14 @@ class _CallRegistrations:
                     return register
         return None
 
-    def _bindings(self, call: ast.Call) -> list[_Bindings]:
-        """One binding per iteration of the innermost literal loop around the call, else one empty one."""
-        loops = [loop for loop in self.structure.literal_loops if _inside(call, loop)]
-        if loops:
-            iterations = _iterations(loops[-1], self.literals)
-            if iterations is not None:
-                return iterations
+    def _bindings(self, call: ast.Call, key: ast.expr) -> list[_Bindings]:
+        """One binding per iteration of the innermost literal loop around the call whose variable
+        is the key, else one empty one (the call registers once)."""
+        if isinstance(key, ast.Name):
+            for loop in reversed([loop for loop in self.structure.literal_loops if _inside(call, loop)]):
+                iterations = _iterations(loop, self.literals)
+                if iterations and key.id in iterations[0]:
+                    return iterations
         return [{}]
 
     def found(self) -> Iterator[Registration]:
@@ -113,7 +114,7 @@ class _CallRegistrations:
             assert isinstance(node, ast.Call)
             key_arg = find_arg(node, register.key)
             assert key_arg is not None
-            for bindings in self._bindings(node):
+            for bindings in self._bindings(node, key_arg[0]):
                 yield self._registration(node, register, key_arg, bindings)
 
     def _registration(self, call: ast.Call, register: RegisterPattern, key_arg: tuple[ast.expr, str], bindings: _Bindings) -> Registration:

@@ -43,6 +43,8 @@ for name, kind in [("org:e", "operational")]:
     manager.add(name, Feature, kind)
 for name in load():
     manager.add(name, Feature)
+for kind in ["a", "b"]:
+    manager.add("org:f", kind)
 cache.add("org:not-a-flag")
 manager.add(*names)
 """
@@ -82,8 +84,10 @@ def test_registration_calls_also_in_loops_over_literals(tmp_path: Path) -> None:
         (Literal("org:e"), 11, 5, (("type", "operational"),)),
         # a loop over anything else: the loop variable, which no constant binds (FK009)
         (NameRef("name"), 13, 5, ()),
+        # a loop whose variable is not the key: one registration
+        (Literal("org:f"), 15, 5, ()),
         # `cache.add` is not on the receiver the pack names; `*names` hides the key
-        (Dynamic("*names"), 15, 1, ()),
+        (Dynamic("*names"), 17, 1, ()),
     ]
 
 
