@@ -14,7 +14,7 @@ class UnregisteredFlagRule(Rule):
     code = "FK001"
     name = "unregistered-flag"
     severity = ERROR
-    summary = "A flag key read in code that no registry source (flags.toml, code registrations, registry-sources files) defines."
+    summary = "A flag key read in code and absent from the registry."
     why = (
         "A flag nobody registered has no owner and no expiry: nobody will remove it, and nobody "
         "notices when its key is reused for something else. Knight Capital's repurposed flag was "

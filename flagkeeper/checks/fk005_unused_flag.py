@@ -24,16 +24,13 @@ class UnusedFlagRule(Rule):
     code = "FK005"
     name = "unused-flag"
     severity = WARNING
-    summary = "An active registered flag (in flags.toml, in code, or in a registry-source file) that nothing reads any more."
+    summary = "An active registry entry that nothing reads any more, in Python or in other text files."
     why = (
         "A registered flag that no code reads is a loaded key waiting for a new meaning: someone "
         "will find it switched on in a manifest and reuse it. Frontends, templates and configs "
         "read flags too, so a key found as a whole word in any tracked non-Python text file "
         "(JavaScript, TypeScript, HTML, YAML, JSON, TOML; not the registry or the config) counts "
-        "as read. A flag registered in code, or only named in a flag definition file that "
-        "`registry-sources` lists, is as dead when nothing reads it; those files, like the "
-        "registry and the config, are not read as text. Reads through keys built at run time "
-        "(FK009) cannot be seen."
+        "as read. Reads through keys built at run time (FK009) cannot be seen."
     )
     fix = "Retire the entry (`[retired.KEY]` with its meaning) so the key can never be reused."
     needs = frozenset({Need.REGISTRY, Need.REFERENCES})

@@ -70,11 +70,7 @@ class RegistryHygieneRule(RegistryRule):
         "removes, a release flag with no expiry lives forever, and a retired key registered again "
         "is Knight Capital's repurposed flag written down."
     )
-    fix = (
-        "Give every flag an owner and a type, give release and experiment flags an `expires` date. Flags "
-        "registered only in code or in a registry-sources file need no entry unless the config sets "
-        "`require-registry-entry = true`; then add one for each."
-    )
+    fix = "Give every flag an owner and a type, give release and experiment flags an `expires` date."
     INVALID = (
         Case(
             {"flags.toml": '[flags.new-checkout]\ntype = "release"\nexpires = 2026-09-30\n'},

@@ -16,13 +16,12 @@ class DynamicFlagKeyRule(Rule):
     code = "FK009"
     name = "dynamic-flag-key"
     severity = WARNING
-    summary = "A flag read or registration whose key is built at run time and cannot be resolved statically."
+    summary = "A flag read whose key is built at run time and cannot be resolved statically."
     why = (
         "flagkeeper cannot tell which flag such a read touches, so it cannot check the key against "
         "the registry, find its other reads, or see that an 'unused' flag is in fact read here. "
         "Literal keys, module constants (also imported ones), class attributes and `+` or f-string "
-        "joins of those resolve, and a registration inside a `for` loop over a list literal "
-        "registers each element; anything else is reported, never guessed."
+        "joins of those resolve; anything else is reported, never guessed."
     )
     fix = "Pass a string literal or a module-level constant; map run-time values to constant keys in a dict."
     needs = frozenset({Need.REFERENCES})
