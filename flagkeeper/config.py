@@ -63,6 +63,11 @@ class Config:
     lifetimes: dict[str, int | None] = field(default_factory=lambda: dict(DEFAULT_LIFETIMES))
     key_patterns: dict[str, str] = field(default_factory=dict)
     max_file_size: float = DEFAULT_MAX_FILE_SIZE  # MB; larger Python files are reported (FK000), not parsed
+    # Flag definition files (flagd, OpenFeature manifest, Unleash or LaunchDarkly export) whose
+    # flags the registry adds to those of flags.toml and code registrations.
+    registry_sources: tuple[Path, ...] = ()
+    # Every registered flag needs a flags.toml entry (owner, type, expiry), not only those in it.
+    require_registry_entry: bool = False
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the command line's non-empty values applied."""
@@ -100,6 +105,10 @@ def _string_list(value: Any) -> tuple[str, ...] | None:
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return tuple(value)
     return None
+
+
+def _boolean(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def _string(value: Any) -> str | None:
@@ -157,6 +166,8 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "lifetimes": (_lifetimes, f"a table of flag type ({', '.join(FLAG_TYPES)}) = days (1 to {MAX_LIFETIME}) or \"permanent\""),
     "key-patterns": (_string_table, "a table of pack name = regular expression"),
     "max-file-size": (_megabytes, "a positive number of megabytes"),
+    "registry-sources": (_string_list, "a list of paths of flag definition files (flagd, OpenFeature, Unleash, LaunchDarkly)"),
+    "require-registry-entry": (_boolean, "true or false"),
 }
 
 
@@ -177,6 +188,7 @@ def _require_inside(source: Path, values: dict[str, Any], line_of: Callable[[str
     not make a run read (or a registry edit write) files elsewhere. The command line may name any."""
     named = [("registry", values.get("registry", "flags.toml")), ("baseline", values.get("baseline"))]
     named += [("rule-packs", pack) for pack in values.get("rule-packs", ()) if pack.endswith(".toml")]
+    named += [("registry-sources", path) for path in values.get("registry-sources", ())]
     root = source.parent.resolve()
     for key, value in named:
         if value is not None and inside_root((root / value).resolve(), root) is None:
@@ -243,6 +255,8 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         lifetimes=values.get("lifetimes", dict(DEFAULT_LIFETIMES)),
         key_patterns=values.get("key-patterns", {}),
         max_file_size=values.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
+        registry_sources=tuple(root / path for path in values.get("registry-sources", ())),
+        require_registry_entry=values.get("require-registry-entry", False),
     )
 
 

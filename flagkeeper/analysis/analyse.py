@@ -23,6 +23,7 @@ from flagkeeper.analysis.facts import (
 )
 from flagkeeper.analysis.flagreads import GuardedRegion, find_flag_reads
 from flagkeeper.analysis.packs import Matcher
+from flagkeeper.analysis.registrations import find_registrations
 from flagkeeper.analysis.structure import RawImport, Structure, read_structure
 from flagkeeper.analysis.suppressions import find_suppressions
 
@@ -104,4 +105,5 @@ def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Mat
         suppressions=find_suppressions(source, tree),
         branches=tuple(Branch(region.guards, region.start[0], region.end[0]) for region in regions),
         lines=source.count("\n") + (not source.endswith("\n") and bool(source)),
+        registrations=find_registrations(tree, structure, source, module, matcher),
     )  # fmt: skip

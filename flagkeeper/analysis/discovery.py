@@ -102,7 +102,10 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
     """The Python and text files under `paths`; a missing path is an error."""
     python: dict[Path, None] = {}
     text: dict[Path, None] = {}
-    skip_text = {config.registry.resolve(), *([config.source.resolve()] if config.source else [])}
+    # The registry's own files and the project's rule packs name keys; they do not read them (FK005).
+    packs = [config.root / entry for entry in config.rule_packs if entry.endswith(".toml")]
+    skip_text = {config.registry.resolve(), *(path.resolve() for path in [*config.registry_sources, *packs])}
+    skip_text |= {config.source.resolve()} if config.source else set()
     # Before any walk, and naming what the user gave: without a config the root is a missing
     # path's parent (even `/`), which must not be walked for nothing.
     missing = next((given for given in paths if not given.exists() and given != config.root), None)

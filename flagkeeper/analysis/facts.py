@@ -122,6 +122,22 @@ class ParseError(_Record, frozen=True):
     column: int
 
 
+class Registration(_Record, frozen=True):
+    """A flag registered in code by a pack's `[[register]]`: a registration call (one per element
+    when the call sits in a `for` loop over a literal list) or a key of a registry mapping.
+
+    `fields` are registry fields the code gives (type, owner, description, expires, default):
+    a string argument's value, or the source of any other expression.
+    """
+
+    key: KeyExpr
+    key_code: str
+    pack: str
+    line: int
+    column: int
+    fields: tuple[tuple[str, str], ...] = ()
+
+
 class FileFacts(_Record, frozen=True):
     path: str
     module: str
@@ -137,3 +153,4 @@ class FileFacts(_Record, frozen=True):
     branches: tuple[Branch, ...] = ()
     lines: int = 0
     error: ParseError | None = None
+    registrations: tuple[Registration, ...] = ()

@@ -14,11 +14,11 @@ import functools
 import io
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flagkeeper.analysis.facts import Dynamic, FlagRef, Guard, KeyExpr, Literal
 from flagkeeper.analysis.packs import ArgSpec, Matcher, ReadPattern
-from flagkeeper.analysis.structure import Structure, dotted_name, key_expr, resolve_head
+from flagkeeper.analysis.structure import Structure, dotted_name, key_expr, mapping_name, resolve_head
 
 Position = tuple[int, int]  # line (1-based), column (0-based, UTF-8 bytes as ast counts them)
 
@@ -36,7 +36,7 @@ class GuardedRegion:
 _Argument = tuple[ast.expr, str]  # an argument's value and its star: "", "*" or "**"
 
 
-def _find_arg(call: ast.Call, spec: ArgSpec | None) -> _Argument | None:
+def find_arg(call: ast.Call, spec: ArgSpec | None) -> _Argument | None:
     if spec is None:
         return None
     for keyword in call.keywords:
@@ -62,10 +62,10 @@ _SPACES = re.compile(r"\s+")
 @dataclass(frozen=True)
 class _Read:
     pattern: ReadPattern
-    key: KeyExpr
-    key_code: str
+    keys: tuple[tuple[KeyExpr, str], ...]  # each key read and its source: one, or each element of a list of keys
     call: str
     default: str | None
+    negated: bool = False  # `key not in flags`: the flag reads true when the test is false
 
 
 class _FlagReadFinder:
@@ -115,6 +115,8 @@ class _FlagReadFinder:
         return False
 
     def _match(self, node: ast.expr) -> _Read | None:
+        if self.matcher.reads_mappings and (read := self._match_mapping(node)) is not None:
+            return self._flag_keys_only(read)
         if isinstance(node, ast.Call):
             read = self._match_call(node) if self._may_match(node.func) else None
         elif (
@@ -124,32 +126,66 @@ class _FlagReadFinder:
             pattern = next(self.matcher.candidates(resolve_head(dotted_name(node.value), self.aliases), is_subscript=True), None)
             if pattern is None:
                 return None
-            read = _Read(pattern, key_expr(node.slice), self._code(node.slice), f"{self._code(node.value)}[...]", None)
+            read = _Read(pattern, ((key_expr(node.slice), self._code(node.slice)),), f"{self._code(node.value)}[...]", None)
         else:
             return None
-        if read is not None and isinstance(read.key, Literal) and not self.matcher.is_flag_key(read.pattern.pack, read.key.value):
-            return None
-        return read
+        return None if read is None else self._flag_keys_only(read)
+
+    def _flag_keys_only(self, read: _Read) -> _Read | None:
+        keys = tuple(
+            (key, code) for key, code in read.keys
+            if not isinstance(key, Literal) or self.matcher.is_flag_key(read.pattern.pack, key.value)
+        )  # fmt: skip
+        return replace(read, keys=keys) if keys else None
 
     def _match_call(self, node: ast.Call) -> _Read | None:
         for pattern in self.matcher.candidates(resolve_head(dotted_name(node.func), self.aliases), is_subscript=False):
-            key_arg = _find_arg(node, pattern.key)
+            key_arg = find_arg(node, pattern.key)
             if key_arg is not None:
                 break
         else:
             return None
         value, star = key_arg
-        key_code = star + self._code(value)
-        default_arg = _find_arg(node, pattern.default)
+        default_arg = find_arg(node, pattern.default)
         default = self._code(default_arg[0]) if default_arg is not None and not default_arg[1] else None
-        key = Dynamic(key_code) if star else key_expr(value)
-        return _Read(pattern, key, key_code, self._code(node.func), default)
+        return _Read(pattern, self._keys(value, star), self._code(node.func), default)
+
+    def _match_mapping(self, node: ast.expr) -> _Read | None:
+        """`M[key]`, `M.get(key, default)` or `key in M` where M is a flags mapping a pack names."""
+        negated, default = False, None
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and not isinstance(node.slice, (ast.Slice, ast.Tuple)):
+            mapping, key, call = node.value, node.slice, f"{self._code(node.value)}[...]"
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+            mapping, key, call = node.func.value, node.args[0], self._code(node.func)
+            default = self._code(node.args[1]) if len(node.args) > 1 else None
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            mapping, key, negated = node.comparators[0], node.left, isinstance(node.ops[0], ast.NotIn)
+            call = f"{'not in' if negated else 'in'} {self._code(mapping)}"
+        else:
+            return None
+        pattern = self.matcher.mapping(resolve_head(mapping_name(mapping), self.aliases))
+        if pattern is None or isinstance(key, ast.Starred):
+            return None
+        return _Read(pattern, self._keys(key, ""), call, default, negated)
+
+    def _keys(self, value: ast.expr, star: str) -> tuple[tuple[KeyExpr, str], ...]:
+        """The keys a key argument names: itself, or each element of a list or tuple literal
+        (`@require_flags(["A", "B"])`); a starred argument or element hides its keys."""
+        if star:
+            return ((Dynamic(star + self._code(value)), star + self._code(value)),)
+        if isinstance(value, (ast.List, ast.Tuple)) and value.elts:
+            return tuple(
+                (Dynamic(self._code(element)) if isinstance(element, ast.Starred) else key_expr(element), self._code(element))
+                for element in value.elts
+            )  # fmt: skip
+        return ((key_expr(value), self._code(value)),)
 
     def _implied(self, expr: ast.expr, truth: bool) -> list[Guard]:
         """Flag checks that must hold when `expr` evaluates to `truth` (through not, and, or)."""
         read = self._read(expr)
         if read is not None:
-            return [Guard(read.key, truth)]
+            # A check of several keys may mean all or any of them: it implies nothing about one.
+            return [Guard(read.keys[0][0], truth != read.negated)] if len(read.keys) == 1 else []
         if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
             return self._implied(expr.operand, not truth)
         if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.And) == truth:
@@ -171,6 +207,8 @@ class _FlagReadFinder:
             expr, current = pending.pop()
             if isinstance(expr, (ast.Call, ast.Subscript)):
                 self.guards.setdefault(id(expr), (kind, current))
+            elif isinstance(expr, ast.Compare) and (read := self._read(expr)) is not None:  # `"X" in flags`
+                self.guards.setdefault(id(expr), (kind, None if current is None else current != read.negated))
             elif isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
                 pending.append((expr.operand, None if current is None else not current))
             elif isinstance(expr, ast.BoolOp):
@@ -204,19 +242,18 @@ class _FlagReadFinder:
                 self._add_region(implied, [value])
 
     # -- the reads ---------------------------------------------------------------------------
-    def is_read(self, node: ast.Call | ast.Subscript) -> bool:
+    def is_read(self, node: ast.Call | ast.Subscript | ast.Compare) -> bool:
         return self._read(node) is not None
 
-    def site(self, node: ast.Call | ast.Subscript, scope: str | None) -> None:
+    def site(self, node: ast.Call | ast.Subscript | ast.Compare, scope: str | None) -> None:
         read = self._read(node)
         assert read is not None
         guard, polarity = self.guards.get(id(node), (None, None))
-        self.references.append(
-            FlagRef(
-                read.key, read.key_code, read.pattern.pack, read.call, node.lineno, self._column(node.lineno, node.col_offset),
-                scope, guard, polarity, read.default,
+        column = self._column(node.lineno, node.col_offset)
+        for key, key_code in read.keys:
+            self.references.append(
+                FlagRef(key, key_code, read.pattern.pack, read.call, node.lineno, column, scope, guard, polarity, read.default)
             )
-        )  # fmt: skip
 
 
 def find_flag_reads(structure: Structure, source: str, matcher: Matcher) -> tuple[tuple[FlagRef, ...], list[GuardedRegion]]:

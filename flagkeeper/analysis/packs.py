@@ -1,4 +1,5 @@
-"""Rule packs: declarative TOML files that say which calls read a flag (see docs/rule-packs.md).
+"""Rule packs: declarative TOML files that say which calls read a flag and which code registers
+one (see docs/rule-packs.md).
 
 `load_matcher` reads the active packs once per run; the resulting `Matcher` is what per-file
 analysis asks "does this call read a flag, and where is its key?".
@@ -41,6 +42,26 @@ class ReadPattern:
     is_subscript: bool
     key: ArgSpec | None
     default: ArgSpec | None
+    # A flags mapping (`get_flags()`, `config["FLAGS"]`): `M[key]`, `M.get(key, default)` and
+    # `key in M` read flags.
+    is_mapping: bool = False
+
+
+REGISTRY_FIELDS = ("type", "owner", "description", "expires", "default")
+
+
+@dataclass(frozen=True)
+class RegisterPattern:
+    """One `[[register]]` of a pack: a call that registers a flag, or a module-level dict literal
+    whose keys are flags (`assign`)."""
+
+    pack: str
+    pattern: str
+    is_assign: bool
+    key: ArgSpec | None = None  # calls: where the key is
+    receiver: str | None = None  # calls: the dotted name the method must be called on
+    fields: tuple[tuple[str, ArgSpec], ...] = ()  # calls: registry field -> its argument
+    comment_fields: re.Pattern[str] | None = None  # assigns: named groups lift fields from a key's comment
 
 
 @dataclass(frozen=True)
@@ -51,7 +72,7 @@ class Pack:
     reads: tuple[ReadPattern, ...]
     key_pattern: re.Pattern[str] | None
     fallback: bool
-
+    registers: tuple[RegisterPattern, ...] = ()
 
 
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
@@ -66,13 +87,30 @@ class Matcher:
     def __init__(self, packs: list[Pack]):
         self.packs = packs
         self._by_name = {pack.name: pack for pack in packs}
-        ordered = [pack for pack in packs if not pack.fallback] + [pack for pack in packs if pack.fallback]
-        reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads]
+        # A project's own packs know its calls better than a shipped pack does: they are tried first.
+        shipped = shipped_packs_dir()
+        ordered = sorted(packs, key=lambda pack: (pack.fallback, pack.path.parent == shipped))
+        reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if not read.is_mapping]
         # Nearly every call in a file reads no flag: a dict lookup on the callee's last name rules
         # it out, before its dotted name is built, and leaves the patterns worth a regex.
         self._reads_by_last_name: dict[str, list[tuple[ReadPattern, re.Pattern[str]]]] = {}
         for read, regex in reads:
             self._reads_by_last_name.setdefault(read.pattern.rpartition(".")[2], []).append((read, regex))
+        registers = [(register, _pattern_regex(register.pattern)) for pack in ordered for register in pack.registers]
+        self._registers_by_last_name: dict[str, list[tuple[RegisterPattern, re.Pattern[str]]]] = {}
+        for register, regex in registers:
+            if not register.is_assign:
+                self._registers_by_last_name.setdefault(register.pattern.rpartition(".")[2], []).append((register, regex))
+        self._assigns = [(register, regex) for register, regex in registers if register.is_assign]
+        self._mappings = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if read.is_mapping]
+
+    @property
+    def reads_mappings(self) -> bool:
+        return bool(self._mappings)
+
+    def mapping(self, name: str) -> ReadPattern | None:
+        """The first `[[read]]` whose `mapping` matches a mapping expression's resolved name."""
+        return next((read for read, regex in self._mappings if regex.match(name)), None)
 
     def ends_a_pattern(self, name: str) -> bool:
         """Can a call or subscript whose dotted name ends in `name` read a flag?"""
@@ -84,6 +122,28 @@ class Matcher:
             if read.is_subscript == is_subscript and regex.match(dotted):
                 yield read
 
+    def registrations(self, dotted: str) -> Iterator[RegisterPattern]:
+        """The `[[register]]` calls whose pattern matches the callee's resolved dotted name."""
+        for register, regex in self._registers_by_last_name.get(dotted.rpartition(".")[2], ()):
+            if regex.match(dotted):
+                yield register
+
+    @property
+    def registers_flags(self) -> bool:
+        """Does any active pack have a `[[register]]`? (Most projects' packs do not.)"""
+        return bool(self._registers_by_last_name or self._assigns)
+
+    def registers_calls_named(self, name: str) -> bool:
+        return name in self._registers_by_last_name
+
+    def registry_assigns(self, module: str) -> dict[str, RegisterPattern]:
+        """Module-level names of `module` bound to a registry mapping: NAME -> its `[[register]]`."""
+        return {
+            register.pattern.rpartition(".")[2]: register
+            for register, regex in self._assigns
+            if regex.match(module + "." + register.pattern.rpartition(".")[2])
+        }
+
     def is_flag_key(self, pack: str, key: str) -> bool:
         """False for a key the pack's key-pattern excludes (an environment variable like HOME)."""
         pattern = self._by_name[pack].key_pattern
@@ -94,7 +154,11 @@ class Matcher:
 
 
 _PACK_FIELDS = {"name", "description", "url", "key-pattern", "fallback"}
-_READ_FIELDS = {"call", "subscript", "key", "default"}
+_READ_FIELDS = {"call", "subscript", "mapping", "key", "default"}
+_REGISTER_FIELDS = {"call", "assign", "key", "receiver", "comment-fields", *REGISTRY_FIELDS}
+_DOTTED = r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*(?<!\(\))"
+# A mapping's name may also end in a call and hold subscripts by string: `app.flags()`, `config["FLAGS"]`.
+_MAPPING = r"(?:\*\.)?\w+(?:\(\)|\[\"[^\"\\]*\"\]|\.\w+)*"
 
 
 class _PackReader:
@@ -126,17 +190,68 @@ class _PackReader:
         if unknown:
             field_name = sorted(unknown)[0]
             raise self.fail(f"unknown field '{field_name}' in [[read]] (known: {', '.join(sorted(_READ_FIELDS))})", field_name)
-        if ("call" in raw) == ("subscript" in raw):
-            raise self.fail("each [[read]] needs exactly one of 'call' and 'subscript'", "read")
+        if sum(kind in raw for kind in ("call", "subscript", "mapping")) != 1:
+            raise self.fail("each [[read]] needs exactly one of 'call', 'subscript' and 'mapping'", "read")
+        if "mapping" in raw:
+            return self.mapping_pattern(raw, name)
         is_subscript = "subscript" in raw
         pattern = raw["subscript" if is_subscript else "call"]
-        if not isinstance(pattern, str) or not re.fullmatch(r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*(?<!\(\))", pattern):
+        if not isinstance(pattern, str) or not re.fullmatch(_DOTTED, pattern):
             raise self.fail(f"'{pattern}' is not a dotted name (optionally starting with '*.')", "call")
         if not is_subscript and "key" not in raw:
             raise self.fail(f"[[read]] '{pattern}' needs 'key'", pattern)
         key = self.arg_spec(raw["key"], "key") if "key" in raw else None
         default = self.arg_spec(raw["default"], "default") if "default" in raw else None
         return ReadPattern(name, pattern, is_subscript, key, default)
+
+    def mapping_pattern(self, raw: Any, name: str) -> ReadPattern:
+        pattern = raw["mapping"]
+        if not isinstance(pattern, str) or not re.fullmatch(_MAPPING, pattern):
+            raise self.fail(f"'{pattern}' is not a mapping expression like app.flags.get_flags() or config[\"FLAGS\"]", "mapping")
+        if "key" in raw or "default" in raw:
+            raise self.fail(f"[[read]] mapping '{pattern}' takes its key from the subscript, .get() or `in`: no 'key' or 'default'", "mapping")
+        return ReadPattern(name, pattern, False, None, None, is_mapping=True)
+
+    def register_pattern(self, raw: Any, name: str) -> RegisterPattern:
+        if not isinstance(raw, dict):
+            raise self.fail("each [[register]] must be a table", "register")
+        unknown = set(raw) - _REGISTER_FIELDS
+        if unknown:
+            field_name = sorted(unknown)[0]
+            raise self.fail(f"unknown field '{field_name}' in [[register]] (known: {', '.join(sorted(_REGISTER_FIELDS))})", field_name)
+        if ("call" in raw) == ("assign" in raw):
+            raise self.fail("each [[register]] needs exactly one of 'call' and 'assign'", "register")
+        is_assign = "assign" in raw
+        pattern = raw["assign" if is_assign else "call"]
+        if not isinstance(pattern, str) or not re.fullmatch(_DOTTED, pattern) or (is_assign and "(" in pattern):
+            raise self.fail(f"'{pattern}' is not a dotted name (optionally starting with '*.')", "assign" if is_assign else "call")
+        if is_assign:
+            misplaced = sorted(set(raw) & {"key", "receiver", *REGISTRY_FIELDS})
+            if misplaced:
+                raise self.fail(f"[[register]] '{pattern}' is a mapping: '{misplaced[0]}' is for calls", misplaced[0])
+            return RegisterPattern(name, pattern, True, comment_fields=self.comment_fields(raw.get("comment-fields")))
+        if "comment-fields" in raw:
+            raise self.fail(f"[[register]] '{pattern}' is a call: 'comment-fields' is for 'assign'", "comment-fields")
+        if "key" not in raw:
+            raise self.fail(f"[[register]] '{pattern}' needs 'key'", pattern)
+        receiver = raw.get("receiver")
+        if receiver is not None and (not isinstance(receiver, str) or not re.fullmatch(r"\w+(?:\.\w+)*", receiver)):
+            raise self.fail("'receiver' must be a dotted name like app.features.manager", "receiver")
+        fields = tuple((field_name, self.arg_spec(raw[field_name], field_name)) for field_name in REGISTRY_FIELDS if field_name in raw)
+        return RegisterPattern(name, pattern, False, self.arg_spec(raw["key"], "key"), receiver, fields)
+
+    def comment_fields(self, raw: Any) -> re.Pattern[str] | None:
+        if raw is None:
+            return None
+        try:
+            regex = compile_key_pattern(raw) if isinstance(raw, str) else None
+        except re.error as exc:
+            raise self.fail(f"'comment-fields' is not a regular expression: {exc}", "comment-fields") from None
+        if regex is None or not regex.groupindex or not set(regex.groupindex) <= set(REGISTRY_FIELDS):
+            raise self.fail(
+                f"'comment-fields' must be a regular expression with named groups among {', '.join(REGISTRY_FIELDS)}", "comment-fields"
+            )
+        return regex
 
     def pack(self) -> Pack:
         header = self.data.get("pack")
@@ -151,12 +266,12 @@ class _PackReader:
             raise self.fail("[pack] needs a 'name' (letters, digits, '_', '-', '.')", "pack")
         if not isinstance(description, str):
             raise self.fail("[pack] needs a 'description'", "pack")
-        extra = set(self.data) - {"pack", "read"}
+        extra = set(self.data) - {"pack", "read", "register"}
         if extra:
-            raise self.fail(f"unknown table '{sorted(extra)[0]}' (a pack has [pack] and [[read]])", sorted(extra)[0])
-        reads = self.data.get("read", [])
-        if not isinstance(reads, list) or not reads:
-            raise self.fail("a pack needs at least one [[read]]")
+            raise self.fail(f"unknown table '{sorted(extra)[0]}' (a pack has [pack], [[read]] and [[register]])", sorted(extra)[0])
+        reads, registers = self.data.get("read", []), self.data.get("register", [])
+        if not isinstance(reads, list) or not isinstance(registers, list) or not (reads or registers):
+            raise self.fail("a pack needs at least one [[read]] or [[register]]")
         pattern_text = header.get("key-pattern")
         try:
             key_pattern = compile_key_pattern(pattern_text) if pattern_text else None
@@ -165,7 +280,10 @@ class _PackReader:
         fallback = header.get("fallback", False)
         if not isinstance(fallback, bool):
             raise self.fail("'fallback' must be true or false", "fallback")
-        return Pack(name, description, self.path, tuple(self.read_pattern(raw, name) for raw in reads), key_pattern, fallback)
+        return Pack(
+            name, description, self.path, tuple(self.read_pattern(raw, name) for raw in reads), key_pattern, fallback,
+            tuple(self.register_pattern(raw, name) for raw in registers),
+        )  # fmt: skip
 
 
 def shipped_pack_names() -> list[str]:

@@ -54,6 +54,17 @@ def dotted_name(node: ast.expr) -> str:
     return "?"
 
 
+def mapping_name(node: ast.expr) -> str:
+    """`get_flags()`, `config["FLAGS"].x`: like dotted_name, with subscripts by a string kept."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return f'{mapping_name(node.value)}["{node.slice.value}"]'
+    if isinstance(node, ast.Attribute):
+        return f"{mapping_name(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return f"{mapping_name(node.func)}()"
+    return node.id if isinstance(node, ast.Name) else "?"
+
+
 def _names_and_calls(dotted: str) -> bool:
     """Is a dotted name made of names, attributes and calls only (no subscript, nothing else)?"""
     return "?" not in dotted and "[" not in dotted
@@ -122,8 +133,12 @@ class Structure:
     # For the flag reader (flagreads.py), so that it needs no walk of its own: every call and
     # subscript with the qualname around it (a decorator's is the function's), and every
     # conditional construct (if, elif, while, ternary, comprehension, and/or), in source order.
-    sites: list[tuple[ast.Call | ast.Subscript, str | None]] = field(default_factory=list)
+    # `in` tests are there too, for packs that read a flags mapping (`"X" in flags`).
+    sites: list[tuple[ast.Call | ast.Subscript | ast.Compare, str | None]] = field(default_factory=list)
     conditionals: list[tuple[ast.AST, str]] = field(default_factory=list)
+    # For registrations (registrations.py): `for` loops over a literal list or a name, whose
+    # calls may register each element.
+    literal_loops: list[ast.For] = field(default_factory=list)
 
 
 class _Collector(ast.NodeVisitor):
@@ -136,7 +151,7 @@ class _Collector(ast.NodeVisitor):
         self.elifs: set[int] = set()
         self.raw_calls: list[tuple[str, ast.Call, str | None]] = []
 
-    def _site(self, node: ast.Call | ast.Subscript) -> None:
+    def _site(self, node: ast.Call | ast.Subscript | ast.Compare) -> None:
         scopes = [*self.scopes, self.decorating] if self.decorating else self.scopes
         self.found.sites.append((node, ".".join(scopes) or None))
 
@@ -167,6 +182,19 @@ class _Collector(ast.NodeVisitor):
 
     def visit_BoolOp(self, node: ast.BoolOp) -> None:
         self._conditional(node, "and" if isinstance(node.op, ast.And) else "or")
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            self._site(node)
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.For) -> None:
+        self._literal_loop(node)
+        self.generic_visit(node)
+
+    def _literal_loop(self, node: ast.For) -> None:
+        if isinstance(node.iter, (ast.List, ast.Tuple, ast.Name)):
+            self.found.literal_loops.append(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         self._site(node)

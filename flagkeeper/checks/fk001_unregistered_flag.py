@@ -50,6 +50,16 @@ class UnregisteredFlagRule(Rule):
             "app.py": 'import ldclient\n\nif ldclient.get().variation("new-checkout", ctx, False):\n    pass\n',
             "flags.toml": '[flags.new-checkout]\nowner = "payments"\ntype = "release"\nexpires = 2026-12-31\n',
         }),
+        # registered in code, by a registry mapping the project's pack names
+        Case({
+            "flagkeeper.toml": 'rule-packs = ["house.toml"]\n',
+            "house.toml": (
+                '[pack]\nname = "house"\ndescription = "settings flags"\n'
+                '[[register]]\nassign = "settings.DEFAULT_FEATURE_FLAGS"\n'
+            ),
+            "settings.py": 'DEFAULT_FEATURE_FLAGS = {\n    # the new checkout page\n    "new-checkout": False,\n}\n',
+            "app.py": 'import ldclient\n\nif ldclient.get().variation("new-checkout", ctx, False):\n    pass\n',
+        }),
         # a retired key is FK003's finding, not FK001's
         Case({
             "app.py": 'import ldclient\n\nif ldclient.get().variation("peg_enabled", ctx, False):\n    pass\n',

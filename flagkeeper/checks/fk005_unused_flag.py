@@ -9,6 +9,15 @@ from flagkeeper.checks.diagnostic import WARNING, Diagnostic
 from flagkeeper.project.model import Project
 
 _REGISTRY = '[flags.new-checkout]\nowner = "payments"\ntype = "operational"\n'
+_REMOVE_REGISTRATION = "remove its registration, and retire it in flags.toml so the key cannot be reused"
+_PACK = (
+    '[pack]\nname = "house"\ndescription = "in-house flags"\n'
+    '[[read]]\ncall = "features.manager.has"\nkey = { position = 0 }\n'
+    '[[register]]\ncall = "*.add"\nreceiver = "features.manager"\nkey = { position = 0 }\n'
+)
+_MANAGER = "class Manager:\n    def add(self, key): ...\n    def has(self, key): ...\n\nmanager = Manager()\n"
+_CONFIG = 'rule-packs = ["house.toml"]\nregistry-sources = ["flags.flagd.json"]\n'
+_FLAGD = '{"flags": {\n  "dark-mode": {"state": "ENABLED", "variants": {"on": true}, "defaultVariant": "on"}\n}}\n'
 
 
 class UnusedFlagRule(Rule):
@@ -48,7 +57,25 @@ class UnusedFlagRule(Rule):
                 "files: retire it so the key cannot be reused",
             ),
         ),
-    )
+        # registered in code (twice, in a loop over a list literal) and in a flagd file; only new-search is read
+        Case(
+            {
+                "flagkeeper.toml": _CONFIG, "house.toml": _PACK, "flags.flagd.json": _FLAGD,
+                "features/__init__.py": _MANAGER,
+                "features/registry.py": (
+                    "from features import manager\n\n"
+                    'for key in ["new-search", "bulk-export"]:\n    manager.add(key)\n'
+                ),
+                "app.py": 'from features import manager\n\nif manager.has("new-search"):\n    pass\n',
+            },
+            expect=(
+                "features/registry.py:4:5: FK005 flag 'bulk-export' is registered (code) but nothing reads it, in Python or "
+                "in other text files: remove its registration, and retire it in flags.toml so the key cannot be reused",
+                "flags.flagd.json:2:1: FK005 flag 'dark-mode' is registered (flagd) but nothing reads it, in Python or in "
+                "other text files: remove its registration, and retire it in flags.toml so the key cannot be reused",
+            ),
+        ),
+    )  # fmt: skip
     VALID = (
         Case({
             "app.py": "print('the frontend reads the flag')\n",
@@ -65,15 +92,17 @@ class UnusedFlagRule(Rule):
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
         registry = project.registry
-        unread = [key for key in registry.flags if key not in project.inventory and key not in registry.retired]
+        unread = [key for key in project.registered if key not in project.inventory and key not in registry.retired]
         text_reads = project.text_references(unread)
         for key in unread:
             if text_reads[key]:
                 continue
-            entry = registry.flags[key]
-            owner = f" (owner {entry.owner})" if entry.owner else ""
+            flag = project.registered[key]
+            owner = f" (owner {flag.field('owner')})" if flag.field("owner") else ""
+            where = "" if flag.in_registry_file else f" ({', '.join(flag.source_names)})"
             message = (
-                f"flag '{key}'{owner} is registered but nothing reads it, in Python or in other text files: "
-                "retire it so the key cannot be reused"
+                f"flag '{key}'{owner} is registered{where} but nothing reads it, in Python or in other text files: "
+                + ("retire it so the key cannot be reused" if flag.in_registry_file else _REMOVE_REGISTRATION)
             )
-            yield self.report(registry.path, entry.line, 1, message, key)
+            first = flag.sources[0]
+            yield self.report(first.path, first.line, first.column, message, key)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from flagkeeper.checks.base import Case, RegistryRule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic
 from flagkeeper.config import FLAG_TYPES
+from flagkeeper.project.model import Project
 from flagkeeper.registry.model import (
     FLAG_FIELDS,
     TOMBSTONE_FIELDS,
@@ -103,9 +104,25 @@ class RegistryHygieneRule(RegistryRule):
                 "operational, kill-switch, permission)",
             ),
         ),
+        # the config asks for lifecycle metadata of every flag: one registered only in an OpenFeature manifest lacks it
+        Case(
+            {
+                "flagkeeper.toml": 'registry-sources = ["flags.json"]\nrequire-registry-entry = true\n',
+                "flags.json": '{\n  "flags": {\n    "dark-mode": {"flagType": "boolean", "defaultValue": false}\n  }\n}\n',
+            },
+            expect=(
+                "flags.json:3:1: FK008 flag 'dark-mode' is registered (openfeature) but has no entry in flags.toml: add "
+                "[flags.dark-mode] with an owner and a type (require-registry-entry is on)",
+            ),
+        ),
     )
     VALID = (
         Case({"flags.toml": '[flags.new-checkout]\nowner = "payments"\ntype = "operational"\n'}),
+        # a flag registered only in a flag definition file needs no flags.toml entry by default
+        Case({
+            "flagkeeper.toml": 'registry-sources = ["flags.json"]\n',
+            "flags.json": '{"flags": {"new-checkout": {"flagType": "boolean", "defaultValue": false}}}\n',
+        }),
         # a kill switch needs no expiry
         Case({
             "flags.toml": (
@@ -114,6 +131,20 @@ class RegistryHygieneRule(RegistryRule):
             ),
         }),
     )
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        # Only with require-registry-entry does it look past flags.toml, at the merged registry.
+        yield from self.check_registry(project.registry)
+        if not project.config.require_registry_entry:
+            return
+        for key, flag in project.registered.items():
+            if not flag.in_registry_file and key not in project.registry.retired:
+                first = flag.sources[0]
+                message = (
+                    f"flag '{key}' is registered ({', '.join(flag.source_names)}) but has no entry in "
+                    f"{project.registry.path.name}: add [flags.{key}] with an owner and a type (require-registry-entry is on)"
+                )
+                yield self.report(first.path, first.line, first.column, message, key)
 
     def check_registry(self, registry: Registry) -> Iterator[Diagnostic]:
         for line, message in registry.malformed:

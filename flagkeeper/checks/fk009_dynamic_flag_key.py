@@ -1,4 +1,4 @@
-"""FK009 dynamic-flag-key: a flag read whose key cannot be resolved statically."""
+"""FK009 dynamic-flag-key: a flag read or registration whose key cannot be resolved statically."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flagkeeper.checks.diagnostic import WARNING, Diagnostic
 from flagkeeper.project.model import Project
 
 _REGISTRY = '[flags.venue_arca_enabled]\nowner = "routing"\ntype = "operational"\n'
+_PACK = '[pack]\nname = "house"\ndescription = "in-house flags"\n[[register]]\ncall = "features.register"\nkey = { position = 0 }\n'
 
 
 class DynamicFlagKeyRule(Rule):
@@ -46,6 +47,35 @@ class DynamicFlagKeyRule(Rule):
                 '`f"venue_{venue}_enabled"`; use a string literal or a module-level constant',
             ),
         ),
+        # a registration in a loop over something that is not a literal list
+        Case(
+            {
+                "flagkeeper.toml": 'rule-packs = ["house.toml"]\n', "house.toml": _PACK,
+                "features.py": "def register(key): ...\n",
+                "app.py": "import features\n\nfor key in load_keys():\n    features.register(key)\n",
+            },
+            expect=(
+                "app.py:4:5: FK009 the flag key registered here cannot be resolved statically: `key`; use a string "
+                "literal or a module-level constant",
+            ),
+        ),
+        # a list of keys: one read per element, and only the element that does not resolve is reported
+        Case(
+            {
+                "flagkeeper.toml": 'rule-packs = ["house.toml"]\n',
+                "house.toml": '[pack]\nname = "house"\ndescription = "d"\n[[read]]\ncall = "features.require_flags"\nkey = { position = 0 }\n',
+                "features.py": "def require_flags(keys): ...\n",
+                "app.py": (
+                    'from features import require_flags\n\nVENUE = "arca"\n\n'
+                    '@require_flags(["venue_arca_enabled", f"venue_{VENUE}_enabled", venue_flag()])\ndef route():\n    pass\n'
+                ),
+                "flags.toml": _REGISTRY,
+            },
+            expect=(
+                "app.py:5:2: FK009 the flag key passed to require_flags cannot be resolved statically: `venue_flag()`; use a "
+                "string literal or a module-level constant",
+            ),
+        ),
     )  # fmt: skip
     VALID = (
         Case({
@@ -75,3 +105,11 @@ class DynamicFlagKeyRule(Rule):
                     "use a string literal or a module-level constant"
                 )
                 yield self.report(reference.path, read.line, read.column, message)
+        for registered in project.registrations:
+            if registered.key is None:
+                registration = registered.registration
+                message = (
+                    f"the flag key registered here cannot be resolved statically: `{registration.key_code}`; "
+                    "use a string literal or a module-level constant"
+                )
+                yield self.report(registered.path, registration.line, registration.column, message)

@@ -136,7 +136,11 @@ def list_flags(owner: str | None, flag_type: str | None, status: str | None, exp
         and (flag_type is None or entry.type == flag_type) and (wanted is None or entry.status == wanted)
     ]  # fmt: skip
     if output_format == "json":
-        records = [{"key": e.key, "status": e.status, "owner": e.owner, "type": e.type, "expires": e.expires, "reads": len(e.places)} for e in rows]
+        records = [
+            {"key": e.key, "status": e.status, "owner": e.owner, "type": e.type, "expires": e.expires, "reads": len(e.places),
+             "sources": sorted({found.source for found in e.sources})}
+            for e in rows
+        ]  # fmt: skip
         click.echo(json.dumps(records, indent=2))
         return
     click.echo("\n".join(flag_table(rows)))

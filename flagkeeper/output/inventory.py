@@ -15,13 +15,17 @@ from typing import Any
 from flagkeeper.output.escape import csv_cell, printable
 from flagkeeper.output.text import format_table
 from flagkeeper.paths import display_path
-from flagkeeper.project.inventory import InventoryEntry, Place
+from flagkeeper.project.inventory import Definition, InventoryEntry, Place
 
 
-def _place_record(place: Place) -> dict[str, Any]:
+def _place_record(place: Place | Definition) -> dict[str, Any]:
     record = {name: value for name, value in asdict(place).items() if value is not None}
     record["path"] = display_path(place.path)
     return record
+
+
+def _sources(entry: InventoryEntry) -> str:
+    return ",".join(dict.fromkeys(found.source for found in entry.sources)) or "-"
 
 
 def render_inventory_json(entries: list[InventoryEntry], dynamic: list[Place]) -> str:
@@ -29,6 +33,7 @@ def render_inventory_json(entries: list[InventoryEntry], dynamic: list[Place]) -
     for entry in entries:
         record = asdict(entry)
         record["references"] = [_place_record(place) for place in entry.places]
+        record["sources"] = [_place_record(found) for found in entry.sources]
         del record["places"]
         flags.append(record)
     return json.dumps({"flags": flags, "dynamic": [_place_record(place) for place in dynamic]}, indent=2) + "\n"
@@ -52,9 +57,9 @@ def render_inventory_csv(entries: list[InventoryEntry], dynamic: list[Place]) ->
 
 
 def flag_table(entries: list[InventoryEntry]) -> list[str]:
-    """One line per key: status, owner, type, expiry and how many places read it."""
-    rows = [("KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS")]
-    rows += [(e.key, e.status, e.owner or "-", e.type or "-", e.expires or "-", str(len(e.places))) for e in entries]
+    """One line per key: status, owner, type, expiry, how many places read it and where it is registered."""
+    rows = [("KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS", "SOURCES")]
+    rows += [(e.key, e.status, e.owner or "-", e.type or "-", e.expires or "-", str(len(e.places)), _sources(e)) for e in entries]
     return format_table(rows)
 
 

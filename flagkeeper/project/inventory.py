@@ -1,4 +1,5 @@
-"""The flag inventory: every key in code or registry, its registry status and all its references."""
+"""The flag inventory: every key in code or registry, its registry status, the sources that
+register it and all its references."""
 
 from __future__ import annotations
 
@@ -25,6 +26,15 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """Where a key is registered: flags.toml, code, or a registry-source file (by its format)."""
+
+    source: str
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
 class InventoryEntry:
     key: str
     status: FlagStatus
@@ -32,6 +42,7 @@ class InventoryEntry:
     type: str | None
     expires: str | None
     places: tuple[Place, ...]
+    sources: tuple[Definition, ...] = ()
 
 
 def _python_place(reference: Reference) -> Place:
@@ -42,18 +53,19 @@ def _python_place(reference: Reference) -> Place:
 def build_inventory(project: Project) -> tuple[list[InventoryEntry], list[Place]]:
     """Entries for every key in code or registry (sorted), and the reads whose key is dynamic."""
     registry = project.registry
-    keys = sorted(set(project.inventory) | set(registry.flags) | set(registry.retired))
+    keys = sorted(set(project.inventory) | set(project.registered) | set(registry.retired))
     text = project.text_references(keys)
     entries = []
     for key in keys:
-        entry = registry.flags.get(key)
+        registered = project.registered.get(key)
         expiry = project.lifecycle.expiry(key)
         places = [_python_place(reference) for reference in project.inventory.get(key, [])]
         places += [Place("text", found.path, found.line, found.column) for found in text[key]]
+        sources = tuple(Definition(found.source, found.path, found.line) for found in registered.sources) if registered else ()
         entries.append(
             InventoryEntry(
-                key, project.lifecycle.status(key), entry.owner if entry else None, entry.type if entry else None,
-                expiry.isoformat() if expiry else None, tuple(places),
+                key, project.lifecycle.status(key), registered.field("owner") if registered else None,
+                registered.field("type") if registered else None, expiry.isoformat() if expiry else None, tuple(places), sources,
             )
         )  # fmt: skip
     dynamic = [_python_place(reference) for reference in project.references if reference.key is None]

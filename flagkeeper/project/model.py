@@ -24,6 +24,7 @@ from flagkeeper.analysis.facts import (
     KeyExpr,
     Literal,
     NameRef,
+    Registration,
 )
 from flagkeeper.analysis.packs import Matcher, load_matcher
 from flagkeeper.analysis.scan import ScannedFiles, ScanOptions, scan
@@ -35,6 +36,7 @@ from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, Module
 from flagkeeper.project.textrefs import TextReference, find_text_references, read_text_file
 from flagkeeper.registry.lifecycle import Lifecycle
 from flagkeeper.registry.model import Registry, load_registry
+from flagkeeper.registry.sources import CODE, RegisteredFlag, SourceEntry, merge_sources, read_source_file
 from flagkeeper.tomlread import read_text
 
 _UNGUARDED: frozenset[KeyGuard] = frozenset()
@@ -48,6 +50,16 @@ class Reference:
     path: Path
     module: str
     read: FlagRef
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A flag registration in code with its key resolved; `key` is None when no static value exists (FK009)."""
+
+    key: str | None
+    path: Path
+    module: str
+    registration: Registration
 
 
 class KeyResolver:
@@ -136,6 +148,7 @@ class Project:
             return None
         registry = self.registry.text if self.registry.exists else None
         texts = [(self.registry.path, registry), (self.pyproject, self.pyproject_text), *self.text_contents.items()]
+        texts += self.registry_source_texts.items()
         return cache.key(
             *self.scanned.keys, *(f"{path}\0{text is not None}" for path, text in texts), *(text or "" for _, text in texts),
             repr(self.config), self.today.isoformat(), str(self.include_tests_as_entry_points),
@@ -156,8 +169,33 @@ class Project:
         return {path: text for path in self.text_files if (text := read_text_file(path)) is not None}
 
     @cached_property
+    def registry_source_texts(self) -> dict[Path, str]:
+        """The flag definition files `registry-sources` names, read once."""
+        return {path: read_text(path) for path in self.config.registry_sources}
+
+    @cached_property
+    def registrations(self) -> list[Registered]:
+        """Every flag registration in code, keys resolved as for reads."""
+        return [
+            Registered(self.resolver.resolve(facts.module, registration.key), self.config.root / facts.path, facts.module, registration)
+            for facts in self.files
+            for registration in facts.registrations
+        ]
+
+    @cached_property
+    def registered(self) -> dict[str, RegisteredFlag]:
+        """The merged registry: every key flags.toml, code or a registry-source file defines, with its sources."""
+        code = [
+            SourceEntry(found.key, CODE, found.path, found.registration.line, found.registration.fields, found.registration.column)
+            for found in self.registrations
+            if found.key is not None
+        ]
+        files = [entry for path, text in self.registry_source_texts.items() for entry in read_source_file(path, text)]
+        return merge_sources(self.registry, [*code, *files])
+
+    @cached_property
     def lifecycle(self) -> Lifecycle:
-        return Lifecycle(self.registry, self.today, self.config.lifetimes, self.config.flags_off)
+        return Lifecycle(self.registry, self.today, self.config.lifetimes, self.config.flags_off, frozenset(self.registered))
 
     @cached_property
     def resolver(self) -> KeyResolver:

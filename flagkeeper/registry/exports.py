@@ -1,4 +1,5 @@
-"""Read flag definitions out of other flag systems' exports: flagd, Unleash and LaunchDarkly.
+"""Read flag definitions out of other flag systems' exports: flagd, an OpenFeature CLI manifest,
+Unleash and LaunchDarkly.
 
 `parse_export` turns one export into `ImportedFlag` records and writes nothing. Each format is
 read as its public schema describes it. A field flagkeeper reads that has the wrong JSON type
@@ -20,6 +21,14 @@ flagd: a flag definition file (https://flagd.dev/schema/v0/flags.json)
     The flag-set metadata (top-level `metadata`) applies to every flag, the flag's own metadata
     winning, as flagd resolves it; except `description`, which describes the set. `state` must
     be "ENABLED" or "DISABLED", as flagd requires.
+
+OpenFeature CLI flag manifest (flags.json, https://github.com/open-feature/cli, schema v0)
+
+    key          the name under `flags`
+    type         None: `flagType` (boolean, string, integer, float, object) is the value's type
+    default      defaultValue, as JSON
+    description  description
+    owner, created, expires   None: the manifest has no such fields
 
 Unleash: the state export (`GET /api/admin/state/export`), the feature and archive lists
 (`GET /api/admin/features`, `/api/admin/archive/features`), and the export of
@@ -66,7 +75,7 @@ from flagkeeper.config import FLAG_TYPES
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.tomlread import parse_json
 
-FORMATS = ("flagd", "unleash", "launchdarkly")
+FORMATS = ("flagd", "openfeature", "unleash", "launchdarkly")
 
 _OWNER_TAGS = ("owner", "team")  # tag types or metadata keys naming an owner, in priority order
 
@@ -82,14 +91,38 @@ class ImportedFlag:
     expires: dt.date | None
     description: str | None
     archived: bool = False  # archived or deleted at the source: a tombstone candidate
+    default: str | None = None  # the default value as JSON, where the source says
 
 
-def parse_export(text: str, source_format: str, path: Path) -> list[ImportedFlag]:
-    """Flags defined in an export; malformed input raises FlagkeeperError naming the file and the field (JSON path like flags.new-checkout.state)."""
+def detect_format(data: object) -> str | None:
+    """Which of FORMATS an export's parsed JSON is, by its shape; None when it is none of them."""
+    if not isinstance(data, dict):
+        return None
+    if isinstance(data.get("features"), list):
+        return "unleash"
+    if isinstance(data.get("items"), list):
+        return "launchdarkly"
+    flags = data.get("flags")
+    members = flags.values() if isinstance(flags, dict) else flags if isinstance(flags, list) else None
+    if members is None:
+        return None
+    if any(isinstance(flag, dict) and "flagType" in flag for flag in members):
+        return "openfeature"
+    return "flagd"
+
+
+def parse_export(text: str, source_format: str | None, path: Path) -> list[ImportedFlag]:
+    """Flags defined in an export (of `source_format`, or the one its shape shows when None);
+    malformed input raises FlagkeeperError naming the file and the field (JSON path like
+    flags.new-checkout.state)."""
+    data = parse_json(text, path)
+    if source_format is None:
+        source_format = detect_format(data)
+        if source_format is None:
+            raise FlagkeeperError(f"not a flag definition file of a known format ({', '.join(FORMATS)})", path)
     reader = _READERS.get(source_format)
     if reader is None:
         raise FlagkeeperError(f"unknown export format '{source_format}' (one of {', '.join(FORMATS)})", path)
-    data = parse_json(text, path)
     if not isinstance(data, dict):
         raise FlagkeeperError(f"a {source_format} export must be a JSON object, not {_shown(data)}", path)
     flags = reader(_Object(data, "", path))
@@ -124,8 +157,25 @@ def _flagd(export: _Object) -> list[ImportedFlag]:
                 created=own.date("created") or shared.date("created"),
                 expires=own.date("expires") or shared.date("expires"),
                 description=own.text("description"),
+                default=_default_variant(flag),
             )
         )
+    return imported
+
+
+def _default_variant(flag: _Object) -> str | None:
+    """The value of a flagd flag's `defaultVariant`, as JSON."""
+    variants, chosen = flag.obj("variants").data, flag.data.get("defaultVariant")
+    return json.dumps(variants[chosen]) if isinstance(chosen, str) and chosen in variants else None
+
+
+def _openfeature(manifest: _Object) -> list[ImportedFlag]:
+    manifest.require("flags")
+    imported = []
+    for key, flag in manifest.members("flags"):
+        flag.choice("flagType", ("boolean", "string", "integer", "float", "object"), required=True)
+        default = json.dumps(flag.data["defaultValue"]) if "defaultValue" in flag.data else None
+        imported.append(ImportedFlag(key, None, None, None, None, flag.text("description"), default=default))
     return imported
 
 
@@ -178,6 +228,7 @@ def _launchdarkly(export: _Object) -> list[ImportedFlag]:
 
 _READERS: dict[str, Callable[[_Object], list[ImportedFlag]]] = {
     "flagd": _flagd,
+    "openfeature": _openfeature,
     "unleash": _unleash,
     "launchdarkly": _launchdarkly,
 }

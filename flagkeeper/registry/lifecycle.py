@@ -74,6 +74,9 @@ class Lifecycle:
     today: dt.date
     lifetimes: Mapping[str, int | None]
     flags_off: Collection[str] = ()  # keys the configuration declares off
+    # Keys registered by any source (code, flag definition files), not only flags.toml: active,
+    # with no expiry unless flags.toml gives one.
+    registered: Collection[str] = ()
 
     def expiry(self, key: str) -> dt.date | None:
         entry = self.registry.flags.get(key)
@@ -87,7 +90,7 @@ class Lifecycle:
         if key in self.registry.retired:
             return FlagStatus.RETIRED
         if key not in self.registry.flags:
-            return FlagStatus.UNREGISTERED
+            return FlagStatus.ACTIVE if key in self.registered else FlagStatus.UNREGISTERED
         return FlagStatus.EXPIRED if self.is_expired(key) else FlagStatus.ACTIVE
 
     def lifetime_basis(self, entry: FlagEntry) -> str:

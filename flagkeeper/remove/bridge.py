@@ -81,9 +81,10 @@ def find_read_nodes(wrapper: MetadataWrapper, spots: Iterable[ReadSpot]) -> dict
     wrapper.visit(finder)
     found: dict[int, ReadSpot] = {}
     for spot in spots:
-        candidates = finder.at.get((spot.line, spot.column), [])
-        if len(candidates) > 1:
-            candidates = [node for node in candidates if _holds_key(node, spot.key_code)]
+        starting_here = finder.at.get((spot.line, spot.column), [])
+        candidates = [node for node in starting_here if _holds_key(node, spot.key_code)]
+        if starting_here and not candidates:  # the key is one element of a list of keys, say
+            raise RemovalError(f"the read of {spot.key_code} shares its call with other keys: edit it by hand", spot.line)
         if len(candidates) != 1:
             problem = "no" if not candidates else "more than one"
             raise RemovalError(f"{problem} flag read of {spot.key_code} found at column {spot.column}", spot.line)

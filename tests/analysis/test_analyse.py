@@ -139,3 +139,57 @@ def test_last_name_shortcut_changes_no_facts(monkeypatch: pytest.MonkeyPatch) ->
     full = {path: analyse_file(path.name, text, path.stem, False, MATCHER) for path, text in sources.items()}
     assert len(sources) > 20 and sum(len(facts.references) for facts in fast.values()) > 20
     assert fast == full
+
+
+def test_a_list_or_tuple_of_keys_is_one_read_per_element() -> None:
+    source = (
+        'import ldclient\nclient = ldclient.get()\n'
+        'if client.variation(["new-search", KEY, *more], ctx, False):\n    pass\n'
+        'client.variation(("a",), ctx, False)\n'
+    )
+    references = facts_of(source).references
+    assert [(ref.key, ref.key_code, ref.line) for ref in references] == [
+        (Literal("new-search"), '"new-search"', 3), (NameRef("KEY"), "KEY", 3), (Dynamic("*more"), "*more", 3), (Literal("a"), '"a"', 5),
+    ]  # fmt: skip
+    # a check of several keys may mean any or all of them: it guards nothing
+    assert facts_of(source).branches == ()
+
+
+MAPPING_PACK = """\
+[pack]
+name = "settings-flags"
+description = "flags read from mappings"
+
+[[read]]
+mapping = "app.flags.get_flags()"
+
+[[read]]
+mapping = 'django.conf.settings.CONFIG["FEATURE_FLAGS"]'
+"""
+
+
+def test_reads_of_a_flags_mapping(tmp_path: Path) -> None:
+    (tmp_path / "pack.toml").write_text(MAPPING_PACK, encoding="utf-8")
+    matcher = Matcher([load_pack(tmp_path / "pack.toml")])
+    source = """\
+from app.flags import get_flags
+from django.conf import settings
+
+if get_flags()["NEW_SEARCH"]:
+    pass
+if "DARK_MODE" not in get_flags():
+    pass
+enabled = settings.CONFIG["FEATURE_FLAGS"].get("BULK_EXPORT", False)
+other = settings.CONFIG["OTHER"].get("NOT_A_FLAG")
+cached = {}["NOT_A_FLAG_EITHER"]
+"""
+    facts = analyse_file("app.py", source, "app.views", False, matcher)
+    found = [(ref.key, ref.call, ref.line, ref.guard, ref.polarity, ref.default) for ref in facts.references]
+    assert found == [
+        (Literal("NEW_SEARCH"), "get_flags()[...]", 4, "if", True, None),
+        (Literal("DARK_MODE"), "not in get_flags()", 6, "if", False, None),  # the body runs when the flag is off
+        (Literal("BULK_EXPORT"), 'settings.CONFIG["FEATURE_FLAGS"].get', 8, None, None, "False"),
+    ]
+    assert [(branch.guards[0].key, branch.guards[0].polarity) for branch in facts.branches] == [
+        (Literal("NEW_SEARCH"), True), (Literal("DARK_MODE"), False),
+    ]  # fmt: skip

@@ -59,9 +59,11 @@ def test_key_pattern_override(tmp_path: Path) -> None:
         ('[[read]]\ncall = "x.y"\nkey = { position = 0 }\n', "missing [pack] table"),
         ('[pack]\nname = "a b"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "needs a 'name'"),
         ('[pack]\nname = "bad"\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "needs a 'description'"),
-        ('[pack]\nname = "bad"\ndescription = "d"\n', "at least one [[read]]"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n', "at least one [[read]] or [[register]]"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\n', "needs 'key'"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nsubscript = "y"\n', "exactly one of"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\nmapping = "x y"\n', "is not a mapping expression"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\nmapping = "flags()"\nkey = { position = 0 }\n', "no 'key' or 'default'"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x y"\nkey = {position = 0}\n', "not a dotted name"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {position = -1}\n', "whole number"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {name = 1}\n', "'position' and/or 'keyword'"),
@@ -109,3 +111,14 @@ def test_keyword_list_and_fall_through_to_the_pack_that_finds_the_key(tmp_path: 
     assert [(flag["key"], flag["references"][0]["pack"]) for flag in flags] == [
         ("banner", "flagsmith"), ("beta", "multi"), ("price-test", "growthbook"),
     ]  # fmt: skip
+
+
+def test_a_project_pack_is_tried_before_the_shipped_ones(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "flagkeeper.toml": 'rule-packs = ["house.toml"]\n',
+        "house.toml": '[pack]\nname = "house"\ndescription = "in-house"\n[[read]]\ncall = "*.is_feature_enabled"\nkey = { position = 1 }\n',
+        "app.py": 'if features.is_feature_enabled(request, "dark-mode"):\n    pass\n',
+    })  # fmt: skip
+    flags = run(["inventory", ".", "--format", "json"], tmp_path).json()["flags"]
+    # flagsmith's *.is_feature_enabled takes the key first and would read `request`
+    assert [(flag["key"], flag["references"][0]["pack"]) for flag in flags] == [("dark-mode", "house")]

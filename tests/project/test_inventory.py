@@ -70,7 +70,7 @@ def test_table_shows_keys_and_references(project) -> None:
     folder = project(FILES)
     table = run(["inventory", ".", "--today", "2026-06-01"], folder).stdout
     lines = table.splitlines()
-    assert lines[0].split() == ["KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS"]
-    assert lines[1].split() == ["dark-mode", "active", "web", "permission", "-", "1"]
+    assert lines[0].split() == ["KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS", "SOURCES"]
+    assert lines[1].split() == ["dark-mode", "active", "web", "permission", "-", "1", "flags.toml"]
     assert "    app.py:7:8  client.variation  in render  [if]" in lines
     assert "1 reads with a key that cannot be resolved statically (FK009):" in table

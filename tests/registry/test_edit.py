@@ -167,7 +167,7 @@ def test_concurrent_writers_both_land(registry: Path) -> None:
 
 def test_list_filters_and_formats(registry: Path) -> None:
     table = run(["registry", "list", "--today", "2026-01-01"], registry).stdout.splitlines()
-    assert table[0].split() == ["KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS"]
+    assert table[0].split() == ["KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS", "SOURCES"]
     assert [line.split()[0] for line in table[1:]] == ["dotted.key", "power_peg", "rlp_routing"]
     expired = run(["registry", "list", "--expired", "--format", "json", "--today", "2026-01-01"], registry).json()
     assert [flag["key"] for flag in expired] == ["rlp_routing"]

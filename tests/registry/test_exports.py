@@ -1,14 +1,15 @@
-"""parse_export: flag definitions read from flagd, Unleash and LaunchDarkly exports."""
+"""parse_export: flag definitions read from flagd, OpenFeature manifest, Unleash and LaunchDarkly exports."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.registry.exports import FORMATS, ImportedFlag, parse_export
+from flagkeeper.registry.exports import FORMATS, ImportedFlag, detect_format, parse_export
 from tests.conftest import FIXTURES
 
 EXPORTS = FIXTURES / "exports"
@@ -38,12 +39,13 @@ def test_flagd_map_form_reads_metadata_and_inherits_flag_set_metadata() -> None:
             dt.date(2024, 3, 4),
             dt.date(2024, 6, 30),
             "Show the redesigned welcome banner to example.com staff",
+            default="false",  # the value of defaultVariant, as JSON
         ),
         # owner from the flag set's metadata.team; a date-time gives its date
-        ImportedFlag("header-color", "experiment", "web-platform", dt.date(2024, 4, 2), None, None),
+        ImportedFlag("header-color", "experiment", "web-platform", dt.date(2024, 4, 2), None, None, default='"#FF0000"'),
         # DISABLED is off, not archived; metadata.owner wins over metadata.team
-        ImportedFlag("legacy-search", "operational", "search", None, None, "Serve search from the old Solr cluster"),
-        ImportedFlag("fibAlgo", None, "web-platform", None, None, None),
+        ImportedFlag("legacy-search", "operational", "search", None, None, "Serve search from the old Solr cluster", default="true"),
+        ImportedFlag("fibAlgo", None, "web-platform", None, None, None, default='"recursive"'),
         # metadata "type": "number" is not a flagkeeper type: None
         ImportedFlag("max-cart-items", None, "web-platform", None, dt.date(2024, 12, 31), None),
     ]
@@ -51,8 +53,8 @@ def test_flagd_map_form_reads_metadata_and_inherits_flag_set_metadata() -> None:
 
 def test_flagd_array_form() -> None:
     assert parse("flagd-array.json", "flagd") == [
-        ImportedFlag("kill-recommendations", "kill-switch", "sre", dt.date(2023, 9, 1), None, None),
-        ImportedFlag("beta-reports", "permission", None, None, None, None),
+        ImportedFlag("kill-recommendations", "kill-switch", "sre", dt.date(2023, 9, 1), None, None, default="false"),
+        ImportedFlag("beta-reports", "permission", None, None, None, None, default="false"),
     ]
 
 
@@ -213,11 +215,44 @@ def test_malformed_field_is_named_by_its_json_path(text: str, source_format: str
 
 def test_unknown_format_lists_the_formats() -> None:
     caught = error("{}", "split")
-    assert caught.message == "unknown export format 'split' (one of flagd, unleash, launchdarkly)"
+    assert caught.message == "unknown export format 'split' (one of flagd, openfeature, unleash, launchdarkly)"
     assert caught.path == Path("export.json")
 
 
 def test_formats() -> None:
-    assert FORMATS == ("flagd", "unleash", "launchdarkly")
+    assert FORMATS == ("flagd", "openfeature", "unleash", "launchdarkly")
     for source_format in FORMATS:
         assert parse_export('{"flags": {}, "features": [], "items": []}', source_format, Path("empty.json")) == []
+
+
+def test_openfeature_manifest() -> None:
+    text = (
+        '{"$schema": "https://raw.githubusercontent.com/open-feature/cli/main/schema/v0/flag-manifest.json",\n'
+        ' "flags": {"enableFeatureA": {"flagType": "boolean", "defaultValue": false, "description": "Controls feature A"},\n'
+        '           "greeting": {"flagType": "string", "defaultValue": "hi"}}}\n'
+    )
+    assert parse_export(text, "openfeature", Path("flags.json")) == [
+        ImportedFlag("enableFeatureA", None, None, None, None, "Controls feature A", default="false"),
+        ImportedFlag("greeting", None, None, None, None, None, default='"hi"'),
+    ]
+    # without a format, the shape tells it
+    assert parse_export(text, None, Path("flags.json"))[0].key == "enableFeatureA"
+    caught = error('{"flags": {"x": {"flagType": "number"}}}', "openfeature")
+    assert caught.message.startswith("flags.x.flagType: must be one of")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("flagd.json", "flagd"), ("flagd-array.json", "flagd"), ("unleash.json", "unleash"), ("unleash-batch.json", "unleash"),
+        ("launchdarkly.json", "launchdarkly"),
+    ],
+)
+def test_detect_format(name: str, expected: str) -> None:
+    path = EXPORTS / name
+    assert detect_format(json.loads(path.read_text())) == expected
+
+
+def test_a_file_of_no_known_format_is_an_error() -> None:
+    with pytest.raises(FlagkeeperError, match="not a flag definition file of a known format"):
+        parse_export('{"toggles": []}', None, Path("x.json"))

@@ -58,6 +58,9 @@ def files_of(folder: Path) -> dict[str, bytes]:
         (GENERATOR, "false", "app.py:4: cannot remove 'new_flow' here: items() would no longer be a generator"),
         (GENERATOR.replace("yield from cart", "yield from cart\n    yield 0"), "false", "app.py:11: cannot remove 'new_flow' here: stream()"),
         (NONLOCAL, "false", "app.py: the result would not compile (no binding for nonlocal 'count' found, line 7)"),
+        # one of several keys of a call: replacing the call would change what the other keys decide
+        ('import flags\n\n\ndef items(cart):\n    if flags.is_enabled(["new_flow", "old_flow"]):\n        return cart\n    return []\n',
+         "false", 'app.py:5: the read of "new_flow" shares its call with other keys: edit it by hand'),
     ],
 )
 def test_a_file_that_cannot_be_changed_safely_is_refused(project, source: str, value: str, reason: str) -> None:

@@ -1,0 +1,64 @@
+"""The registries example: a project whose flags are registered in code (calls, a loop over a list
+literal, a dict literal of defaults with comments), in a flagd file and in an OpenFeature
+manifest, with flags.toml holding lifecycle metadata only."""
+
+from __future__ import annotations
+
+from tests.conftest import FIXTURES, run
+
+EXAMPLE = FIXTURES / "registries"
+TODAY = ["--today", "2026-06-01"]
+
+
+def test_inventory_lists_every_registered_key_with_its_sources() -> None:
+    flags = {flag["key"]: flag for flag in run(["inventory", ".", "--format", "json", *TODAY], EXAMPLE).json()["flags"]}
+    sources = {key: sorted({found["source"] for found in flag["sources"]}) for key, flag in flags.items()}
+    assert sources == {
+        "FEATURE_DARK_MODE": ["code"],  # the dict literal in shop/settings.py
+        "FEATURE_LEGACY_EXPORT": ["code"],
+        "holiday-banner": ["flagd"],
+        "pricing-v2": ["openfeature"],
+        "recommendations": ["flagd", "openfeature"],
+        "shop:gift-cards": ["code"],  # the loop over a list literal
+        "shop:new-cart": ["code"],  # a key through an imported constant
+        "shop:new-checkout": ["code", "flags.toml"],
+        "shop:old-search": ["code"],
+        "shop:wish-list": [],  # read, registered nowhere
+        "shop:wishlist": ["code"],
+    }
+    # fields from each source: flags.toml, the call's arguments, the comment's @lifecycle, flagd metadata
+    assert (flags["shop:new-checkout"]["owner"], flags["shop:new-checkout"]["expires"]) == ("payments", "2026-09-30")
+    assert (flags["shop:new-cart"]["owner"], flags["shop:new-cart"]["type"]) == ("growth", "experiment")
+    assert flags["FEATURE_DARK_MODE"]["type"] == "permission"
+    assert flags["recommendations"]["owner"] == "discovery"
+    assert flags["shop:wish-list"]["status"] == "unregistered"
+
+
+def test_check_reports_the_unregistered_read_and_exactly_the_unread_registrations() -> None:
+    result = run(["check", ".", "--format", "json", *TODAY], EXAMPLE)
+    assert result.exit_code == 1
+    found = sorted((f["code"], f["key"], f["path"], f["line"]) for f in result.json())
+    assert found == [
+        ("FK001", "shop:wish-list", "shop/views.py", 28),  # no FK001 for any registered key
+        ("FK005", "FEATURE_LEGACY_EXPORT", "shop/settings.py", 9),  # a dict literal key nothing reads
+        ("FK005", "holiday-banner", "deploy/flagd.json", 10),  # only named in the flagd file
+        ("FK005", "shop:old-search", "shop/feature_registry.py", 11),  # registered in the loop, never read
+    ]
+
+
+def test_registry_list_shows_the_merged_registry() -> None:
+    table = run(["registry", "list", *TODAY], EXAMPLE).stdout.splitlines()
+    assert table[0].split() == ["KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS", "SOURCES"]
+    assert [line.split()[0] for line in table[1:]] == [
+        "FEATURE_DARK_MODE", "FEATURE_LEGACY_EXPORT", "holiday-banner", "pricing-v2", "recommendations",
+        "shop:gift-cards", "shop:new-cart", "shop:new-checkout", "shop:old-search", "shop:wishlist",
+    ]  # fmt: skip
+
+
+def test_teams_that_want_owners_everywhere_get_fk008_for_each_key_without_a_flags_toml_entry() -> None:
+    result = run(["check", ".", "--format", "json", "--select", "FK008", *TODAY, "--config", str(EXAMPLE / "strict.toml")], EXAMPLE)
+    keys = sorted(f["key"] for f in result.json())
+    assert keys == sorted([
+        "FEATURE_DARK_MODE", "FEATURE_LEGACY_EXPORT", "holiday-banner", "pricing-v2", "recommendations",
+        "shop:gift-cards", "shop:new-cart", "shop:old-search", "shop:wishlist",
+    ])  # fmt: skip
