@@ -18,7 +18,7 @@ from flagkeeper.analysis.scan import ScanOptions, default_jobs
 from flagkeeper.config import Config, load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.output.escape import printable
-from flagkeeper.paths import display_path
+from flagkeeper.paths import display_path, write_output
 from flagkeeper.project.model import Project, ProjectInputs, build_project
 
 
@@ -121,3 +121,14 @@ def fail(error: FlagkeeperError) -> NoReturn:
     shown = display_path(Path(error.path).resolve()) if error.path is not None else None
     click.echo(f"flagkeeper: error: {printable(error.located(shown))}", err=True)  # one line, whatever a key or path holds
     sys.exit(2)
+
+
+def emit(text: str, output_file: Path | None, what: str, color: bool | None = None) -> None:
+    """Print `text`, or write it without styles to `output_file` (atomically; a failure is one line and exit 2)."""
+    if output_file is None:
+        click.echo(text, nl=False, color=color)
+        return
+    try:
+        write_output(output_file, click.unstyle(text), what)
+    except FlagkeeperError as error:
+        fail(error)

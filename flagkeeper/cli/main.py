@@ -26,6 +26,7 @@ from flagkeeper.checks.runner import (
 from flagkeeper.cli.common import (
     CONFIG_OPTION,
     TODAY_OPTION,
+    emit,
     enable_fast_exit,
     exit_now,
     fail,
@@ -49,7 +50,7 @@ from flagkeeper.output.inventory import render_inventory_csv, render_inventory_j
 from flagkeeper.output.json import render_json
 from flagkeeper.output.ruledocs import find_rule, rule_markdown, rules_index
 from flagkeeper.output.text import render_statistics, render_text
-from flagkeeper.paths import display_path, write_output
+from flagkeeper.paths import display_path
 from flagkeeper.project.fleet import load_manifests
 from flagkeeper.project.inventory import build_inventory, flag_states
 from flagkeeper.project.model import Project
@@ -154,13 +155,7 @@ def check(
         fail(error)
     ran = [rule for rule in rules if rule.code in run.ran]
     report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, ran, run.files, config.root)
-    if output_file is not None:
-        try:
-            write_output(output_file, click.unstyle(report), "the findings")
-        except FlagkeeperError as error:
-            fail(error)
-    else:
-        click.echo(report, nl=False, color=output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    emit(report, output_file, "the findings", color=output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     failing = {"warning": (ERROR, WARNING), "error": (ERROR,)}[fail_on]
     exit_now(1 if any(d.severity in failing for d in diagnostics) else 0)
 
@@ -257,14 +252,7 @@ def fingerprint(project: Project, paths: list[Path], build_id: str | None, outpu
     A flag's meaning is a hash of its registry description, type, owner and scope and of the
     modules that read it: `fleet verify` compares them across servers. Same tree, same output.
     """
-    text = render_fingerprint(fleet_fingerprint(project, build_id))
-    if output_file is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        write_output(output_file, text, "the fingerprint")
-    except FlagkeeperError as error:
-        fail(error)
+    emit(render_fingerprint(fleet_fingerprint(project, build_id)), output_file, "the fingerprint")
 
 
 @main.group()

@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 import click
 
-from flagkeeper.cli.common import fail, project_options
+from flagkeeper.cli.common import emit, fail, project_options
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.paths import display_path, write_output
+from flagkeeper.paths import display_path
 from flagkeeper.project.model import Project
 from flagkeeper.report.data import Quarter, Snapshot, build_report
 from flagkeeper.report.html import render_report_html
@@ -58,11 +58,7 @@ def report(
       flagkeeper report --format html --output flags.html --previous flags-2026Q3.json
     """
     text = RENDERERS[output_format](build_report(project, quarter or Quarter.containing(project.today), previous))
+    emit(text, output_file, "the report")
     if output_file is None:
-        click.echo(text, nl=False)
         return
-    try:
-        write_output(output_file, text, "the report")
-    except FlagkeeperError as error:
-        fail(error)
     click.echo(f"wrote the {output_format} report to {display_path(output_file.resolve())}", err=True)
