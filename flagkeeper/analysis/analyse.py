@@ -104,4 +104,7 @@ def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Mat
         suppressions=find_suppressions(source, tree),
         branches=tuple(Branch(region.guards, region.start[0], region.end[0]) for region in regions),
         lines=source.count("\n") + (not source.endswith("\n") and bool(source)),
+        links=tuple(structure.links),
+        string_lists=structure.string_lists,
+        decorators=tuple(structure.decorators),
     )  # fmt: skip

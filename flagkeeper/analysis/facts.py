@@ -122,6 +122,21 @@ class ParseError(_Record, frozen=True):
     column: int
 
 
+class Link(_Record, frozen=True):
+    """A way this file may load `target` that is not an import statement, by `kind`:
+    STRING_LINK, a string constant naming a dotted path (`"shop.middleware.Timing"`,
+    `"app.main:app"`; settings, `include()`, `from_object()`, Celery `include=` all use them);
+    STAR_LINK, `from target import *` (which also imports the submodules its `__all__` names);
+    PLUGINS_LINK, `pkgutil.iter_modules`/`walk_packages` over the package `target`'s `__path__`."""
+
+    target: str
+    line: int
+    kind: str
+
+
+STRING_LINK, STAR_LINK, PLUGINS_LINK = "string", "star", "plugins"
+
+
 class FileFacts(_Record, frozen=True):
     path: str
     module: str
@@ -137,3 +152,8 @@ class FileFacts(_Record, frozen=True):
     branches: tuple[Branch, ...] = ()
     lines: int = 0
     error: ParseError | None = None
+    # For the entry-point detectors (project/entrypoints/): see Link; module-level `NAME = [...]`
+    # lists of strings (`__all__`, INSTALLED_APPS, CELERY_IMPORTS); every decorator's dotted name.
+    links: tuple[Link, ...] = ()
+    string_lists: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
+    decorators: tuple[str, ...] = ()
