@@ -45,6 +45,6 @@ def creators_of(files: ProjectFiles, factory: str, what: str) -> Iterator[EntryP
     """Modules that call `factory` (a resolved dotted name such as `flask.Flask`): a server or
     worker loads them by name (`flask --app`, `uvicorn`, `celery -A`), nothing imports them."""
     for module, facts in files.modules.items():
-        callers = sorted({caller or "module level" for callee, _, caller, _ in facts.calls if callee == factory})
+        callers = sorted({f"in {caller}" if caller else "at module level" for callee, _, caller, _ in facts.calls if callee == factory})
         if callers:
-            yield EntryPoint(module, f"creates the {what} ({factory}() in {', '.join(callers)})")
+            yield EntryPoint(module, f"creates the {what} ({factory}() {', '.join(callers)})")

@@ -55,4 +55,4 @@ def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
                 continue
             yield EntryPoint(app, f"a Django app in INSTALLED_APPS of {module}")
             for found, kind in _conventional(files, app):
-                yield EntryPoint(found, f"Django loads {kind} of installed app {app}")
+                yield EntryPoint(found, f"a conventional module ({kind}) of Django app {app}")
