@@ -50,6 +50,7 @@ def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
         yield EntryPoint(target.split(":")[0].strip(), "named in setup.cfg [options.entry_points]")
     setup = files.modules.get("setup")
     if setup is not None and any(callee in _SETUP_CALLS for callee, _, _, _ in setup.calls):
+        yield EntryPoint("setup", "setup.py, run by the build backend")
         for link in setup.links:
             if link.kind == STRING_LINK:
                 yield EntryPoint(link.target, f"named in setup.py (line {link.line})")
