@@ -165,7 +165,7 @@ class ZombieCodeRule(Rule):
             path = project.path_to(module)
             dead = [
                 (edge, guard)
-                for edge in (graph.edge(source, target) for source, target in zip(path, path[1:], strict=False))
+                for edge in graph.edges_along(path)
                 for guard in edge.guards if project.is_dead(guard)
             ]  # fmt: skip
             edge, guard = dead[0]

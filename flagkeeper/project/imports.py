@@ -95,7 +95,6 @@ class ImportGraph:
         self._graph: nx.DiGraph[str] = nx.DiGraph()  # for the path queries
         self._graph.add_nodes_from(self._facts)
         self._graph.add_edges_from(self._edges)
-        self._graph.add_edges_from((module, package) for module in self._facts for package in self._packages_of(module))
 
     def _linked(self, link: Link) -> list[str]:
         """The modules (and their packages) a link loads; none when its target is not of the project."""
@@ -130,6 +129,19 @@ class ImportGraph:
     def shortest_path(self, source: str, target: str) -> list[str]:
         path: list[str] = nx.shortest_path(self._graph, source, target)
         return path
+
+    def route(self, source: str, target: str) -> list[str] | None:
+        """A shortest chain of imports from `source` to `target`, or to the nearest module inside
+        package `target` (which runs it first) followed by `target`; None when there is none."""
+        if nx.has_path(self._graph, source, target):
+            return self.shortest_path(source, target)
+        inside = [module for module in self._facts if module.startswith(f"{target}.") and nx.has_path(self._graph, source, module)]
+        routes = [self.shortest_path(source, module) for module in inside]
+        return [*min(routes, key=len), target] if routes else None
+
+    def edges_along(self, route: list[str]) -> list[ImportEdge]:
+        """The import edges of a route (a step from a module to its package is none)."""
+        return [self._edges[step] for step in zip(route, route[1:], strict=False) if step in self._edges]
 
     def reachable(self, entries: Iterable[str], live_edge: Callable[[ImportEdge], bool] | None = None) -> set[str]:
         """Modules reachable from `entries`, following only the edges `live_edge` accepts (all when None)."""

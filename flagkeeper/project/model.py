@@ -238,10 +238,10 @@ class Project:
         return f"; coverage: {ran} lines of it ran in the measured run, so check why before deleting"
 
     def path_to(self, module: str) -> list[str]:
-        """A shortest import path from an entry point to `module`."""
-        graph = self.import_graph
-        paths = [graph.shortest_path(entry, module) for entry in self.entry_points if graph.has_path(entry, module)]
-        return min(paths, key=len)
+        """A shortest import path from an entry point to `module` (through a module inside it, for a
+        package that nothing imports by name)."""
+        routes = [self.import_graph.route(entry, module) for entry in self.entry_points]
+        return min((route for route in routes if route is not None), key=len)
 
 
 @dataclass(frozen=True)
