@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -152,8 +151,7 @@ class ZombieCodeRule(Rule):
 
     def _finding(self, project: Project, path: Path, line: int, message: str, guard: KeyGuard) -> Diagnostic:
         """An error for dead code; a warning for code a merely expired flag leaves removable."""
-        finding = self.report(path, line, 1, message, guard.key)
-        return finding if self._decided(project, guard) else dataclasses.replace(finding, severity=WARNING)
+        return self.report(path, line, 1, message, guard.key, None if self._decided(project, guard) else WARNING)
 
     def _zombie_functions(self, project: Project) -> Iterator[Diagnostic]:
         imports: dict[str, list[frozenset[KeyGuard]]] = defaultdict(list)

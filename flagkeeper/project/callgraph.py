@@ -14,6 +14,7 @@ a framework, or methods reached through inheritance from a base class of another
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -113,6 +114,17 @@ class CallGraph:
     def find(self, name: str) -> Node | None:
         """The node of a dotted name (`pkg.mod.Class.method`, or a module for its top level)."""
         return self._by_name.get(name)
+
+    @functools.cache  # noqa: B019 (one graph per run, queried once per critical function)
+    def reached(self) -> frozenset[Node]:
+        """Every node some call path from an entry reaches, guards or not."""
+        seen = set(self._entries)
+        pending = list(seen)
+        while pending:
+            fresh = [target for target in self._calls[pending.pop()] if target not in seen]
+            seen.update(fresh)
+            pending += fresh
+        return frozenset(seen)
 
     def calls_from(self, node: Node) -> list[Call]:
         return list(self._calls[node].values())
