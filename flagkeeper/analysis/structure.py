@@ -318,7 +318,8 @@ def _constants(tree: ast.Module) -> dict[str, KeyExpr]:
 
 def _string_lists(tree: ast.Module) -> dict[str, tuple[str, ...]]:
     """Module-level `__all__` and `UPPER_CASE` names bound to (or extended by) a list or tuple of
-    strings: settings such as INSTALLED_APPS. Only the module's own statements, not a walk."""
+    strings, or a sum of such lists: settings such as INSTALLED_APPS. Only the module's own
+    statements, not a walk."""
     found: dict[str, tuple[str, ...]] = {}
     for statement in tree.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
@@ -327,11 +328,23 @@ def _string_lists(tree: ast.Module) -> dict[str, tuple[str, ...]]:
             target, value, extend = statement.target, statement.value, isinstance(statement, ast.AugAssign)
         else:
             continue
-        if not (isinstance(target, ast.Name) and _LISTED_NAME.fullmatch(target.id) and isinstance(value, (ast.List, ast.Tuple))):
-            continue
-        strings = tuple(item.value for item in value.elts if isinstance(item, ast.Constant) and isinstance(item.value, str))
-        found[target.id] = found.get(target.id, ()) + strings if extend else strings
+        strings = _listed_strings(value, found)
+        if isinstance(target, ast.Name) and _LISTED_NAME.fullmatch(target.id) and strings is not None:
+            found[target.id] = found.get(target.id, ()) + strings if extend else strings
     return found
+
+
+def _listed_strings(value: ast.expr, found: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The strings of a list or tuple literal, or of a sum of them and names listed earlier
+    (`INSTALLED_APPS = DJANGO_APPS + LOCAL_APPS`); None for anything else."""
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return tuple(item.value for item in value.elts if isinstance(item, ast.Constant) and isinstance(item.value, str))
+    if isinstance(value, ast.Name):
+        return found.get(value.id)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        left, right = _listed_strings(value.left, found), _listed_strings(value.right, found)
+        return None if left is None or right is None else left + right
+    return None
 
 
 def read_structure(tree: ast.Module, module: str, is_package: bool) -> Structure:

@@ -60,3 +60,11 @@ def test_links_string_lists_and_decorators() -> None:
 def test_new_facts_round_trip_through_the_cache() -> None:
     facts = facts_of(SETTINGS, module="site_cfg.settings")
     assert decode_facts(encode(facts)) == facts
+
+
+def test_string_lists_follow_sums_of_earlier_lists() -> None:
+    """cookiecutter-django's settings: INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS."""
+    source = 'DJANGO_APPS = ["django.contrib.admin"]\nLOCAL_APPS = ("shop", "users")\nINSTALLED_APPS = DJANGO_APPS + ["rest_framework"] + LOCAL_APPS\n'
+    lists = facts_of(source, module="config.settings.base").string_lists
+    assert lists["INSTALLED_APPS"] == ("django.contrib.admin", "rest_framework", "shop", "users")
+    assert "UNKNOWN" not in facts_of("UNKNOWN = OTHER + ['a']\n").string_lists
