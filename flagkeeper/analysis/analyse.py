@@ -106,4 +106,7 @@ def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Mat
         branches=tuple(Branch(region.guards, region.start[0], region.end[0]) for region in regions),
         lines=source.count("\n") + (not source.endswith("\n") and bool(source)),
         registrations=find_registrations(tree, structure, source, module, matcher),
+        links=tuple(structure.links),
+        string_lists=structure.string_lists,
+        decorators=tuple(structure.decorators),
     )  # fmt: skip

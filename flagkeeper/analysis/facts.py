@@ -138,6 +138,21 @@ class Registration(_Record, frozen=True):
     fields: tuple[tuple[str, str], ...] = ()
 
 
+class Link(_Record, frozen=True):
+    """A way this file may load `target` that is not an import statement, by `kind`:
+    STRING_LINK, a string constant naming a dotted path (`"shop.middleware.Timing"`,
+    `"app.main:app"`; settings, `include()`, `from_object()`, Celery `include=` all use them);
+    STAR_LINK, `from target import *` (which also imports the submodules its `__all__` names);
+    PLUGINS_LINK, `pkgutil.iter_modules`/`walk_packages` over the package `target`'s `__path__`."""
+
+    target: str
+    line: int
+    kind: str
+
+
+STRING_LINK, STAR_LINK, PLUGINS_LINK = "string", "star", "plugins"
+
+
 class FileFacts(_Record, frozen=True):
     path: str
     module: str
@@ -154,3 +169,8 @@ class FileFacts(_Record, frozen=True):
     lines: int = 0
     error: ParseError | None = None
     registrations: tuple[Registration, ...] = ()
+    # For the entry-point detectors (project/entrypoints/): see Link; module-level `NAME = [...]`
+    # lists of strings (`__all__`, INSTALLED_APPS, CELERY_IMPORTS); every decorator's dotted name.
+    links: tuple[Link, ...] = ()
+    string_lists: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
+    decorators: tuple[str, ...] = ()

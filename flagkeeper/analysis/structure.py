@@ -8,11 +8,17 @@ skipped.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
-from flagkeeper.analysis.facts import Concat, Dynamic, KeyExpr, Literal, NameRef
+from flagkeeper.analysis.facts import PLUGINS_LINK, STAR_LINK, STRING_LINK, Concat, Dynamic, KeyExpr, Link, Literal, NameRef
 
 _DYNAMIC_IMPORTERS = ("importlib.import_module", "__import__")
+_STRING_IMPORTERS = ("import_string", "import_by_path", "locate")  # django, werkzeug, pydoc: "a.b.C"
+_PLUGIN_FINDERS = ("pkgutil.iter_modules", "pkgutil.walk_packages")
+# `a.b.C`, `a.b:app` (uvicorn, entry points) and `name = a.b:main` (setup.py entry points).
+_DOTTED_PATH = re.compile(r"(?:[\w.-]+ *= *)?(?P<path>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?P<attr>:[A-Za-z_][\w.]*)?")
+_LISTED_NAME = re.compile(r"__all__|[A-Z][A-Z0-9_]*")
 
 
 def key_expr(node: ast.expr) -> KeyExpr:
@@ -130,6 +136,9 @@ class Structure:
     # Uses (line, 0-based UTF-8 column) of each name an import binds or a module-level def defines.
     uses: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     is_script: bool = False
+    links: list[Link] = field(default_factory=list)
+    decorators: list[str] = field(default_factory=list)
+    string_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # For the flag reader (flagreads.py), so that it needs no walk of its own: every call and
     # subscript with the qualname around it (a decorator's is the function's), and every
     # conditional construct (if, elif, while, ternary, comprehension, and/or), in source order.
@@ -150,6 +159,7 @@ class _Collector(ast.NodeVisitor):
         self.decorating: str | None = None  # the function whose decorators are being visited
         self.elifs: set[int] = set()
         self.raw_calls: list[tuple[str, ast.Call, str | None]] = []
+        self.raw_decorators: set[str] = set()
 
     def _site(self, node: ast.Call | ast.Subscript | ast.Compare) -> None:
         scopes = [*self.scopes, self.decorating] if self.decorating else self.scopes
@@ -203,6 +213,7 @@ class _Collector(ast.NodeVisitor):
     def _visit_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         outer, self.decorating = self.decorating, node.name
         for decorator in node.decorator_list:
+            self._record_decorator(decorator)
             self.visit(decorator)
         self.decorating = None
         self.scopes.append(node.name)
@@ -232,6 +243,7 @@ class _Collector(ast.NodeVisitor):
         for alias in node.names:
             if alias.name == "*":
                 self.found.imports.append(RawImport(base, None, node.lineno, node.col_offset))
+                self.found.links.append(Link(base, node.lineno, STAR_LINK))
                 continue
             local = alias.asname or alias.name
             self.found.aliases[local] = f"{base}.{alias.name}"
@@ -248,6 +260,44 @@ class _Collector(ast.NodeVisitor):
         if isinstance(node.ctx, ast.Load):
             self.found.uses.setdefault(node.id, []).append((node.lineno, node.col_offset))
 
+    def visit_Constant(self, node: ast.Constant) -> None:
+        self._record_dotted_path(node)
+
+    # What the entry-point detectors need (project/entrypoints/), recorded during the same walk.
+
+    def _record_dotted_path(self, node: ast.Constant) -> None:
+        value = node.value
+        # The cheap test first: nearly every string constant has neither a dot nor a colon.
+        if isinstance(value, str) and len(value) < 200 and ("." in value or ":" in value):
+            match = _DOTTED_PATH.fullmatch(value)
+            if match and ("." in match["path"] or match["attr"]):
+                self.found.links.append(Link(match["path"], node.lineno, STRING_LINK))
+
+    def _record_decorator(self, decorator: ast.expr) -> None:
+        dotted = dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
+        if _names_and_calls(dotted):
+            self.raw_decorators.add(dotted)
+
+    def _record_loader_call(self, callee: str, node: ast.Call) -> None:
+        """Imports by literal name (`import_module("a.b")`, `import_string("a.b.C")`) and plugin
+        folders (`pkgutil.iter_modules(__path__)`)."""
+        if callee in _DYNAMIC_IMPORTERS or callee.rsplit(".", 1)[-1] in _STRING_IMPORTERS:
+            self._dynamic_import(node)
+        elif callee in _PLUGIN_FINDERS and node.args:
+            package = self._package_searched(node.args[0])
+            if package:
+                self.found.links.append(Link(package, node.lineno, PLUGINS_LINK))
+
+    def _package_searched(self, path: ast.expr) -> str | None:
+        """The package whose folder `path` is: `__path__`, `pkg.__path__`, or `[dirname(__file__)]`."""
+        own = self.module if self.is_package else self.module.rpartition(".")[0]
+        code = ast.unparse(path)
+        if code == "__path__" or (code.startswith("[") and "__file__" in code):
+            return own
+        if isinstance(path, ast.Attribute) and path.attr == "__path__":
+            return resolve_head(dotted_name(path.value), self.found.aliases)
+        return None
+
     def finish(self) -> Structure:
         """Resolve callees once every import (wherever it stands in the file) is known."""
         found = self.found
@@ -256,9 +306,9 @@ class _Collector(ast.NodeVisitor):
         found.uses = {name: spots for name, spots in found.uses.items() if name in wanted}
         for dotted, node, caller in self.raw_calls:
             callee = resolve_head(dotted, found.aliases)
-            if callee in _DYNAMIC_IMPORTERS:
-                self._dynamic_import(node)
+            self._record_loader_call(callee, node)
             found.calls.append(RawCall(callee, node.lineno, node.col_offset, caller))
+        found.decorators = sorted({resolve_head(dotted, found.aliases) for dotted in self.raw_decorators})
         return found
 
     def _dynamic_import(self, node: ast.Call) -> None:
@@ -294,9 +344,41 @@ def _constants(tree: ast.Module) -> dict[str, KeyExpr]:
     return constants
 
 
+def _string_lists(tree: ast.Module) -> dict[str, tuple[str, ...]]:
+    """Module-level `__all__` and `UPPER_CASE` names bound to (or extended by) a list or tuple of
+    strings, or a sum of such lists: settings such as INSTALLED_APPS. Only the module's own
+    statements, not a walk."""
+    found: dict[str, tuple[str, ...]] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value, extend = statement.targets[0], statement.value, False
+        elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)) and statement.value is not None:
+            target, value, extend = statement.target, statement.value, isinstance(statement, ast.AugAssign)
+        else:
+            continue
+        strings = _listed_strings(value, found)
+        if isinstance(target, ast.Name) and _LISTED_NAME.fullmatch(target.id) and strings is not None:
+            found[target.id] = found.get(target.id, ()) + strings if extend else strings
+    return found
+
+
+def _listed_strings(value: ast.expr, found: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The strings of a list or tuple literal, or of a sum of them and names listed earlier
+    (`INSTALLED_APPS = DJANGO_APPS + LOCAL_APPS`); None for anything else."""
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return tuple(item.value for item in value.elts if isinstance(item, ast.Constant) and isinstance(item.value, str))
+    if isinstance(value, ast.Name):
+        return found.get(value.id)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        left, right = _listed_strings(value.left, found), _listed_strings(value.right, found)
+        return None if left is None or right is None else left + right
+    return None
+
+
 def read_structure(tree: ast.Module, module: str, is_package: bool) -> Structure:
     collector = _Collector(module, is_package)
     collector.visit(tree)
     found = collector.finish()
     found.constants = _constants(tree)
+    found.string_lists = _string_lists(tree)
     return found

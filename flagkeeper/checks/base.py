@@ -70,8 +70,9 @@ class Rule:
     def check(self, project: Project) -> Iterator[Diagnostic]:
         raise NotImplementedError
 
-    def report(self, path: Path, line: int, column: int, message: str, key: str | None = None) -> Diagnostic:
-        return Diagnostic(path, line, column, self.code, message, self.name, self.severity, key)
+    def report(self, path: Path, line: int, column: int, message: str, key: str | None = None, severity: str | None = None) -> Diagnostic:
+        """A finding at the rule's severity, or at `severity` where the rule is less sure."""
+        return Diagnostic(path, line, column, self.code, message, self.name, severity or self.severity, key)
 
 
 class RegistryRule(Rule):

@@ -9,6 +9,8 @@ from flagkeeper.checks.diagnostic import WARNING, Diagnostic
 from flagkeeper.project.imports import ModuleStatus, is_test_module
 from flagkeeper.project.model import Project
 
+_NAMED_ENTRIES = 3  # a Django project has dozens of entry points: a message names a few
+
 
 class UnreachableModuleRule(Rule):
     code = "FK006"
@@ -17,11 +19,15 @@ class UnreachableModuleRule(Rule):
     summary = "A module that no entry point can import."
     why = (
         "Code nothing imports is not tested by use, not reviewed with care, and not safe: it is one "
-        "import away from running again, as Power Peg was one flag away. Entry points are the "
-        "config's `entry-points`, the console scripts and entry points of pyproject.toml, "
-        "`__main__` modules, and test files with `--include-tests-as-entry-points`; a module "
-        "run as a script must be named in `entry-points` (the finding says when it looks like one). Test files are never reported. What it cannot "
-        "see: imports by computed name, plugins loaded through other distributions' metadata."
+        "import away from running again, as Power Peg was one flag away. Entry points are found, "
+        "not configured: the config's `entry-points` (modules or path globs), packaging (pyproject, "
+        "setup.cfg, setup.py), `__main__` modules, scripts outside any package, and what Django, "
+        "Celery, Flask, FastAPI and Alembic load by convention; test files with "
+        "`--include-tests-as-entry-points`. `flagkeeper graph --entry-points` lists them and why. "
+        "Strings naming a module's dotted path, literal `import_module`/`import_string` and "
+        "`pkgutil` over a package's `__path__` reach modules too. A script inside a package must "
+        "be named in `entry-points`. Test files are never reported. What it cannot see: imports by "
+        "computed name, plugins loaded through other distributions' metadata."
     )
     fix = "Delete the module, or name it in `entry-points` if it is run on its own."
     needs = frozenset({Need.IMPORT_GRAPH, Need.ENTRY_POINTS})
@@ -52,12 +58,36 @@ class UnreachableModuleRule(Rule):
                 "delete it, or if it is run as a script (it has an `if __name__ == '__main__':` block), add it to entry-points",
             ),
         ),
+        # Django: settings define INSTALLED_APPS; dotted strings in them are links; apps' conventional modules load
+        Case(
+            {
+            "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site_cfg.settings')\n"
+            "if __name__ == '__main__':\n    pass\n",
+            "site_cfg/__init__.py": "", "site_cfg/settings.py": "INSTALLED_APPS = ['shop']\nMIDDLEWARE = ['shop.middleware.Timing']\n",
+            "shop/__init__.py": "", "shop/models.py": "", "shop/admin.py": "", "shop/middleware.py": "class Timing:\n    pass\n",
+            "shop/migrations/__init__.py": "", "shop/migrations/0001_initial.py": "", "shop/legacy.py": "",
+        }, expect=(
+            "shop/legacy.py:1:1: FK006 module shop.legacy is imported by nothing that an entry point (manage, shop, shop.admin and 3 more) reaches: delete it",
+        )),
     )  # fmt: skip
     VALID = (
         Case({
             "flagkeeper.toml": 'entry-points = ["app"]\n',
             "app.py": "import orders\n\norders.route()\n",
             "orders.py": "def route():\n    pass\n",
+        }),
+        # a package's __init__ runs before its submodules; a top-level script is an entry point
+        Case({
+            "flagkeeper.toml": 'entry-points = ["shop.cli"]\n',
+            "shop/__init__.py": "", "shop/cli.py": "print('run')\n",
+            "backfill.py": "if __name__ == '__main__':\n    print('backfill')\n",
+        }),
+        # plugins found with pkgutil over a package's __path__
+        Case({
+            "flagkeeper.toml": 'entry-points = ["app"]\n',
+            "app.py": "import pkgutil, importlib, plugins\n"
+            "for found in pkgutil.iter_modules(plugins.__path__):\n    importlib.import_module('plugins.' + found.name)\n",
+            "plugins/__init__.py": "", "plugins/csv_export.py": "",
         }),
         # test files are never reported
         Case({
@@ -71,7 +101,9 @@ class UnreachableModuleRule(Rule):
     )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        entries = ", ".join(project.entry_points)
+        entries = ", ".join(project.entry_points[:_NAMED_ENTRIES])
+        if len(project.entry_points) > _NAMED_ENTRIES:
+            entries += f" and {len(project.entry_points) - _NAMED_ENTRIES} more"
         for module, status in project.module_status.items():
             facts = project.modules[module]
             if status is ModuleStatus.UNREACHABLE and not is_test_module(facts):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from pathlib import Path
 
 from flagkeeper.checks.base import Case, Need, Rule
-from flagkeeper.checks.diagnostic import ERROR, Diagnostic
+from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic
 from flagkeeper.project.imports import KeyGuard, ModuleStatus
 from flagkeeper.project.model import Project
 
@@ -25,16 +26,16 @@ class ZombieCodeRule(Rule):
     why = (
         "Power Peg was dead from 2003, yet its code stayed reachable behind one flag check. When "
         "the flag was switched on again in 2012 it woke up, and its safeguard had been moved away "
-        "in the meantime. A flag that is retired, expired, declared off (`flags-off` in the "
-        "config) or stuck (`state = \"on\"`/`\"off\"` in the registry) can no longer change, so "
-        "code that only runs under its other value is dead: delete it with the branch. An import "
-        "counts as guarded when every use of what it imports sits inside the flag's branch. A "
-        "module-level function is a zombie when every reference to it (calls and other uses in "
-        "its module, imports elsewhere) sits in a dead branch; decorated functions and methods "
-        "are not judged, since frameworks and receivers of unknown type call them. "
-        "Heuristic: early returns, flags kept in variables, reads compared with a value and "
-        "attributes of a read (`.value`) are not seen as guards: such code shows as live, never "
-        "as falsely dead."
+        "in the meantime. A flag that is retired, declared off (`flags-off` in the config) or "
+        "stuck (`state = \"on\"`/`\"off\"` in the registry) can no longer change, so code that "
+        "only runs under its other value is dead: delete it with the branch. A merely expired flag "
+        "has no final value yet: its code is a warning, removable once the value is decided. An "
+        "import counts as guarded when every use of what it imports sits inside the flag's branch. "
+        "A module-level function is a zombie when every reference to it sits in a dead branch; "
+        "decorated functions and methods are not judged, since frameworks and receivers of "
+        "unknown type call them. Heuristic: early returns, flags kept in variables, reads "
+        "compared with a value and attributes of a read (`.value`) are not seen as guards: such "
+        "code shows as live, never as falsely dead."
     )
     fix = "Delete the dead branch and the modules only it used (`flagkeeper remove KEY --value false`)."
     needs = frozenset({Need.REGISTRY, Need.IMPORT_GRAPH, Need.ENTRY_POINTS})
@@ -72,7 +73,7 @@ class ZombieCodeRule(Rule):
                 " is retired on 2003-06-30 (Power Peg): delete it with the dead branch",
             ),
         ),
-        # an expired flag is dead too
+        # a merely expired flag: removable once its final value is decided (a warning)
         Case(
             {
                 "flagkeeper.toml": 'entry-points = ["app"]\n',
@@ -83,11 +84,13 @@ class ZombieCodeRule(Rule):
             },
             expect=(
                 "algos/__init__.py:1:1: FK007 module algos runs only through code guarded by flag 'peg_enabled', which is "
-                "expired on 2026-03-31: app -> algos (app.py:2 uses algos only when the flag is on); delete the dead branch and"
-                " this module",
+                "expired on 2026-03-31: app -> algos (app.py:2 uses algos only when the flag is on); removable once the flag's "
+                "final value is decided: if it stays false, `flagkeeper remove peg_enabled --value false` deletes the branch "
+                "and this module",
                 "algos/power_peg.py:1:1: FK007 module algos.power_peg runs only through code guarded by flag 'peg_enabled', "
                 "which is expired on 2026-03-31: app -> algos.power_peg (app.py:2 uses algos.power_peg only when the flag is "
-                "on); delete the dead branch and this module",
+                "on); removable once the flag's final value is decided: if it stays false, `flagkeeper remove peg_enabled "
+                "--value false` deletes the branch and this module",
             ),
         ),
     )  # fmt: skip
@@ -123,13 +126,29 @@ class ZombieCodeRule(Rule):
         yield from self._zombie_modules(project)
         yield from self._zombie_functions(project)
 
-    def _advice(self, project: Project, key: str | None, default: str) -> str:
+    def _advice(self, project: Project, guard: KeyGuard, default: str, removed: str) -> str:
+        key = guard.key
         if key in project.registry.retired and key in project.registry.flags:
             return (
                 "the key is registered again for a new meaning, so this is dead code of the old meaning or new "
                 "code behind a retired key: delete the one, give the other a new key (see FK003)"
             )
+        if not self._decided(project, guard):
+            value = "false" if guard.polarity else "true"
+            return (
+                f"removable once the flag's final value is decided: if it stays {value}, "
+                f"`flagkeeper remove {key} --value {value}` deletes {removed}"
+            )
         return default
+
+    @staticmethod
+    def _decided(project: Project, guard: KeyGuard) -> bool:
+        stuck = project.lifecycle.stuck_value(guard.key)
+        return stuck is None or stuck.decided
+
+    def _finding(self, project: Project, path: Path, line: int, message: str, guard: KeyGuard) -> Diagnostic:
+        """An error for dead code; a warning for code a merely expired flag leaves removable."""
+        return self.report(path, line, 1, message, guard.key, None if self._decided(project, guard) else WARNING)
 
     def _zombie_functions(self, project: Project) -> Iterator[Diagnostic]:
         imports: dict[str, list[frozenset[KeyGuard]]] = defaultdict(list)
@@ -150,12 +169,12 @@ class ZombieCodeRule(Rule):
                 guard = dead[0]
                 assert guard is not None
                 stuck = project.lifecycle.stuck_value(guard.key)
-                advice = self._advice(project, guard.key, "delete it with the dead branch")
+                advice = self._advice(project, guard, "delete it with the dead branch", "it with the branch")
                 message = (
                     f"function {name} is used only where flag '{guard.key}' is {'on' if guard.polarity else 'off'} "
                     f"({len(dead)} places), and that flag is {stuck.reason if stuck else 'dead'}: {advice}"
                 )
-                yield self.report(project.config.root / facts.path, function.line, 1, message, guard.key)
+                yield self._finding(project, project.config.root / facts.path, function.line, message, guard)
 
     def _zombie_modules(self, project: Project) -> Iterator[Diagnostic]:
         graph = project.import_graph
@@ -165,7 +184,7 @@ class ZombieCodeRule(Rule):
             path = project.path_to(module)
             dead = [
                 (edge, guard)
-                for edge in (graph.edge(source, target) for source, target in zip(path, path[1:], strict=False))
+                for edge in graph.edges_along(path)
                 for guard in edge.guards if project.is_dead(guard)
             ]  # fmt: skip
             edge, guard = dead[0]
@@ -173,10 +192,10 @@ class ZombieCodeRule(Rule):
             reason = stuck.reason if stuck else ""
             facts = graph.facts(module)
             importer = graph.facts(edge.source).path
-            advice = self._advice(project, guard.key, "delete the dead branch and this module")
+            advice = self._advice(project, guard, "delete the dead branch and this module", "the branch and this module")
             message = (
                 f"module {module} runs only through code guarded by flag '{guard.key}', which is {reason}: "
                 f"{' -> '.join(path)} ({importer}:{edge.line} uses {edge.target} only "
                 f"when the flag is {'on' if guard.polarity else 'off'}); {advice}"
             )
-            yield self.report(project.config.root / facts.path, 1, 1, message + project.evidence(facts.path), guard.key)
+            yield self._finding(project, project.config.root / facts.path, 1, message + project.evidence(facts.path), guard)

@@ -6,8 +6,9 @@ from collections import deque
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Case, Need, Rule
-from flagkeeper.checks.diagnostic import ERROR, Diagnostic
-from flagkeeper.project.callgraph import CallGraph, Node, node_name
+from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic
+from flagkeeper.project.callgraph import MAX_NAMESAKES, CallGraph, Node, node_name
+from flagkeeper.project.imports import ModuleStatus
 from flagkeeper.project.model import Project
 
 _REGISTRY = '[flags.halt_trading]\nowner = "trading-ops"\ntype = "kill-switch"\n'
@@ -24,6 +25,9 @@ def _orders(app: str, more: dict[str, str] | None = None, registry: str | None =
     return {"flagkeeper.toml": config, **flags, "orders.py": _SEND, "app.py": app, **(more or {})}
 
 
+_IMPORTED = (ModuleStatus.ENTRY_POINT, ModuleStatus.REACHABLE, ModuleStatus.ZOMBIE)
+
+
 class MissingKillSwitchRule(Rule):
     code = "FK010"
     name = "missing-kill-switch"
@@ -36,7 +40,10 @@ class MissingKillSwitchRule(Rule):
         "that reads one (it covers everything it calls). The call graph follows calls resolved "
         "through imports, `self.method()`, class construction, and methods called on receivers of "
         "unknown type by name (every project method of that name): it may find a path that cannot "
-        "happen, and it cannot see calls through variables, `getattr` or framework callbacks."
+        "happen, and it cannot see calls through variables, `getattr` or framework callbacks. "
+        "It never passes silently: a critical function in a module the entry points import, that "
+        "no call path it resolves reaches, is reported as a warning (its kill switch cannot be "
+        "verified); one in a module nothing imports is FK006's."
     )
     fix = "Check a kill-switch flag on the path, e.g. `if flags.enabled(HALT): return` before sending."
     needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.IMPORT_GRAPH, Need.ENTRY_POINTS, Need.CALL_GRAPH})
@@ -57,6 +64,16 @@ class MissingKillSwitchRule(Rule):
                 "kill-switch check: app -> app.Router.route -> orders.send_child_order; no kill-switch flag is read anywhere",
             ),
         ),
+        # the module is imported, but no call path the graph resolves reaches the function
+        Case(
+            _orders("import orders\n\nhandlers = {'send': orders.send_child_order}\nhandlers['send'](1)\n"),
+            expect=(
+                "orders.py:1:1: FK010 critical function orders.send_child_order is in a module the entry points import "
+                "(app -> orders), but no call path that flagkeeper resolves reaches it, so no kill switch on its paths can "
+                "be verified: calls through variables, `getattr`, framework callbacks and methods whose name is defined in "
+                f"more than {MAX_NAMESAKES} places are not followed",
+            ),
+        ),
     )  # fmt: skip
     VALID = (
         Case(_orders(
@@ -68,7 +85,7 @@ class MissingKillSwitchRule(Rule):
             "import ldclient\nimport orders\n\ndef main():\n"
             '    if ldclient.get().variation("halt_trading", None, False):\n        return\n    orders.send_child_order(1)\n\nmain()\n'
         )),
-        # a critical function no entry point reaches
+        # a critical function in a module no entry point imports (FK006 reports the module)
         Case(_orders("print('nothing sends orders')\n")),
     )  # fmt: skip
 
@@ -84,12 +101,14 @@ class MissingKillSwitchRule(Rule):
             target = graph.find(critical)
             if target is None:  # the configuration is checked up front; a past revision may lack the function
                 continue
-            path = _unchecked_path(graph, target, checking, kill_switches)
-            if path is None:
-                continue
             module, qualname = target
             facts = project.modules[module]
             line = next(function.line for function in facts.functions if function.qualname == qualname)
+            path = _unchecked_path(graph, target, checking, kill_switches)
+            if path is None:
+                if target not in graph.reached() and project.module_status.get(module) in _IMPORTED:
+                    yield self._unverifiable(project, critical, module, line)
+                continue
             where = sorted(node_name(node) for node in checking if node[1] is not None)
             checked = f"kill-switch flags are read only in {', '.join(where)}" if where else "no kill-switch flag is read anywhere"
             message = (
@@ -97,6 +116,15 @@ class MissingKillSwitchRule(Rule):
                 f"kill-switch check: {' -> '.join(node_name(node) for node in path)}; {checked}"
             )
             yield self.report(project.config.root / facts.path, line, 1, message)
+
+    def _unverifiable(self, project: Project, critical: str, module: str, line: int) -> Diagnostic:
+        message = (
+            f"critical function {critical} is in a module the entry points import ({' -> '.join(project.path_to(module))}), "
+            "but no call path that flagkeeper resolves reaches it, so no kill switch on its paths can be verified: calls "
+            "through variables, `getattr`, framework callbacks and methods whose name is defined in more than "
+            f"{MAX_NAMESAKES} places are not followed"
+        )
+        return self.report(project.config.root / project.modules[module].path, line, 1, message, severity=WARNING)
 
 
 def _unchecked_path(graph: CallGraph, target: Node, checking: set[Node], kill_switches: frozenset[str]) -> list[Node] | None:

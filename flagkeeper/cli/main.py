@@ -45,7 +45,17 @@ from flagkeeper.history.render import render_diff_json, render_diff_text
 from flagkeeper.output.baseline import load_baseline, without_baseline
 from flagkeeper.output.baseline import write_baseline as write_baseline_file
 from flagkeeper.output.formats import FORMATS, render_findings
-from flagkeeper.output.graph import GraphEdge, GraphGuard, GraphModule, GraphView, render_graph_dot, render_graph_json, render_graph_text
+from flagkeeper.output.graph import (
+    GraphEdge,
+    GraphGuard,
+    GraphModule,
+    GraphView,
+    render_entry_points_json,
+    render_entry_points_text,
+    render_graph_dot,
+    render_graph_json,
+    render_graph_text,
+)
 from flagkeeper.output.inventory import render_inventory_csv, render_inventory_json, render_inventory_table
 from flagkeeper.output.json import render_json
 from flagkeeper.output.ruledocs import find_rule, rule_markdown, rules_index
@@ -174,16 +184,20 @@ def inventory(project: Project, paths: list[Path], output_format: str) -> None:
 @project_options
 @_reachability_options
 @click.option("--format", "output_format", type=click.Choice(["text", "dot", "json"]), default="text", show_default=True)
-def graph(project: Project, paths: list[Path], output_format: str) -> None:
+@click.option("--entry-points", "list_entry_points", is_flag=True, help="List the entry points found and why each is one (text or json).")
+def graph(project: Project, paths: list[Path], output_format: str, list_entry_points: bool) -> None:
     """Show the import graph: entry points, unreachable and zombie modules.
 
     `--format dot` renders with Graphviz (`dot -Tsvg`); `json` lists every node and edge with
-    the flag guards on the edges.
+    the flag guards on the edges. `--entry-points` lists the entry points instead, each with the
+    reasons it is one (configured, packaging, or a framework's convention).
     """
     if not project.entry_points:
         message = "no entry points: set entry-points in [tool.flagkeeper], declare [project.scripts], or add a __main__ module"
         fail(FlagkeeperError(message, project.config.source))
     render = {"text": render_graph_text, "dot": render_graph_dot, "json": render_graph_json}[output_format]
+    if list_entry_points:
+        render = render_entry_points_json if output_format == "json" else render_entry_points_text
     click.echo(render(graph_view(project)), nl=False)
 
 
@@ -197,7 +211,7 @@ def graph_view(project: Project) -> GraphView:
         )))
         for edge in sorted(graph.edges(), key=lambda edge: (edge.source, edge.target))
     )  # fmt: skip
-    return GraphView(project.entry_points, modules, edges)
+    return GraphView(project.entry_points, modules, edges, tuple(project.entry_point_reasons.items()))
 
 
 @main.command()

@@ -49,6 +49,22 @@ class GraphView:
     entry_points: list[str]
     modules: tuple[GraphModule, ...]
     edges: tuple[GraphEdge, ...]
+    reasons: tuple[tuple[str, tuple[str, ...]], ...] = ()  # entry module -> why it is one
+
+
+def render_entry_points_text(view: GraphView) -> str:
+    """`graph --entry-points`: each entry module, its path, and every reason it is one."""
+    paths = {module.name: module.path for module in view.modules}
+    lines = [f"Entry points ({len(view.reasons)}):"]
+    for module, reasons in view.reasons:
+        lines += [f"  {module}  {paths[module]}", *(f"      {reason}" for reason in reasons)]
+    return "\n".join(map(printable, lines)) + "\n"
+
+
+def render_entry_points_json(view: GraphView) -> str:
+    paths = {module.name: module.path for module in view.modules}
+    points = [{"module": module, "path": paths[module], "reasons": list(reasons)} for module, reasons in view.reasons]
+    return json.dumps({"entry_points": points}, indent=2) + "\n"
 
 
 def render_graph_json(view: GraphView) -> str:

@@ -2,7 +2,8 @@
 
 Nodes are functions `(module, qualname)` and the top-level code of each module
 `(module, None)`. Edges are calls: names resolved through the file's imports, functions of the
-same module, `self.method()` inside a class, a class's `__init__` for a call of the class; and,
+same module, `self.method()` inside a class, a class's `__init__` for a call of the class,
+`Class(...).method()` to that class's method; and,
 for a method called on a receiver whose type is unknown (`session.router.tick()`), every
 project method of that name (at most `MAX_NAMESAKES` of them: more is a generic name such as
 `get`, and those calls are left out). Importing a module runs its top level, so an import is an
@@ -14,6 +15,7 @@ a framework, or methods reached through inheritance from a base class of another
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -53,9 +55,22 @@ class _Resolver:
             for candidate in (name, f"{name}.__init__"):
                 if candidate in self.exact:
                     return [self.exact[candidate]]
+        constructed = self._method_of_new_instance(callee, facts)
+        if constructed is not None:
+            return [constructed]
         method = callee.rsplit(".", 1)[-1]
         namesakes = self.methods.get(method, []) if "." in callee else []
         return namesakes if len(namesakes) <= MAX_NAMESAKES else []
+
+    def _method_of_new_instance(self, callee: str, facts: FileFacts) -> Node | None:
+        """`Router(...).route()`: the method of the class just constructed, when the project has it."""
+        cls, separator, method = callee.rpartition("().")
+        if not separator or "(" in cls or "(" in method or "." in method:
+            return None
+        for name in (f"{cls}.{method}", f"{facts.module}.{cls}.{method}"):
+            if name in self.exact:
+                return self.exact[name]
+        return None
 
 
 def _caller_node(facts: FileFacts, caller: str | None, functions: set[str]) -> Node:
@@ -113,6 +128,17 @@ class CallGraph:
     def find(self, name: str) -> Node | None:
         """The node of a dotted name (`pkg.mod.Class.method`, or a module for its top level)."""
         return self._by_name.get(name)
+
+    @functools.cache  # noqa: B019 (one graph per run, queried once per critical function)
+    def reached(self) -> frozenset[Node]:
+        """Every node some call path from an entry reaches, guards or not."""
+        seen = set(self._entries)
+        pending = list(seen)
+        while pending:
+            fresh = [target for target in self._calls[pending.pop()] if target not in seen]
+            seen.update(fresh)
+            pending += fresh
+        return frozenset(seen)
 
     def calls_from(self, node: Node) -> list[Call]:
         return list(self._calls[node].values())

@@ -5,6 +5,12 @@ the names A imported from B. Built once on the model with networkx and queried b
 reachability rules (FK006 unreachable, FK007 zombie) and by `flagkeeper graph`, only through
 the named queries of `ImportGraph`: no caller sees networkx.
 
+Besides import statements, an edge stands for the other ways a module loads another (see
+facts.Link): a string naming a module's dotted path (Django settings, `include("x.urls")`,
+`from_object()`, Celery `include=`), the submodules a star import's `__all__` names, and every
+module of a package whose folder `pkgutil` searches (plugins). Python runs a package's
+`__init__` before any module inside it, so a reachable module makes its packages reachable.
+
 What it cannot see: imports through `importlib` with a computed name, `sys.modules` tricks,
 plugins loaded from entry-point metadata of other distributions, and `exec`.
 """
@@ -13,15 +19,14 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 import networkx as nx
 
-from flagkeeper.analysis.facts import FileFacts, Guard
-from flagkeeper.tomlread import parse_toml
+from flagkeeper.analysis.facts import PLUGINS_LINK, STAR_LINK, FileFacts, Guard, Link
 
 TEST_FILE_NAMES = ("test_*.py", "*_test.py", "conftest.py")
 
@@ -72,18 +77,17 @@ class ImportGraph:
 
     def __init__(self, files: list[FileFacts], key_guards: Callable[[str, tuple[Guard, ...]], frozenset[KeyGuard]]):
         """Nodes are the modules of `files`; an edge's guards are `key_guards` of the guards written around its uses."""
-        modules = {facts.module for facts in files}
+        self._facts = {facts.module: facts for facts in files}
         edges: dict[tuple[str, str], tuple[int, frozenset[KeyGuard]]] = {}
         for facts in files:
-            for imported, line, written_guards, _ in facts.imports:
-                guards = key_guards(facts.module, written_guards)
-                for target in module_prefixes(imported):
-                    if target == facts.module or target not in modules:
-                        continue
-                    known = edges.get((facts.module, target))
-                    # Every use must be guarded for the edge to be; the edge's line is its first import.
-                    edges[facts.module, target] = (line, guards) if known is None else (min(known[0], line), known[1] & guards)
-        self._facts = {facts.module: facts for facts in files}
+            found = [(target, line, key_guards(facts.module, written)) for imported, line, written, _ in facts.imports for target in module_prefixes(imported)]
+            found += [(target, link.line, frozenset()) for link in facts.links for target in self._linked(link)]
+            for target, line, guards in found:
+                if target == facts.module or target not in self._facts:
+                    continue
+                known = edges.get((facts.module, target))
+                # Every use must be guarded for the edge to be; the edge's line is its first import.
+                edges[facts.module, target] = (line, guards) if known is None else (min(known[0], line), known[1] & guards)
         self._edges = {(source, target): ImportEdge(source, target, line, guards) for (source, target), (line, guards) in edges.items()}
         self._out: dict[str, list[ImportEdge]] = {module: [] for module in self._facts}
         for edge in self._edges.values():
@@ -91,6 +95,23 @@ class ImportGraph:
         self._graph: nx.DiGraph[str] = nx.DiGraph()  # for the path queries
         self._graph.add_nodes_from(self._facts)
         self._graph.add_edges_from(self._edges)
+
+    def _linked(self, link: Link) -> list[str]:
+        """The modules (and their packages) a link loads; none when its target is not of the project."""
+        if link.kind == PLUGINS_LINK:
+            inside = f"{link.target}."
+            return [module for module in self._facts if module.startswith(inside)]
+        if link.kind == STAR_LINK:
+            facts = self._facts.get(link.target)
+            exported = facts.string_lists.get("__all__", ()) if facts and facts.is_package else ()
+            return [f"{link.target}.{name}" for name in exported]
+        # A string: `a.b` names module a.b, `a.b.C` an attribute of it; anything else, nothing.
+        owner = link.target if link.target in self._facts else link.target.rpartition(".")[0]
+        return list(module_prefixes(owner)) if owner in self._facts else []
+
+    def _packages_of(self, module: str) -> list[str]:
+        """The packages of the project that Python runs before `module` (`a`, `a.b` for `a.b.c`)."""
+        return [package for package in module_prefixes(module)[:-1] if package in self._facts]
 
     def facts(self, module: str) -> FileFacts:
         return self._facts[module]
@@ -109,6 +130,19 @@ class ImportGraph:
         path: list[str] = nx.shortest_path(self._graph, source, target)
         return path
 
+    def route(self, source: str, target: str) -> list[str] | None:
+        """A shortest chain of imports from `source` to `target`, or to the nearest module inside
+        package `target` (which runs it first) followed by `target`; None when there is none."""
+        if nx.has_path(self._graph, source, target):
+            return self.shortest_path(source, target)
+        inside = [module for module in self._facts if module.startswith(f"{target}.") and nx.has_path(self._graph, source, module)]
+        routes = [self.shortest_path(source, module) for module in inside]
+        return [*min(routes, key=len), target] if routes else None
+
+    def edges_along(self, route: list[str]) -> list[ImportEdge]:
+        """The import edges of a route (a step from a module to its package is none)."""
+        return [self._edges[step] for step in zip(route, route[1:], strict=False) if step in self._edges]
+
     def reachable(self, entries: Iterable[str], live_edge: Callable[[ImportEdge], bool] | None = None) -> set[str]:
         """Modules reachable from `entries`, following only the edges `live_edge` accepts (all when None)."""
         seen: set[str] = set()
@@ -118,6 +152,7 @@ class ImportGraph:
             if module not in seen:
                 seen.add(module)
                 pending += [edge.target for edge in self._out[module] if edge.target not in seen and (live_edge is None or live_edge(edge))]
+                pending += self._packages_of(module)
         return seen
 
     def statuses(self, entries: list[str], live_edge: Callable[[ImportEdge], bool]) -> dict[str, ModuleStatus]:
@@ -132,32 +167,3 @@ class ImportGraph:
             else:
                 status[module] = ModuleStatus.ZOMBIE if module in anyhow else ModuleStatus.UNREACHABLE
         return status
-
-
-def entry_targets(configured: Iterable[str], pyproject: Path, text: str | None) -> list[str]:
-    """`module` or `module:function` from the config's entry-points and from pyproject.toml's
-    [project.scripts], [project.gui-scripts] and [project.entry-points.*] (`text`: its contents,
-    None when there is none)."""
-    targets = list(configured)
-    if text is not None:
-        project = parse_toml(text, pyproject).get("project", {})
-        tables = [project.get("scripts", {}), project.get("gui-scripts", {}), *project.get("entry-points", {}).values()]
-        targets += [value for table in tables if isinstance(table, dict) for value in table.values() if isinstance(value, str)]
-    return targets
-
-
-def find_entry_points(modules: Mapping[str, FileFacts], targets: list[str], include_tests: bool) -> list[str]:
-    """Entry modules: configured, console scripts, `__main__` modules, and test files if asked.
-
-    Only the module names are needed, not the import graph: a check that judges no
-    reachability never builds it.
-    """
-    entries: dict[str, None] = {}
-    for target in targets:
-        module = target.split(":")[0].strip()
-        if module in modules:
-            entries[module] = None
-    for module, facts in modules.items():
-        if module.rsplit(".", 1)[-1] == "__main__" or (include_tests and is_test_module(facts)):
-            entries[module] = None
-    return sorted(entries)

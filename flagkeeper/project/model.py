@@ -31,8 +31,9 @@ from flagkeeper.analysis.scan import ScannedFiles, ScanOptions, scan
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.project.coverage import load_executed_lines
+from flagkeeper.project.entrypoints import ProjectFiles, entry_targets, find_entry_points, is_glob, matching
 from flagkeeper.project.fleet import Manifest, load_manifests
-from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus, entry_targets, find_entry_points
+from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus
 from flagkeeper.project.textrefs import TextReference, find_text_references, read_text_file
 from flagkeeper.registry.lifecycle import Lifecycle
 from flagkeeper.registry.model import Registry, load_registry
@@ -237,9 +238,15 @@ class Project:
         return entry_targets(self.config.entry_points, self.pyproject, self.pyproject_text)
 
     @cached_property
+    def entry_point_reasons(self) -> dict[str, tuple[str, ...]]:
+        """Entry module -> why it is one (configured, packaging, frameworks), sorted by module."""
+        files = ProjectFiles(self.modules, self.config.root, self.pyproject_text, self.include_tests_as_entry_points)
+        return find_entry_points(files, self.config.entry_points)
+
+    @cached_property
     def entry_points(self) -> list[str]:
         """Entry modules; empty when none is configured or found (reachability cannot be judged)."""
-        return find_entry_points(self.modules, self.entry_targets, self.include_tests_as_entry_points)
+        return list(self.entry_point_reasons)
 
     def key_guards(self, module: str, guards: tuple[Guard, ...]) -> frozenset[KeyGuard]:
         """Guards written in `module`, with their keys resolved."""
@@ -269,10 +276,10 @@ class Project:
         return f"; coverage: {ran} lines of it ran in the measured run, so check why before deleting"
 
     def path_to(self, module: str) -> list[str]:
-        """A shortest import path from an entry point to `module`."""
-        graph = self.import_graph
-        paths = [graph.shortest_path(entry, module) for entry in self.entry_points if graph.has_path(entry, module)]
-        return min(paths, key=len)
+        """A shortest import path from an entry point to `module` (through a module inside it, for a
+        package that nothing imports by name)."""
+        routes = [self.import_graph.route(entry, module) for entry in self.entry_points]
+        return min((route for route in routes if route is not None), key=len)
 
 
 @dataclass(frozen=True)
@@ -308,7 +315,10 @@ def checked_against(config: Config, files: list[FileFacts]) -> list[FileFacts]:
     """`files`, once `entry-points` and `critical` are known to name modules and functions of them."""
     modules = {facts.module for facts in files}
     for name in config.entry_points:
-        if name.split(":")[0] not in modules:
+        if is_glob(name):
+            if not matching(ProjectFiles({facts.module: facts for facts in files}, config.root, None, False), name):
+                raise FlagkeeperError(f"entry-points glob '{name}' matches no Python file of the project", config.source)
+        elif name.split(":")[0] not in modules:
             raise FlagkeeperError(f"entry-points names '{name}', which is not a module of the project", config.source)
     if config.critical:
         functions = modules | {f"{facts.module}.{function.qualname}" for facts in files for function in facts.functions}

@@ -34,10 +34,14 @@ class FlagStatus(str, Enum):
 
 @dataclass(frozen=True)
 class StuckValue:
-    """The value a flag can no longer change from, and why (for the finding's message)."""
+    """The value a flag can no longer change from, and why (for the finding's message).
+
+    `decided` is False for a flag that is merely expired: it should have been removed, but
+    nobody has said which value it keeps, so its code is removable, not yet known dead."""
 
     value: bool
     reason: str
+    decided: bool = True
 
 
 def default_expiry(flag_type: str | None, created: dt.date | None, lifetimes: Mapping[str, int | None]) -> dt.date | None:
@@ -120,7 +124,7 @@ class Lifecycle:
             when = f" on {tombstone.retired}" if tombstone.retired else ""
             return StuckValue(False, f"retired{when}" + (f" ({tombstone.meaning})" if tombstone.meaning else ""))
         if self.is_expired(key):
-            return StuckValue(False, f"expired on {self.expiry(key)}")
+            return StuckValue(False, f"expired on {self.expiry(key)}", decided=False)
         return None
 
     def is_dead(self, key: str | None, polarity: bool) -> bool:

@@ -68,7 +68,7 @@ def test_expiry_falls_back_to_the_type_lifetime(lifecycle: Lifecycle) -> None:
 
 
 def test_stuck_values_and_dead_guards(lifecycle: Lifecycle) -> None:
-    assert lifecycle.stuck_value("new-checkout") == StuckValue(False, "expired on 2026-02-19")
+    assert lifecycle.stuck_value("new-checkout") == StuckValue(False, "expired on 2026-02-19", decided=False)
     assert lifecycle.stuck_value("dark-mode") == StuckValue(True, "declared on in flags.toml")
     assert lifecycle.stuck_value("rlp") == StuckValue(False, "declared off in the configuration")
     assert lifecycle.stuck_value("power_peg") == StuckValue(False, "retired on 2003-06-30 (Power Peg)")

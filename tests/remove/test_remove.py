@@ -191,3 +191,18 @@ def test_a_read_that_is_not_where_the_analysis_says_is_an_error() -> None:
 )
 def test_values_of_other_kinds(source: str, value: object, expected: str) -> None:
     assert remove_reads(source, [ReadSpot(1, 4, '"k"')], value).text == expected
+
+
+def test_delete_modules_keeps_the_package_of_a_reached_module(project) -> None:
+    """Python runs algos/__init__.py before algos/cli.py: removing the only import of `algos` by
+    name must not delete the package its entry point lives in."""
+    folder = project({
+        "flagkeeper.toml": 'entry-points = ["app", "algos.cli"]\n',
+        "flags.toml": '[retired.peg_enabled]\nretired = 2003-06-30\n',
+        "app.py": "import ldclient\n\nif ldclient.get().variation('peg_enabled', None, False):\n    from algos import power_peg\n",
+        "algos/__init__.py": "", "algos/cli.py": "print('cli')\n", "algos/power_peg.py": "",
+    })  # fmt: skip
+    result = run(["remove", "peg_enabled", "--value", "false", "--write", "--delete-modules"], folder)
+    assert result.exit_code == 0, result.stderr
+    assert "(deleted): algos.power_peg\n" in result.stderr
+    assert (folder / "algos" / "__init__.py").exists() and not (folder / "algos" / "power_peg.py").exists()

@@ -1,0 +1,32 @@
+"""Entry points: the modules that run although no module of the project imports them.
+
+Each framework has a small detector of its own, active only when the project uses that
+framework; each entry point found carries the reasons it was found, which
+`flagkeeper graph --entry-points` lists. Detectors read FileFacts and the packaging files only:
+nothing of the project is imported or run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from flagkeeper.project.entrypoints import alembic, celery, django, fastapi, flask, packaging, pytest, scripts
+from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles
+from flagkeeper.project.entrypoints.configured import detect_configured, is_glob, matching
+from flagkeeper.project.entrypoints.packaging import entry_targets
+
+__all__ = ["EntryPoint", "ProjectFiles", "entry_targets", "find_entry_points", "is_glob", "matching"]
+
+DETECTORS: tuple[Callable[[ProjectFiles], Iterator[EntryPoint]], ...] = (
+    packaging.detect, scripts.detect, pytest.detect, django.detect, celery.detect, flask.detect, fastapi.detect, alembic.detect,
+)  # fmt: skip
+
+
+def find_entry_points(files: ProjectFiles, configured: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Entry module -> why it is one, sorted by module; only modules of the project count."""
+    reasons: dict[str, dict[str, None]] = {}
+    found = [*detect_configured(files, configured), *(point for detect in DETECTORS for point in detect(files))]
+    for point in found:
+        if point.module in files.modules:
+            reasons.setdefault(point.module, {})[point.reason] = None
+    return {module: tuple(reasons[module]) for module in sorted(reasons)}

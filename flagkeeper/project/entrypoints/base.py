@@ -1,0 +1,50 @@
+"""What every entry-point detector is given and returns, and the few questions they share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from flagkeeper.analysis.facts import FileFacts
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """A module something outside the project's imports runs or loads, and why we think so."""
+
+    module: str
+    reason: str
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectFiles:
+    """What a detector may read: every module's facts, and the project's packaging files."""
+
+    modules: Mapping[str, FileFacts]
+    root: Path
+    pyproject_text: str | None
+    include_tests: bool
+
+    @cached_property
+    def imported_roots(self) -> frozenset[str]:
+        """The top-level names the project imports (`django`, `celery`): which frameworks it uses."""
+        return frozenset(target.split(".", 1)[0] for facts in self.modules.values() for target, _, _, _ in facts.imports)
+
+    def uses(self, framework: str) -> bool:
+        return framework in self.imported_roots
+
+    def below(self, package: str) -> Iterator[str]:
+        """Every module inside `package`, at any depth."""
+        inside = f"{package}."
+        return (module for module in self.modules if module.startswith(inside))
+
+
+def creators_of(files: ProjectFiles, factory: str, what: str) -> Iterator[EntryPoint]:
+    """Modules that call `factory` (a resolved dotted name such as `flask.Flask`): a server or
+    worker loads them by name (`flask --app`, `uvicorn`, `celery -A`), nothing imports them."""
+    for module, facts in files.modules.items():
+        callers = sorted({f"in {caller}" if caller else "at module level" for callee, _, caller, _ in facts.calls if callee == factory})
+        if callers:
+            yield EntryPoint(module, f"creates the {what} ({factory}() {', '.join(callers)})")

@@ -1,0 +1,13 @@
+"""FastAPI: the module that creates the application is loaded by uvicorn or gunicorn by name;
+routers it includes (`include_router`) are imports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles, creators_of
+
+
+def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
+    if files.uses("fastapi"):
+        yield from creators_of(files, "fastapi.FastAPI", "FastAPI application")

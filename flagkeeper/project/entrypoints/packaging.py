@@ -1,0 +1,56 @@
+"""Packaging entry points: pyproject.toml's [project.scripts], [project.gui-scripts] and
+[project.entry-points.*], setup.cfg's [options.entry_points], and the strings of setup.py's
+`setup()` (read as code, never run)."""
+
+from __future__ import annotations
+
+import configparser
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from flagkeeper.analysis.facts import STRING_LINK
+from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles
+from flagkeeper.tomlread import parse_toml
+
+_SETUP_CALLS = ("setuptools.setup", "distutils.core.setup")
+
+
+def pyproject_targets(pyproject: Path, text: str | None) -> list[tuple[str, str]]:
+    """(`module` or `module:function`, the table naming it) from pyproject.toml (`text`: its contents)."""
+    if text is None:
+        return []
+    project = parse_toml(text, pyproject).get("project", {})
+    tables = [("[project.scripts]", project.get("scripts", {})), ("[project.gui-scripts]", project.get("gui-scripts", {}))]
+    tables += [(f"[project.entry-points.{group}]", table) for group, table in project.get("entry-points", {}).items()]
+    return [(value, title) for title, table in tables if isinstance(table, dict) for value in table.values() if isinstance(value, str)]
+
+
+def entry_targets(configured: Iterable[str], pyproject: Path, text: str | None) -> list[str]:
+    """`module` or `module:function` from the config's entry-points and from pyproject.toml."""
+    return [*configured, *(target for target, _ in pyproject_targets(pyproject, text))]
+
+
+def _setup_cfg_targets(path: Path) -> Iterator[str]:
+    if not path.is_file():
+        return
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(path.read_text(encoding="utf-8"), str(path))
+    except (configparser.Error, UnicodeDecodeError):
+        return  # not ours to judge: setuptools reports a broken setup.cfg
+    if parser.has_section("options.entry_points"):
+        for value in parser["options.entry_points"].values():
+            yield from (line.partition("=")[2].strip() for line in value.splitlines() if "=" in line)
+
+
+def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
+    for target, title in pyproject_targets(files.root / "pyproject.toml", files.pyproject_text):
+        yield EntryPoint(target.split(":")[0].strip(), f"named in pyproject.toml {title}")
+    for target in _setup_cfg_targets(files.root / "setup.cfg"):
+        yield EntryPoint(target.split(":")[0].strip(), "named in setup.cfg [options.entry_points]")
+    setup = files.modules.get("setup")
+    if setup is not None and any(callee in _SETUP_CALLS for callee, _, _, _ in setup.calls):
+        yield EntryPoint("setup", "setup.py, run by the build backend")
+        for link in setup.links:
+            if link.kind == STRING_LINK:
+                yield EntryPoint(link.target, f"named in setup.py (line {link.line})")
