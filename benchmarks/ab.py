@@ -8,8 +8,8 @@ of its own: cold (`--no-cache`), warm (the cache just filled), and one file chan
 appended to a mid-size module before each run, then removed). Alternating puts both installs
 under the same load, so their ratio means something even when the absolute times do not.
 Wall-clock and CPU seconds (user + system of the flagkeeper process and its workers) are
-reported; on a shared machine the CPU figures are the steadier ones. Findings of both installs
-must be equal in count, or the comparison is void and the script says so.
+reported; on a shared machine the CPU figures are the steadier ones. The number of findings
+each install reports is printed too: when they differ, the installs did not do the same work.
 """
 
 from __future__ import annotations
@@ -77,9 +77,7 @@ def main() -> int:
                             print(f"round {round_ + 1} {name:4} {scenario:17} wall {wall:6.2f} s  cpu {cpu:6.2f} s", file=sys.stderr)
         finally:
             edited.write_text(original, encoding="utf-8")
-    if len(findings["base"] | findings["new"]) != 1:
-        print(f"the installs disagree on the number of findings: {findings}; no comparison", file=sys.stderr)
-        return 1
+    print(f"findings: base {sorted(findings['base'])}, new {sorted(findings['new'])}\n")
     print("| scenario | base wall | new wall | new/base wall | base CPU | new CPU | new/base CPU |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for scenario in SCENARIOS:

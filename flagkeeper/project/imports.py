@@ -23,10 +23,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from flagkeeper.analysis.facts import PLUGINS_LINK, STAR_LINK, FileFacts, Guard, Link
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 TEST_FILE_NAMES = ("test_*.py", "*_test.py", "conftest.py")
 
@@ -92,9 +94,17 @@ class ImportGraph:
         self._out: dict[str, list[ImportEdge]] = {module: [] for module in self._facts}
         for edge in self._edges.values():
             self._out[edge.source].append(edge)
-        self._graph: nx.DiGraph[str] = nx.DiGraph()  # for the path queries
-        self._graph.add_nodes_from(self._facts)
-        self._graph.add_edges_from(self._edges)
+
+    @functools.cached_property
+    def _graph(self) -> nx.DiGraph[str]:
+        """The edges as networkx sees them, for the path queries; imported and built on the first
+        one (a fifth of a second that a run answered from the cache, or with no path query, saves)."""
+        import networkx as nx
+
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        graph.add_nodes_from(self._facts)
+        graph.add_edges_from(self._edges)
+        return graph
 
     def _linked(self, link: Link) -> list[str]:
         """The modules (and their packages) a link loads; none when its target is not of the project."""
@@ -124,18 +134,22 @@ class ImportGraph:
         return list(self._edges.values())
 
     def has_path(self, source: str, target: str) -> bool:
+        import networkx as nx
+
         return bool(nx.has_path(self._graph, source, target))
 
     def shortest_path(self, source: str, target: str) -> list[str]:
+        import networkx as nx
+
         path: list[str] = nx.shortest_path(self._graph, source, target)
         return path
 
     def route(self, source: str, target: str) -> list[str] | None:
         """A shortest chain of imports from `source` to `target`, or to the nearest module inside
         package `target` (which runs it first) followed by `target`; None when there is none."""
-        if nx.has_path(self._graph, source, target):
+        if self.has_path(source, target):
             return self.shortest_path(source, target)
-        inside = [module for module in self._facts if module.startswith(f"{target}.") and nx.has_path(self._graph, source, module)]
+        inside = [module for module in self._facts if module.startswith(f"{target}.") and self.has_path(source, module)]
         routes = [self.shortest_path(source, module) for module in inside]
         return [*min(routes, key=len), target] if routes else None
 
