@@ -64,6 +64,17 @@ def project(tmp_path: Path):
     return make
 
 
+# A router that uses Power Peg only when flag peg_enabled is on: the guarded-import fixture of the graph tests.
+GUARDED_APP = (
+    "import ldclient\nimport orders\nfrom algos import power_peg\n\n"
+    "def route(order):\n"
+    '    if ldclient.get().variation("peg_enabled", order, False):\n'
+    "        power_peg.work(order)\n"
+    "    else:\n"
+    "        orders.slice(order)\n"
+)
+
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 

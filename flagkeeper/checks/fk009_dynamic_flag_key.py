@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import WARNING, Diagnostic
@@ -100,16 +101,12 @@ class DynamicFlagKeyRule(Rule):
         for reference in project.references:
             if reference.key is None:
                 read = reference.read
-                message = (
-                    f"the flag key passed to {read.call} cannot be resolved statically: `{read.key_code}`; "
-                    "use a string literal or a module-level constant"
-                )
-                yield self.report(reference.path, read.line, read.column, message)
+                yield self._unresolved(reference.path, read.line, read.column, f"passed to {read.call}", read.key_code)
         for registered in project.registrations:
             if registered.key is None:
                 registration = registered.registration
-                message = (
-                    f"the flag key registered here cannot be resolved statically: `{registration.key_code}`; "
-                    "use a string literal or a module-level constant"
-                )
-                yield self.report(registered.path, registration.line, registration.column, message)
+                yield self._unresolved(registered.path, registration.line, registration.column, "registered here", registration.key_code)
+
+    def _unresolved(self, path: Path, line: int, column: int, where: str, code: str) -> Diagnostic:
+        message = f"the flag key {where} cannot be resolved statically: `{code}`; use a string literal or a module-level constant"
+        return self.report(path, line, column, message)

@@ -8,16 +8,9 @@ from pathlib import Path
 from flagkeeper.config import load_config
 from flagkeeper.project.imports import ImportGraph, KeyGuard, ModuleStatus
 from flagkeeper.project.model import build_project
-from tests.conftest import write_tree
+from tests.conftest import GUARDED_APP, write_tree
 
-APP = (
-    "import ldclient\nimport orders\nfrom algos import power_peg\n\n"
-    "def route(order):\n"
-    '    if ldclient.get().variation("peg_enabled", order, False):\n'
-    "        power_peg.work(order)\n"
-    "    else:\n"
-    "        orders.slice(order)\n"
-)
+APP = GUARDED_APP
 
 
 def graph_of(tmp_path: Path) -> ImportGraph:

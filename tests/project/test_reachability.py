@@ -10,16 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run
+from tests.conftest import GUARDED_APP, REPO, run
 
-APP = (
-    "import ldclient\nimport orders\nfrom algos import power_peg\n\n"
-    "def route(order):\n"
-    '    if ldclient.get().variation("peg_enabled", order, False):\n'
-    "        power_peg.work(order)\n"
-    "    else:\n"
-    "        orders.slice(order)\n"
-)
+APP = GUARDED_APP
 FILES = {
     "flagkeeper.toml": 'entry-points = ["app"]\n',
     "app.py": APP,
