@@ -68,6 +68,8 @@ class Config:
     registry_sources: tuple[Path, ...] = ()
     # Every registered flag needs a flags.toml entry (owner, type, expiry), not only those in it.
     require_registry_entry: bool = False
+    # Dead-code findings (FK006, FK007) less sure than this percentage are not reported.
+    min_confidence: int = 0
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the command line's non-empty values applied."""
@@ -144,6 +146,10 @@ def _lifetimes(value: Any) -> dict[str, int | None] | None:
     return lifetimes
 
 
+def _percent(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100 else None
+
+
 def _megabytes(value: Any) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf"):
         return float(value)
@@ -168,6 +174,7 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "max-file-size": (_megabytes, "a positive number of megabytes"),
     "registry-sources": (_string_list, "a list of paths of flag definition files (flagd, OpenFeature, Unleash, LaunchDarkly)"),
     "require-registry-entry": (_boolean, "true or false"),
+    "min-confidence": (_percent, "a whole percentage from 0 to 100"),
 }
 
 
@@ -257,6 +264,7 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         max_file_size=values.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
         registry_sources=tuple(root / path for path in values.get("registry-sources", ())),
         require_registry_entry=values.get("require-registry-entry", False),
+        min_confidence=values.get("min-confidence", 0),
     )
 
 

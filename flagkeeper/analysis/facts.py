@@ -143,7 +143,11 @@ class Link(_Record, frozen=True):
     STRING_LINK, a string constant naming a dotted path (`"shop.middleware.Timing"`,
     `"app.main:app"`; settings, `include()`, `from_object()`, Celery `include=` all use them);
     STAR_LINK, `from target import *` (which also imports the submodules its `__all__` names);
-    PLUGINS_LINK, `pkgutil.iter_modules`/`walk_packages` over the package `target`'s `__path__`."""
+    PLUGINS_LINK, `pkgutil.iter_modules`/`walk_packages` over the package `target`'s `__path__`.
+    Two kinds only lower a dead-code finding's confidence, never load anything: PATH_LINK, a string
+    naming a Python file (`"tools/replay.py"`); COMPUTED_LINK, an import by computed name
+    (`import_module("plugins." + name)`, `__import__(name)`, `pkgutil` over a folder not known),
+    whose `target` is the package it searches: the name's literal prefix, else this module's package."""
 
     target: str
     line: int
@@ -151,6 +155,7 @@ class Link(_Record, frozen=True):
 
 
 STRING_LINK, STAR_LINK, PLUGINS_LINK = "string", "star", "plugins"
+PATH_LINK, COMPUTED_LINK = "path", "computed"
 
 
 class FileFacts(_Record, frozen=True):

@@ -11,7 +11,19 @@ import ast
 import re
 from dataclasses import dataclass, field
 
-from flagkeeper.analysis.facts import PLUGINS_LINK, STAR_LINK, STRING_LINK, Concat, Dynamic, KeyExpr, Link, Literal, NameRef
+from flagkeeper.analysis.facts import (
+    COMPUTED_LINK,
+    PATH_LINK,
+    PLUGINS_LINK,
+    STAR_LINK,
+    STRING_LINK,
+    Concat,
+    Dynamic,
+    KeyExpr,
+    Link,
+    Literal,
+    NameRef,
+)
 
 _DYNAMIC_IMPORTERS = ("importlib.import_module", "__import__")
 _STRING_IMPORTERS = ("import_string", "import_by_path", "locate")  # django, werkzeug, pydoc: "a.b.C"
@@ -272,6 +284,8 @@ class _Collector(ast.NodeVisitor):
             match = _DOTTED_PATH.fullmatch(value)
             if match and ("." in match["path"] or match["attr"]):
                 self.found.links.append(Link(match["path"], node.lineno, STRING_LINK))
+            elif "/" in value and value.endswith(".py"):
+                self.found.links.append(Link(value, node.lineno, PATH_LINK))
 
     def _record_decorator(self, decorator: ast.expr) -> None:
         dotted = dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
@@ -282,21 +296,41 @@ class _Collector(ast.NodeVisitor):
         """Imports by literal name (`import_module("a.b")`, `import_string("a.b.C")`) and plugin
         folders (`pkgutil.iter_modules(__path__)`)."""
         if callee in _DYNAMIC_IMPORTERS or callee.rsplit(".", 1)[-1] in _STRING_IMPORTERS:
-            self._dynamic_import(node)
+            self._dynamic_import(node, callee in _DYNAMIC_IMPORTERS)
         elif callee in _PLUGIN_FINDERS and node.args:
             package = self._package_searched(node.args[0])
             if package:
                 self.found.links.append(Link(package, node.lineno, PLUGINS_LINK))
+            else:
+                self.found.links.append(Link(self._own_package(), node.lineno, COMPUTED_LINK))
 
     def _package_searched(self, path: ast.expr) -> str | None:
         """The package whose folder `path` is: `__path__`, `pkg.__path__`, or `[dirname(__file__)]`."""
-        own = self.module if self.is_package else self.module.rpartition(".")[0]
         code = ast.unparse(path)
         if code == "__path__" or (code.startswith("[") and "__file__" in code):
-            return own
+            return self._own_package()
         if isinstance(path, ast.Attribute) and path.attr == "__path__":
             return resolve_head(dotted_name(path.value), self.found.aliases)
         return None
+
+    def _own_package(self) -> str:
+        return self.module if self.is_package else self.module.rpartition(".")[0]
+
+    def _computed_import(self, name: ast.expr, line: int) -> None:
+        """An import by computed name searches the package its literal prefix names (`"plugins." +
+        name`, `f"{__name__}.{name}"`), else, as far as can be known, the package it is written in."""
+        first = name
+        while isinstance(first, ast.BinOp) and isinstance(first.op, ast.Add):
+            first = first.left
+        if isinstance(first, ast.JoinedStr) and first.values:
+            first = first.values[0].value if isinstance(first.values[0], ast.FormattedValue) else first.values[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            package = first.value.rpartition(".")[0]
+        elif isinstance(first, ast.Name) and first.id == "__name__":
+            package = self.module
+        else:
+            package = self._own_package()
+        self.found.links.append(Link(package, line, COMPUTED_LINK))
 
     def finish(self) -> Structure:
         """Resolve callees once every import (wherever it stands in the file) is known."""
@@ -311,11 +345,15 @@ class _Collector(ast.NodeVisitor):
         found.decorators = sorted({resolve_head(dotted, found.aliases) for dotted in self.raw_decorators})
         return found
 
-    def _dynamic_import(self, node: ast.Call) -> None:
+    def _dynamic_import(self, node: ast.Call, computed: bool) -> None:
+        """An import by literal name is an import; one by computed name (`computed`: importlib and
+        `__import__`, not the string importers, whose names come from settings) a COMPUTED_LINK."""
         if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
             name = node.args[0].value
             if name and not name.startswith("."):
                 self.found.imports.append(RawImport(name, None, node.lineno, node.col_offset, dynamic=True))
+        elif node.args and computed:
+            self._computed_import(node.args[0], node.lineno)
 
 
 def _constants(tree: ast.Module) -> dict[str, KeyExpr]:

@@ -21,3 +21,5 @@ class Diagnostic:
     name: str
     severity: str
     key: str | None = None
+    # How sure a dead-code finding is, in percent (FK006, FK007; see project/confidence.py); None for other rules.
+    confidence: int | None = None

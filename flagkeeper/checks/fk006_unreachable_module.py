@@ -53,7 +53,8 @@ class UnreachableModuleRule(Rule):
                 "tools/replay.py": "def replay():\n    pass\n\nif __name__ == '__main__':\n    replay()\n",
             },
             expect=(
-                "tools/__init__.py:1:1: FK006 module tools is imported by nothing that an entry point (app) reaches: delete it",
+                "tools/__init__.py:1:1: FK006 module tools is imported by nothing that an entry point (app) reaches: "
+            "looks unused: verify, then delete it (deploy.yaml:2 names it) (confidence 60%)",
                 "tools/replay.py:1:1: FK006 module tools.replay is imported by nothing that an entry point (app) reaches: "
                 "delete it, or if it is run as a script (it has an `if __name__ == '__main__':` block), add it to entry-points",
             ),
@@ -68,6 +69,31 @@ class UnreachableModuleRule(Rule):
             "shop/migrations/__init__.py": "", "shop/migrations/0001_initial.py": "", "shop/legacy.py": "",
         }, expect=(
             "shop/legacy.py:1:1: FK006 module shop.legacy is imported by nothing that an entry point (manage, shop, shop.admin and 3 more) reaches: delete it",
+        )),
+        # confidence below 100 %: something the import graph cannot follow may load the module
+        Case({
+            "flagkeeper.toml": 'entry-points = ["app"]\n',
+            "app.py": "import importlib, sys\n\nimportlib.import_module('plugins.' + sys.argv[1])\n",
+            "plugins/__init__.py": "", "plugins/csv_export.py": "",
+            "deploy.yaml": "jobs:\n  nightly: python -m tools.replay\n",
+            "tools/__init__.py": "import subprocess\n\nsubprocess.run(['python', 'tools/backfill.py'])\n",
+            "tools/replay.py": "", "tools/backfill.py": "",
+            "extensions/__init__.py": "", "extensions/audit.py": "def setup(app):\n    pass\n",
+        }, expect=(
+            "extensions/__init__.py:1:1: FK006 module extensions is imported by nothing that an entry point (app) reaches: "
+            "looks unused: verify, then delete it (it sits in a folder named extensions) (confidence 90%)",
+            "extensions/audit.py:1:1: FK006 module extensions.audit is imported by nothing that an entry point (app) reaches: "
+            "looks unused: verify, then delete it (it sits in a folder named extensions) (confidence 90%)",
+            "plugins/__init__.py:1:1: FK006 module plugins is imported by nothing that an entry point (app) reaches: "
+            "looks unused: verify, then delete it (an import by computed name at app.py:3 could load it) (confidence 60%)",
+            "plugins/csv_export.py:1:1: FK006 module plugins.csv_export is imported by nothing that an entry point (app) "
+            "reaches: looks unused: verify, then delete it (an import by computed name at app.py:3 could load it) (confidence 60%)",
+            "tools/__init__.py:1:1: FK006 module tools is imported by nothing that an entry point (app) reaches: "
+            "looks unused: verify, then delete it (deploy.yaml:2 names it) (confidence 60%)",
+            "tools/backfill.py:1:1: FK006 module tools.backfill is imported by nothing that an entry point (app) reaches: "
+            "looks unused: verify, then delete it (a string at tools/__init__.py:3 names it) (confidence 80%)",
+            "tools/replay.py:1:1: FK006 module tools.replay is imported by nothing that an entry point (app) reaches: "
+            "looks unused: verify, then delete it (deploy.yaml:2 names it) (confidence 60%)",
         )),
     )  # fmt: skip
     VALID = (
@@ -96,6 +122,12 @@ class UnreachableModuleRule(Rule):
             "orders.py": "def route():\n    pass\n",
             "tests/test_orders.py": "import orders\n\ndef test_route():\n    orders.route()\n",
         }),
+        # --min-confidence hides findings less sure than it (here 60 %: an import by computed name)
+        Case({
+            "flagkeeper.toml": 'entry-points = ["app"]\n',
+            "app.py": "import importlib, sys\n\nimportlib.import_module(sys.argv[1])\n",
+            "report_job.py": "",
+        }, args=("--min-confidence", "61")),
         # no entry points: reachability is not judged
         Case({"app.py": "print('no entry points are declared, so reachability is not judged')\n", "island_ecn.py": "pass\n"}),
     )  # fmt: skip
@@ -107,7 +139,9 @@ class UnreachableModuleRule(Rule):
         for module, status in project.module_status.items():
             facts = project.modules[module]
             if status is ModuleStatus.UNREACHABLE and not is_test_module(facts):
-                message = f"module {module} is imported by nothing that an entry point ({entries}) reaches: delete it"
+                confidence = project.dead_code_evidence.of_module(facts)
+                message = f"module {module} is imported by nothing that an entry point ({entries}) reaches: {confidence.verify_then('delete it')}"
                 if facts.is_script:
                     message += ", or if it is run as a script (it has an `if __name__ == '__main__':` block), add it to entry-points"
-                yield self.report(project.config.root / facts.path, 1, 1, message + project.evidence(facts.path))
+                path = project.config.root / facts.path
+                yield self.report(path, 1, 1, message + project.evidence(facts.path), confidence=confidence.percent)

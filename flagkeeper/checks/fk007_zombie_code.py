@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic
+from flagkeeper.project.confidence import Confidence
 from flagkeeper.project.imports import KeyGuard, ModuleStatus
 from flagkeeper.project.model import Project
 
@@ -126,29 +127,31 @@ class ZombieCodeRule(Rule):
         yield from self._zombie_modules(project)
         yield from self._zombie_functions(project)
 
-    def _advice(self, project: Project, guard: KeyGuard, default: str, removed: str) -> str:
+    def _advice(self, project: Project, guard: KeyGuard, default: str, removed: str, confidence: Confidence) -> str:
+        """`default` (a deletion) for dead code, with a request to verify first below 100 % confidence."""
         key = guard.key
         if key in project.registry.retired and key in project.registry.flags:
             return (
                 "the key is registered again for a new meaning, so this is dead code of the old meaning or new "
                 "code behind a retired key: delete the one, give the other a new key (see FK003)"
-            )
+            ) + confidence.caveat()
         if not self._decided(project, guard):
             value = "false" if guard.polarity else "true"
             return (
                 f"removable once the flag's final value is decided: if it stays {value}, "
                 f"`flagkeeper remove {key} --value {value}` deletes {removed}"
-            )
-        return default
+            ) + confidence.caveat()
+        return confidence.verify_then(default)
 
     @staticmethod
     def _decided(project: Project, guard: KeyGuard) -> bool:
         stuck = project.lifecycle.stuck_value(guard.key)
         return stuck is None or stuck.decided
 
-    def _finding(self, project: Project, path: Path, line: int, message: str, guard: KeyGuard) -> Diagnostic:
+    def _finding(self, project: Project, path: Path, line: int, message: str, guard: KeyGuard, confidence: Confidence) -> Diagnostic:
         """An error for dead code; a warning for code a merely expired flag leaves removable."""
-        return self.report(path, line, 1, message, guard.key, None if self._decided(project, guard) else WARNING)
+        severity = None if self._decided(project, guard) else WARNING
+        return self.report(path, line, 1, message, guard.key, severity, confidence.percent)
 
     def _zombie_functions(self, project: Project) -> Iterator[Diagnostic]:
         imports: dict[str, list[frozenset[KeyGuard]]] = defaultdict(list)
@@ -169,12 +172,13 @@ class ZombieCodeRule(Rule):
                 guard = dead[0]
                 assert guard is not None
                 stuck = project.lifecycle.stuck_value(guard.key)
-                advice = self._advice(project, guard, "delete it with the dead branch", "it with the branch")
+                confidence = project.dead_code_evidence.of_function(name)
+                advice = self._advice(project, guard, "delete it with the dead branch", "it with the branch", confidence)
                 message = (
                     f"function {name} is used only where flag '{guard.key}' is {'on' if guard.polarity else 'off'} "
                     f"({len(dead)} places), and that flag is {stuck.reason if stuck else 'dead'}: {advice}"
                 )
-                yield self._finding(project, project.config.root / facts.path, function.line, message, guard)
+                yield self._finding(project, project.config.root / facts.path, function.line, message, guard, confidence)
 
     def _zombie_modules(self, project: Project) -> Iterator[Diagnostic]:
         graph = project.import_graph
@@ -192,10 +196,11 @@ class ZombieCodeRule(Rule):
             reason = stuck.reason if stuck else ""
             facts = graph.facts(module)
             importer = graph.facts(edge.source).path
-            advice = self._advice(project, guard, "delete the dead branch and this module", "the branch and this module")
+            confidence = project.dead_code_evidence.of_module(facts)
+            advice = self._advice(project, guard, "delete the dead branch and this module", "the branch and this module", confidence)
             message = (
                 f"module {module} runs only through code guarded by flag '{guard.key}', which is {reason}: "
                 f"{' -> '.join(path)} ({importer}:{edge.line} uses {edge.target} only "
                 f"when the flag is {'on' if guard.polarity else 'off'}); {advice}"
             )
-            yield self._finding(project, project.config.root / facts.path, 1, message + project.evidence(facts.path), guard)
+            yield self._finding(project, project.config.root / facts.path, 1, message + project.evidence(facts.path), guard, confidence)

@@ -127,10 +127,12 @@ main.add_command(report)
 @click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False), help="Record the current findings as the baseline, exit 0.")
 @click.option("--fleet", multiple=True, type=click.Path(path_type=Path, exists=True), metavar="DIR",
               help="Also verify these deploy manifests (a folder or files; repeatable): FK011 fleet-drift.")  # fmt: skip
+@click.option("--min-confidence", type=click.IntRange(0, 100), metavar="PERCENT",
+              help="Hide dead-code findings (FK006, FK007) less sure than this (default: the config's `min-confidence`, else 0).")  # fmt: skip
 def check(
     project: Project, paths: list[Path], since_revision: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
     output_format: str, output_file: Path | None, statistics: bool, fail_on: str, warn_unused_ignores: bool,
-    baseline_file: Path | None, write_baseline: Path | None,
+    baseline_file: Path | None, write_baseline: Path | None, min_confidence: int | None,
 ) -> None:  # fmt: skip
     """Lint PATHS (default: the current folder) for flag debt.
 
@@ -152,6 +154,8 @@ def check(
             _note_missing_entry_points(project)
         shown = [*paths, *(manifest.path for manifest in project.fleet)]  # the manifests' findings are reported wherever they are
         diagnostics = [d for d in run.diagnostics if any(d.path.is_relative_to(path) for path in shown)]
+        least = config.min_confidence if min_confidence is None else min_confidence
+        diagnostics = [d for d in diagnostics if d.confidence is None or d.confidence >= least]
         if since_revision is not None:
             diagnostics = since(project, since_revision, diagnostics, lambda before: run_checks(before, rules))
         if write_baseline is not None:

@@ -21,11 +21,15 @@ def dump_json(data: Any) -> str:
 
 
 def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
+    """A finding as JSON; `confidence` (percent) only on the dead-code findings that carry one."""
     d = diagnostic
-    return {
+    record: dict[str, Any] = {
         "code": d.code, "name": d.name, "severity": d.severity, "message": d.message,
         "path": display_path(d.path), "line": d.line, "column": d.column, "key": d.key,
     }  # fmt: skip
+    if d.confidence is not None:
+        record["confidence"] = d.confidence
+    return record
 
 
 def render_json(diagnostics: list[Diagnostic]) -> str:

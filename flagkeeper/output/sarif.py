@@ -5,7 +5,7 @@ summary, `fullDescription` why, `help` why + fix in text and Markdown,
 `defaultConfiguration.level` severity, `properties.tags`); one `result` per finding (`ruleId`,
 `ruleIndex`, `level`, `message.text`, a `physicalLocation` relative to `%SRCROOT%` with
 `startLine`, `startColumn` and `endLine`, and `partialFingerprints` from the finding's
-identity). Paths are written as `display_path` gives them: relative to the working folder,
+identity; a dead-code finding's confidence as `rank` and `properties.confidence`). Paths are written as `display_path` gives them: relative to the working folder,
 which is `%SRCROOT%`; GitHub resolves them against the repository root, so run flagkeeper
 from there. Output is deterministic: no timestamps, sorted keys, findings in the order given.
 """
@@ -80,6 +80,9 @@ def _sarif_result(diagnostic: Diagnostic, rule_index: dict[str, int], identity: 
     }
     if d.code in rule_index:
         result["ruleIndex"] = rule_index[d.code]
+    if d.confidence is not None:  # a dead-code finding: how sure, which SARIF viewers sort by as `rank`
+        result["rank"] = float(d.confidence)
+        result["properties"] = {"confidence": d.confidence}
     return result
 
 

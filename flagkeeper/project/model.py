@@ -30,6 +30,7 @@ from flagkeeper.analysis.packs import Matcher, load_matcher
 from flagkeeper.analysis.scan import ScannedFiles, ScanOptions, scan
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.project.confidence import DeadCodeEvidence
 from flagkeeper.project.coverage import load_executed_lines
 from flagkeeper.project.entrypoints import ProjectFiles, entry_targets, find_entry_points, is_glob, matching
 from flagkeeper.project.fleet import Manifest, load_manifests
@@ -265,6 +266,11 @@ class Project:
     def module_status(self) -> dict[str, ModuleStatus]:
         """entry-point | reachable | zombie (reachable only past a dead flag) | unreachable."""
         return self.import_graph.statuses(self.entry_points, self.live_edge)
+
+    @cached_property
+    def dead_code_evidence(self) -> DeadCodeEvidence:
+        """How sure each dead-code finding is (FK006, FK007): hints of a way in the graph cannot see."""
+        return DeadCodeEvidence(self.files, self.module_status, self.text_contents, self.config.root)
 
     def evidence(self, path: str) -> str:
         """What the coverage data says about a file, for the end of a finding's message."""
