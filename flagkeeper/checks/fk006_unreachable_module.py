@@ -53,8 +53,7 @@ class UnreachableModuleRule(Rule):
                 "tools/replay.py": "def replay():\n    pass\n\nif __name__ == '__main__':\n    replay()\n",
             },
             expect=(
-                "tools/__init__.py:1:1: FK006 module tools is imported by nothing that an entry point (app) reaches: "
-            "looks unused: verify, then delete it (deploy.yaml:2 names it) (confidence 60%)",
+                "tools/__init__.py:1:1: FK006 module tools is imported by nothing that an entry point (app) reaches: delete it",
                 "tools/replay.py:1:1: FK006 module tools.replay is imported by nothing that an entry point (app) reaches: "
                 "delete it, or if it is run as a script (it has an `if __name__ == '__main__':` block), add it to entry-points",
             ),
