@@ -14,7 +14,8 @@ itself. Nothing here changes what is reachable: it only says how likely such a w
          cannot name) in a reached module of its package or the package above, or a non-Python
          file (configuration, CI, a template) names its dotted path or its file
 
-The lowest applicable level wins, with the first hint found as the reason. Text is searched for
+The lowest applicable level wins, with the first hint found as the reason. A text file that
+names FK006 or FK007 is taken for a flagkeeper baseline or report, which names what it found. Text is searched for
 tokens holding a dot (`a.b`, `a.b.C`, `a.b:app`, `a/b.py`): a top-level module named alone
 (`python -m tool`) is not seen.
 """
@@ -38,7 +39,8 @@ PLUGIN_HOOKS = frozenset({"setup", "register"})
 _COMPUTED_DEPTH = 2
 # The rest of a token from where a project's top-level name starts it: `shop.legacy:app`, `shop/x.py`.
 _TOKEN = re.compile(r"[\w/-]+(?:\.[\w/-]+)*(?::\w+)?")
-_NOT_A_START = frozenset("_-.")  # after these a name continues a longer one (`x.shop.y`, `my_shop.y`)
+_NOT_A_START = frozenset("_-.")
+_OWN_CODES = ("FK006", "FK007")  # after these a name continues a longer one (`x.shop.y`, `my_shop.y`)
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,8 @@ class DeadCodeEvidence:
         heads = {facts.module.partition(".")[0] for facts in self._files} - {""}
         needles = [head + separator for head in sorted(heads) for separator in "./"]
         for path, text in self._texts.items():
+            if any(code in text for code in _OWN_CODES):
+                continue  # a baseline or report of flagkeeper's own lists the modules it found
             shown = relative_path(path, self._root)
             for needle in needles:
                 start = text.find(needle)
