@@ -156,6 +156,9 @@ class Link(_Record, frozen=True):
 
 STRING_LINK, STAR_LINK, PLUGINS_LINK = "string", "star", "plugins"
 PATH_LINK, COMPUTED_LINK = "path", "computed"
+# Read by the entry-point detectors (analysis/frameworkcalls.py): a module Celery's
+# `autodiscover_tasks` imports (`pkg.tasks`), a file Flask's `config.from_pyfile` runs.
+TASKS_LINK, PYFILE_LINK = "celery-tasks", "pyfile"
 
 
 class FileFacts(_Record, frozen=True):

@@ -24,6 +24,7 @@ from flagkeeper.analysis.facts import (
     Literal,
     NameRef,
 )
+from flagkeeper.analysis.frameworkcalls import framework_links
 
 _DYNAMIC_IMPORTERS = ("importlib.import_module", "__import__")
 _STRING_IMPORTERS = ("import_string", "import_by_path", "locate")  # django, werkzeug, pydoc: "a.b.C"
@@ -106,9 +107,7 @@ def _package_of(module: str, is_package: bool, level: int) -> str | None:
 
 
 def _is_type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def _is_main_guard(test: ast.expr) -> bool:
@@ -338,9 +337,11 @@ class _Collector(ast.NodeVisitor):
         # Names bound by imports, and module-level functions (FK007 judges those by their uses).
         wanted = {raw.local for raw in found.imports if raw.local} | {name for name, _, _ in found.functions if "." not in name}
         found.uses = {name: spots for name, spots in found.uses.items() if name in wanted}
-        for dotted, node, caller in self.raw_calls:
-            callee = resolve_head(dotted, found.aliases)
+        callees = {id(node): resolve_head(dotted, found.aliases) for dotted, node, _ in self.raw_calls}
+        for _, node, caller in self.raw_calls:
+            callee = callees[id(node)]
             self._record_loader_call(callee, node)
+            found.links += framework_links(callee, node, callees)
             found.calls.append(RawCall(callee, node.lineno, node.col_offset, caller))
         found.decorators = sorted({resolve_head(dotted, found.aliases) for dotted in self.raw_decorators})
         return found

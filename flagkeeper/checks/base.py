@@ -74,10 +74,8 @@ class Rule:
         self, path: Path, line: int, column: int, message: str, key: str | None = None, severity: str | None = None,
         confidence: int | None = None,
     ) -> Diagnostic:  # fmt: skip
-        """A finding at the rule's severity, or at `severity` where the rule is less sure; a dead-code
-        finding's `confidence` (percent) shows in its message below 100, so every format shows it."""
-        if confidence is not None and confidence < 100:
-            message += f" (confidence {confidence}%)"
+        """A finding at the rule's severity, or at `severity` where the rule is less sure; `confidence`
+        (percent) for a dead-code finding, whose message says it below 100 (project/confidence.py)."""
         return Diagnostic(path, line, column, self.code, message, self.name, severity or self.severity, key, confidence)
 
 

@@ -86,19 +86,19 @@ class UnreachableModuleRule(Rule):
             "extensions/__init__.py": "", "extensions/audit.py": "def setup(app):\n    pass\n",
         }, expect=(
             "extensions/__init__.py:1:1: FK006 module extensions is imported by nothing that an entry point (app) reaches: "
-            "looks unused: verify, then delete it (it sits in a folder named extensions) (confidence 90%)",
+            "looks unused: verify, then delete it (it sits in a folder named extensions, confidence 90%)",
             "extensions/audit.py:1:1: FK006 module extensions.audit is imported by nothing that an entry point (app) reaches: "
-            "looks unused: verify, then delete it (it sits in a folder named extensions) (confidence 90%)",
+            "looks unused: verify, then delete it (it sits in a folder named extensions, confidence 90%)",
             "plugins/__init__.py:1:1: FK006 module plugins is imported by nothing that an entry point (app) reaches: "
-            "looks unused: verify, then delete it (an import by computed name at app.py:3 could load it) (confidence 60%)",
+            "looks unused: verify, then delete it (an import by computed name at app.py:3 could load it, confidence 60%)",
             "plugins/csv_export.py:1:1: FK006 module plugins.csv_export is imported by nothing that an entry point (app) "
-            "reaches: looks unused: verify, then delete it (an import by computed name at app.py:3 could load it) (confidence 60%)",
+            "reaches: looks unused: verify, then delete it (an import by computed name at app.py:3 could load it, confidence 60%)",
             "tools/__init__.py:1:1: FK006 module tools is imported by nothing that an entry point (app) reaches: "
-            "looks unused: verify, then delete it (deploy.yaml:2 names it) (confidence 60%)",
+            "looks unused: verify, then delete it (deploy.yaml:2 names it, confidence 60%)",
             "tools/backfill.py:1:1: FK006 module tools.backfill is imported by nothing that an entry point (app) reaches: "
-            "looks unused: verify, then delete it (a string at tools/__init__.py:3 names it) (confidence 80%)",
+            "looks unused: verify, then delete it (a string at tools/__init__.py:3 names it, confidence 80%)",
             "tools/replay.py:1:1: FK006 module tools.replay is imported by nothing that an entry point (app) reaches: "
-            "looks unused: verify, then delete it (deploy.yaml:2 names it) (confidence 60%)",
+            "looks unused: verify, then delete it (deploy.yaml:2 names it, confidence 60%)",
         )),
     )  # fmt: skip
     VALID = (

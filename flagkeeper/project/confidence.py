@@ -54,11 +54,11 @@ class Confidence:
 
     def verify_then(self, action: str) -> str:
         """`action` ("delete it") when certain; else a request to verify first, with the reason."""
-        return action if self.certain else f"looks unused: verify, then {action} ({self.reason})"
+        return action if self.certain else f"looks unused: verify, then {action} ({self.reason}, confidence {self.percent}%)"
 
     def caveat(self) -> str:
         """For advice that deletes nothing yet: nothing when certain, else the reason to verify first."""
-        return "" if self.certain else f" (verify first: {self.reason})"
+        return "" if self.certain else f" (verify first: {self.reason}, confidence {self.percent}%)"
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flagkeeper.analysis.facts import COMPUTED_LINK, PATH_LINK, PLUGINS_LINK, STAR_LINK, FileFacts, Guard, Link
+from flagkeeper.analysis.facts import COMPUTED_LINK, PATH_LINK, PLUGINS_LINK, PYFILE_LINK, STAR_LINK, TASKS_LINK, FileFacts, Guard, Link
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -112,6 +112,8 @@ class ImportGraph:
             inside = f"{link.target}."
             return [module for module in self._facts if module.startswith(inside)]
         if link.kind in (PATH_LINK, COMPUTED_LINK):  # hints for a finding's confidence, not loads
+            return []
+        if link.kind in (TASKS_LINK, PYFILE_LINK):  # the Celery and Flask detectors make these entry points
             return []
         if link.kind == STAR_LINK:
             facts = self._facts.get(link.target)

@@ -40,7 +40,7 @@ def test_sarif_rank_and_text(project) -> None:
     text = run(["check", ".", "--select", "FK006"], folder).stdout
     assert "island_ecn is imported by nothing that an entry point (app) reaches: delete it\n" in text
     assert "plugins.csv_export is imported by nothing that an entry point (app) reaches: looks unused: verify, then delete it" in text
-    assert "(an import by computed name at app.py:3 could load it) (confidence 60%)" in text
+    assert "(an import by computed name at app.py:3 could load it, confidence 60%)" in text
 
 
 def test_computed_imports_reach_only_their_package_and_the_one_inside(project) -> None:
@@ -83,8 +83,8 @@ def test_a_string_in_code_nothing_reaches_and_plugin_hooks(project) -> None:
         "hooks.py": "def register(registry):\n    pass\n",
     }
     found = {f["path"]: (f["confidence"], f["message"]) for f in _findings(project, files)}
-    assert found["mail/smtp.py"][0] == 80 and "(a string at old_settings.py:1 names it)" in found["mail/smtp.py"][1]
-    assert found["hooks.py"][0] == 90 and "(it defines register(), a plugin hook)" in found["hooks.py"][1]
+    assert found["mail/smtp.py"][0] == 80 and "(a string at old_settings.py:1 names it, confidence 80%)" in found["mail/smtp.py"][1]
+    assert found["hooks.py"][0] == 90 and "(it defines register(), a plugin hook, confidence 90%)" in found["hooks.py"][1]
     assert found["old_settings.py"][0] == 100
 
 
@@ -107,7 +107,7 @@ def test_zombie_function_named_in_a_text_file(project) -> None:
     }
     (found,) = _findings(project, files)
     assert found["confidence"] == 60
-    assert found["message"].endswith("looks unused: verify, then delete it with the dead branch (cron.yaml:1 names it) (confidence 60%)")
+    assert found["message"].endswith("looks unused: verify, then delete it with the dead branch (cron.yaml:1 names it, confidence 60%)")
 
 
 def test_min_confidence_must_be_a_percentage(project) -> None:
