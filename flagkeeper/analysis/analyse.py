@@ -109,4 +109,5 @@ def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Mat
         links=tuple(structure.links),
         string_lists=structure.string_lists,
         decorators=tuple(structure.decorators),
+        bases=structure.bases,
     )  # fmt: skip

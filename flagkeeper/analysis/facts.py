@@ -182,3 +182,5 @@ class FileFacts(_Record, frozen=True):
     links: tuple[Link, ...] = ()
     string_lists: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
     decorators: tuple[str, ...] = ()
+    # For the call graph (FK010): each class's bases as written, first names resolved through the imports.
+    bases: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)

@@ -150,6 +150,7 @@ class Structure:
     links: list[Link] = field(default_factory=list)
     decorators: list[str] = field(default_factory=list)
     string_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class qualname -> its bases, resolved
     # For the flag reader (flagreads.py), so that it needs no walk of its own: every call and
     # subscript with the qualname around it (a decorator's is the function's), and every
     # conditional construct (if, elif, while, ternary, comprehension, and/or), in source order.
@@ -227,6 +228,9 @@ class _Collector(ast.NodeVisitor):
             self._record_decorator(decorator)
             self.visit(decorator)
         self.decorating = None
+        if isinstance(node, ast.ClassDef):
+            named = [dotted_name(base) for base in node.bases]
+            self.found.bases[".".join([*self.scopes, node.name])] = tuple(name for name in named if _names_and_calls(name) and "(" not in name)
         self.scopes.append(node.name)
         if not isinstance(node, ast.ClassDef):
             self.found.functions.append((".".join(self.scopes), node.lineno, bool(node.decorator_list)))
@@ -344,6 +348,7 @@ class _Collector(ast.NodeVisitor):
             found.links += framework_links(callee, node, callees)
             found.calls.append(RawCall(callee, node.lineno, node.col_offset, caller))
         found.decorators = sorted({resolve_head(dotted, found.aliases) for dotted in self.raw_decorators})
+        found.bases = {name: tuple(resolve_head(base, found.aliases) for base in bases) for name, bases in found.bases.items()}
         return found
 
     def _dynamic_import(self, node: ast.Call, computed: bool) -> None:

@@ -25,6 +25,9 @@ def _orders(app: str, more: dict[str, str] | None = None, registry: str | None =
     return {"flagkeeper.toml": config, **flags, "orders.py": _SEND, "app.py": app, **(more or {})}
 
 
+# More classes with a `send` method than the call graph follows by name alone.
+_NAMESAKES = {f"venue{number}.py": "class Venue:\n    def send(self):\n        pass\n" for number in range(MAX_NAMESAKES + 1)}
+
 _IMPORTED = (ModuleStatus.ENTRY_POINT, ModuleStatus.REACHABLE, ModuleStatus.ZOMBIE)
 
 
@@ -38,9 +41,12 @@ class MissingKillSwitchRule(Rule):
         "child orders. Every path from an entry point to a function listed under `critical` must "
         "pass a check of a `kill-switch` flag: a call inside such a flag's branch, or a function "
         "that reads one (it covers everything it calls). The call graph follows calls resolved "
-        "through imports, `self.method()`, class construction, and methods called on receivers of "
-        "unknown type by name (every project method of that name): it may find a path that cannot "
-        "happen, and it cannot see calls through variables, `getattr` or framework callbacks. "
+        "through imports, module attributes and packages' re-exports, `self.method()`, "
+        "`cls.method()` and `super().method()` through the class and its bases, class construction, "
+        "and methods called on receivers of unknown type by name (every project method of that "
+        f"name; for a name defined in more than {MAX_NAMESAKES} places, those of the modules the caller "
+        "imports): it may find a path that cannot happen, and it cannot see calls through "
+        "variables, `getattr` or framework callbacks. "
         "It never passes silently: a critical function in a module the entry points import, that "
         "no call path it resolves reaches, is reported as a warning (its kill switch cannot be "
         "verified); one in a module nothing imports is FK006's."
@@ -70,8 +76,53 @@ class MissingKillSwitchRule(Rule):
             expect=(
                 "orders.py:1:1: FK010 critical function orders.send_child_order is in a module the entry points import "
                 "(app -> orders), but no call path that flagkeeper resolves reaches it, so no kill switch on its paths can "
-                "be verified: calls through variables, `getattr`, framework callbacks and methods whose name is defined in "
-                f"more than {MAX_NAMESAKES} places are not followed",
+                "be verified: calls through variables, `getattr`, framework callbacks, and methods whose name is defined in "
+                f"more than {MAX_NAMESAKES} places called on a receiver whose class the caller does not import, are not followed",
+            ),
+        ),
+        # self.send() is the method of a base's base in another module, though `send` is defined in many places
+        Case(
+            _orders(
+                "from mid import Mid\n\nclass Child(Mid):\n    def run(self):\n        self.send()\n\nChild().run()\n",
+                {
+                    "mid.py": "from base import Sender\n\nclass Mid(Sender):\n    pass\n",
+                    "base.py": "import orders\n\nclass Sender:\n    def send(self):\n        orders.send_child_order(1)\n",
+                    **_NAMESAKES,
+                },
+                registry=None,
+            ),
+            expect=(
+                "orders.py:1:1: FK010 critical function orders.send_child_order is reachable from entry point app without a "
+                "kill-switch check: app -> app.Child.run -> base.Sender.send -> orders.send_child_order; no kill-switch flag "
+                "is read anywhere",
+            ),
+        ),
+        # a generic method name on a receiver of unknown type: the candidates of the modules the caller imports
+        Case(
+            _orders(
+                "import routers\n\ndef main(router):\n    router.send()\n\nmain(routers.Direct())\n",
+                {"routers.py": "import orders\n\nclass Direct:\n    def send(self):\n        orders.send_child_order(1)\n", **_NAMESAKES},
+                registry=None,
+            ),
+            expect=(
+                "orders.py:1:1: FK010 critical function orders.send_child_order is reachable from entry point app without a "
+                "kill-switch check: app -> app.main -> routers.Direct.send -> orders.send_child_order; no kill-switch flag "
+                "is read anywhere",
+            ),
+        ),
+        # a function a package re-exports, called through the package
+        Case(
+            _orders(
+                "import pkg\n\npkg.send_now()\n",
+                {
+                    "pkg/__init__.py": "from pkg.impl import send_now\n",
+                    "pkg/impl.py": "from orders import send_child_order\n\ndef send_now():\n    send_child_order(2)\n",
+                },
+                registry=None,
+            ),
+            expect=(
+                "orders.py:1:1: FK010 critical function orders.send_child_order is reachable from entry point app without a "
+                "kill-switch check: app -> pkg.impl.send_now -> orders.send_child_order; no kill-switch flag is read anywhere",
             ),
         ),
     )  # fmt: skip
@@ -84,6 +135,12 @@ class MissingKillSwitchRule(Rule):
         Case(_orders(
             "import ldclient\nimport orders\n\ndef main():\n"
             '    if ldclient.get().variation("halt_trading", None, False):\n        return\n    orders.send_child_order(1)\n\nmain()\n'
+        )),
+        # super().method() and an inherited __init__ resolved through the class hierarchy: the base checks the switch
+        Case(_orders(
+            "from base import Sender\n\nclass Child(Sender):\n    def send(self):\n        super().send()\n\nChild().send()\n",
+            {"base.py": "import ldclient\nimport orders\n\nclass Sender:\n    def send(self):\n"
+             '        if not ldclient.get().variation("halt_trading", None, False):\n            orders.send_child_order(1)\n'},
         )),
         # a critical function in a module no entry point imports (FK006 reports the module)
         Case(_orders("print('nothing sends orders')\n")),
@@ -121,8 +178,8 @@ class MissingKillSwitchRule(Rule):
         message = (
             f"critical function {critical} is in a module the entry points import ({' -> '.join(project.path_to(module))}), "
             "but no call path that flagkeeper resolves reaches it, so no kill switch on its paths can be verified: calls "
-            "through variables, `getattr`, framework callbacks and methods whose name is defined in more than "
-            f"{MAX_NAMESAKES} places are not followed"
+            "through variables, `getattr`, framework callbacks, and methods whose name is defined in more than "
+            f"{MAX_NAMESAKES} places called on a receiver whose class the caller does not import, are not followed"
         )
         return self.report(project.config.root / project.modules[module].path, line, 1, message, severity=WARNING)
 
