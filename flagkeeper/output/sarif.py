@@ -5,8 +5,8 @@ summary, `fullDescription` why, `help` why + fix in text and Markdown,
 `defaultConfiguration.level` severity, `properties.tags`); one `result` per finding (`ruleId`,
 `ruleIndex`, `level`, `message.text`, a `physicalLocation` relative to `%SRCROOT%` with
 `startLine`, `startColumn` and `endLine`, and `partialFingerprints` from the finding's
-identity; a dead-code finding's confidence as `rank` and `properties.confidence`). Paths are written as `display_path` gives them: relative to the working folder,
-which is `%SRCROOT%`; GitHub resolves them against the repository root, so run flagkeeper
+identity; a dead-code finding's confidence as `rank` and `properties.confidence`). Paths are
+written as `display_path` gives them: relative to the working folder, which is `%SRCROOT%`; GitHub resolves them against the repository root, so run flagkeeper
 from there. Output is deterministic: no timestamps, sorted keys, findings in the order given.
 """
 

@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 
 from flagkeeper.analysis.facts import COMPUTED_LINK, PATH_LINK, STRING_LINK, FileFacts
 from flagkeeper.paths import relative_path
-from flagkeeper.project.imports import ModuleStatus
+from flagkeeper.project.imports import ModuleStatus, is_test_module
 
 CERTAIN, PLUGIN_LIKE, NAMED_IN_PYTHON, LOADED_FROM_OUTSIDE = 100, 90, 80, 60
 PLUGIN_FOLDERS = frozenset({"plugins", "plugin", "extensions", "addons"})
@@ -166,10 +166,14 @@ class DeadCodeEvidence:
 
     @cached_property
     def _python_names(self) -> _Names:
+        """Strings of the project's code, but not of tests (they are no entry points either), nor a
+        module's strings naming itself (`logging.getLogger("shop.legacy")` in shop/legacy.py)."""
         names = _Names()
         for facts in self._files:
+            if is_test_module(facts):
+                continue
             for link in facts.links:
-                if link.kind == STRING_LINK:
+                if link.kind == STRING_LINK and facts.module not in (link.target, link.target.rpartition(".")[0]):
                     names.add_dotted(link.target, _Spot(facts.path, link.line))
                 elif link.kind == PATH_LINK:
                     names.add_path(link.target, _Spot(facts.path, link.line))

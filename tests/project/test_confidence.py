@@ -81,11 +81,15 @@ def test_a_string_in_code_nothing_reaches_and_plugin_hooks(project) -> None:
         "mail/__init__.py": "",
         "mail/smtp.py": "class Backend:\n    pass\n",
         "hooks.py": "def register(registry):\n    pass\n",
+        # neither a module naming itself nor a test's mock.patch string is a way in
+        "audit.py": "import logging\n\nlog = logging.getLogger('audit.trail')\n",
+        "tests/test_audit.py": "from unittest import mock\n\n@mock.patch('audit.log')\ndef test_log(log):\n    pass\n",
     }
     found = {f["path"]: (f["confidence"], f["message"]) for f in _findings(project, files)}
     assert found["mail/smtp.py"][0] == 80 and "(a string at old_settings.py:1 names it, confidence 80%)" in found["mail/smtp.py"][1]
     assert found["hooks.py"][0] == 90 and "(it defines register(), a plugin hook, confidence 90%)" in found["hooks.py"][1]
     assert found["old_settings.py"][0] == 100
+    assert found["audit.py"][0] == 100
 
 
 def test_flagkeepers_own_baseline_is_no_evidence(project) -> None:
