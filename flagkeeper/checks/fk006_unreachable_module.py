@@ -27,13 +27,9 @@ class UnreachableModuleRule(Rule):
         "Strings naming a module's dotted path, literal `import_module`/`import_string` and "
         "`pkgutil` over a package's `__path__` reach modules too. A script inside a package must "
         "be named in `entry-points`. Test files are never reported. What it cannot see: imports by "
-        "computed name, plugins loaded through other distributions' metadata. So each finding has a "
-        "confidence, as vulture gives: 100 % when nothing hints at a way in, 90 % for a plugin-like "
-        "module (a `plugins`/`extensions`/`addons` folder, a `setup()`/`register()` hook), 80 % when a "
-        "Python string names its dotted path or file, 60 % when an import by computed name in its "
-        "package (or the one above) could load it or a non-Python file names it. Only at 100 % does the "
-        "message say \"delete it\"; below, it says why to verify first. `--min-confidence N` (or "
-        "`min-confidence` in the config) hides findings below N; see docs/dead-code.md."
+        "computed name, plugins loaded through other distributions' metadata: below 100 % confidence "
+        "(a computed import, string or text file may load it: docs/dead-code.md) a message "
+        "says verify before deleting; `--min-confidence N` hides those below N."
     )
     fix = "Delete the module, or name it in `entry-points` if it is run on its own."
     needs = frozenset({Need.IMPORT_GRAPH, Need.ENTRY_POINTS})

@@ -36,9 +36,7 @@ class ZombieCodeRule(Rule):
         "decorated functions and methods are not judged, since frameworks and receivers of "
         "unknown type call them. Heuristic: early returns, flags kept in variables, reads "
         "compared with a value and attributes of a read (`.value`) are not seen as guards: such "
-        "code shows as live, never as falsely dead. Each finding has a confidence as FK006's (100, "
-        "90, 80 or 60 %, docs/dead-code.md): below 100 % something may reach the code another way, "
-        "and the message says what; `--min-confidence N` hides findings below N."
+        "code shows as live, never as falsely dead. Confidence as FK006's."
     )
     fix = "Delete the dead branch and the modules only it used (`flagkeeper remove KEY --value false`)."
     needs = frozenset({Need.REGISTRY, Need.IMPORT_GRAPH, Need.ENTRY_POINTS})
