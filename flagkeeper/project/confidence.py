@@ -170,9 +170,10 @@ class DeadCodeEvidence:
         module's strings naming itself (`logging.getLogger("shop.legacy")` in shop/legacy.py)."""
         names = _Names()
         for facts in self._files:
-            if is_test_module(facts):
+            named = [link for link in facts.links if link.kind in (STRING_LINK, PATH_LINK)]
+            if not named or is_test_module(facts):  # the cheap test first: most files have no such string
                 continue
-            for link in facts.links:
+            for link in named:
                 if link.kind == STRING_LINK and facts.module not in (link.target, link.target.rpartition(".")[0]):
                     names.add_dotted(link.target, _Spot(facts.path, link.line))
                 elif link.kind == PATH_LINK:
