@@ -76,7 +76,7 @@ class Rule:
     ) -> Diagnostic:  # fmt: skip
         """A finding at the rule's severity, or at `severity` where the rule is less sure; `confidence`
         (percent) for a dead-code finding, whose message says it below 100 (project/confidence.py)."""
-        return Diagnostic(path, line, column, self.code, message, self.name, severity or self.severity, key, confidence)
+        return Diagnostic(path, line, column, self.code, message, self.name, severity or self.severity, key, confidence=confidence)
 
 
 class RegistryRule(Rule):
