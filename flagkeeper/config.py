@@ -54,6 +54,7 @@ class Config:
     registry_named: bool = False  # named by the config: then a missing file is an error
     entry_points: tuple[str, ...] = ()
     rule_packs: tuple[str, ...] = ()
+    extend_rule_packs: tuple[str, ...] = ()  # added to what `rule-packs` selects, as `extend-select` is to `select`
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -68,6 +69,12 @@ class Config:
     registry_sources: tuple[Path, ...] = ()
     # Every registered flag needs a flags.toml entry (owner, type, expiry), not only those in it.
     require_registry_entry: bool = False
+
+    @property
+    def project_packs(self) -> tuple[Path, ...]:
+        """The project's own packs: the .toml paths `rule-packs` and `extend-rule-packs` name, in order."""
+        entries = (*self.rule_packs, *self.extend_rule_packs)
+        return tuple(dict.fromkeys(self.root / entry for entry in entries if entry.endswith(".toml")))
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the command line's non-empty values applied."""
@@ -157,6 +164,7 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "registry": (_string, "a path"),
     "entry-points": (_string_list, "a list of module names"),
     "rule-packs": (_string_list, "a list of pack names or .toml paths"),
+    "extend-rule-packs": (_string_list, "a list of pack names or .toml paths"),
     "select": (_string_list, "a list of rule codes"),
     "ignore": (_string_list, "a list of rule codes"),
     "per-file-ignores": (_list_table, "a table of glob = [rule codes]"),
@@ -187,7 +195,7 @@ def _require_inside(source: Path, values: dict[str, Any], line_of: Callable[[str
     """Files the config names lie inside the project root, links resolved: a checkout's config must
     not make a run read (or a registry edit write) files elsewhere. The command line may name any."""
     named = [("registry", values.get("registry", "flags.toml")), ("baseline", values.get("baseline"))]
-    named += [("rule-packs", pack) for pack in values.get("rule-packs", ()) if pack.endswith(".toml")]
+    named += [(key, pack) for key in ("rule-packs", "extend-rule-packs") for pack in values.get(key, ()) if pack.endswith(".toml")]
     named += [("registry-sources", path) for path in values.get("registry-sources", ())]
     root = source.parent.resolve()
     for key, value in named:
@@ -246,6 +254,7 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         registry_named="registry" in values,
         entry_points=values.get("entry-points", ()),
         rule_packs=values.get("rule-packs", ()),
+        extend_rule_packs=values.get("extend-rule-packs", ()),
         select=values.get("select", ()),
         ignore=values.get("ignore", ()),
         per_file_ignores=values.get("per-file-ignores", {}),

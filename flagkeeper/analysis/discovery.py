@@ -103,7 +103,7 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
     python: dict[Path, None] = {}
     text: dict[Path, None] = {}
     # The registry's own files and the project's rule packs name keys; they do not read them (FK005).
-    packs = [config.root / entry for entry in config.rule_packs if entry.endswith(".toml")]
+    packs = list(config.project_packs)
     skip_text = {config.registry.resolve(), *(path.resolve() for path in [*config.registry_sources, *packs])}
     skip_text |= {config.source.resolve()} if config.source else set()
     # Before any walk, and naming what the user gave: without a config the root is a missing

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from flagkeeper.analysis.facts import Dynamic, Registration
 from flagkeeper.analysis.flagreads import find_arg
 from flagkeeper.analysis.packs import Matcher, RegisterPattern
-from flagkeeper.analysis.structure import Structure, dotted_name, key_expr, resolve_head
+from flagkeeper.analysis.structure import Structure, callee_last_name, callee_names, key_expr
 
 _Bindings = dict[str, ast.expr]  # loop variable -> the element it stands for in one iteration
 
@@ -78,18 +78,9 @@ class _CallRegistrations:
         self.literals = literals
 
     def _matches(self, call: ast.Call) -> RegisterPattern | None:
-        callee = call.func
-        if isinstance(callee, ast.Name):
-            last = self.structure.aliases.get(callee.id, callee.id).rpartition(".")[2]
-        else:
-            last = callee.attr if isinstance(callee, ast.Attribute) else ""
-        if not self.matcher.registers_calls_named(last):  # nearly every call: ruled out by a dict lookup
-            return None
-        written = dotted_name(callee)
-        dotted = resolve_head(written, self.structure.aliases)
-        # A name of this very module (`manager = Manager()`, `def register(...)`) is module.name.
-        names = (dotted,) if dotted != written else (dotted, f"{self.module}.{dotted}")
-        for name in names:
+        if not self.matcher.registers_calls_named(callee_last_name(call.func, self.structure.aliases)):
+            return None  # nearly every call: ruled out by a dict lookup
+        for name in callee_names(call.func, self.structure.aliases, self.module):
             receiver = name.rpartition(".")[0]
             for register in self.matcher.registrations(name):
                 if register.receiver in (None, receiver) and find_arg(call, register.key) is not None:

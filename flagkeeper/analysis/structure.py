@@ -83,6 +83,21 @@ def resolve_head(dotted: str, aliases: dict[str, str]) -> str:
     return dotted if target is None else target + dotted[len(head) :]
 
 
+def callee_last_name(callee: ast.expr, aliases: dict[str, str]) -> str:
+    """The last name of what a call calls (through an import for a bare name), built cheaply."""
+    if isinstance(callee, ast.Name):
+        return aliases.get(callee.id, callee.id).rpartition(".")[2]
+    return callee.attr if isinstance(callee, ast.Attribute) else ""
+
+
+def callee_names(callee: ast.expr, aliases: dict[str, str], module: str) -> tuple[str, ...]:
+    """The dotted names a callee may stand for: resolved through the imports, or, for a name the
+    module itself binds (`manager = Manager()`, `def register(...)`), also as `module.name`."""
+    written = dotted_name(callee)
+    dotted = resolve_head(written, aliases)
+    return (dotted,) if dotted != written else (dotted, f"{module}.{dotted}")
+
+
 def _package_of(module: str, is_package: bool, level: int) -> str | None:
     """The package a relative import of `level` dots starts from, or None above the top."""
     parts = module.split(".") if module else []
@@ -148,6 +163,14 @@ class Structure:
     # For registrations (registrations.py): `for` loops over a literal list or a name, whose
     # calls may register each element.
     literal_loops: list[ast.For] = field(default_factory=list)
+    # For `[[read]] attribute-of` packs: `name.attr` loads (not on self or cls), with their qualname.
+    name_attributes: list[tuple[ast.Attribute, str | None]] = field(default_factory=list)
+    # For overrides (overrides.py): each function's and class's lines (decorators included) by
+    # qualname, the lines of the `with` statement around each context expression (by id), and
+    # the ids of decorator expressions.
+    scope_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    with_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+    decorator_ids: set[int] = field(default_factory=set)
 
 
 class _Collector(ast.NodeVisitor):
@@ -210,13 +233,29 @@ class _Collector(ast.NodeVisitor):
         self._site(node)
         self.generic_visit(node)
 
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) and node.value.id not in ("self", "cls"):
+            scopes = [*self.scopes, self.decorating] if self.decorating else self.scopes
+            self.found.name_attributes.append((node, ".".join(scopes) or None))
+        self.generic_visit(node)
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.found.with_spans[id(item.context_expr)] = (node.lineno, node.end_lineno or node.lineno)
+        self.generic_visit(node)
+
+    visit_AsyncWith = visit_With
+
     def _visit_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         outer, self.decorating = self.decorating, node.name
         for decorator in node.decorator_list:
             self._record_decorator(decorator)
+            self.found.decorator_ids.add(id(decorator))
             self.visit(decorator)
         self.decorating = None
         self.scopes.append(node.name)
+        first = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+        self.found.scope_spans[".".join(self.scopes)] = (first, node.end_lineno or node.lineno)
         if not isinstance(node, ast.ClassDef):
             self.found.functions.append((".".join(self.scopes), node.lineno, bool(node.decorator_list)))
         for child in ast.iter_child_nodes(node):

@@ -34,6 +34,7 @@ def render_inventory_json(entries: list[InventoryEntry], dynamic: list[Place]) -
         record = asdict(entry)
         record["references"] = [_place_record(place) for place in entry.places]
         record["sources"] = [_place_record(found) for found in entry.sources]
+        record["overrides"] = [_place_record(place) for place in entry.overrides]
         del record["places"]
         flags.append(record)
     return json.dumps({"flags": flags, "dynamic": [_place_record(place) for place in dynamic]}, indent=2) + "\n"
@@ -68,7 +69,7 @@ def render_inventory_table(entries: list[InventoryEntry], dynamic: list[Place]) 
     lines = [table[0]]
     for line, entry in zip(table[1:], entries, strict=True):
         lines.append(line)
-        lines += [f"    {_describe(place)}" for place in entry.places]
+        lines += [f"    {_describe(place)}" for place in entry.places + entry.overrides]
     if dynamic:
         lines.append(f"\n{len(dynamic)} reads with a key that cannot be resolved statically (FK009):")
         lines += [f"    {_describe(place)}" for place in dynamic]
@@ -80,4 +81,6 @@ def _describe(place: Place) -> str:
     if place.kind == "text":
         return printable(f"{where}  (text)")
     detail = [place.call or "", f"in {place.function}" if place.function else "", f"[{place.guard}]" if place.guard else ""]
+    if place.kind == "override":  # a test or settings block sets the flag: not a read
+        detail.append(f"(override{' = ' + place.value if place.value else ''})")
     return printable("  ".join([where, *filter(None, detail)]))

@@ -1,20 +1,21 @@
 """The flag inventory: every key in code or registry, its registry status, the sources that
-register it and all its references."""
+register it, all its references, and apart from them the tests and settings that override it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from flagkeeper.project.model import Project, Reference
+from flagkeeper.project.model import Overridden, Project, Reference
 from flagkeeper.registry.lifecycle import FlagStatus
 
 
 @dataclass(frozen=True)
 class Place:
-    """Where a key is read: in Python (with the call and its guard) or as text in another file."""
+    """Where a key is read: in Python (with the call and its guard) or as text in another file;
+    or, kind "override", where a test or settings block sets it (to `value`, when a literal)."""
 
-    kind: str  # "python" or "text"
+    kind: str  # "python", "text" or "override"
     path: Path
     line: int
     column: int
@@ -23,6 +24,7 @@ class Place:
     function: str | None = None
     guard: str | None = None
     polarity: bool | None = None
+    value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class InventoryEntry:
     expires: str | None
     places: tuple[Place, ...]
     sources: tuple[Definition, ...] = ()
+    overrides: tuple[Place, ...] = ()
 
 
 def _python_place(reference: Reference) -> Place:
@@ -50,10 +53,19 @@ def _python_place(reference: Reference) -> Place:
     return Place("python", reference.path, read.line, read.column, read.pack, read.call, read.function, read.guard, read.polarity)
 
 
+def _override_place(overridden: Overridden) -> Place:
+    override = overridden.override
+    return Place("override", overridden.path, override.line, override.column, override.pack, override.call, override.function, value=override.value)
+
+
 def build_inventory(project: Project) -> tuple[list[InventoryEntry], list[Place]]:
     """Entries for every key in code or registry (sorted), and the reads whose key is dynamic."""
     registry = project.registry
-    keys = sorted(set(project.inventory) | set(project.registered) | set(registry.retired))
+    overrides: dict[str, list[Place]] = {}
+    for overridden in project.overrides:
+        if overridden.key is not None:
+            overrides.setdefault(overridden.key, []).append(_override_place(overridden))
+    keys = sorted(set(project.inventory) | set(project.registered) | set(registry.retired) | set(overrides))
     text = project.text_references(keys)
     entries = []
     for key in keys:
@@ -66,6 +78,7 @@ def build_inventory(project: Project) -> tuple[list[InventoryEntry], list[Place]
             InventoryEntry(
                 key, project.lifecycle.status(key), registered.field("owner") if registered else None,
                 registered.field("type") if registered else None, expiry.isoformat() if expiry else None, tuple(places), sources,
+                tuple(overrides.get(key, ())),
             )
         )  # fmt: skip
     dynamic = [_python_place(reference) for reference in project.references if reference.key is None]

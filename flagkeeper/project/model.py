@@ -24,6 +24,7 @@ from flagkeeper.analysis.facts import (
     KeyExpr,
     Literal,
     NameRef,
+    Override,
     Registration,
 )
 from flagkeeper.analysis.packs import Matcher, load_matcher
@@ -61,6 +62,16 @@ class Registered:
     path: Path
     module: str
     registration: Registration
+
+
+@dataclass(frozen=True)
+class Overridden:
+    """A flag override (a test or settings block setting a flag) with its key resolved; `key` is None when no static value exists."""
+
+    key: str | None
+    path: Path
+    module: str
+    override: Override
 
 
 class KeyResolver:
@@ -213,8 +224,19 @@ class Project:
                     continue
                 if key is not None and not self.matcher.is_flag_key(read.pack, key):
                     continue
+                if read.registered_only and key not in self.registered:  # `settings.DEBUG` is no flag
+                    continue
                 found.append(Reference(key, self.config.root / facts.path, facts.module, read))
         return found
+
+    @cached_property
+    def overrides(self) -> list[Overridden]:
+        """Every flag override in tests and settings, keys resolved; not reads."""
+        return [
+            Overridden(self.resolver.resolve(facts.module, override.key), self.config.root / facts.path, facts.module, override)
+            for facts in self.files
+            for override in facts.overrides
+        ]
 
     @cached_property
     def inventory(self) -> dict[str, list[Reference]]:

@@ -59,7 +59,7 @@ def test_key_pattern_override(tmp_path: Path) -> None:
         ('[[read]]\ncall = "x.y"\nkey = { position = 0 }\n', "missing [pack] table"),
         ('[pack]\nname = "a b"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "needs a 'name'"),
         ('[pack]\nname = "bad"\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "needs a 'description'"),
-        ('[pack]\nname = "bad"\ndescription = "d"\n', "at least one [[read]] or [[register]]"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n', "at least one [[read]], [[register]] or [[override]]"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\n', "needs 'key'"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nsubscript = "y"\n', "exactly one of"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\nmapping = "x y"\n', "is not a mapping expression"),
