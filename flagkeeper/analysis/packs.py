@@ -107,7 +107,7 @@ class _CallIndex(Generic[_CallPattern]):
     """Call patterns by the callee's last name: nearly every call is ruled out by a dict lookup."""
 
     def __init__(self, patterns: list[_CallPattern]):
-        self.patterns = patterns
+        self.patterns: list[_CallPattern] = patterns
         self._by_last_name: dict[str, list[tuple[_CallPattern, re.Pattern[str]]]] = {}
         for pattern in patterns:
             self._by_last_name.setdefault(pattern.pattern.rpartition(".")[2], []).append((pattern, _pattern_regex(pattern.pattern)))
@@ -136,8 +136,8 @@ class Matcher:
         self._reads_by_last_name: dict[str, list[tuple[ReadPattern, re.Pattern[str]]]] = {}
         for read, regex in reads:
             self._reads_by_last_name.setdefault(read.pattern.rpartition(".")[2], []).append((read, regex))
-        self._register_calls = _CallIndex([register for pack in ordered for register in pack.registers if not register.is_assign])
-        self._override_calls = _CallIndex([override for pack in ordered for override in pack.overrides])
+        self._register_calls: _CallIndex[RegisterPattern] = _CallIndex([register for pack in ordered for register in pack.registers if not register.is_assign])
+        self._override_calls: _CallIndex[OverridePattern] = _CallIndex([override for pack in ordered for override in pack.overrides])
         self._assigns = [(register, _pattern_regex(register.pattern)) for pack in ordered for register in pack.registers if register.is_assign]
         self._mappings = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if read.is_mapping]
         self._attributes = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if read.is_attribute]
