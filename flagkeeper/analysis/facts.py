@@ -161,6 +161,7 @@ class Override(_Record, frozen=True):
     first: int
     last: int
     function: str | None = None
+    registered_only: bool = False  # counts only for a registered key (`override_settings(DEBUG=True)`)
 
 
 DECORATOR_OVERRIDE, WITH_OVERRIDE, CALL_OVERRIDE = "decorator", "with", "call"

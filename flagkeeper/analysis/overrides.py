@@ -84,7 +84,9 @@ class _OverrideFinder:
             form, first, last = self._applies_to(node, scope)
             call = ast.unparse(node.func)
             for key, key_code, value in self._keys(node, override):
-                yield Override(key, key_code, override.pack, call, node.lineno, node.col_offset + 1, value, form, first, last, scope)
+                yield Override(
+                    key, key_code, override.pack, call, node.lineno, node.col_offset + 1, value, form, first, last, scope, override.registered_only
+                )
 
 
 def find_overrides(structure: Structure, module: str, matcher: Matcher, lines: int) -> tuple[Override, ...]:

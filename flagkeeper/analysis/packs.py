@@ -80,6 +80,7 @@ class OverridePattern:
     receiver: str | None = None
     keywords_are_keys: bool = False
     value: ArgSpec | None = None  # where the overridden value is, when the key argument does not carry it
+    registered_only: bool = False  # counts only for a key some registry source registers (`override_settings(DEBUG=True)`)
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ _PACK_FIELDS = {"name", "description", "url", "key-pattern", "fallback"}
 _READ_FIELDS = {"call", "subscript", "mapping", "attribute-of", "registered-only", "key", "default"}
 _READ_KINDS = ("call", "subscript", "mapping", "attribute-of")
 _REGISTER_FIELDS = {"call", "assign", "key", "receiver", "comment-fields", *REGISTRY_FIELDS}
-_OVERRIDE_FIELDS = {"call", "key", "receiver", "keywords-are-keys", "value"}
+_OVERRIDE_FIELDS = {"call", "key", "receiver", "keywords-are-keys", "value", "registered-only"}
 _RECEIVER = r"\w+(?:\.\w+)*"
 _DOTTED = r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*(?<!\(\))"
 # A mapping's name may also end in a call and hold subscripts by string: `app.flags()`, `config["FLAGS"]`.
@@ -280,10 +281,14 @@ class _PackReader:
             raise self.fail(f"'{pattern}' is not a dotted name like django.conf.settings", "attribute-of")
         if "key" in raw or "default" in raw:
             raise self.fail(f"[[read]] attribute-of '{pattern}' takes its key from the attribute's name: no 'key' or 'default'", "attribute-of")
-        registered_only = raw.get("registered-only", False)
-        if not isinstance(registered_only, bool):
-            raise self.fail("'registered-only' must be true or false", "registered-only")
-        return ReadPattern(name, pattern, False, None, None, is_attribute=True, registered_only=registered_only)
+        return ReadPattern(name, pattern, False, None, None, is_attribute=True, registered_only=self.flag(raw, "registered-only"))
+
+    def flag(self, raw: Any, field_name: str) -> bool:
+        """A true-or-false field, false when absent."""
+        value = raw.get(field_name, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"'{field_name}' must be true or false", field_name)
+        return value
 
     def receiver(self, raw: Any) -> str | None:
         receiver = raw.get("receiver")
@@ -301,16 +306,14 @@ class _PackReader:
         pattern = raw.get("call")
         if not isinstance(pattern, str) or not re.fullmatch(_DOTTED, pattern):
             raise self.fail(f"each [[override]] needs a 'call': a dotted name (optionally starting with '*.'), not {pattern!r}", "override")
-        keywords_are_keys = raw.get("keywords-are-keys", False)
-        if not isinstance(keywords_are_keys, bool):
-            raise self.fail("'keywords-are-keys' must be true or false", "keywords-are-keys")
+        keywords_are_keys = self.flag(raw, "keywords-are-keys")
         if keywords_are_keys == ("key" in raw):
             raise self.fail(f"[[override]] '{pattern}' needs exactly one of 'key' and 'keywords-are-keys = true'", pattern)
         if keywords_are_keys and "value" in raw:
             raise self.fail(f"[[override]] '{pattern}' takes each key's value from its keyword: no 'value'", "value")
         key = self.arg_spec(raw["key"], "key") if "key" in raw else None
         value = self.arg_spec(raw["value"], "value") if "value" in raw else None
-        return OverridePattern(name, pattern, key, self.receiver(raw), keywords_are_keys, value)
+        return OverridePattern(name, pattern, key, self.receiver(raw), keywords_are_keys, value, self.flag(raw, "registered-only"))
 
     def register_pattern(self, raw: Any, name: str) -> RegisterPattern:
         if not isinstance(raw, dict):

@@ -231,12 +231,15 @@ class Project:
 
     @cached_property
     def overrides(self) -> list[Overridden]:
-        """Every flag override in tests and settings, keys resolved; not reads."""
-        return [
-            Overridden(self.resolver.resolve(facts.module, override.key), self.config.root / facts.path, facts.module, override)
-            for facts in self.files
-            for override in facts.overrides
-        ]
+        """Every flag override in tests and settings, keys resolved; not reads. A `registered-only`
+        override of a key nothing registers is no flag's (`override_settings(TIME_ZONE=...)`)."""
+        found = []
+        for facts in self.files:
+            for override in facts.overrides:
+                key = self.resolver.resolve(facts.module, override.key)
+                if not override.registered_only or key in self.registered:
+                    found.append(Overridden(key, self.config.root / facts.path, facts.module, override))
+        return found
 
     @cached_property
     def inventory(self) -> dict[str, list[Reference]]:

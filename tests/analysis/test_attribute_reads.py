@@ -26,6 +26,11 @@ registered-only = true
 call = "shop.settings.get_bool_from_env"
 key = { position = 0 }
 default = { position = 1 }
+
+[[override]]
+call = "django.test.override_settings"
+keywords-are-keys = true
+registered-only = true
 """
 
 SETTINGS = """\
@@ -74,12 +79,17 @@ def test_only_registered_settings_are_flag_reads(tmp_path: Path) -> None:
         "shop/__init__.py": "",
         "shop/settings.py": SETTINGS,
         "shop/views.py": VIEWS,
+        "tests/test_views.py": (
+            "from django.test import override_settings\n\n\n"
+            '@override_settings(PLAYGROUND_ENABLED=False, TIME_ZONE="UTC")\ndef test_index():\n    pass\n'
+        ),
     })  # fmt: skip
     flags = run(["inventory", ".", "--format", "json"], tmp_path).json()["flags"]
-    assert [(flag["key"], [ref["line"] for ref in flag["references"]]) for flag in flags] == [
-        ("ENABLE_SSL", [7]),
-        ("PLAYGROUND_ENABLED", [5]),
-        ("TELEMETRY", []),
+    # TIME_ZONE is overridden too, but is no flag: a registered-only override counts for registered keys only
+    assert [(flag["key"], [ref["line"] for ref in flag["references"]], [o["value"] for o in flag["overrides"]]) for flag in flags] == [
+        ("ENABLE_SSL", [7], []),
+        ("PLAYGROUND_ENABLED", [5], ["False"]),
+        ("TELEMETRY", [], []),
     ]
     findings = run(["check", ".", "--format", "json"], tmp_path).json()
     # DEBUG_TOOLBAR and SECRET_KEY are plain settings: no FK001; TELEMETRY is registered and unread
