@@ -90,7 +90,7 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
 
 def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Matcher) -> FileFacts:
     tree = ast.parse(source, filename=path)
-    structure = read_structure(tree, module, is_package)
+    structure = read_structure(tree, module, is_package, attributes=matcher.reads_attributes)
     references, regions = find_flag_reads(structure, source, matcher)
     guards = _Guards(regions)
     lines = source.count("\n") + (not source.endswith("\n") and bool(source))

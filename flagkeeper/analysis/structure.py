@@ -174,7 +174,9 @@ class Structure:
 
 
 class _Collector(ast.NodeVisitor):
-    def __init__(self, module: str, is_package: bool):
+    def __init__(self, module: str, is_package: bool, attributes: bool = False):
+        if attributes:  # NodeVisitor looks visitors up by name: without one, attributes cost nothing extra
+            self.visit_Attribute = self._record_attribute  # type: ignore[method-assign]  # per instance, on purpose
         self.module = module
         self.is_package = is_package
         self.found = Structure()
@@ -233,7 +235,8 @@ class _Collector(ast.NodeVisitor):
         self._site(node)
         self.generic_visit(node)
 
-    def visit_Attribute(self, node: ast.Attribute) -> None:
+    def _record_attribute(self, node: ast.Attribute) -> None:
+        """Visits attributes only for packs that read `settings.FLAG` (see __init__): most runs skip the cost."""
         if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) and node.value.id not in ("self", "cls"):
             scopes = [*self.scopes, self.decorating] if self.decorating else self.scopes
             self.found.name_attributes.append((node, ".".join(scopes) or None))
@@ -414,8 +417,9 @@ def _listed_strings(value: ast.expr, found: dict[str, tuple[str, ...]]) -> tuple
     return None
 
 
-def read_structure(tree: ast.Module, module: str, is_package: bool) -> Structure:
-    collector = _Collector(module, is_package)
+def read_structure(tree: ast.Module, module: str, is_package: bool, attributes: bool = False) -> Structure:
+    """The file's structure; `attributes` also collects `name.attr` loads (for `attribute-of` packs)."""
+    collector = _Collector(module, is_package, attributes)
     collector.visit(tree)
     found = collector.finish()
     found.constants = _constants(tree)
