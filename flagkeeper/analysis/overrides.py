@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from flagkeeper.analysis.facts import CALL_OVERRIDE, DECORATOR_OVERRIDE, WITH_OVERRIDE, Dynamic, KeyExpr, Literal, Override
 from flagkeeper.analysis.flagreads import find_arg
 from flagkeeper.analysis.packs import Matcher, OverridePattern
+from flagkeeper.analysis.registrations import first_call_pattern
 from flagkeeper.analysis.structure import Structure, callee_last_name, callee_names, key_expr
 
 _Key = tuple[KeyExpr, str, str | None]  # a key, its source, the literal value it is set to
@@ -39,12 +40,10 @@ class _OverrideFinder:
     def _matches(self, call: ast.Call) -> OverridePattern | None:
         if not self.matcher.overrides_calls_named(callee_last_name(call.func, self.structure.aliases)):
             return None  # nearly every call: ruled out by a dict lookup
-        for name in callee_names(call.func, self.structure.aliases, self.module):
-            receiver = name.rpartition(".")[0]
-            for override in self.matcher.overrides(name):
-                if override.receiver in (None, receiver) and (override.keywords_are_keys or find_arg(call, override.key) is not None):
-                    return override
-        return None
+        return first_call_pattern(
+            callee_names(call.func, self.structure.aliases, self.module), self.matcher.overrides,
+            lambda override: override.keywords_are_keys or find_arg(call, override.key) is not None,
+        )  # fmt: skip
 
     def _keys(self, call: ast.Call, override: OverridePattern) -> list[_Key]:
         """Each key the call overrides: its keyword names, the elements of a list, the keys of a

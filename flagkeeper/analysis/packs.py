@@ -231,6 +231,15 @@ class _PackReader:
         line = key_line(self.path.read_text(encoding="utf-8"), near) if near else None
         return FlagkeeperError(f"invalid rule pack: {message}", self.path, line)
 
+    def check_table(self, raw: Any, table: str, known: set[str]) -> None:
+        """`raw` is a table (of `[[table]]`, or the `[pack]` header) with no field outside `known`."""
+        shown = "[pack]" if table == "pack" else f"[[{table}]]"
+        if not isinstance(raw, dict):
+            raise self.fail(f"each {shown} must be a table", table)
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise self.fail(f"unknown field '{unknown[0]}' in {shown} (known: {', '.join(sorted(known))})", unknown[0])
+
     def arg_spec(self, raw: Any, field_name: str) -> ArgSpec:
         if not isinstance(raw, dict) or not raw or not set(raw) <= {"position", "keyword"}:
             raise self.fail(f"'{field_name}' must be a table with 'position' and/or 'keyword'", field_name)
@@ -243,12 +252,7 @@ class _PackReader:
         return ArgSpec(position, tuple(keywords))
 
     def read_pattern(self, raw: Any, name: str) -> ReadPattern:
-        if not isinstance(raw, dict):
-            raise self.fail("each [[read]] must be a table", "read")
-        unknown = set(raw) - _READ_FIELDS
-        if unknown:
-            field_name = sorted(unknown)[0]
-            raise self.fail(f"unknown field '{field_name}' in [[read]] (known: {', '.join(sorted(_READ_FIELDS))})", field_name)
+        self.check_table(raw, "read", _READ_FIELDS)
         if sum(kind in raw for kind in _READ_KINDS) != 1:
             raise self.fail("each [[read]] needs exactly one of 'call', 'subscript', 'mapping' and 'attribute-of'", "read")
         if "registered-only" in raw and "attribute-of" not in raw:
@@ -297,12 +301,7 @@ class _PackReader:
         return receiver
 
     def override_pattern(self, raw: Any, name: str) -> OverridePattern:
-        if not isinstance(raw, dict):
-            raise self.fail("each [[override]] must be a table", "override")
-        unknown = set(raw) - _OVERRIDE_FIELDS
-        if unknown:
-            field_name = sorted(unknown)[0]
-            raise self.fail(f"unknown field '{field_name}' in [[override]] (known: {', '.join(sorted(_OVERRIDE_FIELDS))})", field_name)
+        self.check_table(raw, "override", _OVERRIDE_FIELDS)
         pattern = raw.get("call")
         if not isinstance(pattern, str) or not re.fullmatch(_DOTTED, pattern):
             raise self.fail(f"each [[override]] needs a 'call': a dotted name (optionally starting with '*.'), not {pattern!r}", "override")
@@ -316,12 +315,7 @@ class _PackReader:
         return OverridePattern(name, pattern, key, self.receiver(raw), keywords_are_keys, value, self.flag(raw, "registered-only"))
 
     def register_pattern(self, raw: Any, name: str) -> RegisterPattern:
-        if not isinstance(raw, dict):
-            raise self.fail("each [[register]] must be a table", "register")
-        unknown = set(raw) - _REGISTER_FIELDS
-        if unknown:
-            field_name = sorted(unknown)[0]
-            raise self.fail(f"unknown field '{field_name}' in [[register]] (known: {', '.join(sorted(_REGISTER_FIELDS))})", field_name)
+        self.check_table(raw, "register", _REGISTER_FIELDS)
         if ("call" in raw) == ("assign" in raw):
             raise self.fail("each [[register]] needs exactly one of 'call' and 'assign'", "register")
         is_assign = "assign" in raw
@@ -357,10 +351,7 @@ class _PackReader:
         header = self.data.get("pack")
         if not isinstance(header, dict):
             raise self.fail("missing [pack] table")
-        unknown = set(header) - _PACK_FIELDS
-        if unknown:
-            field_name = sorted(unknown)[0]
-            raise self.fail(f"unknown field '{field_name}' in [pack] (known: {', '.join(sorted(_PACK_FIELDS))})", field_name)
+        self.check_table(header, "pack", _PACK_FIELDS)
         name, description = header.get("name"), header.get("description")
         if not isinstance(name, str) or not re.fullmatch(r"[\w.-]+", name):
             raise self.fail("[pack] needs a 'name' (letters, digits, '_', '-', '.')", "pack")

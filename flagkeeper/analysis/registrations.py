@@ -15,11 +15,12 @@ from __future__ import annotations
 import ast
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from flagkeeper.analysis.facts import Dynamic, Registration
 from flagkeeper.analysis.flagreads import find_arg
-from flagkeeper.analysis.packs import Matcher, RegisterPattern
+from flagkeeper.analysis.packs import Matcher, OverridePattern, RegisterPattern
 from flagkeeper.analysis.structure import Structure, callee_last_name, callee_names, key_expr
 
 _Bindings = dict[str, ast.expr]  # loop variable -> the element it stands for in one iteration
@@ -70,6 +71,22 @@ def _inside(node: ast.AST, loop: ast.For) -> bool:
     return start <= (node.lineno, node.col_offset) < end  # type: ignore[attr-defined]
 
 
+_CallPattern = TypeVar("_CallPattern", RegisterPattern, OverridePattern)
+
+
+def first_call_pattern(
+    names: tuple[str, ...], candidates: Callable[[str], Iterator[_CallPattern]], applies: Callable[[_CallPattern], bool]
+) -> _CallPattern | None:
+    """The first pattern (of `[[register]]` or `[[override]]`) matching one of the names the callee
+    stands for, called on the `receiver` it names (if any), that `applies` to the call."""
+    for name in names:
+        receiver = name.rpartition(".")[0]
+        for pattern in candidates(name):
+            if pattern.receiver in (None, receiver) and applies(pattern):
+                return pattern
+    return None
+
+
 class _CallRegistrations:
     def __init__(self, structure: Structure, module: str, matcher: Matcher, literals: dict[str, ast.expr]):
         self.structure = structure
@@ -80,12 +97,10 @@ class _CallRegistrations:
     def _matches(self, call: ast.Call) -> RegisterPattern | None:
         if not self.matcher.registers_calls_named(callee_last_name(call.func, self.structure.aliases)):
             return None  # nearly every call: ruled out by a dict lookup
-        for name in callee_names(call.func, self.structure.aliases, self.module):
-            receiver = name.rpartition(".")[0]
-            for register in self.matcher.registrations(name):
-                if register.receiver in (None, receiver) and find_arg(call, register.key) is not None:
-                    return register
-        return None
+        return first_call_pattern(
+            callee_names(call.func, self.structure.aliases, self.module), self.matcher.registrations,
+            lambda register: find_arg(call, register.key) is not None,
+        )  # fmt: skip
 
     def _bindings(self, call: ast.Call, key: ast.expr) -> list[_Bindings]:
         """One binding per iteration of the innermost literal loop around the call whose variable

@@ -44,7 +44,7 @@ def test_check_reports_the_unregistered_read_and_exactly_the_unread_registration
         ("FK005", "FEATURE_LEGACY_EXPORT", "shop/settings.py", 9),  # a dict literal key nothing reads
         ("FK005", "holiday-banner", "deploy/flagd.json", 10),  # only named in the flagd file
         ("FK005", "shop:old-search", "shop/feature_registry.py", 11),  # registered in the loop, never read (a test overrides it)
-        ("FK012", "shop:one-click", "tests/test_views.py", 18),  # the stale test override
+        ("FK012", "shop:one-click", "tests/view_overrides.py", 18),  # the stale test override
     ]
 
 
@@ -52,13 +52,13 @@ def test_inventory_shows_overrides_apart_from_reads() -> None:
     flags = {flag["key"]: flag for flag in run(["inventory", ".", "--format", "json", *TODAY], EXAMPLE).json()["flags"]}
     overrides = {key: [(o["path"], o["line"], o["function"], o.get("value")) for o in flag["overrides"]] for key, flag in flags.items() if flag["overrides"]}
     assert overrides == {
-        "shop:new-checkout": [("tests/test_views.py", 7, "test_new_checkout", "True")],
-        "shop:old-search": [("tests/test_views.py", 14, "test_search_falls_back", "False")],
-        "shop:one-click": [("tests/test_views.py", 18, "test_one_click", "True")],
+        "shop:new-checkout": [("tests/view_overrides.py", 7, "test_new_checkout", "True")],
+        "shop:old-search": [("tests/view_overrides.py", 14, "test_search_falls_back", "False")],
+        "shop:one-click": [("tests/view_overrides.py", 18, "test_one_click", "True")],
     }
     assert [ref["path"] for ref in flags["shop:old-search"]["references"]] == []  # an override is not a read
     table = run(["inventory", ".", *TODAY], EXAMPLE).stdout
-    assert "tests/test_views.py:14:10  override  in test_search_falls_back  (override = False)" in table
+    assert "tests/view_overrides.py:14:10  override  in test_search_falls_back  (override = False)" in table
 
 
 def test_registry_list_shows_the_merged_registry() -> None:
