@@ -104,6 +104,18 @@ def test_waffle_testutils_are_overrides() -> None:
     ]
 
 
+def test_statsig_testing_helpers_are_overrides() -> None:
+    source = (
+        "from statsig import statsig\n\n"
+        'statsig.override_gate("new_checkout", True)\n'
+        'statsig.override_config("pricing", {"tier": 2})\n'
+        'statsig.check_gate(user, "new_checkout")\n'
+    )
+    found = analyse_file("t.py", source, "t", False, Matcher([load_pack(shipped_packs_dir() / "statsig.toml")]))
+    assert [(o.key, o.value) for o in found.overrides] == [(Literal("new_checkout"), "True"), (Literal("pricing"), None)]
+    assert [ref.key for ref in found.references] == [Literal("new_checkout")]
+
+
 def test_an_override_is_not_a_read_and_a_stale_one_is_reported(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "flagkeeper.toml": 'rule-packs = ["django-waffle"]\n',
