@@ -61,6 +61,11 @@ def test_inventory_shows_overrides_apart_from_reads() -> None:
     assert "tests/view_overrides.py:14:10  override  in test_search_falls_back  (override = False)" in table
 
 
+def test_the_report_leaves_a_key_only_a_stale_override_names_to_fk012() -> None:
+    keys = [flag["key"] for flag in run(["report", ".", "--format", "json", *TODAY], EXAMPLE).json()["flags"]]
+    assert "shop:one-click" not in keys and "shop:wish-list" in keys  # the unregistered read stays
+
+
 def test_registry_list_shows_the_merged_registry() -> None:
     table = run(["registry", "list", *TODAY], EXAMPLE).stdout.splitlines()
     assert table[0].split() == ["KEY", "STATUS", "OWNER", "TYPE", "EXPIRES", "READS", "SOURCES"]
