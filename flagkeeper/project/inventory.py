@@ -23,6 +23,7 @@ class Place:
     function: str | None = None
     guard: str | None = None
     polarity: bool | None = None
+    alias: str | None = None  # text: the alias that spelled the key here (docs/text-references.md)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def build_inventory(project: Project) -> tuple[list[InventoryEntry], list[Place]
         registered = project.registered.get(key)
         expiry = project.lifecycle.expiry(key)
         places = [_python_place(reference) for reference in project.inventory.get(key, [])]
-        places += [Place("text", found.path, found.line, found.column) for found in text[key]]
+        places += [Place("text", found.path, found.line, found.column, alias=found.alias) for found in text[key]]
         sources = tuple(Definition(found.source, found.path, found.line) for found in registered.sources) if registered else ()
         entries.append(
             InventoryEntry(

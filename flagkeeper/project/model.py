@@ -28,13 +28,13 @@ from flagkeeper.analysis.facts import (
 )
 from flagkeeper.analysis.packs import Matcher, load_matcher
 from flagkeeper.analysis.scan import ScannedFiles, ScanOptions, scan
-from flagkeeper.config import Config
+from flagkeeper.config import AliasConfig, Config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.project.coverage import load_executed_lines
 from flagkeeper.project.entrypoints import ProjectFiles, entry_targets, find_entry_points, is_glob, matching
 from flagkeeper.project.fleet import Manifest, load_manifests
 from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus
-from flagkeeper.project.textrefs import TextReference, find_text_references, read_text_file
+from flagkeeper.project.textrefs import TextReference, defines_flags, find_text_references, read_text_file
 from flagkeeper.registry.lifecycle import Lifecycle
 from flagkeeper.registry.model import Registry, load_registry
 from flagkeeper.registry.sources import CODE, RegisteredFlag, SourceEntry, merge_sources, read_source_file
@@ -166,8 +166,14 @@ class Project:
 
     @cached_property
     def text_contents(self) -> dict[Path, str]:
-        """The non-Python files searched for keys, read once; unreadable or huge ones left out."""
-        return {path: text for path in self.text_files if (text := read_text_file(path)) is not None}
+        """The non-Python files searched for keys, read once; unreadable or huge ones left out, and
+        those that define flags rather than read them (registries, exports, deploy manifests)."""
+        manifests = {manifest.path.resolve() for manifest in self.fleet}
+        return {
+            path: text
+            for path in self.text_files
+            if (text := read_text_file(path)) is not None and not defines_flags(path, text) and path.resolve() not in manifests
+        }
 
     @cached_property
     def registry_source_texts(self) -> dict[Path, str]:
@@ -225,8 +231,13 @@ class Project:
                 grouped[reference.key].append(reference)
         return dict(sorted(grouped.items()))
 
+    @cached_property
+    def aliases(self) -> AliasConfig:
+        """How keys are spelled outside Python: the config's aliases and those of the active packs."""
+        return sum((pack.aliases for pack in self.matcher.packs), self.config.aliases)
+
     def text_references(self, keys: list[str]) -> dict[str, list[TextReference]]:
-        return find_text_references(self.text_contents.items(), keys)
+        return find_text_references(self.text_contents.items(), keys, self.aliases, self.config.root)
 
     @cached_property
     def import_graph(self) -> ImportGraph:
