@@ -21,6 +21,15 @@ def a_few(items: Sequence[str], limit: int = MESSAGE_ITEMS) -> str:
     return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown
 
 
+def a_chain(steps: Sequence[str], limit: int = 10) -> str:
+    """`a -> b -> ... -> z`, the middle of a chain longer than `limit` counted: `(12 more)`.
+    A chain is a finding's proof, so it keeps more steps than a list keeps items."""
+    if len(steps) <= limit:
+        return " -> ".join(steps)
+    half = limit // 2
+    return " -> ".join([*steps[:half], f"({len(steps) - 2 * half} more)", *steps[-half:]])
+
+
 @dataclass(frozen=True, order=True)
 class Related:
     """Another place a finding involves (SARIF's relatedLocations): where the detail lives."""

@@ -75,9 +75,8 @@ class FlagMultipleMeaningsRule(Rule):
         "key switches (the modules imported under its check, else the reading module) lies in "
         "different subpackages (such as `smars.rlp` and `smars.algos`; top-level modules and "
         "modules directly in the top package are shared code) with no import path between them in "
-        "either direction. A plan or entitlement flag read all over the project has one meaning "
-        "and no such record, so it is not reported. The message names the two parts; every read "
-        "is a related location (JSON `related`, SARIF relatedLocations)."
+        "either direction. A plan flag read all over the project has one meaning and no such "
+        "record: it is not reported. Every read is a related location (JSON `related`)."
     )
     fix = "Give each meaning its own key; declare the flag's `scope` so a new meaning cannot slip in."
     needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.IMPORT_GRAPH})
