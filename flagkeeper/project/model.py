@@ -233,8 +233,11 @@ class Project:
 
     @cached_property
     def aliases(self) -> AliasConfig:
-        """How keys are spelled outside Python: the config's aliases and those of the active packs."""
-        return sum((pack.aliases for pack in self.matcher.packs), self.config.aliases)
+        """How keys are spelled outside Python: the config's aliases, and those of each pack the
+        Python code reads flags through (a shipped pack's convention is no evidence of its SDK:
+        every shipped pack is active, and `Res['releasePipelines']` is not a LaunchDarkly read)."""
+        used = {reference.read.pack for reference in self.references}
+        return sum((pack.aliases for pack in self.matcher.packs if pack.name in used), self.config.aliases)
 
     def text_references(self, keys: list[str]) -> dict[str, list[TextReference]]:
         return find_text_references(self.text_contents.items(), keys, self.aliases, self.config.root)

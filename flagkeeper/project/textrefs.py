@@ -52,19 +52,24 @@ def defines_flags(path: Path, text: str) -> bool:
     """Is this a file that names keys to define them, whatever its path: a flagkeeper registry
     (TOML of only [flags.*] and [retired.*]), a deploy manifest (TOML or JSON with `server` and
     `enabled`), or a vendor export or flag definition file (flagd, OpenFeature, Unleash,
-    LaunchDarkly JSON)? Cheap text tests first: most text files are none of these."""
+    LaunchDarkly JSON, a Flagsmith environment document)? Cheap text tests first: most text files are none of these."""
     if path.suffix == ".toml" and ("[flags." in text or "[retired." in text or "enabled" in text):
         try:
             data = parse_toml(text, path)
         except FlagkeeperError:  # not TOML: then not a registry either
             return False
         return (bool(data) and set(data) <= {"flags", "retired"}) or {"server", "enabled"} <= set(data)
-    if path.suffix == ".json" and text.lstrip().startswith("{") and any(word in text for word in ('"flags"', '"features"', '"items"', '"server"')):
+    hints = ('"flags"', '"features"', '"items"', '"server"', '"feature_states"')
+    if path.suffix == ".json" and text.lstrip().startswith("{") and any(word in text for word in hints):
         try:
             data = parse_json(text, path)
         except FlagkeeperError:
             return False
-        return detect_format(data) is not None or (isinstance(data, dict) and {"server", "enabled"} <= set(data))
+        if not isinstance(data, dict):
+            return False
+        # A Flagsmith environment document (what its SDKs' offline mode and local evaluation read).
+        flagsmith = isinstance(data.get("feature_states"), list) and "api_key" in data
+        return detect_format(data) is not None or {"server", "enabled"} <= set(data) or flagsmith
     return False
 
 

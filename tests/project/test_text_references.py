@@ -95,12 +95,13 @@ def test_without_aliases_only_the_key_counts(project) -> None:
     assert unused(folder) == ["organizations:ddm-ui"]
 
 
-def test_a_pack_spells_keys_for_its_sdk(project) -> None:
-    """The shipped LaunchDarkly pack says its React SDK camel-cases keys."""
-    folder = project({"flags.toml": registry("new-checkout"), "app.py": "print(1)\n", "web/app.ts": WEB})
+def test_a_pack_spells_keys_for_its_sdk_once_the_code_uses_it(project) -> None:
+    """The shipped LaunchDarkly pack says its React SDK camel-cases keys: that counts where the
+    Python code reads a flag through LaunchDarkly, not merely because the pack is active."""
+    uses_launchdarkly = 'import ldclient\n\nON = ldclient.get().variation("dark", None, False)\n'
+    folder = project({"flags.toml": registry("new-checkout", "dark"), "app.py": uses_launchdarkly, "web/app.ts": WEB})
     assert unused(folder) == []
-    folder = project({"flagkeeper.toml": 'rule-packs = ["unleash"]\n', "flags.toml": registry("new-checkout"),
-                      "app.py": "print(1)\n", "web/app.ts": WEB})  # fmt: skip
+    folder = project({"flags.toml": registry("new-checkout"), "app.py": "print(1)\n", "web/app.ts": WEB})
     assert unused(folder) == ["new-checkout"]
 
 
@@ -140,9 +141,11 @@ def test_registry_sources_and_vendor_exports_are_not_references(project) -> None
     flagd = '{"flags": {"dark": {"state": "ENABLED", "variants": {"on": true}, "defaultVariant": "on"}}}\n'
     unleash = '{"version": 1, "features": [{"name": "dark", "type": "release"}]}\n'
     launchdarkly = '{"items": [{"key": "dark", "variations": []}]}\n'
+    flagsmith = '{"api_key": "k", "feature_states": [{"feature": {"name": "dark"}, "enabled": true}]}\n'
     folder = project({
         "flagkeeper.toml": 'registry-sources = ["defs/flags.flagd.json"]\n', "flags.toml": registry("dark"),
-        "defs/flags.flagd.json": flagd, "exports/unleash.json": unleash, "exports/ld.json": launchdarkly, "app.py": "print(1)\n",
+        "defs/flags.flagd.json": flagd, "exports/unleash.json": unleash, "exports/ld.json": launchdarkly,
+        "exports/environment.json": flagsmith, "app.py": "print(1)\n",
     })  # fmt: skip
     assert unused(folder) == ["dark"]
 
