@@ -17,9 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flagkeeper.registry.exports import ImportedFlag, detect_format, parse_export
+from flagkeeper.registry.exports import ImportedFlag, export_format, parse_export
 from flagkeeper.registry.model import FlagEntry, Registry
-from flagkeeper.tomlread import parse_json
 
 FLAGS_TOML = "flags.toml"
 CODE = "code"
@@ -82,9 +81,8 @@ def _imported_entry(flag: ImportedFlag, source: str, path: Path, text: str) -> S
 
 def read_source_file(path: Path, text: str) -> list[SourceEntry]:
     """The flags a flag definition file (`text`, read from `path`) defines; a malformed one is an error naming it."""
-    source = detect_format(parse_json(text, path))
+    source = export_format(text, path)
     flags = parse_export(text, source, path)
-    assert source is not None  # parse_export refuses a file of no known format
     return [_imported_entry(flag, source, path, text) for flag in flags if not flag.archived]
 
 
