@@ -287,7 +287,7 @@ def set_entry(text: str, path: Path, key: str, fields: dict[str, Any], rules: Ed
     wanted = {name: value for name, value in fields.items() if value is not None}
     if "type" in wanted and "expires" not in wanted and entry.expires is None:
         wanted["expires"] = default_expiry(wanted["type"], entry.created or rules.today, lifetimes)
-    rules.check(key, entry.created, wanted.get("expires"), where=path)
+    rules.check(key, entry.created, wanted.get("expires"), where=path, line=entry.line)
     document = _document(text, path)
     table = _flag_table(document, key, path)
     for name, value in wanted.items():
@@ -302,7 +302,7 @@ def extend_entry(text: str, path: Path, key: str, to: dt.date, reason: str, rule
     flags, _ = _entries(text, path)
     if key not in flags:
         raise FlagkeeperError(f"'{key}' is not a registered flag", path)
-    rules.check(key, flags[key].created, to, previous=flags[key].expires, where=path)
+    rules.check(key, flags[key].created, to, previous=flags[key].expires, where=path, line=flags[key].line)
     document = _document(text, path)
     table = _flag_table(document, key, path)
     record = tomlkit.inline_table()

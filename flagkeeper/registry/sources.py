@@ -58,7 +58,7 @@ class RegisteredFlag:
 
 
 def registry_file_entry(entry: FlagEntry, path: Path) -> SourceEntry:
-    fields = [(name, str(entry.fields[name])) for name in SOURCE_FIELDS if isinstance(entry.fields.get(name), str)]
+    fields = [(name, entry.fields[name]) for name in SOURCE_FIELDS if entry.text(name)]  # an empty field leaves it to the other sources
     if entry.expires is not None:
         fields.append(("expires", entry.expires.isoformat()))
     return SourceEntry(entry.key, FLAGS_TOML, path, entry.line, tuple(fields))

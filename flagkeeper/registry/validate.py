@@ -44,11 +44,12 @@ class EditRules:
             found.append(f"'{key}' expires on {previous} already: an extension moves the date forward")
         return found
 
-    def check(self, key: str, created: dt.date | None, expires: dt.date | None, previous: dt.date | None = None, where: Path | None = None) -> None:
-        """Raise every problem at once (one line each), or nothing."""
+    def check(self, key: str, created: dt.date | None, expires: dt.date | None, previous: dt.date | None = None,
+              where: Path | None = None, line: int | None = None) -> None:  # fmt: skip
+        """Raise every problem at once (one line each, at the entry's `line` of `where`), or nothing."""
         problems = self.problems(key, created, expires, previous)
         if problems:
-            raise FlagkeeperErrors([FlagkeeperError(problem, where) for problem in problems])
+            raise FlagkeeperErrors([FlagkeeperError(problem, where, line) for problem in problems])
 
 
 def key_patterns(packs: Iterable[Pack]) -> tuple[tuple[str, re.Pattern[str]], ...]:
