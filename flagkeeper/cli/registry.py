@@ -26,13 +26,12 @@ from flagkeeper.registry.edit import (
     NewFlag,
     add_flag,
     extend_flag,
-    import_flags,
     last_commit_reading,
-    plan_import,
     retire_flag,
     set_flag,
 )
 from flagkeeper.registry.exports import FORMATS, export_format, parse_export
+from flagkeeper.registry.imports import import_flags, plan_import
 from flagkeeper.registry.lifecycle import FlagStatus, default_expiry
 from flagkeeper.registry.manifests import EXPORT_FORMATS, RENDERERS, exported_flags
 from flagkeeper.registry.model import load_registry

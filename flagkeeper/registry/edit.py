@@ -18,7 +18,6 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,7 +28,6 @@ from tomlkit.items import InlineTable, Table
 from flagkeeper.config import FLAG_TYPES
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import write_text_atomically
-from flagkeeper.registry.exports import ImportedFlag
 from flagkeeper.registry.lifecycle import default_expiry
 from flagkeeper.registry.model import FlagEntry, Tombstone, entry_line, parse_registry
 from flagkeeper.registry.validate import EditRules
@@ -126,7 +124,7 @@ def read_text_keeping_ends(path: Path) -> str:
         raise FlagkeeperError(f"cannot read: {exc}", path) from None
 
 
-def _entries(text: str, path: Path) -> tuple[dict[str, FlagEntry], dict[str, Tombstone]]:
+def entries(text: str, path: Path) -> tuple[dict[str, FlagEntry], dict[str, Tombstone]]:
     registry = parse_registry(text, path)
     return registry.flags, registry.retired
 
@@ -191,7 +189,7 @@ def _insert_table(lines: list[str], table: str, keys: list[str], rendered: list[
 
 
 def _checked(text: str, path: Path, expect: Callable[[dict[str, FlagEntry], dict[str, Tombstone]], bool]) -> str:
-    flags, retired = _entries(text, path)
+    flags, retired = entries(text, path)
     if not expect(flags, retired):
         raise FlagkeeperError("the edit did not give the expected registry; the file is unchanged", path)
     return text
@@ -247,7 +245,7 @@ def add_entry(text: str, path: Path, flag: NewFlag) -> str:
     """Add `[flags.KEY]` after the last flag entry; a registered or retired key is refused."""
     if flag.type is not None and flag.type not in FLAG_TYPES:
         raise FlagkeeperError(f"unknown type '{flag.type}' (one of {', '.join(FLAG_TYPES)})")
-    flags, retired = _entries(text, path)
+    flags, retired = entries(text, path)
     if flag.key in retired:
         raise FlagkeeperError(
             f"refusing to register {_tombstone_text(retired[flag.key])}. A retired key may never be used again: choose a new key",
@@ -278,7 +276,7 @@ def set_entry(text: str, path: Path, key: str, fields: dict[str, Any], rules: Ed
 
     A type given to an entry with no `expires` writes one out from the type's lifetime, counted
     from `created`, as `registry add` does: FK008 wants release and experiment flags to say when they go."""
-    flags, _ = _entries(text, path)
+    flags, _ = entries(text, path)
     if key not in flags:
         raise FlagkeeperError(f"'{key}' is not a registered flag (register it with `flagkeeper registry add`)", path)
     if fields.get("type") is not None and fields["type"] not in FLAG_TYPES:
@@ -299,7 +297,7 @@ def set_entry(text: str, path: Path, key: str, fields: dict[str, Any], rules: Ed
 
 def extend_entry(text: str, path: Path, key: str, to: dt.date, reason: str, rules: EditRules) -> str:
     """Move a flag's expiry to `to`, keeping the last extensions (date, from, to, reason) in the entry."""
-    flags, _ = _entries(text, path)
+    flags, _ = entries(text, path)
     if key not in flags:
         raise FlagkeeperError(f"'{key}' is not a registered flag", path)
     rules.check(key, flags[key].created, to, previous=flags[key].expires, where=path, line=flags[key].line)
@@ -321,7 +319,7 @@ def extend_entry(text: str, path: Path, key: str, to: dt.date, reason: str, rule
 
 def retire_entry(text: str, path: Path, key: str, meaning: str, today: dt.date, last_commit: str | None) -> str:
     """Move `[flags.KEY]` (if any) to a `[retired.KEY]` tombstone saying what the key meant and when it went."""
-    flags, retired = _entries(text, path)
+    flags, retired = entries(text, path)
     if key in retired:
         raise FlagkeeperError(f"{_tombstone_text(retired[key])}: it is retired already", path, retired[key].line)
     fields: dict[str, Any] = {"retired": today, "meaning": meaning, "last-commit": last_commit}
@@ -380,55 +378,3 @@ def last_commit_reading(root: Path, key: str) -> str | None:
     if parent.returncode == 0 and parent.stdout.strip():
         commit, date = parent.stdout.split()
     return f"{commit[:12]} ({date})"
-
-
-@dataclass(frozen=True)
-class ImportAction:
-    """What `registry import` does with one flag of an export: add, fill, retire or skip it."""
-
-    key: str
-    kind: str
-    detail: str
-    apply: Callable[[str], str] | None = None
-
-
-def plan_import(text: str, path: Path, imported: list[ImportedFlag], source: str, today: dt.date) -> list[ImportAction]:
-    """The edits that bring an export into the registry in `text`; nothing it has is overwritten."""
-    flags, retired = _entries(text, path)
-    plan = []
-    for flag in imported:
-        key = flag.key
-        if key in retired:
-            plan.append(ImportAction(key, "skip", "retired here: a retired key is never registered again"))
-        elif flag.archived:
-            meaning = flag.description or f"archived in {source}"
-            retired_on = flag.archived_on or today  # the vendor's archive date where it says
-            plan.append(ImportAction(key, "retire", meaning, partial(retire_entry, path=path, key=key, meaning=meaning, today=retired_on, last_commit=None)))
-        elif key in flags:
-            fields = {"owner": flag.owner, "type": flag.type, "created": flag.created, "expires": flag.expires, "description": flag.description}
-            missing = {name: value for name, value in fields.items() if value is not None and name not in flags[key].fields}
-            if missing:
-                plan.append(ImportAction(key, "fill", ", ".join(missing), partial(fill_entry, path=path, key=key, fields=missing)))
-            else:
-                plan.append(ImportAction(key, "skip", "already registered"))
-        else:
-            # An export that says nothing but the key still gives the entry a field: an empty
-            # table reads as a mistake, and says nothing of where the flag came from.
-            new = NewFlag(key, flag.owner, flag.type, flag.created, flag.expires, flag.description or f"imported from {source}")
-            plan.append(ImportAction(key, "add", flag.type or "type to fill in", partial(add_entry, path=path, flag=new)))
-    return plan
-
-
-def import_flags(path: Path, imported: list[ImportedFlag], source: str, today: dt.date) -> list[ImportAction]:
-    """Apply an export in one locked, atomic edit: all of it lands, or none."""
-    done: list[ImportAction] = []
-
-    def change(text: str) -> str:
-        done[:] = plan_import(text, path, imported, source, today)
-        for action in done:
-            if action.apply is not None:
-                text = action.apply(text)
-        return text
-
-    edit_registry(path, change, create=True)
-    return done

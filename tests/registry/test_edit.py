@@ -98,7 +98,7 @@ def test_extend_errors(registry: Path) -> None:
     assert "'nope' is not a registered flag" in run(["registry", "extend", "nope", "--to", "2030-01-01", "--reason", "r"], registry).stderr
     result = run(["registry", "extend", "rlp_routing", "--to", "2020-01-01", "--reason", "r", "--today", "2026-01-01"], registry)
     assert (result.exit_code, result.stderr) == (
-        2, "flagkeeper: error: flags.toml: 'rlp_routing' would expire on 2020-01-01, before today (2026-01-01): give --allow-past if that is meant\n"
+        2, "flagkeeper: error: flags.toml:4: 'rlp_routing' would expire on 2020-01-01, before today (2026-01-01): give --allow-past if that is meant\n"
     )
 
 
