@@ -132,9 +132,11 @@ def set_fields(key: str, owner: str | None, flag_type: str | None, expires: dt.d
     try:
         path, lifetimes = _registry_path(config_file, registry)
         set_flag(path, key, fields, _edit_rules(config_file, today, allow_past), lifetimes)
+        entry = load_registry(path, required=True).flags[key]
     except FlagkeeperError as error:
         fail(error)
-    written = ", ".join(f"{name} = {value}" for name, value in fields.items() if value is not None)
+    shown = [name for name, value in fields.items() if value is not None] + ["expires"] * (flag_type is not None and expires is None)
+    written = ", ".join(f"{name} = {entry.fields[name]}" for name in shown if name in entry.fields)
     click.echo(f"'{key}': {written}")
 
 

@@ -2,9 +2,9 @@
 
 An edit takes an exclusive lock (a lock file beside the registry, held with flock, so a crashed
 writer never leaves it locked), reads the file under the lock, changes a tomlkit document,
-writes a temporary file in the same folder, fsyncs it and renames it over the registry. Two
-commands editing at once run one after the other; a crash or an error at any point leaves
-either the old file or the new one, never half of either.
+writes a temporary file in the same folder, fsyncs it and renames it over the registry, and
+removes the lock file. Two commands editing at once run one after the other; a crash or an
+error at any point leaves either the old file or the new one, never half of either.
 """
 
 from __future__ import annotations
@@ -291,7 +291,6 @@ def set_entry(text: str, path: Path, key: str, fields: dict[str, Any], rules: Ed
     for name, value in wanted.items():
         if value is not None:
             _set_field(table, name, value, after="type" if name == "expires" else None)
-    fields.update(wanted)  # the caller shows what was written
     return _checked(tomlkit.dumps(document), path, lambda new, _: all(new[key].fields.get(name) == value for name, value in wanted.items() if value))
 
 
