@@ -165,6 +165,7 @@ def test_concurrent_writers_both_land(registry: Path) -> None:
     assert results == [0] * len(commands)
     flags = load_registry(registry / "flags.toml", required=True).flags
     assert {f"flag-{index}" for index in range(6)} <= set(flags)
+    assert not (registry / "flags.toml.lock").exists()  # each edit removes it; a waiting one locks the next file
 
 
 def test_list_filters_and_formats(registry: Path) -> None:
