@@ -57,7 +57,7 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 @click.group()
 def registry() -> None:
-    """Add, extend, retire, list, validate and import flags in the registry (flags.toml)."""
+    """Add, set, extend, retire, list, validate, import and export flags of the registry (flags.toml)."""
 
 
 @registry.command()
@@ -310,7 +310,8 @@ def init(path: Path, force: bool, today: dt.datetime | None) -> None:
         _write_all(files)
     except FlagkeeperError as error:
         fail(error)
-    click.echo(f"wrote {display_path(registry_path)} ({len(entries)} flags) and the config in {display_path(config_path or own_config)}")
+    config_done = "and the config in" if len(files) > 1 else "and kept the config in"
+    click.echo(f"wrote {display_path(registry_path)} ({len(entries)} flags) {config_done} {display_path(config_path or own_config)}")
     commands = [command for draft in entries for command in draft.fill_commands()]
     if not commands:
         click.echo("every field is filled: run `flagkeeper check`")

@@ -79,7 +79,7 @@ def test_init_then_the_printed_commands_then_check_is_clean(tmp_path: Path) -> N
     assert result.exit_code == 0, result.stderr
     assert (project / "flagkeeper.toml").read_text() == config  # the project's config is kept
     lines = result.stdout.splitlines()
-    assert lines[0] == "wrote flags.toml (5 flags) and the config in flagkeeper.toml"
+    assert lines[0] == "wrote flags.toml (5 flags) and kept the config in flagkeeper.toml"
     commands = [line.strip() for line in lines[2:]]
     assert commands == [
         "flagkeeper registry set app:dark-mode --owner OWNER",  # read under two owners' code
@@ -113,7 +113,7 @@ def test_init_without_lifecycle_requirements_writes_only_the_unregistered_reads(
     result = run(["init", ".", *TODAY], project)
     assert result.exit_code == 0, result.stderr
     assert list(load_registry(project / "flags.toml", required=True).flags) == ["app:legacy-export"]
-    assert result.stdout.splitlines()[0] == "wrote flags.toml (1 flags) and the config in flagkeeper.toml"
+    assert result.stdout.splitlines()[0] == "wrote flags.toml (1 flags) and kept the config in flagkeeper.toml"
 
 
 def test_init_writes_all_or_nothing(tmp_path: Path) -> None:
