@@ -30,7 +30,8 @@ class UnusedFlagRule(Rule):
         "will find it switched on in a manifest and reuse it. Frontends, templates and configs "
         "read flags too, so a key found as a whole word in any tracked non-Python text file "
         "(JavaScript, TypeScript, HTML, YAML, JSON, TOML; not the registry or the config) counts "
-        "as read. Reads through keys built at run time (FK009) cannot be seen."
+        "as read, as does a JavaScript or TypeScript read a pack describes (`useFlag('k')`, "
+        "`isFeatureEnabled(FeatureFlag.K)`). Reads through keys built at run time (FK009) cannot be seen."
     )
     fix = "Retire the entry (`[retired.KEY]` with its meaning) so the key can never be reused."
     needs = frozenset({Need.REGISTRY, Need.REFERENCES})
@@ -82,6 +83,12 @@ class UnusedFlagRule(Rule):
             "web/checkout.ts": 'if (client.variation("new-checkout", false)) { renderNewCheckout(); }\n',
             "flags.toml": _REGISTRY,
         }),
+        # read only by the frontend, through a member of useFlags()
+        Case({
+            "app.py": "print('the frontend reads the flag')\n",
+            "web/Checkout.tsx": "const { newCheckout } = useFlags();\n",
+            "flags.toml": '[flags.newCheckout]\nowner = "payments"\ntype = "operational"\n',
+        }),
         # read through an imported constant
         Case({
             "keys.py": 'CHECKOUT = "new-checkout"\n',
@@ -93,6 +100,7 @@ class UnusedFlagRule(Rule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         registry = project.registry
         unread = [key for key in project.registered if key not in project.inventory and key not in registry.retired]
+        unread = [key for key in unread if key not in project.frontend_inventory]
         text_reads = project.text_references(unread)
         for key in unread:
             if text_reads[key]:
