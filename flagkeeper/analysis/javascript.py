@@ -270,20 +270,27 @@ class _ScriptReader:
                 self.imports(statement)
 
     def constant(self, name: str, value: Node, depth: int) -> None:
+        """A module-level name that may hold a key: a string, `+` or template of such, a dotted name."""
         while value.type in _WRAPPERS and value.named_child_count:
             value = value.named_children[0]
         if value.type == "call_expression" and self.dotted(value.child_by_field_name("function") or value) == "Object.freeze":
             arguments = value.child_by_field_name("arguments")
             value = arguments.named_children[0] if arguments is not None and arguments.named_child_count else value
-        if value.type in ("string", "template_string"):
-            key = self.key_expr(value)
-            if isinstance(key, Literal):
-                self.constants[name] = key
-        elif value.type == "object" and depth < MAX_OBJECT_DEPTH:
+        if value.type == "object":
+            self.members(name, value, depth)
+            return
+        key = self.key_expr(value)
+        # `const DARK = FeatureFlag.DarkMode` holds a key too; a plain identifier is too common to keep.
+        if not isinstance(key, Dynamic) and value.type != "identifier":
+            self.constants[name] = key
+
+    def members(self, name: str, value: Node, depth: int) -> None:
+        """`const FLAGS = { nav: { NEW: "new-nav" } }` -> FLAGS.nav.NEW, nested a few levels."""
+        if depth < MAX_OBJECT_DEPTH:
             for pair in value.named_children:
-                key, member = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-                if pair.type == "pair" and key is not None and member is not None:
-                    label = self.key_expr(key) if key.type == "string" else Literal(self.text(key))
+                label_node, member = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+                if pair.type == "pair" and label_node is not None and member is not None:
+                    label = self.key_expr(label_node) if label_node.type == "string" else Literal(self.text(label_node))
                     if isinstance(label, Literal):
                         self.constant(f"{name}.{label.value}", member, depth + 1)
 

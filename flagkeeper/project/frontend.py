@@ -12,6 +12,7 @@ as `newCheckout`): `spelling_index` is where a project's spellings of its keys j
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,8 @@ def frontend_reads(
     to the known keys through `index` (see spelling_index)."""
     found = []
     for facts in files:
+        if facts.error is not None:  # one line, not FK000: the frontend is not what flagkeeper lints
+            sys.stderr.write(f"flagkeeper: note: {facts.path}: not read as {facts.language} ({facts.error.message}); its keys are searched as text only\n")
         for read in facts.references:
             spelling = resolve(facts.module, read.key)
             if spelling is None or not is_flag_key(read.pack, spelling):
