@@ -117,8 +117,10 @@ class _ScriptReader:
     def find_reads(self, root: Node, suffix: str) -> None:
         from tree_sitter import QueryCursor
 
-        bound: dict[str, tuple[ReadPattern, str]] = {}  # `const flags = useFlags()`: name -> its mapping
-        for _, captures in QueryCursor(_query(suffix, self.reads.call_names, self.reads.mapping_names)).matches(root):
+        # `const flags = useFlags()`: name -> its mapping; a pack's own mapping names are bound from the start.
+        bound = {name: (read, name) for name, read in self.reads.mapping_variables.items()}
+        first = _query(suffix, self.reads.call_names, self.reads.mapping_names) if self.reads.call_names or self.reads.mapping_names else None
+        for _, captures in QueryCursor(first).matches(root) if first is not None else ():
             callee = self.dotted(captures["callee"][0])
             if "call" in captures:
                 self.call(captures["call"][0], callee, captures["args"][0])

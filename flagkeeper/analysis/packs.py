@@ -163,10 +163,12 @@ class ScriptReads:
 
     def __init__(self, reads: list[ReadPattern]):
         self._calls = [(read, _pattern_regex(read.pattern)) for read in reads if not read.is_mapping]
-        self._mappings = [(read, _pattern_regex(read.pattern.removesuffix("()"))) for read in reads if read.is_mapping]
+        self._mappings = [(read, _pattern_regex(read.pattern.removesuffix("()"))) for read in reads if read.is_mapping and read.pattern.endswith("()")]
+        # A name that is a mapping (`clientConfig.showBeta`): its members are read as a bound name's.
+        self.mapping_variables = {read.pattern: read for read in reversed(reads) if read.is_mapping and not read.pattern.endswith("()")}
 
     def __bool__(self) -> bool:
-        return bool(self._calls or self._mappings)
+        return bool(self._calls or self._mappings or self.mapping_variables)
 
     @property
     def call_names(self) -> frozenset[str]:
@@ -189,8 +191,9 @@ _PACK_FIELDS = {"name", "description", "url", "key-pattern", "fallback"}
 _READ_FIELDS = {"call", "subscript", "mapping", "key", "default", "language"}
 _REGISTER_FIELDS = {"call", "assign", "key", "receiver", "comment-fields", *REGISTRY_FIELDS}
 _DOTTED = r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*(?<!\(\))"
-# In JavaScript a mapping is what a function returns: `useFlags()`, `*.allFlags()`.
-_SCRIPT_MAPPING = r"(?:\*\.)?\w+(?:\.\w+)*\(\)"
+# In JavaScript a mapping is what a function returns (`useFlags()`, `*.allFlags()`) or a name
+# imported or declared in the file (`clientConfig`).
+_SCRIPT_MAPPING = r"(?:\*\.)?\w+(?:\.\w+)*\(\)|\w+"
 # A mapping's name may also end in a call and hold subscripts by string: `app.flags()`, `config["FLAGS"]`.
 _MAPPING = r"(?:\*\.)?\w+(?:\(\)|\[\"[^\"\\]*\"\]|\.\w+)*"
 
@@ -250,7 +253,7 @@ class _PackReader:
         if "mapping" in raw:
             pattern = raw["mapping"]
             if not isinstance(pattern, str) or not re.fullmatch(_SCRIPT_MAPPING, pattern):
-                raise self.fail(f"'{pattern}' is not a call like useFlags() or *.allFlags() whose members are flags", "mapping")
+                raise self.fail(f"'{pattern}' is not a call like useFlags() or *.allFlags(), or a name, whose members are flags", "mapping")
             if "key" in raw or "default" in raw:
                 raise self.fail(f"[[read]] mapping '{pattern}' takes its keys from the members read: no 'key' or 'default'", "mapping")
             return ReadPattern(name, pattern, False, None, None, is_mapping=True, language=SCRIPT)

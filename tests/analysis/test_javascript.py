@@ -111,7 +111,7 @@ def test_typescript_reads_are_validated(tmp_path: Path) -> None:
     bad = {
         'language = "rust"\ncall = "f"\nkey = { position = 0 }\n': "'language' must be \"python\" or \"typescript\"",
         'language = "typescript"\ncall = "f"\nkey = { keyword = "k" }\n': "JavaScript has no keyword arguments",
-        'language = "typescript"\nmapping = "flags"\n': "'flags' is not a call like useFlags()",
+        'language = "typescript"\nmapping = "app.flags"\n': "'app.flags' is not a call like useFlags() or *.allFlags(), or a name",
         'language = "typescript"\nsubscript = "flags"\n': "a typescript [[read]] has 'call' or 'mapping'",
     }
     for body, message in bad.items():
@@ -144,3 +144,10 @@ def test_a_project_without_scripts_never_loads_tree_sitter(tmp_path: Path) -> No
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=False, env={"PYTHONPATH": str(REPO)})
     assert result.stdout.strip().endswith("NOT LOADED"), result.stdout + result.stderr
+
+
+def test_a_project_pack_names_a_mapping_variable(tmp_path: Path) -> None:
+    pack = '[pack]\nname = "house"\ndescription = "settings the backend sends"\n\n[[read]]\nlanguage = "typescript"\nmapping = "clientConfig"\n'
+    source = 'import { clientConfig } from "@/services/auth";\nconst a = clientConfig.showBeta;\nconst { newMenu } = clientConfig;\nother.showBeta;\n'
+    files = {"flagkeeper.toml": 'rule-packs = ["house.toml"]\n', "house.toml": pack, "web/a.js": source}
+    assert _reads(files, tmp_path, "web/a.js") == [("showBeta", "house", "clientConfig", 2, 24), ("newMenu", "house", "clientConfig", 3, 9)]
