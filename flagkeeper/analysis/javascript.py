@@ -27,7 +27,7 @@ from flagkeeper.analysis.facts import Concat, Dynamic, FileFacts, FlagRef, KeyEx
 from flagkeeper.analysis.packs import ReadPattern, ScriptReads
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Query
+    from tree_sitter import Language, Node, Query
 
 # A key spelled as a chain this long (`"a" + "b" + ...`) or an object literal nested this deep
 # is not a flag key: it is read as dynamic, or left out, rather than walked.
@@ -45,7 +45,7 @@ def script_module_name(project_path: str) -> tuple[str, bool]:
 
 
 @functools.cache
-def _language(suffix: str) -> object:
+def _language(suffix: str) -> Language:
     import tree_sitter
 
     if suffix == ".tsx":
@@ -87,7 +87,7 @@ def _query(suffix: str, calls: frozenset[str], mappings: frozenset[str], bound: 
             f"(subscript_expression object: {holder} index: (_) @index) @read",
             f"(variable_declarator name: (object_pattern) @target value: {holder}) @read",
         ]
-    return Query(_language(suffix), "\n".join(patterns))  # type: ignore[arg-type]
+    return Query(_language(suffix), "\n".join(patterns))
 
 
 class _ScriptReader:
@@ -192,8 +192,8 @@ class _ScriptReader:
                 current = current.child_by_field_name("function")
             else:
                 break
-        dotted = ".".join(reversed(parts)).replace(".()", "()")
-        return dotted.lstrip("(").lstrip(")").lstrip(".") or "?"
+        # ["variation", "()", "useLDClient"] -> "useLDClient().variation"
+        return ".".join(reversed(parts)).replace(".()", "()").removeprefix("()").removeprefix(".") or "?"
 
     def key_expr(self, node: Node, depth: int = 0) -> KeyExpr:
         """A key argument as a KeyExpr: a string, a name (`FLAG`, `FeatureFlag.X`), `+` and
@@ -351,7 +351,7 @@ def analyse_script(path: str, source: str, module: str, is_package: bool, reads:
     try:
         from tree_sitter import Parser
 
-        tree = Parser(_language(suffix)).parse(data)  # type: ignore[arg-type]
+        tree = Parser(_language(suffix)).parse(data)
         if tree is None:
             raise ValueError("the parser gave up")
         reader = _ScriptReader(path, data, reads)
