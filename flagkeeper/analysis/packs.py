@@ -7,6 +7,7 @@ analysis asks "does this call read a flag, and where is its key?".
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -170,12 +171,12 @@ class ScriptReads:
     def __bool__(self) -> bool:
         return bool(self._calls or self._mappings or self.mapping_variables)
 
-    @property
+    @functools.cached_property
     def call_names(self) -> frozenset[str]:
         """The last names of callees that may read a flag (the parser's query keeps only these)."""
         return frozenset(read.pattern.rpartition(".")[2] for read, _ in self._calls)
 
-    @property
+    @functools.cached_property
     def mapping_names(self) -> frozenset[str]:
         return frozenset(read.pattern.removesuffix("()").rpartition(".")[2] for read, _ in self._mappings)
 
