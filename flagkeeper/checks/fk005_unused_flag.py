@@ -30,8 +30,7 @@ class UnusedFlagRule(Rule):
         "will find it switched on in a manifest and reuse it. Frontends, templates and configs "
         "read flags too, so a key found as a whole word in any tracked non-Python text file "
         "(JavaScript, TypeScript, HTML, YAML, JSON, TOML; not the registry or the config) counts "
-        "as read, as does a JavaScript or TypeScript read a pack describes (`useFlag('k')`, "
-        "`isFeatureEnabled(FeatureFlag.K)`). Reads through keys built at run time (FK009) cannot be seen."
+        "as read. Reads through keys built at run time (FK009) cannot be seen."
     )
     fix = "Retire the entry (`[retired.KEY]` with its meaning) so the key can never be reused."
     needs = frozenset({Need.REGISTRY, Need.REFERENCES})
