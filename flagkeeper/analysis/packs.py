@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from flagkeeper.config import Config, compile_key_pattern
+from flagkeeper.config import AliasConfig, Config, compile_key_pattern, parse_aliases
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.tomlread import key_line, load_toml
 
@@ -76,6 +76,7 @@ class Pack:
     key_pattern: re.Pattern[str] | None
     fallback: bool
     registers: tuple[RegisterPattern, ...] = ()
+    aliases: AliasConfig = AliasConfig()  # how the SDK's frontend spells keys (React: camelCase)
 
 
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
@@ -326,9 +327,14 @@ class _PackReader:
             raise self.fail("[pack] needs a 'name' (letters, digits, '_', '-', '.')", "pack")
         if not isinstance(description, str):
             raise self.fail("[pack] needs a 'description'", "pack")
-        extra = set(self.data) - {"pack", "read", "register"}
+        extra = set(self.data) - {"pack", "read", "register", "aliases"}
         if extra:
-            raise self.fail(f"unknown table '{sorted(extra)[0]}' (a pack has [pack], [[read]] and [[register]])", sorted(extra)[0])
+            message = f"unknown table '{sorted(extra)[0]}' (a pack has [pack], [[read]], [[register]] and [aliases])"
+            raise self.fail(message, sorted(extra)[0])
+        try:
+            aliases = parse_aliases(self.data.get("aliases", {}))
+        except ValueError as exc:
+            raise self.fail(f"[aliases] {exc}", "aliases") from None
         reads, registers = self.data.get("read", []), self.data.get("register", [])
         if not isinstance(reads, list) or not isinstance(registers, list) or not (reads or registers):
             raise self.fail("a pack needs at least one [[read]] or [[register]]")
@@ -342,7 +348,7 @@ class _PackReader:
             raise self.fail("'fallback' must be true or false", "fallback")
         return Pack(
             name, description, self.path, tuple(self.read_pattern(raw, name) for raw in reads), key_pattern, fallback,
-            tuple(self.register_pattern(raw, name) for raw in registers),
+            tuple(self.register_pattern(raw, name) for raw in registers), aliases,
         )  # fmt: skip
 
 

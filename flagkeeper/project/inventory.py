@@ -25,7 +25,7 @@ class Place:
     function: str | None = None
     guard: str | None = None
     polarity: bool | None = None
-    alias: str | None = None  # a frontend read spelled otherwise: the alias that matched
+    alias: str | None = None  # text or a frontend read: the alias that spelled the key there (docs/text-references.md)
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ def build_inventory(project: Project) -> tuple[list[InventoryEntry], list[Place]
         frontend = [_frontend_place(found) for found in project.frontend_inventory.get(key, [])]
         read_lines = {(place.path, place.line) for place in frontend}
         # A frontend read's line is not also a text reference; the rest in file order.
-        frontend += [Place("text", found.path, found.line, found.column) for found in text[key] if (found.path, found.line) not in read_lines]
+        text_places = [Place("text", found.path, found.line, found.column, alias=found.alias) for found in text[key]]
+        frontend += [place for place in text_places if (place.path, place.line) not in read_lines]
         places += sorted(frontend, key=lambda place: (place.path, place.line, place.column))
         sources = tuple(Definition(found.source, found.path, found.line) for found in registered.sources) if registered else ()
         entries.append(

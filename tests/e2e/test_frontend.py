@@ -4,7 +4,8 @@ frontend read with its file, line, language and SDK.
 
 The frontend uses four SDKs (LaunchDarkly React, OpenFeature React, Unleash React, PostHog) and
 the generic `organization.features.includes(...)`, with keys in an enum imported from another
-file (once relatively, once through the bundler's base folder, `src/flags`).
+file (once relatively, once through the bundler's base folder, `src/flags`), a key in
+LaunchDarkly's camelCase and one without the prefix the backend registers it with.
 """
 
 from __future__ import annotations
@@ -17,19 +18,18 @@ import pytest
 from tests.conftest import FIXTURES, run
 
 UNREAD = {"old-search", "holiday-theme"}
-# Registered as `organizations:ddm-ui`, read by the frontend without its prefix. Until aliases
-# (a strip-prefix spelling, project/aliases.py) join the two spellings, FK005 fires on it: then
-# this key leaves the expected set.
-PREFIXED = "organizations:ddm-ui"
 
+# (key, language, file, line, SDK, call, alias): `dark-mode` is read as `darkMode`, in
+# camelCase (the LaunchDarkly pack's alias), `organizations:ddm-ui` without its prefix (the
+# project's `strip-prefixes`).
 FRONTEND_READS = {
-    ("dark-mode", "typescript", "web/src/components/Checkout.tsx", 7, "launchdarkly", "useFlags()"),
-    ("new-checkout", "typescript", "web/src/components/Checkout.tsx", 8, "launchdarkly", "ldClient.variation"),
-    ("saved-carts", "typescript", "web/src/components/Checkout.tsx", 9, "openfeature", "useBooleanFlagValue"),
-    ("promo-banner", "typescript", "web/src/components/Banner.tsx", 6, "unleash", "useFlag"),
-    ("onboarding-tour", "typescript", "web/src/components/Banner.tsx", 7, "posthog", "posthog.isFeatureEnabled"),
-    ("legacy-pricing", "typescript", "web/src/components/Banner.tsx", 8, "unleash", "useFlag"),
-    ("ddm-ui", "typescript", "web/src/components/Banner.tsx", 9, "generic", "organization.features.includes"),
+    ("dark-mode", "typescript", "web/src/components/Checkout.tsx", 7, "launchdarkly", "useFlags()", "camelCase"),
+    ("new-checkout", "typescript", "web/src/components/Checkout.tsx", 8, "launchdarkly", "ldClient.variation", None),
+    ("saved-carts", "typescript", "web/src/components/Checkout.tsx", 9, "openfeature", "useBooleanFlagValue", None),
+    ("promo-banner", "typescript", "web/src/components/Banner.tsx", 6, "unleash", "useFlag", None),
+    ("onboarding-tour", "typescript", "web/src/components/Banner.tsx", 7, "posthog", "posthog.isFeatureEnabled", None),
+    ("legacy-pricing", "typescript", "web/src/components/Banner.tsx", 8, "unleash", "useFlag", None),
+    ("organizations:ddm-ui", "typescript", "web/src/components/Banner.tsx", 9, "generic", "organization.features.includes", "strip organizations:"),
 }
 
 
@@ -40,7 +40,7 @@ def shop(tmp_path: Path) -> Path:
 
 def test_fk005_fires_exactly_on_the_keys_no_backend_or_frontend_code_reads(shop: Path) -> None:
     findings = run(["check", "--format", "json", "--today", "2026-06-01"], shop).json()
-    assert {finding["key"] for finding in findings if finding["code"] == "FK005"} == UNREAD | {PREFIXED}
+    assert {finding["key"] for finding in findings if finding["code"] == "FK005"} == UNREAD
     # The retired key read again by the frontend, through the enum, is FK003 where it is read.
     assert [(f["code"], f["key"], f["path"], f["line"]) for f in findings if f["code"] == "FK003"] == [
         ("FK003", "legacy-pricing", "web/src/components/Banner.tsx", 8),
@@ -52,7 +52,7 @@ def test_fk005_fires_exactly_on_the_keys_no_backend_or_frontend_code_reads(shop:
 def test_the_inventory_lists_each_frontend_read_with_file_line_and_sdk(shop: Path) -> None:
     data = run(["inventory", "--format", "json", "--today", "2026-06-01"], shop).json()
     found = {
-        (flag["key"], ref["kind"], ref["path"], ref["line"], ref["pack"], ref["call"])
+        (flag["key"], ref["kind"], ref["path"], ref["line"], ref["pack"], ref["call"], ref.get("alias"))
         for flag in data["flags"]
         for ref in flag["references"]
         if ref["kind"] not in ("python", "text")
@@ -60,6 +60,7 @@ def test_the_inventory_lists_each_frontend_read_with_file_line_and_sdk(shop: Pat
     assert found == FRONTEND_READS
     table = run(["inventory", "--today", "2026-06-01"], shop).stdout
     assert "    web/src/components/Banner.tsx:7:16  posthog.isFeatureEnabled  (typescript, posthog)\n" in table
+    assert "    web/src/components/Checkout.tsx:7:11  useFlags()  (typescript, launchdarkly, alias camelCase)\n" in table
 
 
 def test_a_cached_run_gives_the_same_frontend_reads_and_a_changed_file_is_read_again(shop: Path, tmp_path: Path) -> None:
@@ -71,4 +72,4 @@ def test_a_cached_run_gives_the_same_frontend_reads_and_a_changed_file_is_read_a
     banner = shop / "web" / "src" / "components" / "Banner.tsx"
     banner.write_text(banner.read_text().replace('useFlag("promo-banner")', 'useFlag("holiday-theme")'))
     findings = run(["check", "--format", "json", "--select", "FK005", *cache], shop).json()
-    assert {finding["key"] for finding in findings} == {"old-search", "promo-banner", PREFIXED}
+    assert {finding["key"] for finding in findings} == {"old-search", "promo-banner"}
