@@ -36,14 +36,25 @@ DEFAULT_EXCLUDES = (
 # Frontends, templates and configuration that may read a flag by its key (FK005 counts them).
 TEXT_SUFFIXES = frozenset(
     ".js .jsx .mjs .cjs .ts .tsx .vue .svelte .html .htm .jinja .jinja2 .j2 .djhtml .hbs .mustache "
-    ".erb .yaml .yml .json .toml .ini .cfg .conf .env .properties .tf .go .java .kt .rb .php .cs".split()
+    ".erb .yaml .yml .json .toml .ini .cfg .conf .env .properties .tf .go .java .kt .rb .php .cs .mts .cts".split()
 )
+
+
+# JavaScript and TypeScript, read syntactically as well (analysis/javascript.py): suffix -> language.
+SCRIPT_SUFFIXES = {
+    **dict.fromkeys((".ts", ".tsx", ".mts", ".cts"), "typescript"),
+    **dict.fromkeys((".js", ".jsx", ".mjs", ".cjs"), "javascript"),
+}
 
 
 @dataclass(frozen=True)
 class SourceFiles:
     python: tuple[Path, ...]
-    text: tuple[Path, ...]
+    text: tuple[Path, ...]  # includes the scripts: their keys are searched as text too
+
+    @property
+    def scripts(self) -> tuple[Path, ...]:
+        return tuple(path for path in self.text if path.suffix in SCRIPT_SUFFIXES)
 
 
 @functools.lru_cache(maxsize=256)

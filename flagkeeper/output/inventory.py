@@ -81,5 +81,8 @@ def _describe(place: Place) -> str:
     where = f"{display_path(place.path)}:{place.line}:{place.column}"
     if place.kind == "text":
         return printable(f"{where}  (text, alias {place.alias})" if place.alias else f"{where}  (text)")
+    if place.kind != "python":  # a frontend read: its language and SDK (pack), and the alias that matched
+        alias = f", alias {place.alias}" if place.alias else ""
+        return printable(f"{where}  {place.call}  ({place.kind}, {place.pack}{alias})")
     detail = [place.call or "", f"in {place.function}" if place.function else "", f"[{place.guard}]" if place.guard else ""]
     return printable("  ".join([where, *filter(None, detail)]))
