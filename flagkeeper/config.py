@@ -41,6 +41,29 @@ MAX_LIFETIME = 36525  # a hundred years: beyond, say "permanent"
 # code and keeps one file's analysis under about a gigabyte.
 DEFAULT_MAX_FILE_SIZE = 5.0
 
+# The case transforms an `[aliases]` table may name (flagkeeper/project/aliases.py spells them).
+ALIAS_CASES = ("camelCase", "PascalCase", "snake_case", "UPPER_SNAKE", "kebab-case", "dot.case")
+KEY_PLACEHOLDER = "{key}"
+
+
+@dataclass(frozen=True)
+class AliasConfig:
+    """How a key may be spelled outside Python, from the config's or a pack's `[aliases]` table
+    (docs/text-references.md): prefixes to strip, case transforms, and per file glob a regular
+    expression in which `{key}` stands for any spelling of a key."""
+
+    strip_prefixes: tuple[str, ...] = ()
+    cases: tuple[str, ...] = ()
+    patterns: tuple[tuple[str, str], ...] = ()  # (file glob, regular expression with {key})
+
+    def __add__(self, other: AliasConfig) -> AliasConfig:
+        def union(first: tuple[Any, ...], second: tuple[Any, ...]) -> tuple[Any, ...]:
+            return tuple(dict.fromkeys(first + second))
+
+        return AliasConfig(
+            union(self.strip_prefixes, other.strip_prefixes), union(self.cases, other.cases), union(self.patterns, other.patterns)
+        )
+
 
 @dataclass(frozen=True)
 class Config:
@@ -69,6 +92,8 @@ class Config:
     registry_sources: tuple[Path, ...] = ()
     # Every registered flag needs a flags.toml entry (owner, type, expiry), not only those in it.
     require_registry_entry: bool = False
+    aliases: AliasConfig = AliasConfig()  # how keys are spelled in frontends and other text files
+    text_references_exclude: tuple[str, ...] = ()  # globs of text files that name keys without reading them
 
     @property
     def project_packs(self) -> tuple[Path, ...]:
@@ -151,6 +176,29 @@ def _lifetimes(value: Any) -> dict[str, int | None] | None:
     return lifetimes
 
 
+def parse_aliases(value: Any) -> AliasConfig:
+    """An `[aliases]` table; raises ValueError naming what is wrong with it."""
+    known = {"strip-prefixes", "cases", "patterns"}
+    if not isinstance(value, dict) or not set(value) <= known:
+        raise ValueError("must be a table of strip-prefixes, cases and patterns")
+    prefixes, cases = _string_list(value.get("strip-prefixes", [])), _string_list(value.get("cases", []))
+    if prefixes is None or not all(prefixes):
+        raise ValueError("'strip-prefixes' must be a list of non-empty strings")
+    if cases is None or not set(cases) <= set(ALIAS_CASES):
+        raise ValueError(f"'cases' must be a list of {', '.join(ALIAS_CASES)}")
+    patterns = _string_table(value.get("patterns", {}))
+    if patterns is None:
+        raise ValueError("'patterns' must be a table of file glob = regular expression with {key}")
+    for glob, pattern in patterns.items():
+        if pattern.count(KEY_PLACEHOLDER) != 1:
+            raise ValueError(f"patterns.'{glob}' must hold {KEY_PLACEHOLDER} once")
+        try:
+            compile_key_pattern(pattern.replace(KEY_PLACEHOLDER, "(?:key)"))
+        except re.error as exc:
+            raise ValueError(f"patterns.'{glob}': invalid regular expression: {exc}") from None
+    return AliasConfig(prefixes, cases, tuple(patterns.items()))
+
+
 def _megabytes(value: Any) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf"):
         return float(value)
@@ -176,6 +224,8 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "max-file-size": (_megabytes, "a positive number of megabytes"),
     "registry-sources": (_string_list, "a list of paths of flag definition files (flagd, OpenFeature, Unleash, LaunchDarkly)"),
     "require-registry-entry": (_boolean, "true or false"),
+    "aliases": (parse_aliases, "a table: strip-prefixes (strings), cases (of " + ", ".join(ALIAS_CASES) + "), patterns (glob = regex with {key})"),
+    "text-references-exclude": (_string_list, "a list of glob patterns"),
 }
 
 
@@ -233,7 +283,10 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
             known = ", ".join(_KEYS)
             raise FlagkeeperError(f"unknown configuration key '{key}' (known: {known})", source, line_of(key))
         convert, expected = _KEYS[key]
-        value = convert(raw)
+        try:
+            value = convert(raw)
+        except ValueError as exc:  # a converter that can say what is wrong
+            raise FlagkeeperError(f"'{key}' {exc}", source, line_of(key)) from None
         if value is None:
             raise FlagkeeperError(f"'{key}' must be {expected}", source, line_of(key))
         values[key] = value
@@ -266,6 +319,8 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         max_file_size=values.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
         registry_sources=tuple(root / path for path in values.get("registry-sources", ())),
         require_registry_entry=values.get("require-registry-entry", False),
+        aliases=values.get("aliases", AliasConfig()),
+        text_references_exclude=values.get("text-references-exclude", ()),
     )
 
 

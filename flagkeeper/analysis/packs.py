@@ -7,13 +7,14 @@ analysis asks "does this call read a flag, and where is its key?".
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from flagkeeper.config import Config, compile_key_pattern
+from flagkeeper.config import AliasConfig, Config, compile_key_pattern, parse_aliases
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.tomlread import key_line, load_toml
 
@@ -49,8 +50,10 @@ class ReadPattern:
     # `registered-only`: such a read counts only for a key some registry source registers.
     is_attribute: bool = False
     registered_only: bool = False
+    language: str = "python"  # or SCRIPT: JavaScript and TypeScript files (analysis/javascript.py)
 
 
+PYTHON, SCRIPT = "python", "typescript"  # the languages a [[read]] may name
 REGISTRY_FIELDS = ("type", "owner", "description", "expires", "default")
 
 
@@ -92,6 +95,7 @@ class Pack:
     key_pattern: re.Pattern[str] | None
     fallback: bool
     registers: tuple[RegisterPattern, ...] = ()
+    aliases: AliasConfig = AliasConfig()  # how the SDK's frontend spells keys (React: camelCase)
     overrides: tuple[OverridePattern, ...] = ()
 
 
@@ -131,7 +135,8 @@ class Matcher:
         # A project's own packs know its calls better than a shipped pack does: they are tried first.
         shipped = shipped_packs_dir()
         ordered = sorted(packs, key=lambda pack: (pack.fallback, pack.path.parent == shipped))
-        reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if not (read.is_mapping or read.is_attribute)]
+        python = [read for pack in ordered for read in pack.reads if read.language == PYTHON]
+        reads = [(read, _pattern_regex(read.pattern)) for read in python if not (read.is_mapping or read.is_attribute)]
         # Nearly every call in a file reads no flag: a dict lookup on the callee's last name rules
         # it out, before its dotted name is built, and leaves the patterns worth a regex.
         self._reads_by_last_name: dict[str, list[tuple[ReadPattern, re.Pattern[str]]]] = {}
@@ -140,8 +145,9 @@ class Matcher:
         self._register_calls: _CallIndex[RegisterPattern] = _CallIndex([register for pack in ordered for register in pack.registers if not register.is_assign])
         self._override_calls: _CallIndex[OverridePattern] = _CallIndex([override for pack in ordered for override in pack.overrides])
         self._assigns = [(register, _pattern_regex(register.pattern)) for pack in ordered for register in pack.registers if register.is_assign]
-        self._mappings = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if read.is_mapping]
-        self._attributes = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if read.is_attribute]
+        self._mappings = [(read, _pattern_regex(read.pattern)) for read in python if read.is_mapping]
+        self._attributes = [(read, _pattern_regex(read.pattern)) for read in python if read.is_attribute]
+        self.script_reads = ScriptReads([read for pack in ordered for read in pack.reads if read.language == SCRIPT])
 
     @property
     def reads_mappings(self) -> bool:
@@ -209,13 +215,46 @@ class Matcher:
         return self._by_name[pack].key_pattern is None
 
 
+class ScriptReads:
+    """The `[[read]]`s of JavaScript and TypeScript files: calls, and mappings (`useFlags()`)
+    whose members are flags; the same order as Python reads (specific packs, then fallbacks)."""
+
+    def __init__(self, reads: list[ReadPattern]):
+        self._calls = [(read, _pattern_regex(read.pattern)) for read in reads if not read.is_mapping]
+        self._mappings = [(read, _pattern_regex(read.pattern.removesuffix("()"))) for read in reads if read.is_mapping and read.pattern.endswith("()")]
+        # A name that is a mapping (`clientConfig.showBeta`): its members are read as a bound name's.
+        self.mapping_variables = {read.pattern: read for read in reversed(reads) if read.is_mapping and not read.pattern.endswith("()")}
+
+    def __bool__(self) -> bool:
+        return bool(self._calls or self._mappings or self.mapping_variables)
+
+    @functools.cached_property
+    def call_names(self) -> frozenset[str]:
+        """The last names of callees that may read a flag (the parser's query keeps only these)."""
+        return frozenset(read.pattern.rpartition(".")[2] for read, _ in self._calls)
+
+    @functools.cached_property
+    def mapping_names(self) -> frozenset[str]:
+        return frozenset(read.pattern.removesuffix("()").rpartition(".")[2] for read, _ in self._mappings)
+
+    def calls(self, dotted: str) -> Iterator[ReadPattern]:
+        return (read for read, regex in self._calls if regex.match(dotted))
+
+    def mapping(self, dotted: str) -> ReadPattern | None:
+        """The mapping whose function `dotted` (a callee, without the call's `()`) returns."""
+        return next((read for read, regex in self._mappings if regex.match(dotted)), None)
+
+
 _PACK_FIELDS = {"name", "description", "url", "key-pattern", "fallback"}
-_READ_FIELDS = {"call", "subscript", "mapping", "attribute-of", "registered-only", "key", "default"}
+_READ_FIELDS = {"call", "subscript", "mapping", "attribute-of", "registered-only", "key", "default", "language"}
 _READ_KINDS = ("call", "subscript", "mapping", "attribute-of")
 _REGISTER_FIELDS = {"call", "assign", "key", "receiver", "comment-fields", *REGISTRY_FIELDS}
 _OVERRIDE_FIELDS = {"call", "key", "receiver", "keywords-are-keys", "value", "registered-only"}
 _RECEIVER = r"\w+(?:\.\w+)*"
 _DOTTED = r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*(?<!\(\))"
+# In JavaScript a mapping is what a function returns (`useFlags()`, `*.allFlags()`) or a name
+# imported or declared in the file (`clientConfig`).
+_SCRIPT_MAPPING = r"(?:\*\.)?\w+(?:\.\w+)*\(\)|\w+"
 # A mapping's name may also end in a call and hold subscripts by string: `app.flags()`, `config["FLAGS"]`.
 _MAPPING = r"(?:\*\.)?\w+(?:\(\)|\[\"[^\"\\]*\"\]|\.\w+)*"
 
@@ -257,6 +296,11 @@ class _PackReader:
             raise self.fail("each [[read]] needs exactly one of 'call', 'subscript', 'mapping' and 'attribute-of'", "read")
         if "registered-only" in raw and "attribute-of" not in raw:
             raise self.fail("'registered-only' is for an 'attribute-of' [[read]]", "registered-only")
+        language = raw.get("language", PYTHON)
+        if language not in (PYTHON, SCRIPT):
+            raise self.fail(f"'language' must be \"{PYTHON}\" or \"{SCRIPT}\" (which covers JavaScript too)", "language")
+        if language == SCRIPT:
+            return self.script_pattern(raw, name)
         if "mapping" in raw:
             return self.mapping_pattern(raw, name)
         if "attribute-of" in raw:
@@ -270,6 +314,25 @@ class _PackReader:
         key = self.arg_spec(raw["key"], "key") if "key" in raw else None
         default = self.arg_spec(raw["default"], "default") if "default" in raw else None
         return ReadPattern(name, pattern, is_subscript, key, default)
+
+    def script_pattern(self, raw: Any, name: str) -> ReadPattern:
+        """A JavaScript/TypeScript read: a call with the key by position, or a mapping function."""
+        if "subscript" in raw:
+            raise self.fail("a typescript [[read]] has 'call' or 'mapping' (`flags['k']` is a mapping's member)", "subscript")
+        if "attribute-of" in raw:
+            raise self.fail("a typescript [[read]] has 'call' or 'mapping': 'attribute-of' is for Python", "attribute-of")
+        if "mapping" in raw:
+            pattern = raw["mapping"]
+            if not isinstance(pattern, str) or not re.fullmatch(_SCRIPT_MAPPING, pattern):
+                raise self.fail(f"'{pattern}' is not a call like useFlags() or *.allFlags(), or a name, whose members are flags", "mapping")
+            if "key" in raw or "default" in raw:
+                raise self.fail(f"[[read]] mapping '{pattern}' takes its keys from the members read: no 'key' or 'default'", "mapping")
+            return ReadPattern(name, pattern, False, None, None, is_mapping=True, language=SCRIPT)
+        read = self.read_pattern({field: value for field, value in raw.items() if field != "language"}, name)
+        for field_name, spec in (("key", read.key), ("default", read.default)):
+            if spec is not None and (spec.keywords or spec.position is None):
+                raise self.fail(f"JavaScript has no keyword arguments: '{field_name}' of a typescript [[read]] takes only 'position'", field_name)
+        return replace(read, language=SCRIPT)
 
     def mapping_pattern(self, raw: Any, name: str) -> ReadPattern:
         pattern = raw["mapping"]
@@ -357,9 +420,14 @@ class _PackReader:
             raise self.fail("[pack] needs a 'name' (letters, digits, '_', '-', '.')", "pack")
         if not isinstance(description, str):
             raise self.fail("[pack] needs a 'description'", "pack")
-        extra = set(self.data) - {"pack", "read", "register", "override"}
+        extra = set(self.data) - {"pack", "read", "register", "override", "aliases"}
         if extra:
-            raise self.fail(f"unknown table '{sorted(extra)[0]}' (a pack has [pack], [[read]], [[register]] and [[override]])", sorted(extra)[0])
+            message = f"unknown table '{sorted(extra)[0]}' (a pack has [pack], [[read]], [[register]], [[override]] and [aliases])"
+            raise self.fail(message, sorted(extra)[0])
+        try:
+            aliases = parse_aliases(self.data.get("aliases", {}))
+        except ValueError as exc:
+            raise self.fail(f"[aliases] {exc}", "aliases") from None
         reads, registers, overrides = self.data.get("read", []), self.data.get("register", []), self.data.get("override", [])
         if not all(isinstance(table, list) for table in (reads, registers, overrides)) or not (reads or registers or overrides):
             raise self.fail("a pack needs at least one [[read]], [[register]] or [[override]]")
@@ -373,7 +441,7 @@ class _PackReader:
             raise self.fail("'fallback' must be true or false", "fallback")
         return Pack(
             name, description, self.path, tuple(self.read_pattern(raw, name) for raw in reads), key_pattern, fallback,
-            tuple(self.register_pattern(raw, name) for raw in registers), tuple(self.override_pattern(raw, name) for raw in overrides),
+            tuple(self.register_pattern(raw, name) for raw in registers), aliases, tuple(self.override_pattern(raw, name) for raw in overrides),
         )  # fmt: skip
 
 

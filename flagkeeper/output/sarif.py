@@ -62,24 +62,33 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _sarif_result(diagnostic: Diagnostic, rule_index: dict[str, int], identity: Identity) -> dict[str, Any]:
-    d = diagnostic
-    shown = display_path(d.path)
+def _sarif_location(path: Path, line: int, column: int) -> dict[str, Any]:
+    shown = display_path(path)
     artifact: dict[str, Any] = {"uri": _sarif_uri(shown)}
     if not PurePosixPath(shown).is_absolute():
         artifact["uriBaseId"] = SRCROOT
     # A finding is a point; its region runs to the end of its line (SARIF's default for a missing endColumn).
-    region = {"startLine": d.line, "startColumn": d.column, "endLine": d.line}
+    region = {"startLine": line, "startColumn": column, "endLine": line}
+    return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+
+
+def _sarif_result(diagnostic: Diagnostic, rule_index: dict[str, int], identity: Identity) -> dict[str, Any]:
+    d = diagnostic
     result: dict[str, Any] = {
         "ruleId": d.code,
         "level": d.severity,
         "message": {"text": d.message},
-        "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
+        "locations": [_sarif_location(d.path, d.line, d.column)],
         # GitHub reads only this key; as CodeQL does, `:n` tells identical findings in one file apart.
         "partialFingerprints": {"primaryLocationLineHash": str(identity)},
     }
     if d.code in rule_index:
         result["ruleIndex"] = rule_index[d.code]
+    if d.related:
+        result["relatedLocations"] = [
+            {"id": index, **_sarif_location(place.path, place.line, place.column), "message": {"text": place.message}}
+            for index, place in enumerate(d.related)
+        ]
     return result
 
 
