@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flagkeeper.analysis.facts import PLUGINS_LINK, STAR_LINK, STRING_LINK, Concat, Dynamic, KeyExpr, Link, Literal, NameRef
 
@@ -150,7 +152,38 @@ class Structure:
     literal_loops: list[ast.For] = field(default_factory=list)
 
 
+# Fields that only ever hold operators and contexts (`ast.Load`, `ast.Add`, ...): nothing to visit.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+_VISITORS: dict[type[ast.AST], Callable[[_Collector, Any], None]] = {}
+
+
 class _Collector(ast.NodeVisitor):
+    """The one walk. `visit` and `generic_visit` are ast.NodeVisitor's, in the same order, with
+    the method looked up once per node type and no visit of operator and context nodes: the walk
+    is half the analysis of a file, and those lookups were a third of the walk."""
+
+    def visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        visitor = _VISITORS.get(kind)
+        if visitor is None:
+            visitor = _VISITORS[kind] = getattr(_Collector, "visit_" + kind.__name__, _Collector.generic_visit)
+        visitor(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        fields = _CHILD_FIELDS.get(kind)
+        if fields is None:
+            fields = _CHILD_FIELDS[kind] = tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
+        for name in fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
+
     def __init__(self, module: str, is_package: bool):
         self.module = module
         self.is_package = is_package
@@ -219,8 +252,9 @@ class _Collector(ast.NodeVisitor):
         self.scopes.append(node.name)
         if not isinstance(node, ast.ClassDef):
             self.found.functions.append((".".join(self.scopes), node.lineno, bool(node.decorator_list)))
+        decorators = set(map(id, node.decorator_list))
         for child in ast.iter_child_nodes(node):
-            if child not in node.decorator_list:
+            if id(child) not in decorators:
                 self.visit(child)
         self.scopes.pop()
         self.decorating = outer
