@@ -35,12 +35,17 @@ def _codes(match: re.Match[str]) -> tuple[str, ...] | None:
     return tuple(code.upper() for code in _CODE.findall(match.group("ours") or ""))
 
 
+def _may_suppress(source: str) -> bool:
+    """Could a comment in `source` suppress one of our findings? Real code carries noqa comments
+    for other tools on many lines; only text that could suppress something of ours is worth
+    tokenizing. A comment is a line's tail, so a comment that suppresses is also a match in the
+    whole text that suppresses: this never misses one."""
+    return "#" in source and any(_codes(match) is not None for match in _COMMENT.finditer(source))
+
+
 def find_suppressions(source: str, tree: ast.Module | None = None) -> tuple[Suppression, ...]:
     """Suppressions in real comments of `source` (Python when `tree` is given, else TOML-like text)."""
-    # Real code carries noqa comments for other tools on many lines; only text that would suppress
-    # something of ours is worth tokenizing. A comment is a line's tail, so a comment that
-    # suppresses is also a match in the whole text that suppresses: the test never misses one.
-    if "#" not in source or all(_codes(match) is None for match in _COMMENT.finditer(source)):
+    if not _may_suppress(source):
         return ()
     comments: list[tuple[int, str]]
     if tree is None:
