@@ -40,6 +40,9 @@ TEXT_SUFFIXES = frozenset(
 )
 
 
+_WANTED = TEXT_SUFFIXES | {".py"}
+
+
 @dataclass(frozen=True)
 class SourceFiles:
     python: tuple[Path, ...]
@@ -67,7 +70,8 @@ def _folder_matches(regex: re.Pattern[str], folder: str) -> bool:
     return any(regex.match(candidate) for candidate in candidates)
 
 
-def _git_listing(folder: Path) -> list[Path] | None:
+def _git_listing(folder: Path) -> list[str] | None:
+    """The names git lists under `folder`, relative to it; None outside a git work tree."""
     try:
         result = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
@@ -77,7 +81,15 @@ def _git_listing(folder: Path) -> list[Path] | None:
         return None
     if result.returncode != 0:
         return None
-    return [folder / os.fsdecode(name) for name in result.stdout.split(b"\0") if name]
+    return [os.fsdecode(name) for name in result.stdout.split(b"\0") if name]
+
+
+def _suffix(name: str) -> str:
+    """Path(name).suffix, on the string: most listed files are neither Python nor text, and
+    are passed over before a Path is made for them."""
+    last = name.rpartition("/")[2]
+    dot = last.rfind(".")
+    return last[dot:] if 0 < dot < len(last) - 1 else ""
 
 
 def _unreadable(error: OSError) -> None:
@@ -131,7 +143,10 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
         excluded = tuple(pattern for pattern in patterns if not matches_glob(inherited, (pattern,)))
         root = config.root.resolve()
         listing = _git_listing(given)
-        candidates = _walk(given, excluded, config.root) if listing is None else sorted(listing)
+        if listing is None:
+            candidates = [path for path in _walk(given, excluded, config.root) if path.suffix in _WANTED]
+        else:  # in Path order: by parts
+            candidates = [given / name for name in sorted(listing, key=lambda name: name.split("/")) if _suffix(name) in _WANTED]
         for path in candidates:
             if matches_glob(relative_path(path, config.root), excluded) or (resolved := _project_file(path, root)) is None:
                 continue
