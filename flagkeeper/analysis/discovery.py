@@ -45,6 +45,7 @@ SCRIPT_SUFFIXES = {
     **dict.fromkeys((".ts", ".tsx", ".mts", ".cts"), "typescript"),
     **dict.fromkeys((".js", ".jsx", ".mjs", ".cjs"), "javascript"),
 }
+_WANTED = TEXT_SUFFIXES | {".py"}
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,20 @@ def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
 def matches_glob(relative: str, patterns: Iterable[str]) -> bool:
     """Does a glob match the path, one of its parent folders, or one of its parts?"""
     regex = _glob_regex(tuple(patterns))
-    parts = relative.split("/")
+    folder, _, name = relative.rpartition("/")
+    return bool(regex.match(relative) or regex.match(name)) or ("/" in relative and _folder_matches(regex, folder))
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder_matches(regex: re.Pattern[str], folder: str) -> bool:
+    """matches_glob for a folder, remembered: every file of a folder asks it again."""
+    parts = folder.split("/")
     candidates = ["/".join(parts[: index + 1]) for index in range(len(parts))] + parts
     return any(regex.match(candidate) for candidate in candidates)
 
 
-def _git_listing(folder: Path) -> list[Path] | None:
+def _git_listing(folder: Path) -> list[str] | None:
+    """The names git lists under `folder`, relative to it; None outside a git work tree."""
     try:
         result = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
@@ -81,7 +90,15 @@ def _git_listing(folder: Path) -> list[Path] | None:
         return None
     if result.returncode != 0:
         return None
-    return [folder / os.fsdecode(name) for name in result.stdout.split(b"\0") if name]
+    return [os.fsdecode(name) for name in result.stdout.split(b"\0") if name]
+
+
+def _suffix(name: str) -> str:
+    """Path(name).suffix, on the string: most listed files are neither Python nor text, and
+    are passed over before a Path is made for them."""
+    last = name.rpartition("/")[2]
+    dot = last.rfind(".")
+    return last[dot:] if 0 < dot < len(last) - 1 else ""
 
 
 def _unreadable(error: OSError) -> None:
@@ -97,16 +114,19 @@ def _walk(folder: Path, excluded: tuple[str, ...], root: Path) -> list[Path]:
     return found
 
 
-def _is_project_file(path: Path, root: Path) -> bool:
-    """A regular file, or a link to one inside `root` (one lstat for the common case, no link)."""
+def _project_file(path: Path, root: Path) -> Path | None:
+    """The resolved path of a regular file, or of a link to one inside `root`; None for anything
+    else. One lstat for the common case: the listing's folders are real ones below a resolved
+    folder (neither git nor the walk enters a linked folder), so a file that is no link is its
+    own resolved path."""
     try:
-        mode = path.lstat().st_mode
+        mode = os.lstat(path).st_mode
     except OSError:  # gone since the listing
-        return False
+        return None
     if not stat.S_ISLNK(mode):
-        return stat.S_ISREG(mode)
+        return path if stat.S_ISREG(mode) else None
     target = path.resolve()
-    return inside_root(target, root) is not None and target.is_file()
+    return target if inside_root(target, root) is not None and target.is_file() else None
 
 
 def _names_keys_only(path: Path, config: Config) -> bool:
@@ -129,8 +149,7 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
     missing = next((given for given in paths if not given.exists() and given != config.root), None)
     if missing is not None:
         raise FlagkeeperError("no such file or folder", missing)
-    for given in paths:
-        given = given.resolve()
+    for given in dict.fromkeys(path.resolve() for path in paths):  # the root is often also a path given
         if given.is_file():
             (python if given.suffix == ".py" else text)[given] = None
             continue
@@ -140,13 +159,16 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
         excluded = tuple(pattern for pattern in patterns if not matches_glob(inherited, (pattern,)))
         root = config.root.resolve()
         listing = _git_listing(given)
-        candidates = _walk(given, excluded, config.root) if listing is None else sorted(listing)
+        if listing is None:
+            candidates = [path for path in _walk(given, excluded, config.root) if path.suffix in _WANTED]
+        else:  # in Path order: by parts
+            candidates = [given / name for name in sorted(listing, key=lambda name: name.split("/")) if _suffix(name) in _WANTED]
         for path in candidates:
-            if matches_glob(relative_path(path, config.root), excluded) or not _is_project_file(path, root):
+            if matches_glob(relative_path(path, config.root), excluded) or (resolved := _project_file(path, root)) is None:
                 continue
             if path.suffix == ".py":
                 python[require_utf8_name(path)] = None
-            elif path.suffix in TEXT_SUFFIXES and path.resolve() not in skip_text and not _names_keys_only(path, config):
+            elif path.suffix in TEXT_SUFFIXES and resolved not in skip_text and not _names_keys_only(path, config):
                 text[require_utf8_name(path)] = None
     return SourceFiles(tuple(python), tuple(text))
 

@@ -2,8 +2,8 @@
 cache or by analysing it.
 
 Files the cache does not hold are analysed in worker processes when there are enough of them
-to pay for starting the workers; results come back in the order given, so a parallel run
-equals a serial one.
+to pay for starting the workers, largest first; the facts are put back in the order given, so a
+parallel run equals a serial one.
 """
 
 from __future__ import annotations
@@ -88,7 +88,6 @@ def decode_source(data: bytes, path: Path) -> str:
 
 
 _Job = tuple[str, str, str, bool]  # project path, source, module, is_package
-_Analysed = tuple[FileFacts, bytes]  # the facts, encoded too for the cache
 
 _worker_matcher: Matcher | None = None
 
@@ -107,18 +106,23 @@ def _analyse_in_worker(job: _Job) -> bytes:
     return encode(_analyse(job, _worker_matcher))
 
 
-def _analyse_all(jobs: list[_Job], matcher: Matcher, options: ScanOptions, encoded: bool) -> Iterator[_Analysed]:
+def _analyse_all(jobs: list[_Job], matcher: Matcher, options: ScanOptions, encoded: bool) -> Iterator[tuple[int, FileFacts, bytes]]:
+    """(index in `jobs`, facts, facts encoded) for every job; in parallel, in no fixed order."""
     workers = min(options.jobs, len(jobs) // (PARALLEL_THRESHOLD // 2))
     if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
-        for job in jobs:
+        for index, job in enumerate(jobs):
             found = _analyse(job, matcher)
-            yield found, encode(found) if encoded else b""
+            yield index, found, encode(found) if encoded else b""
         return
+    # Largest first: a few very large modules (real code has them) at the end of the list would
+    # leave one worker busy alone while the others wait.
+    order = sorted(range(len(jobs)), key=lambda index: -len(jobs[index][1]))
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(matcher,)) as pool:
-        for data in pool.map(_analyse_in_worker, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
+        chunks = pool.map(_analyse_in_worker, (jobs[index] for index in order), chunksize=max(1, min(32, len(jobs) // (workers * 8))))
+        for index, data in zip(order, chunks, strict=True):
             decoded = decode_facts(data)
             assert decoded is not None  # encoded by our own worker
-            yield decoded, data
+            yield index, decoded, data
 
 
 def _with_progress(items: Iterable[Item], count: int, options: ScanOptions) -> Iterator[Item]:
@@ -210,10 +214,11 @@ def _facts(planned: list[_Planned], matcher: Matcher, options: ScanOptions, cach
     results = [item.cached(stored) for item in planned]
     missing = [index for index, found in enumerate(results) if found is None]
     analysed = _with_progress(_analyse_all([planned[index].job() for index in missing], matcher, options, cache is not None), len(missing), options)
-    entries = {item.key: stored[item.key] for item, found in zip(planned, results, strict=True) if found is not None and item.skipped is None}
-    for index, (found, data) in zip(missing, analysed, strict=True):
-        results[index] = found
-        entries[planned[index].key] = msgspec.Raw(data)
+    fresh: dict[int, msgspec.Raw] = {}
+    for position, found, data in analysed:
+        results[missing[position]] = found
+        fresh[missing[position]] = msgspec.Raw(data)
+    entries = {item.key: fresh[index] if index in fresh else stored[item.key] for index, item in enumerate(planned) if item.skipped is None}
     if cache and (missing or len(entries) != len(stored)):
         cache.save_facts(entries)
     return [found for found in results if found is not None]
