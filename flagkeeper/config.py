@@ -68,6 +68,12 @@ class Config:
     registry_sources: tuple[Path, ...] = ()
     # Every registered flag needs a flags.toml entry (owner, type, expiry), not only those in it.
     require_registry_entry: bool = False
+    # ruff's names: added to `exclude`, `select` and `ignore` rather than replacing them;
+    # `force-exclude` applies the excludes to paths named on the command line too (pre-commit).
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    extend_select: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the command line's non-empty values applied."""
@@ -168,6 +174,10 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "max-file-size": (_megabytes, "a positive number of megabytes"),
     "registry-sources": (_string_list, "a list of paths of flag definition files (flagd, OpenFeature, Unleash, LaunchDarkly)"),
     "require-registry-entry": (_boolean, "true or false"),
+    "extend-exclude": (_string_list, "a list of glob patterns"),
+    "force-exclude": (_boolean, "true or false"),
+    "extend-select": (_string_list, "a list of rule codes"),
+    "extend-ignore": (_string_list, "a list of rule codes"),
 }
 
 
@@ -257,6 +267,10 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         max_file_size=values.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
         registry_sources=tuple(root / path for path in values.get("registry-sources", ())),
         require_registry_entry=values.get("require-registry-entry", False),
+        extend_exclude=values.get("extend-exclude", ()),
+        force_exclude=values.get("force-exclude", False),
+        extend_select=values.get("extend-select", ()),
+        extend_ignore=values.get("extend-ignore", ()),
     )
 
 

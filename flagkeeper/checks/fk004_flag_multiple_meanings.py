@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Case, Need, Rule
-from flagkeeper.checks.diagnostic import ERROR, Diagnostic
+from flagkeeper.checks.diagnostic import ERROR, Diagnostic, Related
 from flagkeeper.paths import relative_path
 from flagkeeper.project.model import Project, Reference
 
@@ -32,6 +32,14 @@ def area(module: str) -> str | None:
 
 def _place(project: Project, reference: Reference) -> str:
     return f"{relative_path(reference.path, project.config.root)}:{reference.read.line}"
+
+
+def _other_reads(key: str, reference: Reference, others: list[Reference]) -> tuple[Related, ...]:
+    """The key's reads other than `reference`, for the finding's related locations."""
+    return tuple(
+        Related(other.path, other.read.line, other.read.column, f"'{key}' is also read here, in {other.module}")
+        for other in others if other != reference
+    )  # fmt: skip
 
 
 class FlagMultipleMeaningsRule(Rule):
@@ -109,7 +117,8 @@ class FlagMultipleMeaningsRule(Rule):
                 f"in scope at {', '.join(_place(project, ref) for ref in inside) or 'nowhere'}, outside it at "
                 f"{', '.join(_place(project, ref) for ref in outside)}{self._meaning(project, key)}"
             )
-            yield self.report(reference.path, reference.read.line, reference.read.column, message, key)
+            related = _other_reads(key, reference, references)
+            yield self.report(reference.path, reference.read.line, reference.read.column, message, key, related=related)
 
     def _unrelated_areas(self, project: Project, key: str, references: list[Reference]) -> Iterator[Diagnostic]:
         by_area: dict[str, list[Reference]] = defaultdict(list)
@@ -137,4 +146,5 @@ class FlagMultipleMeaningsRule(Rule):
         )
         for reference in references:
             if area(reference.module) in (first, second):
-                yield self.report(reference.path, reference.read.line, reference.read.column, message, key)
+                related = _other_reads(key, reference, [*by_area[first], *by_area[second]])
+                yield self.report(reference.path, reference.read.line, reference.read.column, message, key, related=related)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +12,8 @@ from typing import Any
 import click
 
 from flagkeeper import __version__
+from flagkeeper.analysis.cache import remove_cache
+from flagkeeper.checks.base import Rule
 from flagkeeper.checks.diagnostic import ERROR, WARNING
 from flagkeeper.checks.fk011_fleet_drift import short
 from flagkeeper.checks.fk011_fleet_drift import verify as verify_fleet
@@ -26,17 +27,20 @@ from flagkeeper.checks.runner import (
 from flagkeeper.cli.common import (
     CONFIG_OPTION,
     TODAY_OPTION,
+    comma_list,
     emit,
     enable_fast_exit,
     exit_now,
     fail,
     load_project,
     project_options,
+    scan_options,
+    use_color,
 )
 from flagkeeper.cli.registry import init, registry
 from flagkeeper.cli.remove import remove
 from flagkeeper.cli.report import report
-from flagkeeper.config import load_config
+from flagkeeper.config import Config, load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.fleet.fingerprint import fingerprint as fleet_fingerprint
 from flagkeeper.fleet.fingerprint import render_fingerprint, render_fleet_table
@@ -44,7 +48,7 @@ from flagkeeper.history.diff import compare, diff_revisions, since
 from flagkeeper.history.render import render_diff_json, render_diff_text
 from flagkeeper.output.baseline import load_baseline, without_baseline
 from flagkeeper.output.baseline import write_baseline as write_baseline_file
-from flagkeeper.output.formats import FORMATS, render_findings
+from flagkeeper.output.formats import FORMATS, TEXT_FORMATS, render_findings
 from flagkeeper.output.graph import (
     GraphEdge,
     GraphGuard,
@@ -69,7 +73,7 @@ from flagkeeper.registry.model import load_registry
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     """`--select FK001,FK002 --select FK003` -> ("FK001", "FK002", "FK003")."""
-    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+    return comma_list(values)
 
 
 def _reachability_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -92,7 +96,7 @@ def _note_missing_entry_points(project: Project) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="flagkeeper")
+@click.version_option(__version__, "-V", "--version", prog_name="flagkeeper")
 @click.pass_context
 def main(context: click.Context) -> None:
     """Find feature-flag debt and dead flag-gated code in Python source before it ships."""
@@ -116,8 +120,11 @@ main.add_command(report)
 @click.option("--since", "since_revision", metavar="REV", help="Only findings that changes since git revision REV brought.")
 @click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (comma-separated, e.g. FK001,FK00).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes (comma-separated).")
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of to standard output.")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Add these rule codes or prefixes to the selection.")
+@click.option("--extend-ignore", multiple=True, metavar="CODES", help="Skip these as well as the ignored ones (as --ignore).")
+@click.option("--output-format", "--format", "output_format", type=click.Choice(FORMATS),
+              help="How to show the findings (default: full on a terminal, text otherwise).")  # fmt: skip
+@click.option("-o", "--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of to standard output.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="warning", show_default=True,
               help="The lowest severity that makes the exit code 1.")  # fmt: skip
@@ -127,10 +134,17 @@ main.add_command(report)
 @click.option("--write-baseline", type=click.Path(path_type=Path, dir_okay=False), help="Record the current findings as the baseline, exit 0.")
 @click.option("--fleet", multiple=True, type=click.Path(path_type=Path, exists=True), metavar="DIR",
               help="Also verify these deploy manifests (a folder or files; repeatable): FK011 fleet-drift.")  # fmt: skip
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means a usage or configuration error).")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else: no summary, notes or progress.")
+@click.option("-s", "--silent", is_flag=True, help="Print nothing; the exit code tells.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say on standard error which config, files and rules the run used.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the text formats (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces).")  # fmt: skip
 def check(
     project: Project, paths: list[Path], since_revision: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
-    output_format: str, output_file: Path | None, statistics: bool, fail_on: str, warn_unused_ignores: bool,
-    baseline_file: Path | None, write_baseline: Path | None,
+    extend_select: tuple[str, ...], extend_ignore: tuple[str, ...],
+    output_format: str | None, output_file: Path | None, statistics: bool, fail_on: str, warn_unused_ignores: bool,
+    baseline_file: Path | None, write_baseline: Path | None, exit_zero: bool, quiet: bool, silent: bool, verbose: bool, color: str,
 ) -> None:  # fmt: skip
     """Lint PATHS (default: the current folder) for flag debt.
 
@@ -139,16 +153,18 @@ def check(
     """
     config = project.config
     chosen, dropped = _codes(select), _codes(ignore)
+    added, skipped_codes = _codes(extend_select), _codes(extend_ignore)
     per_file = tuple(code for codes in config.per_file_ignores.values() for code in codes)
     try:
-        for label, codes in (("--select", chosen), ("--ignore", dropped)):
+        for label, codes in (("--select", chosen), ("--ignore", dropped), ("--extend-select", added), ("--extend-ignore", skipped_codes)):
             validate_codes(codes, label)
-        for label, codes in (("select", config.select), ("ignore", config.ignore), ("per-file-ignores", per_file)):
+        configured = [("select", config.select), ("ignore", config.ignore), ("per-file-ignores", per_file)]
+        configured += [("extend-select", config.extend_select), ("extend-ignore", config.extend_ignore)]
+        for label, codes in configured:
             validate_codes(codes, label, config.source)
-        # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
-        rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
+        rules = _selected_rules(config, chosen, dropped + skipped_codes, added)
         run = check_project(project, rules, warn_unused_ignores)
-        if not run.has_entry_points and any(rule.code in REACHABILITY_CODES for rule in rules):
+        if not run.has_entry_points and any(rule.code in REACHABILITY_CODES for rule in rules) and not (quiet or silent):
             _note_missing_entry_points(project)
         shown = [*paths, *(manifest.path for manifest in project.fleet)]  # the manifests' findings are reported wherever they are
         diagnostics = [d for d in run.diagnostics if any(d.path.is_relative_to(path) for path in shown)]
@@ -159,15 +175,56 @@ def check(
             click.echo(f"wrote {len(diagnostics)} findings to the baseline {display_path(write_baseline.resolve())}", err=True)
             sys.exit(0)
         baseline = baseline_file or config.baseline
+        found = len(diagnostics)
         if baseline is not None:
             diagnostics = without_baseline(diagnostics, load_baseline(baseline), config.root)
     except FlagkeeperError as error:
         fail(error)
     ran = [rule for rule in rules if rule.code in run.ran]
-    report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, ran, run.files, config.root)
-    emit(report, output_file, "the findings", color=output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    skipped = [rule for rule in rules if rule.code not in run.ran]
+    if verbose:
+        _explain_run(project, run.files, ran, skipped, found - len(diagnostics))
+    output_format = output_format or ("full" if output_file is None and sys.stdout.isatty() else "text")
+    if statistics:
+        report = render_statistics(diagnostics)
+    else:
+        report = render_findings(output_format, diagnostics, ran, run.files, config.root, skipped, found - len(diagnostics))
+    if quiet and (statistics or output_format in TEXT_FORMATS):
+        report = _without_summary(report)
+    if not silent:
+        emit(report, output_file, "the findings", color=use_color(color))
     failing = {"warning": (ERROR, WARNING), "error": (ERROR,)}[fail_on]
-    exit_now(1 if any(d.severity in failing for d in diagnostics) else 0)
+    exit_now(1 if any(d.severity in failing for d in diagnostics) and not exit_zero else 0)
+
+
+def _selected_rules(config: Config, chosen: tuple[str, ...], dropped: tuple[str, ...], added: tuple[str, ...]) -> list[Rule]:
+    """ruff's selection: a --select on the command line starts afresh, else the config's `select`;
+    --extend-select and `extend-select` add to it, --ignore, --extend-ignore and `extend-ignore` take away."""
+    base = chosen or config.select
+    extended = (*base, *config.extend_select, *added) if base else ()  # no `select` means every rule already
+    ignored = dropped if chosen else config.ignore + config.extend_ignore + dropped
+    return select_rules(extended, ignored)
+
+
+def _without_summary(report: str) -> str:
+    """A text report less its last line (`Found ...`, `All checks passed`): what --quiet prints."""
+    return report[: report.rstrip("\n").rfind("\n") + 1].rstrip("\n") + "\n" if "\n" in report.rstrip("\n") else ""
+
+
+def _explain_run(project: Project, files: int, ran: list[Rule], skipped: list[Rule], hidden: int) -> None:
+    """--verbose: what the run was made of, on standard error."""
+    config = project.config
+    lines = [
+        f"config: {display_path(config.source) if config.source else 'none (defaults)'}; project root {display_path(config.root)}",
+        f"analysed {files} Python files; registry {display_path(project.registry.path)}",
+        f"rules run: {', '.join(rule.code for rule in ran) or 'none'}",
+    ]
+    if skipped:
+        lines.append(f"rules skipped (no entry points): {', '.join(rule.code for rule in skipped)}")
+    if hidden:
+        lines.append(f"the baseline hid {hidden} findings")
+    for line in lines:
+        click.echo(f"flagkeeper: {line}", err=True)
 
 
 @main.command()
@@ -259,7 +316,8 @@ def rule(code: str | None, show_all: bool) -> None:
 @main.command()
 @project_options
 @click.option("--build-id", metavar="ID", help="The build's id (default: the project's git commit, or 'unknown').")
-@click.option("--output", "output_file", type=click.Path(path_type=Path, dir_okay=False), help="Write the fragment here instead of to standard output.")
+@click.option("-o", "--output-file", "--output", "output_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the fragment here instead of to standard output.")  # fmt: skip
 def fingerprint(project: Project, paths: list[Path], build_id: str | None, output_file: Path | None) -> None:
     """Print the deploy-manifest fragment of this build: its id, code hash and flag meanings.
 
@@ -305,6 +363,28 @@ def verify(manifests: tuple[Path, ...], expect: str | None, registry: Path | Non
             build, code = outcome.reference
             click.echo(f"All {len(loaded)} servers agree: build {build}, code {short(code)}.")
     sys.exit(1 if outcome.diagnostics else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@CONFIG_OPTION
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="The cache folder to remove (default: as `check` finds it).")
+def clean(paths: tuple[Path, ...], config_file: Path | None, cache_dir: Path | None) -> None:
+    """Remove the per-file cache of the project around PATHS (default: the current folder).
+
+    Only a flagkeeper cache is removed: not a link, not another user's folder, not one git
+    tracks, and only one holding the CACHEDIR.TAG flagkeeper writes.
+    """
+    try:
+        folder = scan_options(load_config(list(paths) or [Path(".")], config_file), cache_dir=cache_dir).cache_dir
+        if folder is None:
+            click.echo("flagkeeper: the cache is off (FLAGKEEPER_NO_CACHE): nothing to remove", err=True)
+        elif remove_cache(folder):
+            click.echo(f"Removed the cache {display_path(folder)}")
+        else:
+            click.echo(f"No cache at {display_path(folder)}")
+    except FlagkeeperError as error:
+        fail(error)
 
 
 def run() -> None:
