@@ -36,7 +36,7 @@ from flagkeeper.paths import display_path
 
 WIDTH = 100
 # What the marker underlines at the finding's column: a dotted name, or a string literal.
-_SPAN = re.compile(r"""[\w.]+|"[^"\n]*"?|'[^'\n]*'?""")
+_SPAN = re.compile(r"""\"\"\"|'''|[\w.]+|"[^"\n]*"?|'[^'\n]*'?""")
 
 
 def _lines(path: Path, cache: dict[Path, list[str]]) -> list[str]:
