@@ -33,7 +33,7 @@ def test_full_shows_a_code_frame_and_help(project) -> None:
     folder = project({"app.py": APP})
     lines = run(["check", "--output-format", "full"], folder).stdout.splitlines()
     assert lines[0] == "app.py:5:4: FK001 [error] unregistered-flag"
-    assert "   4 | \n" not in lines and "  5 | if client.variation(\"new-checkout\", ctx, False):" in lines
+    assert lines[4:6] == ["  4 | ", '  5 | if client.variation("new-checkout", ctx, False):']  # the line before, and the finding's
     assert "    |    ^^^^^^^^^^^^^^^^" in lines  # under `client.variation`
     assert any(line.startswith("  = help: Register the key") for line in lines)
     assert lines[-1] == "Found 1 finding in 1 file (1 error, 0 warnings)."
