@@ -138,7 +138,9 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
             (python if given.suffix == ".py" else text)[given] = None
             continue
         # A folder named on the command line is entered even when an exclude matches it or a parent.
-        excluded = tuple(pattern for pattern in patterns if not matches_glob(inherited + "/", (pattern,)))
+        excluded = patterns
+        if inherited != "." and matches_glob(inherited + "/", patterns):  # one pattern set compiled, not one per pattern
+            excluded = tuple(pattern for pattern in patterns if not matches_glob(inherited + "/", (pattern,)))
         root = config.root.resolve()
         listing = _git_listing(given)
         candidates = _walk(given, excluded, config.root) if listing is None else sorted(listing)

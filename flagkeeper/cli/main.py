@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -37,9 +38,6 @@ from flagkeeper.cli.common import (
     scan_options,
     use_color,
 )
-from flagkeeper.cli.registry import init, registry
-from flagkeeper.cli.remove import remove
-from flagkeeper.cli.report import report
 from flagkeeper.config import Config, load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.fleet.fingerprint import fingerprint as fleet_fingerprint
@@ -95,7 +93,24 @@ def _note_missing_entry_points(project: Project) -> None:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Commands of other modules load when named: `check` does not import the registry editor or the report."""
+
+    lazy = {"registry": "flagkeeper.cli.registry:registry", "init": "flagkeeper.cli.registry:init",
+            "remove": "flagkeeper.cli.remove:remove", "report": "flagkeeper.cli.report:report"}  # fmt: skip
+
+    def list_commands(self, context: click.Context) -> list[str]:
+        return sorted([*super().list_commands(context), *self.lazy])
+
+    def get_command(self, context: click.Context, name: str) -> click.Command | None:
+        if name not in self.lazy:
+            return super().get_command(context, name)
+        module, attribute = self.lazy[name].split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="flagkeeper")
 @click.pass_context
 def main(context: click.Context) -> None:
@@ -106,12 +121,6 @@ def main(context: click.Context) -> None:
     if gc.isenabled():
         gc.disable()
         context.call_on_close(gc.enable)
-
-
-main.add_command(registry)
-main.add_command(init)
-main.add_command(remove)
-main.add_command(report)
 
 
 @main.command()
