@@ -15,7 +15,7 @@ import click
 from flagkeeper import __version__
 from flagkeeper.analysis.cache import remove_cache
 from flagkeeper.checks.base import Rule
-from flagkeeper.checks.diagnostic import ERROR, WARNING
+from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic
 from flagkeeper.checks.fk011_fleet_drift import short
 from flagkeeper.checks.fk011_fleet_drift import verify as verify_fleet
 from flagkeeper.checks.runner import (
@@ -158,7 +158,9 @@ def check(
     """Lint PATHS (default: the current folder) for flag debt.
 
     The whole project around PATHS is analysed, so cross-file facts stay right; findings are
-    reported for files under PATHS (and the registry, when PATHS holds it).
+    reported for files under PATHS (and the registry, when PATHS holds it). When PATHS name the
+    registry, a registry source, a pack or the config, the findings that change brought are
+    reported in every file (compared with git's HEAD), as pre-commit needs.
     """
     config = project.config
     chosen, dropped = _codes(select), _codes(ignore)
@@ -176,9 +178,12 @@ def check(
         if not run.has_entry_points and any(rule.code in REACHABILITY_CODES for rule in rules) and not (quiet or silent):
             _note_missing_entry_points(project)
         shown = [*paths, *(manifest.path for manifest in project.fleet)]  # the manifests' findings are reported wherever they are
-        diagnostics = [d for d in run.diagnostics if any(d.path.is_relative_to(path) for path in shown)]
-        if since_revision is not None:
-            diagnostics = since(project, since_revision, diagnostics, lambda before: run_checks(before, rules))
+        # A changed registry, registry source, pack or config can bring findings anywhere (a deleted
+        # entry makes every read of its key FK001): then those the change brought, in every file.
+        widened = _names_project_input(config, paths)
+        diagnostics = [d for d in run.diagnostics if widened or any(d.path.is_relative_to(path) for path in shown)]
+        if since_revision is not None or widened:
+            diagnostics = _brought_since(project, since_revision, diagnostics, rules)
         if write_baseline is not None:
             write_baseline_file(write_baseline, diagnostics, config.root)
             click.echo(f"wrote {len(diagnostics)} findings to the baseline {display_path(write_baseline.resolve())}", err=True)
@@ -204,6 +209,27 @@ def check(
         emit(report, output_file, "the findings", color=use_color(color))
     failing = {"warning": (ERROR, WARNING), "error": (ERROR,)}[fail_on]
     exit_now(1 if any(d.severity in failing for d in diagnostics) and not exit_zero else 0)
+
+
+def _names_project_input(config: Config, paths: list[Path]) -> bool:
+    """Is a path given a file every finding depends on: the registry, a registry source, a project pack, the config?"""
+    packs = [config.root / entry for entry in config.rule_packs if entry.endswith(".toml")]
+    inputs = {path.resolve() for path in [config.registry, *config.registry_sources, *packs, *([config.source] if config.source else [])]}
+    return any(path in inputs for path in paths)
+
+
+def _brought_since(project: Project, revision: str | None, diagnostics: list[Diagnostic], rules: list[Rule]) -> list[Diagnostic]:
+    """The findings a change brought: since --since REV; or, when a project input was given without it,
+    every finding HEAD did not have (all of them outside git or before the first commit)."""
+    def run(before: Project) -> list[Diagnostic]:
+        return run_checks(before, rules)
+
+    if revision is not None:
+        return since(project, revision, diagnostics, run)
+    try:
+        return since(project, "HEAD", diagnostics, run, every_rule=True)
+    except FlagkeeperError:
+        return diagnostics
 
 
 def _selected_rules(config: Config, chosen: tuple[str, ...], dropped: tuple[str, ...], added: tuple[str, ...]) -> list[Rule]:

@@ -210,3 +210,13 @@ def test_version_loads_no_command(option: str) -> None:
     shown = subprocess.run([sys.executable, "-X", "importtime", "-m", "flagkeeper", option], capture_output=True, text=True, check=True)
     assert shown.stdout == f"flagkeeper, version {__version__}\n"
     assert "flagkeeper.cli.main" not in shown.stderr and "click" not in shown.stderr
+
+
+def test_a_registry_given_alone_reports_what_its_change_brought_everywhere(project) -> None:
+    folder = project({"app.py": APP, "old.py": APP.replace("new-checkout", "old-debt"), "flags.toml": REGISTRY})
+    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=dev", "-c", "user.email=dev@example.com", "commit", "-q", "-m", "x"]):
+        subprocess.run(["git", *command], cwd=folder, check=True, capture_output=True)
+    assert run(["check", "--today", "2026-06-01", "--", "flags.toml"], folder).exit_code == 0  # old-debt was there before
+    (folder / "flags.toml").write_text("", encoding="utf-8")
+    result = run(["check", "--today", "2026-06-01", "--", "flags.toml"], folder)
+    assert result.exit_code == 1 and result.stdout.splitlines() == [FINDING, "Found 1 finding in 1 file (1 error, 0 warnings)."]
