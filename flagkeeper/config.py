@@ -74,6 +74,8 @@ class Config:
     force_exclude: bool = False
     extend_select: tuple[str, ...] = ()
     extend_ignore: tuple[str, ...] = ()
+    # FK002 is a warning for this many days after a flag's expiry, an error after; None: a warning always.
+    expiry_grace_days: int | None = None
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the command line's non-empty values applied."""
@@ -150,6 +152,10 @@ def _lifetimes(value: Any) -> dict[str, int | None] | None:
     return lifetimes
 
 
+def _days(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_LIFETIME else None
+
+
 def _megabytes(value: Any) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf"):
         return float(value)
@@ -178,6 +184,7 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "force-exclude": (_boolean, "true or false"),
     "extend-select": (_string_list, "a list of rule codes"),
     "extend-ignore": (_string_list, "a list of rule codes"),
+    "expiry-grace-days": (_days, f"a number of days (0 to {MAX_LIFETIME})"),
 }
 
 
@@ -271,6 +278,7 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         force_exclude=values.get("force-exclude", False),
         extend_select=values.get("extend-select", ()),
         extend_ignore=values.get("extend-ignore", ()),
+        expiry_grace_days=values.get("expiry-grace-days"),
     )
 
 

@@ -220,3 +220,12 @@ def test_a_registry_given_alone_reports_what_its_change_brought_everywhere(proje
     (folder / "flags.toml").write_text("", encoding="utf-8")
     result = run(["check", "--today", "2026-06-01", "--", "flags.toml"], folder)
     assert result.exit_code == 1 and result.stdout.splitlines() == [FINDING, "Found 1 finding in 1 file (1 error, 0 warnings)."]
+
+
+def test_expiry_grace_days_warns_then_fails(project) -> None:
+    registry = REGISTRY.replace("2026-09-30", "2026-05-20")
+    folder = project({"app.py": APP, "flags.toml": registry, "flagkeeper.toml": "expiry-grace-days = 30\n"})
+    during = run(["check", "--today", "2026-06-01", "--fail-on", "error", "--output-format", "concise"], folder)
+    assert during.exit_code == 0 and "FK002 [warning]" in during.stdout and "18 days of grace left" in during.stdout
+    after = run(["check", "--today", "2026-07-01", "--fail-on", "error", "--output-format", "concise"], folder)
+    assert after.exit_code == 1 and "FK002 [error]" in after.stdout
