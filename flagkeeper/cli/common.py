@@ -120,6 +120,11 @@ def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
     ) -> Any:  # fmt: skip
         try:
             given = list(paths) or [Path(".")]
+            buffer = rest.get("stdin_filename")
+            if buffer is not None:  # the project around the buffer's file, which may not exist yet
+                if given not in ([Path(".")], [Path("-")]):
+                    raise FlagkeeperError("with --stdin-filename, give `-` (standard input) as the only path")
+                given = [buffer if buffer.exists() else buffer.parent]
             include_tests = rest.pop("include_tests_as_entry_points", False)
             coverage_file = rest.pop("coverage_file", None)
             fleet = rest.pop("fleet", ())

@@ -13,7 +13,10 @@ from typing import Any
 import click
 
 from flagkeeper import __version__
+from flagkeeper.analysis.analyse import analyse_file
 from flagkeeper.analysis.cache import remove_cache
+from flagkeeper.analysis.discovery import module_name
+from flagkeeper.analysis.scan import decode_source
 from flagkeeper.checks.base import Rule
 from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic
 from flagkeeper.checks.fk011_fleet_drift import short
@@ -62,7 +65,7 @@ from flagkeeper.output.inventory import render_inventory_csv, render_inventory_j
 from flagkeeper.output.json import render_json
 from flagkeeper.output.ruledocs import find_rule, rule_markdown, rules_index
 from flagkeeper.output.text import render_statistics, render_text
-from flagkeeper.paths import display_path
+from flagkeeper.paths import display_path, relative_path
 from flagkeeper.project.fleet import load_manifests
 from flagkeeper.project.inventory import build_inventory, flag_states
 from flagkeeper.project.model import Project
@@ -149,11 +152,14 @@ def main(context: click.Context) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Also say on standard error which config, files and rules the run used.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text formats (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces).")  # fmt: skip
+@click.option("--stdin-filename", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH",
+              help="Read the text of Python file PATH from standard input (an editor's buffer); give `-` as the path.")  # fmt: skip
 def check(
     project: Project, paths: list[Path], since_revision: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
     extend_select: tuple[str, ...], extend_ignore: tuple[str, ...],
     output_format: str | None, output_file: Path | None, statistics: bool, fail_on: str, warn_unused_ignores: bool,
     baseline_file: Path | None, write_baseline: Path | None, exit_zero: bool, quiet: bool, silent: bool, verbose: bool, color: str,
+    stdin_filename: Path | None,
 ) -> None:  # fmt: skip
     """Lint PATHS (default: the current folder) for flag debt.
 
@@ -162,6 +168,9 @@ def check(
     registry, a registry source, a pack or the config, the findings that change brought are
     reported in every file (compared with git's HEAD), as pre-commit needs.
     """
+    if stdin_filename is not None:
+        paths = [stdin_filename.resolve()]
+        project = _with_buffer(project, paths[0], sys.stdin.buffer.read())
     config = project.config
     chosen, dropped = _codes(select), _codes(ignore)
     added, skipped_codes = _codes(extend_select), _codes(extend_ignore)
@@ -209,6 +218,21 @@ def check(
         emit(report, output_file, "the findings", color=use_color(color))
     failing = {"warning": (ERROR, WARNING), "error": (ERROR,)}[fail_on]
     exit_now(1 if any(d.severity in failing for d in diagnostics) and not exit_zero else 0)
+
+
+def _with_buffer(project: Project, path: Path, data: bytes) -> Project:
+    """The project with the text of `path` replaced by an editor's buffer (--stdin-filename); the file may not exist yet."""
+    if path.suffix != ".py":
+        fail(FlagkeeperError("--stdin-filename must name a Python file", path))
+    config = project.config
+    relative = relative_path(path, config.root)
+    module, is_package = module_name(path, config)
+    try:
+        buffer = analyse_file(relative, decode_source(data, path), module, is_package, project.matcher)
+    except FlagkeeperError as error:
+        fail(error)
+    files = [facts for facts in project.files if facts.path != relative] + [buffer]
+    return project.at(files, project.registry, project.text_files)
 
 
 def _names_project_input(config: Config, paths: list[Path]) -> bool:

@@ -229,3 +229,19 @@ def test_expiry_grace_days_warns_then_fails(project) -> None:
     assert during.exit_code == 0 and "FK002 [warning]" in during.stdout and "18 days of grace left" in during.stdout
     after = run(["check", "--today", "2026-07-01", "--fail-on", "error", "--output-format", "concise"], folder)
     assert after.exit_code == 1 and "FK002 [error]" in after.stdout
+
+
+def test_stdin_filename_lints_an_editor_buffer(project) -> None:
+    folder = project({"app.py": APP, "flags.toml": REGISTRY})
+    buffer = APP.replace("new-checkout", "unsaved-key")
+
+    def lint(*args: str, text: str = buffer) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "flagkeeper", "check", "--today", "2026-06-01", *args], cwd=folder, input=text, capture_output=True, text=True, check=False
+        )
+
+    shown = lint("--stdin-filename", "app.py", "-")
+    assert shown.returncode == 1 and shown.stdout.splitlines()[0].startswith("app.py:5:4: FK001 flag 'unsaved-key' is read here")
+    assert lint("--stdin-filename", "app.py", "-", text=APP).returncode == 0  # the buffer, not the file on disk
+    assert lint("--stdin-filename", "new.py", "-").stdout.startswith("new.py:5:4: FK001 flag 'unsaved-key'")  # not saved yet
+    assert lint("--stdin-filename", "app.py", "other.py").stderr == "flagkeeper: error: with --stdin-filename, give `-` (standard input) as the only path\n"
