@@ -134,8 +134,10 @@ def main(context: click.Context) -> None:
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes (comma-separated).")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Add these rule codes or prefixes to the selection.")
 @click.option("--extend-ignore", multiple=True, metavar="CODES", help="Skip these as well as the ignored ones (as --ignore).")
-@click.option("--output-format", "--format", "output_format", type=click.Choice(FORMATS),
+@click.option("--output-format", "output_format", type=click.Choice(FORMATS), callback=lambda context, _, value: value or context.params.get("output_format"),
               help="How to show the findings (default: full on a terminal, text otherwise).")  # fmt: skip
+@click.option("--format", type=click.Choice(FORMATS), hidden=True, expose_value=False,
+              callback=lambda context, _, value: value and context.params.setdefault("output_format", value))  # the older name  # fmt: skip
 @click.option("-o", "--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of to standard output.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="warning", show_default=True,

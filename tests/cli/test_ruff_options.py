@@ -21,6 +21,7 @@ def test_output_format_and_its_old_name(project) -> None:
     new = run(["check", "--output-format", "json"], folder)
     old = run(["check", "--format", "json"], folder)
     assert new.json()[0]["code"] == "FK001" and new.stdout == old.stdout
+    assert "--output-format" in run(["check", "--help"], folder).stdout and "--format" not in run(["check", "--help"], folder).stdout  # hidden
 
 
 def test_concise_shows_the_severity(project) -> None:
