@@ -122,7 +122,7 @@ def test_findings_reported_only_under_the_given_paths(project) -> None:
 def test_version_and_help() -> None:
     assert run(["--version"], REPO).stdout.startswith("flagkeeper, version ")
     help_text = run(["check", "--help"], REPO).stdout
-    for option in ("--select", "--ignore", "--format", "--today", "--registry", "--config"):
+    for option in ("--select", "--ignore", "--output-format", "--today", "--registry", "--config"):
         assert option in help_text
 
 
