@@ -41,6 +41,29 @@ MAX_LIFETIME = 36525  # a hundred years: beyond, say "permanent"
 # code and keeps one file's analysis under about a gigabyte.
 DEFAULT_MAX_FILE_SIZE = 5.0
 
+# The case transforms an `[aliases]` table may name (flagkeeper/project/aliases.py spells them).
+ALIAS_CASES = ("camelCase", "PascalCase", "snake_case", "UPPER_SNAKE", "kebab-case", "dot.case")
+KEY_PLACEHOLDER = "{key}"
+
+
+@dataclass(frozen=True)
+class AliasConfig:
+    """How a key may be spelled outside Python, from the config's or a pack's `[aliases]` table
+    (docs/text-references.md): prefixes to strip, case transforms, and per file glob a regular
+    expression in which `{key}` stands for any spelling of a key."""
+
+    strip_prefixes: tuple[str, ...] = ()
+    cases: tuple[str, ...] = ()
+    patterns: tuple[tuple[str, str], ...] = ()  # (file glob, regular expression with {key})
+
+    def __add__(self, other: AliasConfig) -> AliasConfig:
+        def union(first: tuple[Any, ...], second: tuple[Any, ...]) -> tuple[Any, ...]:
+            return tuple(dict.fromkeys(first + second))
+
+        return AliasConfig(
+            union(self.strip_prefixes, other.strip_prefixes), union(self.cases, other.cases), union(self.patterns, other.patterns)
+        )
+
 
 @dataclass(frozen=True)
 class Config:
@@ -76,6 +99,8 @@ class Config:
     extend_ignore: tuple[str, ...] = ()
     # FK002 is a warning for this many days after a flag's expiry, an error after; None: a warning always.
     expiry_grace_days: int | None = None
+    aliases: AliasConfig = AliasConfig()  # how keys are spelled in frontends and other text files
+    text_references_exclude: tuple[str, ...] = ()  # globs of text files that name keys without reading them
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the command line's non-empty values applied."""
@@ -156,6 +181,29 @@ def _days(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_LIFETIME else None
 
 
+def parse_aliases(value: Any) -> AliasConfig:
+    """An `[aliases]` table; raises ValueError naming what is wrong with it."""
+    known = {"strip-prefixes", "cases", "patterns"}
+    if not isinstance(value, dict) or not set(value) <= known:
+        raise ValueError("must be a table of strip-prefixes, cases and patterns")
+    prefixes, cases = _string_list(value.get("strip-prefixes", [])), _string_list(value.get("cases", []))
+    if prefixes is None or not all(prefixes):
+        raise ValueError("'strip-prefixes' must be a list of non-empty strings")
+    if cases is None or not set(cases) <= set(ALIAS_CASES):
+        raise ValueError(f"'cases' must be a list of {', '.join(ALIAS_CASES)}")
+    patterns = _string_table(value.get("patterns", {}))
+    if patterns is None:
+        raise ValueError("'patterns' must be a table of file glob = regular expression with {key}")
+    for glob, pattern in patterns.items():
+        if pattern.count(KEY_PLACEHOLDER) != 1:
+            raise ValueError(f"patterns.'{glob}' must hold {KEY_PLACEHOLDER} once")
+        try:
+            compile_key_pattern(pattern.replace(KEY_PLACEHOLDER, "(?:key)"))
+        except re.error as exc:
+            raise ValueError(f"patterns.'{glob}': invalid regular expression: {exc}") from None
+    return AliasConfig(prefixes, cases, tuple(patterns.items()))
+
+
 def _megabytes(value: Any) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < float("inf"):
         return float(value)
@@ -185,6 +233,8 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "extend-select": (_string_list, "a list of rule codes"),
     "extend-ignore": (_string_list, "a list of rule codes"),
     "expiry-grace-days": (_days, f"a number of days (0 to {MAX_LIFETIME})"),
+    "aliases": (parse_aliases, "a table: strip-prefixes (strings), cases (of " + ", ".join(ALIAS_CASES) + "), patterns (glob = regex with {key})"),
+    "text-references-exclude": (_string_list, "a list of glob patterns"),
 }
 
 
@@ -242,7 +292,10 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
             known = ", ".join(_KEYS)
             raise FlagkeeperError(f"unknown configuration key '{key}' (known: {known})", source, line_of(key))
         convert, expected = _KEYS[key]
-        value = convert(raw)
+        try:
+            value = convert(raw)
+        except ValueError as exc:  # a converter that can say what is wrong
+            raise FlagkeeperError(f"'{key}' {exc}", source, line_of(key)) from None
         if value is None:
             raise FlagkeeperError(f"'{key}' must be {expected}", source, line_of(key))
         values[key] = value
@@ -279,6 +332,8 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         extend_select=values.get("extend-select", ()),
         extend_ignore=values.get("extend-ignore", ()),
         expiry_grace_days=values.get("expiry-grace-days"),
+        aliases=values.get("aliases", AliasConfig()),
+        text_references_exclude=values.get("text-references-exclude", ()),
     )
 
 

@@ -41,14 +41,25 @@ DEFAULT_EXCLUDES = (
 # Frontends, templates and configuration that may read a flag by its key (FK005 counts them).
 TEXT_SUFFIXES = frozenset(
     ".js .jsx .mjs .cjs .ts .tsx .vue .svelte .html .htm .jinja .jinja2 .j2 .djhtml .hbs .mustache "
-    ".erb .yaml .yml .json .toml .ini .cfg .conf .env .properties .tf .go .java .kt .rb .php .cs".split()
+    ".erb .yaml .yml .json .toml .ini .cfg .conf .env .properties .tf .go .java .kt .rb .php .cs .mts .cts".split()
 )
+
+
+# JavaScript and TypeScript, read syntactically as well (analysis/javascript.py): suffix -> language.
+SCRIPT_SUFFIXES = {
+    **dict.fromkeys((".ts", ".tsx", ".mts", ".cts"), "typescript"),
+    **dict.fromkeys((".js", ".jsx", ".mjs", ".cjs"), "javascript"),
+}
 
 
 @dataclass(frozen=True)
 class SourceFiles:
     python: tuple[Path, ...]
-    text: tuple[Path, ...]
+    text: tuple[Path, ...]  # includes the scripts: their keys are searched as text too
+
+    @property
+    def scripts(self) -> tuple[Path, ...]:
+        return tuple(path for path in self.text if path.suffix in SCRIPT_SUFFIXES)
 
 
 @functools.lru_cache(maxsize=256)
@@ -115,13 +126,20 @@ def _is_project_file(path: Path, root: Path) -> bool:
     return inside_root(target, root) is not None and target.is_file()
 
 
+def _names_keys_only(path: Path, config: Config) -> bool:
+    """Is `path` excluded from text references by `text-references-exclude` (generated flag docs)?"""
+    return bool(config.text_references_exclude) and matches_glob(relative_path(path, config.root), config.text_references_exclude)
+
+
 def discover(paths: list[Path], config: Config) -> SourceFiles:
     """The Python and text files under `paths`; a missing path is an error."""
     python: dict[Path, None] = {}
     text: dict[Path, None] = {}
     # The registry's own files and the project's rule packs name keys; they do not read them (FK005).
     packs = [config.root / entry for entry in config.rule_packs if entry.endswith(".toml")]
-    skip_text = {config.registry.resolve(), *(path.resolve() for path in [*config.registry_sources, *packs])}
+    # The project's own flags.toml is one of them also when --registry names another file.
+    registries = [config.registry, config.root / "flags.toml", *config.registry_sources]
+    skip_text = {path.resolve() for path in [*registries, *packs]}
     skip_text |= {config.source.resolve()} if config.source else set()
     # Before any walk, and naming what the user gave: without a config the root is a missing
     # path's parent (even `/`), which must not be walked for nothing.
@@ -152,7 +170,7 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
                 continue
             if path.suffix == ".py":
                 python[require_utf8_name(path)] = None
-            elif path.suffix in TEXT_SUFFIXES and path.resolve() not in skip_text:
+            elif path.suffix in TEXT_SUFFIXES and path.resolve() not in skip_text and not _names_keys_only(path, config):
                 text[require_utf8_name(path)] = None
     return SourceFiles(tuple(python), tuple(text))
 

@@ -174,3 +174,6 @@ class FileFacts(_Record, frozen=True):
     links: tuple[Link, ...] = ()
     string_lists: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
     decorators: tuple[str, ...] = ()
+    # "python", or "typescript"/"javascript" for a frontend file (analysis/javascript.py): its
+    # references are frontend reads, its module name is its path without the suffix.
+    language: str = "python"

@@ -7,13 +7,14 @@ analysis asks "does this call read a flag, and where is its key?".
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from flagkeeper.config import Config, compile_key_pattern
+from flagkeeper.config import AliasConfig, Config, compile_key_pattern, parse_aliases
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.tomlread import key_line, load_toml
 
@@ -45,8 +46,10 @@ class ReadPattern:
     # A flags mapping (`get_flags()`, `config["FLAGS"]`): `M[key]`, `M.get(key, default)` and
     # `key in M` read flags.
     is_mapping: bool = False
+    language: str = "python"  # or SCRIPT: JavaScript and TypeScript files (analysis/javascript.py)
 
 
+PYTHON, SCRIPT = "python", "typescript"  # the languages a [[read]] may name
 REGISTRY_FIELDS = ("type", "owner", "description", "expires", "default")
 
 
@@ -73,6 +76,7 @@ class Pack:
     key_pattern: re.Pattern[str] | None
     fallback: bool
     registers: tuple[RegisterPattern, ...] = ()
+    aliases: AliasConfig = AliasConfig()  # how the SDK's frontend spells keys (React: camelCase)
 
 
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
@@ -90,7 +94,8 @@ class Matcher:
         # A project's own packs know its calls better than a shipped pack does: they are tried first.
         shipped = shipped_packs_dir()
         ordered = sorted(packs, key=lambda pack: (pack.fallback, pack.path.parent == shipped))
-        reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if not read.is_mapping]
+        python = [read for pack in ordered for read in pack.reads if read.language == PYTHON]
+        reads = [(read, _pattern_regex(read.pattern)) for read in python if not read.is_mapping]
         # Nearly every call in a file reads no flag: a dict lookup on the callee's last name rules
         # it out, before its dotted name is built, and leaves the patterns worth a regex.
         self._reads_by_last_name: dict[str, list[tuple[ReadPattern, re.Pattern[str]]]] = {}
@@ -102,7 +107,8 @@ class Matcher:
             if not register.is_assign:
                 self._registers_by_last_name.setdefault(register.pattern.rpartition(".")[2], []).append((register, regex))
         self._assigns = [(register, regex) for register, regex in registers if register.is_assign]
-        self._mappings = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if read.is_mapping]
+        self._mappings = [(read, _pattern_regex(read.pattern)) for read in python if read.is_mapping]
+        self.script_reads = ScriptReads([read for pack in ordered for read in pack.reads if read.language == SCRIPT])
 
     @property
     def reads_mappings(self) -> bool:
@@ -153,10 +159,43 @@ class Matcher:
         return self._by_name[pack].key_pattern is None
 
 
+class ScriptReads:
+    """The `[[read]]`s of JavaScript and TypeScript files: calls, and mappings (`useFlags()`)
+    whose members are flags; the same order as Python reads (specific packs, then fallbacks)."""
+
+    def __init__(self, reads: list[ReadPattern]):
+        self._calls = [(read, _pattern_regex(read.pattern)) for read in reads if not read.is_mapping]
+        self._mappings = [(read, _pattern_regex(read.pattern.removesuffix("()"))) for read in reads if read.is_mapping and read.pattern.endswith("()")]
+        # A name that is a mapping (`clientConfig.showBeta`): its members are read as a bound name's.
+        self.mapping_variables = {read.pattern: read for read in reversed(reads) if read.is_mapping and not read.pattern.endswith("()")}
+
+    def __bool__(self) -> bool:
+        return bool(self._calls or self._mappings or self.mapping_variables)
+
+    @functools.cached_property
+    def call_names(self) -> frozenset[str]:
+        """The last names of callees that may read a flag (the parser's query keeps only these)."""
+        return frozenset(read.pattern.rpartition(".")[2] for read, _ in self._calls)
+
+    @functools.cached_property
+    def mapping_names(self) -> frozenset[str]:
+        return frozenset(read.pattern.removesuffix("()").rpartition(".")[2] for read, _ in self._mappings)
+
+    def calls(self, dotted: str) -> Iterator[ReadPattern]:
+        return (read for read, regex in self._calls if regex.match(dotted))
+
+    def mapping(self, dotted: str) -> ReadPattern | None:
+        """The mapping whose function `dotted` (a callee, without the call's `()`) returns."""
+        return next((read for read, regex in self._mappings if regex.match(dotted)), None)
+
+
 _PACK_FIELDS = {"name", "description", "url", "key-pattern", "fallback"}
-_READ_FIELDS = {"call", "subscript", "mapping", "key", "default"}
+_READ_FIELDS = {"call", "subscript", "mapping", "key", "default", "language"}
 _REGISTER_FIELDS = {"call", "assign", "key", "receiver", "comment-fields", *REGISTRY_FIELDS}
 _DOTTED = r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*(?<!\(\))"
+# In JavaScript a mapping is what a function returns (`useFlags()`, `*.allFlags()`) or a name
+# imported or declared in the file (`clientConfig`).
+_SCRIPT_MAPPING = r"(?:\*\.)?\w+(?:\.\w+)*\(\)|\w+"
 # A mapping's name may also end in a call and hold subscripts by string: `app.flags()`, `config["FLAGS"]`.
 _MAPPING = r"(?:\*\.)?\w+(?:\(\)|\[\"[^\"\\]*\"\]|\.\w+)*"
 
@@ -192,6 +231,11 @@ class _PackReader:
             raise self.fail(f"unknown field '{field_name}' in [[read]] (known: {', '.join(sorted(_READ_FIELDS))})", field_name)
         if sum(kind in raw for kind in ("call", "subscript", "mapping")) != 1:
             raise self.fail("each [[read]] needs exactly one of 'call', 'subscript' and 'mapping'", "read")
+        language = raw.get("language", PYTHON)
+        if language not in (PYTHON, SCRIPT):
+            raise self.fail(f"'language' must be \"{PYTHON}\" or \"{SCRIPT}\" (which covers JavaScript too)", "language")
+        if language == SCRIPT:
+            return self.script_pattern(raw, name)
         if "mapping" in raw:
             return self.mapping_pattern(raw, name)
         is_subscript = "subscript" in raw
@@ -203,6 +247,23 @@ class _PackReader:
         key = self.arg_spec(raw["key"], "key") if "key" in raw else None
         default = self.arg_spec(raw["default"], "default") if "default" in raw else None
         return ReadPattern(name, pattern, is_subscript, key, default)
+
+    def script_pattern(self, raw: Any, name: str) -> ReadPattern:
+        """A JavaScript/TypeScript read: a call with the key by position, or a mapping function."""
+        if "subscript" in raw:
+            raise self.fail("a typescript [[read]] has 'call' or 'mapping' (`flags['k']` is a mapping's member)", "subscript")
+        if "mapping" in raw:
+            pattern = raw["mapping"]
+            if not isinstance(pattern, str) or not re.fullmatch(_SCRIPT_MAPPING, pattern):
+                raise self.fail(f"'{pattern}' is not a call like useFlags() or *.allFlags(), or a name, whose members are flags", "mapping")
+            if "key" in raw or "default" in raw:
+                raise self.fail(f"[[read]] mapping '{pattern}' takes its keys from the members read: no 'key' or 'default'", "mapping")
+            return ReadPattern(name, pattern, False, None, None, is_mapping=True, language=SCRIPT)
+        read = self.read_pattern({field: value for field, value in raw.items() if field != "language"}, name)
+        for field_name, spec in (("key", read.key), ("default", read.default)):
+            if spec is not None and (spec.keywords or spec.position is None):
+                raise self.fail(f"JavaScript has no keyword arguments: '{field_name}' of a typescript [[read]] takes only 'position'", field_name)
+        return replace(read, language=SCRIPT)
 
     def mapping_pattern(self, raw: Any, name: str) -> ReadPattern:
         pattern = raw["mapping"]
@@ -266,9 +327,14 @@ class _PackReader:
             raise self.fail("[pack] needs a 'name' (letters, digits, '_', '-', '.')", "pack")
         if not isinstance(description, str):
             raise self.fail("[pack] needs a 'description'", "pack")
-        extra = set(self.data) - {"pack", "read", "register"}
+        extra = set(self.data) - {"pack", "read", "register", "aliases"}
         if extra:
-            raise self.fail(f"unknown table '{sorted(extra)[0]}' (a pack has [pack], [[read]] and [[register]])", sorted(extra)[0])
+            message = f"unknown table '{sorted(extra)[0]}' (a pack has [pack], [[read]], [[register]] and [aliases])"
+            raise self.fail(message, sorted(extra)[0])
+        try:
+            aliases = parse_aliases(self.data.get("aliases", {}))
+        except ValueError as exc:
+            raise self.fail(f"[aliases] {exc}", "aliases") from None
         reads, registers = self.data.get("read", []), self.data.get("register", [])
         if not isinstance(reads, list) or not isinstance(registers, list) or not (reads or registers):
             raise self.fail("a pack needs at least one [[read]] or [[register]]")
@@ -282,7 +348,7 @@ class _PackReader:
             raise self.fail("'fallback' must be true or false", "fallback")
         return Pack(
             name, description, self.path, tuple(self.read_pattern(raw, name) for raw in reads), key_pattern, fallback,
-            tuple(self.register_pattern(raw, name) for raw in registers),
+            tuple(self.register_pattern(raw, name) for raw in registers), aliases,
         )  # fmt: skip
 
 

@@ -17,7 +17,7 @@ import click
 from flagkeeper.analysis.cache import DEFAULT_DIR
 from flagkeeper.analysis.scan import ScanOptions, default_jobs
 from flagkeeper.config import Config, load_config
-from flagkeeper.errors import FlagkeeperError
+from flagkeeper.errors import FlagkeeperError, FlagkeeperErrors
 from flagkeeper.output.escape import printable
 from flagkeeper.paths import display_path, write_output
 from flagkeeper.project.model import Project, ProjectInputs, build_project
@@ -166,8 +166,9 @@ def exit_now(code: int) -> NoReturn:
 
 
 def fail(error: FlagkeeperError) -> NoReturn:
-    shown = display_path(Path(error.path).resolve()) if error.path is not None else None
-    click.echo(f"flagkeeper: error: {printable(error.located(shown))}", err=True)  # one line, whatever a key or path holds
+    for each in error.errors if isinstance(error, FlagkeeperErrors) else (error,):
+        shown = display_path(Path(each.path).resolve()) if each.path is not None else None
+        click.echo(f"flagkeeper: error: {printable(each.located(shown))}", err=True)  # one line, whatever a key or path holds
     sys.exit(2)
 
 

@@ -39,7 +39,9 @@ def render_inventory_json(entries: list[InventoryEntry], dynamic: list[Place]) -
     return json.dumps({"flags": flags, "dynamic": [_place_record(place) for place in dynamic]}, indent=2) + "\n"
 
 
-_CSV_COLUMNS = ("key", "status", "owner", "type", "expires", "kind", "path", "line", "column", "pack", "call", "function", "guard", "polarity")
+_CSV_COLUMNS = (
+    "key", "status", "owner", "type", "expires", "kind", "path", "line", "column", "pack", "call", "function", "guard", "polarity", "alias",
+)  # fmt: skip
 
 
 def render_inventory_csv(entries: list[InventoryEntry], dynamic: list[Place]) -> str:
@@ -78,6 +80,9 @@ def render_inventory_table(entries: list[InventoryEntry], dynamic: list[Place]) 
 def _describe(place: Place) -> str:
     where = f"{display_path(place.path)}:{place.line}:{place.column}"
     if place.kind == "text":
-        return printable(f"{where}  (text)")
+        return printable(f"{where}  (text, alias {place.alias})" if place.alias else f"{where}  (text)")
+    if place.kind != "python":  # a frontend read: its language and SDK (pack), and the alias that matched
+        alias = f", alias {place.alias}" if place.alias else ""
+        return printable(f"{where}  {place.call}  ({place.kind}, {place.pack}{alias})")
     detail = [place.call or "", f"in {place.function}" if place.function else "", f"[{place.guard}]" if place.guard else ""]
     return printable("  ".join([where, *filter(None, detail)]))

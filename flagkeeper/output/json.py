@@ -21,11 +21,17 @@ def dump_json(data: Any) -> str:
 
 
 def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
+    """A finding as JSON data; `related` only where the finding has related places."""
     d = diagnostic
-    return {
+    record = {
         "code": d.code, "name": d.name, "severity": d.severity, "message": d.message,
         "path": display_path(d.path), "line": d.line, "column": d.column, "key": d.key,
     }  # fmt: skip
+    if d.related:  # the detail a bounded message leaves out
+        record["related"] = [
+            {"path": display_path(place.path), "line": place.line, "column": place.column, "message": place.message} for place in d.related
+        ]
+    return record
 
 
 def render_json(diagnostics: list[Diagnostic]) -> str:

@@ -52,8 +52,11 @@ def _artifact(path: Path, base: Path) -> dict[str, Any]:
 
 
 def _location(place: Related, base: Path, index: int | None = None) -> dict[str, Any]:
+    # A finding is a point; its region runs to the end of its line (SARIF's default for a missing endColumn).
     region = {"startLine": place.line, "startColumn": place.column, "endLine": place.line}
-    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": _artifact(place.path, base), "region": region}, "message": {"text": place.message}}
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": _artifact(place.path, base), "region": region}}
+    if place.message:
+        location["message"] = {"text": place.message}
     if index is not None:
         location["id"] = index
     return location
@@ -77,21 +80,18 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
 
 def _sarif_result(diagnostic: Diagnostic, rule_index: dict[str, int], identity: Identity, base: Path) -> dict[str, Any]:
     d = diagnostic
-    artifact = _artifact(d.path, base)
-    # A finding is a point; its region runs to the end of its line (SARIF's default for a missing endColumn).
-    region = {"startLine": d.line, "startColumn": d.column, "endLine": d.line}
     result: dict[str, Any] = {
         "ruleId": d.code,
         "level": d.severity,
         "message": {"text": d.message},
-        "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
+        "locations": [_location(Related(d.path, d.line, d.column, ""), base)],
         # GitHub reads only this key; as CodeQL does, `:n` tells identical findings in one file apart.
         "partialFingerprints": {"primaryLocationLineHash": str(identity)},
     }
     if d.code in rule_index:
         result["ruleIndex"] = rule_index[d.code]
     if d.related:
-        result["relatedLocations"] = [_location(place, base, index) for index, place in enumerate(d.related, start=1)]
+        result["relatedLocations"] = [_location(place, base, index) for index, place in enumerate(d.related)]
     if d.flow:
         steps = [{"location": _location(step, base)} for step in d.flow]
         result["codeFlows"] = [{"threadFlows": [{"locations": steps}]}]

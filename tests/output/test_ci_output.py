@@ -89,7 +89,7 @@ def test_fk010_call_path_is_a_code_flow() -> None:
 def test_fk004_other_read_is_a_related_location() -> None:
     [repurposed] = _results("FK004")
     [other] = repurposed["relatedLocations"]
-    assert other["id"] == 1 and other["message"]["text"].startswith("'peg_enabled' is also read here")
+    assert other["id"] == 0 and other["message"]["text"] == "reads 'peg_enabled' inside its scope, in smars.rlp.rlp_router"
     assert other["physicalLocation"]["artifactLocation"]["uri"] != repurposed["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
 
 
