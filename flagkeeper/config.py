@@ -92,6 +92,14 @@ class Config:
     registry_sources: tuple[Path, ...] = ()
     # Every registered flag needs a flags.toml entry (owner, type, expiry), not only those in it.
     require_registry_entry: bool = False
+    # ruff's names: added to `exclude`, `select` and `ignore` rather than replacing them;
+    # `force-exclude` applies the excludes to paths named on the command line too (pre-commit).
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    extend_select: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    # FK002 is a warning for this many days after a flag's expiry, an error after; None: a warning always.
+    expiry_grace_days: int | None = None
     aliases: AliasConfig = AliasConfig()  # how keys are spelled in frontends and other text files
     text_references_exclude: tuple[str, ...] = ()  # globs of text files that name keys without reading them
 
@@ -176,6 +184,10 @@ def _lifetimes(value: Any) -> dict[str, int | None] | None:
     return lifetimes
 
 
+def _days(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_LIFETIME else None
+
+
 def parse_aliases(value: Any) -> AliasConfig:
     """An `[aliases]` table; raises ValueError naming what is wrong with it."""
     known = {"strip-prefixes", "cases", "patterns"}
@@ -224,6 +236,11 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "max-file-size": (_megabytes, "a positive number of megabytes"),
     "registry-sources": (_string_list, "a list of paths of flag definition files (flagd, OpenFeature, Unleash, LaunchDarkly)"),
     "require-registry-entry": (_boolean, "true or false"),
+    "extend-exclude": (_string_list, "a list of glob patterns"),
+    "force-exclude": (_boolean, "true or false"),
+    "extend-select": (_string_list, "a list of rule codes"),
+    "extend-ignore": (_string_list, "a list of rule codes"),
+    "expiry-grace-days": (_days, f"a number of days (0 to {MAX_LIFETIME})"),
     "aliases": (parse_aliases, "a table: strip-prefixes (strings), cases (of " + ", ".join(ALIAS_CASES) + "), patterns (glob = regex with {key})"),
     "text-references-exclude": (_string_list, "a list of glob patterns"),
 }
@@ -319,6 +336,11 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         max_file_size=values.get("max-file-size", DEFAULT_MAX_FILE_SIZE),
         registry_sources=tuple(root / path for path in values.get("registry-sources", ())),
         require_registry_entry=values.get("require-registry-entry", False),
+        extend_exclude=values.get("extend-exclude", ()),
+        force_exclude=values.get("force-exclude", False),
+        extend_select=values.get("extend-select", ()),
+        extend_ignore=values.get("extend-ignore", ()),
+        expiry_grace_days=values.get("expiry-grace-days"),
         aliases=values.get("aliases", AliasConfig()),
         text_references_exclude=values.get("text-references-exclude", ()),
     )

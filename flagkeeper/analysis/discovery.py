@@ -4,22 +4,27 @@ Inside a git work tree the listing comes from `git ls-files` (tracked and untrac
 .gitignore does not hide), so ignored build output and virtual environments never count.
 Elsewhere the folders are walked; a folder that cannot be read stops the run with one line (as
 a missing path does) rather than being skipped: "All checks passed" must mean all files were read.
-Config `exclude` globs and the default excludes apply in both.
+Config `exclude` globs and the default excludes apply in both, with .gitignore's semantics
+(the pathspec library): a pattern without a slash matches at any depth, one with a slash is
+anchored at the project root, `*` stays within a folder, `**/` spans any number, and a pattern
+that matches a folder excludes everything below it. Hidden folders (`.git`, `.venv`, `.tox`...)
+below a path given are never entered, as in ruff.
 
 Links: a walk never enters a linked folder, and a linked file counts only when its target lies
 inside the project root (a link within the project is a file of the project; a link out of it,
-say to ~/.ssh or /etc, is not, and is skipped). A path named on the command line is read as given.
+say to ~/.ssh or /etc, is not, and is skipped). A path named on the command line is read as given, unless `force-exclude` is on
+and an exclude matches it (pre-commit names files one by one, and must not bring back what
+the configuration excludes).
 """
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import os
 import re
 import stat
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,24 +64,29 @@ class SourceFiles:
 
 
 @functools.lru_cache(maxsize=256)
-def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for a set of globs (fnmatchcase's semantics): one match per candidate, not one per glob."""
-    return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns) or r"(?!)")
+def _glob_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """A matcher of a set of gitignore patterns: one regex for all (one match per path, not one per
+    pattern), unless a `!` pattern makes their order matter."""
+    import pathspec  # a tenth of a second to import: only runs that discover files pay for it
+
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    if any(not pattern.include for pattern in spec.patterns if pattern.include is not None):
+        return spec.match_file
+    regexes = [_UNNAMED.sub("(?:", pattern.regex.pattern) for pattern in spec.patterns if pattern.include and pattern.regex is not None]
+    combined = re.compile("|".join(f"(?:{regex})" for regex in regexes) or r"(?!)")
+    return lambda path: combined.match(path) is not None
+
+
+_UNNAMED = re.compile(r"\(\?P<\w+>")  # pathspec names a group in each regex; joined, the names would clash
 
 
 def matches_glob(relative: str, patterns: Iterable[str]) -> bool:
-    """Does a glob match the path, one of its parent folders, or one of its parts?"""
-    regex = _glob_regex(tuple(patterns))
-    folder, _, name = relative.rpartition("/")
-    return bool(regex.match(relative) or regex.match(name)) or ("/" in relative and _folder_matches(regex, folder))
+    """Does a gitignore pattern match the path (relative to the project root, `/`-separated) or a folder above it?"""
+    return _glob_matcher(tuple(patterns))(relative)
 
 
-@functools.lru_cache(maxsize=4096)
-def _folder_matches(regex: re.Pattern[str], folder: str) -> bool:
-    """matches_glob for a folder, remembered: every file of a folder asks it again."""
-    parts = folder.split("/")
-    candidates = ["/".join(parts[: index + 1]) for index in range(len(parts))] + parts
-    return any(regex.match(candidate) for candidate in candidates)
+def _hidden(name: str) -> bool:
+    return name.startswith(".") and name not in (".", "..")
 
 
 def _git_listing(folder: Path) -> list[str] | None:
@@ -109,7 +119,7 @@ def _walk(folder: Path, excluded: tuple[str, ...], root: Path) -> list[Path]:
     found = []
     for current, folders, files in os.walk(folder, onerror=_unreadable):
         here = Path(current)
-        folders[:] = sorted(name for name in folders if not matches_glob(relative_path(here / name, root), excluded))
+        folders[:] = sorted(name for name in folders if not _hidden(name) and not matches_glob(relative_path(here / name, root) + "/", excluded))
         found += [here / name for name in sorted(files)]
     return found
 
@@ -149,14 +159,18 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
     missing = next((given for given in paths if not given.exists() and given != config.root), None)
     if missing is not None:
         raise FlagkeeperError("no such file or folder", missing)
+    patterns = DEFAULT_EXCLUDES + config.exclude + config.extend_exclude
     for given in dict.fromkeys(path.resolve() for path in paths):  # the root is often also a path given
+        inherited = relative_path(given, config.root)
+        if config.force_exclude and inside_root(given, config.root) is not None and matches_glob(inherited, patterns):
+            continue
         if given.is_file():
             (python if given.suffix == ".py" else text)[given] = None
             continue
         # A folder named on the command line is entered even when an exclude matches it or a parent.
-        patterns = DEFAULT_EXCLUDES + config.exclude
-        inherited = relative_path(given, config.root)
-        excluded = tuple(pattern for pattern in patterns if not matches_glob(inherited, (pattern,)))
+        excluded = patterns
+        if inherited != "." and matches_glob(inherited + "/", patterns):  # one pattern set compiled, not one per pattern
+            excluded = tuple(pattern for pattern in patterns if not matches_glob(inherited + "/", (pattern,)))
         root = config.root.resolve()
         listing = _git_listing(given)
         if listing is None:
@@ -164,6 +178,9 @@ def discover(paths: list[Path], config: Config) -> SourceFiles:
         else:  # in Path order: by parts
             candidates = [given / name for name in sorted(listing, key=lambda name: name.split("/")) if _suffix(name) in _WANTED]
         for path in candidates:
+            below = inside_root(path, given) or ""
+            if any(_hidden(part) for part in below.split("/")[:-1]):
+                continue
             if matches_glob(relative_path(path, config.root), excluded) or (resolved := _project_file(path, root)) is None:
                 continue
             if path.suffix == ".py":

@@ -2,7 +2,8 @@
 
 A suppression covers its own line; written on the first line of a statement, it covers the
 statement (for `if`, `def` and the other compound statements, their header only, not the body).
-`# noqa` without codes, or naming only other tools' codes, is left to those tools.
+A bare `# noqa` suppresses every finding on its line, as in ruff; `# noqa` naming only other
+tools' codes (`# noqa: E501`) is left to those tools.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from collections.abc import Iterator
 from flagkeeper.analysis.facts import Suppression
 
 _COMMENT = re.compile(
-    r"#\s*(?:flagkeeper:\s*ignore(?:\[(?P<ours>[^\]]*)\])?|noqa\s*:\s*(?P<noqa>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))",
+    r"#\s*(?:flagkeeper:\s*ignore(?:\[(?P<ours>[^\]]*)\])?|noqa\b(?:\s*:\s*(?P<noqa>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?)",
     re.IGNORECASE,
 )
 _CODE = re.compile(r"FK\d{3}", re.IGNORECASE)
 
 
 def _parse(comment: str) -> tuple[str, ...] | None:
-    """The codes a comment suppresses (() for all), or None when it is not a flagkeeper suppression."""
+    """The codes a comment suppresses (() for all, as a bare `# noqa` does), or None when it is not a flagkeeper suppression."""
     match = _COMMENT.search(comment)
     return None if match is None else _codes(match)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from flagkeeper.checks.diagnostic import Diagnostic
+from flagkeeper.checks.diagnostic import Diagnostic, Related
 from flagkeeper.project.model import Project
 from flagkeeper.registry.model import Registry
 
@@ -70,9 +70,12 @@ class Rule:
     def check(self, project: Project) -> Iterator[Diagnostic]:
         raise NotImplementedError
 
-    def report(self, path: Path, line: int, column: int, message: str, key: str | None = None, severity: str | None = None) -> Diagnostic:
+    def report(
+        self, path: Path, line: int, column: int, message: str, key: str | None = None, severity: str | None = None,
+        related: tuple[Related, ...] = (), flow: tuple[Related, ...] = (),
+    ) -> Diagnostic:  # fmt: skip
         """A finding at the rule's severity, or at `severity` where the rule is less sure."""
-        return Diagnostic(path, line, column, self.code, message, self.name, severity or self.severity, key)
+        return Diagnostic(path, line, column, self.code, message, self.name, severity or self.severity, key, related, flow)
 
 
 class RegistryRule(Rule):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ERROR = "error"
@@ -53,3 +53,6 @@ class Diagnostic:
     severity: str
     key: str | None = None
     related: tuple[Related, ...] = ()
+    # The steps that lead to the finding from an entry point (FK007: the import chain, FK010: the
+    # call path): SARIF codeFlows, the `path:` lines of the full format. Not part of its identity.
+    flow: tuple[Related, ...] = field(default=(), compare=False)

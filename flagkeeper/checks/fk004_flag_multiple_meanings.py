@@ -134,7 +134,11 @@ class FlagMultipleMeaningsRule(Rule):
                 f"in scope at {a_few([_place(project, ref) for ref in inside]) or 'nowhere'}, outside it at "
                 f"{a_few([_place(project, ref) for ref in outside])}{f'; {evidence.reason}' if evidence else ''}"
             )
-            yield self.report(reference.path, reference.read.line, reference.read.column, message, key)
+            related = tuple(
+                Related(ref.path, ref.read.line, ref.read.column, f"reads '{key}' {'inside' if ref in inside else 'outside'} its scope, in {ref.module}")
+                for ref in references if ref != reference
+            )  # fmt: skip
+            yield self.report(reference.path, reference.read.line, reference.read.column, message, key, related=related)
 
     def _switched_areas(self, project: Project, key: str, references: list[Reference]) -> dict[str, tuple[list[Reference], set[str]]]:
         """Part of the project -> the reads whose switched code lies there, and those modules."""

@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Case, Need, Rule
-from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic, a_chain, a_few
+from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic, Related, a_chain, a_few
 from flagkeeper.project.callgraph import MAX_NAMESAKES, CallGraph, Node, node_name
 from flagkeeper.project.imports import ModuleStatus
 from flagkeeper.project.model import Project
@@ -115,7 +115,7 @@ class MissingKillSwitchRule(Rule):
                 f"critical function {critical} is reachable from entry point {node_name(path[0])} without a "
                 f"kill-switch check: {a_chain([node_name(node) for node in path])}; {checked}"
             )
-            yield self.report(project.config.root / facts.path, line, 1, message)
+            yield self.report(project.config.root / facts.path, line, 1, message, flow=_call_flow(project, graph, path))
 
     def _unverifiable(self, project: Project, critical: str, module: str, line: int) -> Diagnostic:
         message = (
@@ -125,6 +125,15 @@ class MissingKillSwitchRule(Rule):
             f"{MAX_NAMESAKES} places are not followed"
         )
         return self.report(project.config.root / project.modules[module].path, line, 1, message, severity=WARNING)
+
+
+def _call_flow(project: Project, graph: CallGraph, path: list[Node]) -> tuple[Related, ...]:
+    """Each call of `path` at its place in the caller's file, for the finding's flow."""
+    steps = []
+    for caller, callee in zip(path, path[1:], strict=False):
+        call = next(call for call in graph.calls_from(caller) if call.target == callee)
+        steps.append(Related(project.config.root / project.modules[caller[0]].path, call.line, 1, f"{node_name(caller)} calls {node_name(callee)}"))
+    return tuple(steps)
 
 
 def _unchecked_path(graph: CallGraph, target: Node, checking: set[Node], kill_switches: frozenset[str]) -> list[Node] | None:
