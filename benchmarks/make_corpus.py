@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic Python monorepo for benchmarking flagkeeper.
 
-    python benchmarks/make_corpus.py OUT_DIR [--modules 5000] [--lines 1000000] [--seed 7]
+    python benchmarks/make_corpus.py OUT_DIR [--modules 5000] [--lines 1000000] [--seed 7] [--real-code]
 
 The tree is deterministic: the same arguments give a byte-identical tree. It holds what a
 linter meets in a real monorepo:
@@ -39,6 +39,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus_real  # noqa: E402
 
 TODAY = dt.date(2026, 6, 1)  # expired / active are judged as of this date (`--today 2026-06-01`)
 
@@ -1720,7 +1724,7 @@ def write_frontend(plan: Plan) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 
 
-def generate(out_dir: Path, modules: int, lines: int, seed: int) -> dict[str, int]:
+def generate(out_dir: Path, modules: int, lines: int, seed: int, real_code: bool = False) -> dict[str, int]:
     plan = Plan(modules, lines, seed)
     files: dict[str, str] = {}
     reads = dynamic = 0
@@ -1741,6 +1745,8 @@ def generate(out_dir: Path, modules: int, lines: int, seed: int) -> dict[str, in
     files["flags.toml"] = registry
     files["pyproject.toml"] = write_pyproject(plan)
     files.update(write_frontend(plan))
+    if real_code:
+        corpus_real.add_real_code(files, [key.key for key in plan.keys], seed)
     for relative in sorted(files):
         path = out_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -1760,6 +1766,7 @@ def generate(out_dir: Path, modules: int, lines: int, seed: int) -> dict[str, in
         "registry_retired": counts["retired"],
         "dead": sum(1 for m in plan.modules if m.role == "dead"),
         "guarded": sum(1 for m in plan.modules if m.role == "guarded"),
+        "text_files": len(files) - len(python),
         **{f"keys_{status}": n for status, n in sorted(by_status.items())},
     }
 
@@ -1770,16 +1777,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modules", type=int, default=5000, help="about this many Python modules (default 5000)")
     parser.add_argument("--lines", type=int, default=1_000_000, help="about this many lines of Python (default 1000000)")
     parser.add_argument("--seed", type=int, default=7, help="random seed; the same seed gives the same tree (default 7)")
+    parser.add_argument("--real-code", action="store_true", help="add what real repositories carry (see corpus_real.py)")
     args = parser.parse_args(argv)
     if args.out_dir.exists() and any(args.out_dir.iterdir()):
         parser.error(f"{args.out_dir} exists and is not empty")
     started = time.perf_counter()
-    stats = generate(args.out_dir, args.modules, args.lines, args.seed)
+    stats = generate(args.out_dir, args.modules, args.lines, args.seed, args.real_code)
     elapsed = time.perf_counter() - started
     print(
         f"make_corpus: {stats['modules']} modules, {stats['lines']} lines, {stats['reads']} flag reads "
         f"({stats['dynamic']} dynamic), {stats['keys']} keys read; registry {stats['registry_flags']} flags "
-        f"+ {stats['registry_retired']} retired; {stats['dead']} dead and {stats['guarded']} flag-guarded modules; "
+        f"+ {stats['registry_retired']} retired; {stats['text_files']} other files; {stats['dead']} dead and {stats['guarded']} flag-guarded modules; "
         f"key status " + ", ".join(f"{k[5:]} {v}" for k, v in stats.items() if k.startswith("keys_")) + f"; {elapsed:.1f} s",
         file=sys.stderr,
     )

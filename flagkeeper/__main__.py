@@ -1,5 +1,5 @@
 """`python -m flagkeeper` runs the command line."""
 
-from flagkeeper.cli.main import run
+from flagkeeper.cli.entry import run
 
 run()

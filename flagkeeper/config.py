@@ -41,6 +41,29 @@ MAX_LIFETIME = 36525  # a hundred years: beyond, say "permanent"
 # code and keeps one file's analysis under about a gigabyte.
 DEFAULT_MAX_FILE_SIZE = 5.0
 
+# The case transforms an `[aliases]` table may name (flagkeeper/project/aliases.py spells them).
+ALIAS_CASES = ("camelCase", "PascalCase", "snake_case", "UPPER_SNAKE", "kebab-case", "dot.case")
+KEY_PLACEHOLDER = "{key}"
+
+
+@dataclass(frozen=True)
+class AliasConfig:
+    """How a key may be spelled outside Python, from the config's or a pack's `[aliases]` table
+    (docs/text-references.md): prefixes to strip, case transforms, and per file glob a regular
+    expression in which `{key}` stands for any spelling of a key."""
+
+    strip_prefixes: tuple[str, ...] = ()
+    cases: tuple[str, ...] = ()
+    patterns: tuple[tuple[str, str], ...] = ()  # (file glob, regular expression with {key})
+
+    def __add__(self, other: AliasConfig) -> AliasConfig:
+        def union(first: tuple[Any, ...], second: tuple[Any, ...]) -> tuple[Any, ...]:
+            return tuple(dict.fromkeys(first + second))
+
+        return AliasConfig(
+            union(self.strip_prefixes, other.strip_prefixes), union(self.cases, other.cases), union(self.patterns, other.patterns)
+        )
+
 
 @dataclass(frozen=True)
 class Config:
@@ -54,6 +77,7 @@ class Config:
     registry_named: bool = False  # named by the config: then a missing file is an error
     entry_points: tuple[str, ...] = ()
     rule_packs: tuple[str, ...] = ()
+    extend_rule_packs: tuple[str, ...] = ()  # added to what `rule-packs` selects, as `extend-select` is to `select`
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -70,6 +94,22 @@ class Config:
     require_registry_entry: bool = False
     # Dead-code findings (FK006, FK007) less sure than this percentage are not reported.
     min_confidence: int = 0
+    # ruff's names: added to `exclude`, `select` and `ignore` rather than replacing them;
+    # `force-exclude` applies the excludes to paths named on the command line too (pre-commit).
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    extend_select: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    # FK002 is a warning for this many days after a flag's expiry, an error after; None: a warning always.
+    expiry_grace_days: int | None = None
+    aliases: AliasConfig = AliasConfig()  # how keys are spelled in frontends and other text files
+    text_references_exclude: tuple[str, ...] = ()  # globs of text files that name keys without reading them
+
+    @property
+    def project_packs(self) -> tuple[Path, ...]:
+        """The project's own packs: the .toml paths `rule-packs` and `extend-rule-packs` name, in order."""
+        entries = (*self.rule_packs, *self.extend_rule_packs)
+        return tuple(dict.fromkeys(self.root / entry for entry in entries if entry.endswith(".toml")))
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the command line's non-empty values applied."""
@@ -148,6 +188,31 @@ def _lifetimes(value: Any) -> dict[str, int | None] | None:
 
 def _percent(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100 else None
+def _days(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_LIFETIME else None
+
+
+def parse_aliases(value: Any) -> AliasConfig:
+    """An `[aliases]` table; raises ValueError naming what is wrong with it."""
+    known = {"strip-prefixes", "cases", "patterns"}
+    if not isinstance(value, dict) or not set(value) <= known:
+        raise ValueError("must be a table of strip-prefixes, cases and patterns")
+    prefixes, cases = _string_list(value.get("strip-prefixes", [])), _string_list(value.get("cases", []))
+    if prefixes is None or not all(prefixes):
+        raise ValueError("'strip-prefixes' must be a list of non-empty strings")
+    if cases is None or not set(cases) <= set(ALIAS_CASES):
+        raise ValueError(f"'cases' must be a list of {', '.join(ALIAS_CASES)}")
+    patterns = _string_table(value.get("patterns", {}))
+    if patterns is None:
+        raise ValueError("'patterns' must be a table of file glob = regular expression with {key}")
+    for glob, pattern in patterns.items():
+        if pattern.count(KEY_PLACEHOLDER) != 1:
+            raise ValueError(f"patterns.'{glob}' must hold {KEY_PLACEHOLDER} once")
+        try:
+            compile_key_pattern(pattern.replace(KEY_PLACEHOLDER, "(?:key)"))
+        except re.error as exc:
+            raise ValueError(f"patterns.'{glob}': invalid regular expression: {exc}") from None
+    return AliasConfig(prefixes, cases, tuple(patterns.items()))
 
 
 def _megabytes(value: Any) -> float | None:
@@ -163,6 +228,7 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "registry": (_string, "a path"),
     "entry-points": (_string_list, "a list of module names"),
     "rule-packs": (_string_list, "a list of pack names or .toml paths"),
+    "extend-rule-packs": (_string_list, "a list of pack names or .toml paths"),
     "select": (_string_list, "a list of rule codes"),
     "ignore": (_string_list, "a list of rule codes"),
     "per-file-ignores": (_list_table, "a table of glob = [rule codes]"),
@@ -175,6 +241,13 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "registry-sources": (_string_list, "a list of paths of flag definition files (flagd, OpenFeature, Unleash, LaunchDarkly)"),
     "require-registry-entry": (_boolean, "true or false"),
     "min-confidence": (_percent, "a whole percentage from 0 to 100"),
+    "extend-exclude": (_string_list, "a list of glob patterns"),
+    "force-exclude": (_boolean, "true or false"),
+    "extend-select": (_string_list, "a list of rule codes"),
+    "extend-ignore": (_string_list, "a list of rule codes"),
+    "expiry-grace-days": (_days, f"a number of days (0 to {MAX_LIFETIME})"),
+    "aliases": (parse_aliases, "a table: strip-prefixes (strings), cases (of " + ", ".join(ALIAS_CASES) + "), patterns (glob = regex with {key})"),
+    "text-references-exclude": (_string_list, "a list of glob patterns"),
 }
 
 
@@ -194,7 +267,7 @@ def _require_inside(source: Path, values: dict[str, Any], line_of: Callable[[str
     """Files the config names lie inside the project root, links resolved: a checkout's config must
     not make a run read (or a registry edit write) files elsewhere. The command line may name any."""
     named = [("registry", values.get("registry", "flags.toml")), ("baseline", values.get("baseline"))]
-    named += [("rule-packs", pack) for pack in values.get("rule-packs", ()) if pack.endswith(".toml")]
+    named += [(key, pack) for key in ("rule-packs", "extend-rule-packs") for pack in values.get(key, ()) if pack.endswith(".toml")]
     named += [("registry-sources", path) for path in values.get("registry-sources", ())]
     root = source.parent.resolve()
     for key, value in named:
@@ -232,7 +305,10 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
             known = ", ".join(_KEYS)
             raise FlagkeeperError(f"unknown configuration key '{key}' (known: {known})", source, line_of(key))
         convert, expected = _KEYS[key]
-        value = convert(raw)
+        try:
+            value = convert(raw)
+        except ValueError as exc:  # a converter that can say what is wrong
+            raise FlagkeeperError(f"'{key}' {exc}", source, line_of(key)) from None
         if value is None:
             raise FlagkeeperError(f"'{key}' must be {expected}", source, line_of(key))
         values[key] = value
@@ -253,6 +329,7 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         registry_named="registry" in values,
         entry_points=values.get("entry-points", ()),
         rule_packs=values.get("rule-packs", ()),
+        extend_rule_packs=values.get("extend-rule-packs", ()),
         select=values.get("select", ()),
         ignore=values.get("ignore", ()),
         per_file_ignores=values.get("per-file-ignores", {}),
@@ -265,6 +342,13 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         registry_sources=tuple(root / path for path in values.get("registry-sources", ())),
         require_registry_entry=values.get("require-registry-entry", False),
         min_confidence=values.get("min-confidence", 0),
+        extend_exclude=values.get("extend-exclude", ()),
+        force_exclude=values.get("force-exclude", False),
+        extend_select=values.get("extend-select", ()),
+        extend_ignore=values.get("extend-ignore", ()),
+        expiry_grace_days=values.get("expiry-grace-days"),
+        aliases=values.get("aliases", AliasConfig()),
+        text_references_exclude=values.get("text-references-exclude", ()),
     )
 
 

@@ -22,3 +22,11 @@ class FlagkeeperError(Exception):
         if shown_path is None:
             return self.message
         return f"{shown_path}: {self.message}" if self.line is None else f"{shown_path}:{self.line}: {self.message}"
+
+
+class FlagkeeperErrors(FlagkeeperError):
+    """Several problems with one input, found together: the CLI prints one line for each."""
+
+    def __init__(self, errors: list[FlagkeeperError]):
+        super().__init__("; ".join(error.message for error in errors), errors[0].path, errors[0].line)
+        self.errors = tuple(errors)

@@ -47,6 +47,11 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def repository_root(start: Path) -> Path:
+    """The nearest folder at or above `start` with a `.git` (a folder, or a file in a worktree), else `start`."""
+    return next((folder for folder in (start, *start.parents) if (folder / ".git").exists()), start)
+
+
 def _current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)

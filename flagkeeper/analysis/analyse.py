@@ -22,6 +22,7 @@ from flagkeeper.analysis.facts import (
     ParseError,
 )
 from flagkeeper.analysis.flagreads import GuardedRegion, find_flag_reads
+from flagkeeper.analysis.overrides import find_overrides
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.analysis.registrations import find_registrations
 from flagkeeper.analysis.structure import RawImport, Structure, read_structure
@@ -89,9 +90,10 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
 
 def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Matcher) -> FileFacts:
     tree = ast.parse(source, filename=path)
-    structure = read_structure(tree, module, is_package)
+    structure = read_structure(tree, module, is_package, attributes=matcher.reads_attributes)
     references, regions = find_flag_reads(structure, source, matcher)
     guards = _Guards(regions)
+    lines = source.count("\n") + (not source.endswith("\n") and bool(source))
     return FileFacts(
         path, module, is_package, structure.aliases, structure.constants,
         imports=tuple(_import(raw, structure, guards) for raw in structure.imports),
@@ -104,10 +106,11 @@ def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Mat
         is_script=structure.is_script,
         suppressions=find_suppressions(source, tree),
         branches=tuple(Branch(region.guards, region.start[0], region.end[0]) for region in regions),
-        lines=source.count("\n") + (not source.endswith("\n") and bool(source)),
+        lines=lines,
         registrations=find_registrations(tree, structure, source, module, matcher),
         links=tuple(structure.links),
         string_lists=structure.string_lists,
         decorators=tuple(structure.decorators),
+        overrides=find_overrides(structure, module, matcher, lines),
         bases=structure.bases,
     )  # fmt: skip

@@ -31,6 +31,7 @@ import hashlib
 import os
 import re
 import secrets
+import shutil
 import stat
 import subprocess
 import sys
@@ -43,6 +44,7 @@ import msgspec
 import flagkeeper
 from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.analysis.packs import Matcher
+from flagkeeper.errors import FlagkeeperError
 
 DEFAULT_DIR = ".flagkeeper_cache"
 RECENT_RUNS = 8  # check runs remembered: enough for a hook and a CI step with their options
@@ -286,3 +288,21 @@ def _mark(folder: int) -> None:
             descriptor = os.open(marker, _CREATE, 0o666, dir_fd=folder)
             with open(descriptor, "w", encoding="utf-8") as stream:
                 stream.write(text)
+
+
+def remove_cache(folder: Path) -> bool:
+    """Delete the cache `folder` (`flagkeeper clean`); False when there is none.
+
+    Only a folder the cache may use (usable_folder: not a link, ours, untracked) that holds the
+    CACHEDIR.TAG the cache writes: a `--cache-dir` pointing at another folder is not emptied.
+    shutil.rmtree does not follow links inside it.
+    """
+    if not os.path.lexists(folder):
+        return False
+    if not usable_folder(folder):
+        raise FlagkeeperError("not removed", folder)
+    tag = folder / "CACHEDIR.TAG"
+    if tag.is_symlink() or not tag.is_file() or tag.read_text(encoding="utf-8", errors="replace") != _MARKERS["CACHEDIR.TAG"]:
+        raise FlagkeeperError("not removed: it holds no flagkeeper CACHEDIR.TAG, so it may not be a flagkeeper cache", folder)
+    shutil.rmtree(folder)
+    return True

@@ -66,6 +66,7 @@ class FlagRef(_Record, frozen=True):
     guard: str | None = None
     polarity: bool | None = None
     default: str | None = None
+    registered_only: bool = False  # an `attribute-of` read that counts only for a registered key
 
 
 class Guard(_Record, frozen=True):
@@ -138,6 +139,34 @@ class Registration(_Record, frozen=True):
     fields: tuple[tuple[str, str], ...] = ()
 
 
+class Override(_Record, frozen=True):
+    """A flag set by a test or a settings block (a pack's `[[override]]`): not a read.
+
+    `value` is the source of the value it is set to when that is a literal (`True`, `"on"`),
+    else None. `form` says how it applies: "decorator" to the function or class on lines
+    `first`..`last` (decorators included), "with" to the `with` statement on those lines, "call"
+    from the call to the end of the enclosing function (its lines; the module's at module level).
+    `function` is the qualname of that function or class. What `flagkeeper remove` needs to
+    know which value a test runs under, and what to delete with the override.
+    """
+
+    key: KeyExpr
+    key_code: str
+    pack: str
+    call: str
+    line: int
+    column: int
+    value: str | None
+    form: str
+    first: int
+    last: int
+    function: str | None = None
+    registered_only: bool = False  # counts only for a registered key (`override_settings(DEBUG=True)`)
+
+
+DECORATOR_OVERRIDE, WITH_OVERRIDE, CALL_OVERRIDE = "decorator", "with", "call"
+
+
 class Link(_Record, frozen=True):
     """A way this file may load `target` that is not an import statement, by `kind`:
     STRING_LINK, a string constant naming a dotted path (`"shop.middleware.Timing"`,
@@ -182,5 +211,9 @@ class FileFacts(_Record, frozen=True):
     links: tuple[Link, ...] = ()
     string_lists: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
     decorators: tuple[str, ...] = ()
+    overrides: tuple[Override, ...] = ()
+    # "python", or "typescript"/"javascript" for a frontend file (analysis/javascript.py): its
+    # references are frontend reads, its module name is its path without the suffix.
+    language: str = "python"
     # For the call graph (FK010): each class's bases as written, first names resolved through the imports.
     bases: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)

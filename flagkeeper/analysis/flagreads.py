@@ -57,6 +57,7 @@ def _span(nodes: list[ast.stmt] | list[ast.expr]) -> tuple[Position, Position]:
 
 
 _SPACES = re.compile(r"\s+")
+_Site = ast.Call | ast.Subscript | ast.Compare | ast.Attribute
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,9 @@ class _FlagReadFinder:
         return False
 
     def _match(self, node: ast.expr) -> _Read | None:
+        if isinstance(node, ast.Attribute):
+            read = self._match_attribute(node) if self.matcher.reads_attributes else None
+            return None if read is None else self._flag_keys_only(read)
         if self.matcher.reads_mappings and (read := self._match_mapping(node)) is not None:
             return self._flag_keys_only(read)
         if isinstance(node, ast.Call):
@@ -168,6 +172,13 @@ class _FlagReadFinder:
             return None
         return _Read(pattern, self._keys(key, ""), call, default, negated)
 
+    def _match_attribute(self, node: ast.Attribute) -> _Read | None:
+        """`settings.FLAG` where `settings` resolves to an object an `attribute-of` pack names."""
+        if not isinstance(node.value, ast.Name) or not isinstance(node.ctx, ast.Load):
+            return None
+        pattern = self.matcher.attribute(resolve_head(node.value.id, self.aliases))
+        return None if pattern is None else _Read(pattern, ((Literal(node.attr), node.attr),), self._code(node), None)
+
     def _keys(self, value: ast.expr, star: str) -> tuple[tuple[KeyExpr, str], ...]:
         """The keys a key argument names: itself, or each element of a list or tuple literal
         (`@require_flags(["A", "B"])`); a starred argument or element hides its keys."""
@@ -205,7 +216,7 @@ class _FlagReadFinder:
         pending: list[tuple[ast.expr, bool | None]] = [(test, polarity)]
         while pending:
             expr, current = pending.pop()
-            if isinstance(expr, (ast.Call, ast.Subscript)):
+            if isinstance(expr, (ast.Call, ast.Subscript, ast.Attribute)):
                 self.guards.setdefault(id(expr), (kind, current))
             elif isinstance(expr, ast.Compare) and (read := self._read(expr)) is not None:  # `"X" in flags`
                 self.guards.setdefault(id(expr), (kind, None if current is None else current != read.negated))
@@ -242,18 +253,21 @@ class _FlagReadFinder:
                 self._add_region(implied, [value])
 
     # -- the reads ---------------------------------------------------------------------------
-    def is_read(self, node: ast.Call | ast.Subscript | ast.Compare) -> bool:
+    def is_read(self, node: _Site) -> bool:
         return self._read(node) is not None
 
-    def site(self, node: ast.Call | ast.Subscript | ast.Compare, scope: str | None) -> None:
+    def site(self, node: _Site, scope: str | None) -> None:
         read = self._read(node)
         assert read is not None
         guard, polarity = self.guards.get(id(node), (None, None))
         column = self._column(node.lineno, node.col_offset)
         for key, key_code in read.keys:
             self.references.append(
-                FlagRef(key, key_code, read.pattern.pack, read.call, node.lineno, column, scope, guard, polarity, read.default)
-            )
+                FlagRef(
+                    key, key_code, read.pattern.pack, read.call, node.lineno, column, scope, guard, polarity, read.default,
+                    read.pattern.registered_only,
+                )
+            )  # fmt: skip
 
 
 def find_flag_reads(structure: Structure, source: str, matcher: Matcher) -> tuple[tuple[FlagRef, ...], list[GuardedRegion]]:
@@ -263,7 +277,10 @@ def find_flag_reads(structure: Structure, source: str, matcher: Matcher) -> tupl
     it guards, so this is the order of a walk, without a walk of its own.
     """
     finder = _FlagReadFinder(source, structure.aliases, matcher)
-    reads = [(node, scope) for node, scope in structure.sites if finder.is_read(node)]
+    sites: list[tuple[_Site, str | None]] = [*structure.sites]
+    if matcher.reads_attributes:  # `settings.FLAG`; merged in source order below
+        sites += structure.name_attributes
+    reads = [(node, scope) for node, scope in sites if finder.is_read(node)]
     if not reads:  # most files: nothing more to look at
         return (), []
     for node, kind in structure.conditionals:

@@ -1,5 +1,5 @@
-"""Rule packs: declarative TOML files that say which calls read a flag and which code registers
-one (see docs/rule-packs.md).
+"""Rule packs: declarative TOML files that say which calls read a flag, which code registers one
+and which code overrides one in tests (see docs/rule-packs.md).
 
 `load_matcher` reads the active packs once per run; the resulting `Matcher` is what per-file
 analysis asks "does this call read a flag, and where is its key?".
@@ -7,13 +7,14 @@ analysis asks "does this call read a flag, and where is its key?".
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from flagkeeper.config import Config, compile_key_pattern
+from flagkeeper.config import AliasConfig, Config, compile_key_pattern, parse_aliases
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.tomlread import key_line, load_toml
 
@@ -45,8 +46,14 @@ class ReadPattern:
     # A flags mapping (`get_flags()`, `config["FLAGS"]`): `M[key]`, `M.get(key, default)` and
     # `key in M` read flags.
     is_mapping: bool = False
+    # `attribute-of`: `settings.FLAG` reads the flag FLAG of the object `pattern` names;
+    # `registered-only`: such a read counts only for a key some registry source registers.
+    is_attribute: bool = False
+    registered_only: bool = False
+    language: str = "python"  # or SCRIPT: JavaScript and TypeScript files (analysis/javascript.py)
 
 
+PYTHON, SCRIPT = "python", "typescript"  # the languages a [[read]] may name
 REGISTRY_FIELDS = ("type", "owner", "description", "expires", "default")
 
 
@@ -65,6 +72,21 @@ class RegisterPattern:
 
 
 @dataclass(frozen=True)
+class OverridePattern:
+    """One `[[override]]` of a pack: a call (also a decorator or a `with` item) that sets a flag
+    for a test or a settings block. Its keys are the `key` argument (a string, a list of keys, or
+    a dict literal of key -> value) or, with `keywords_are_keys`, the call's keyword names."""
+
+    pack: str
+    pattern: str
+    key: ArgSpec | None
+    receiver: str | None = None
+    keywords_are_keys: bool = False
+    value: ArgSpec | None = None  # where the overridden value is, when the key argument does not carry it
+    registered_only: bool = False  # counts only for a key some registry source registers (`override_settings(DEBUG=True)`)
+
+
+@dataclass(frozen=True)
 class Pack:
     name: str
     description: str
@@ -73,12 +95,35 @@ class Pack:
     key_pattern: re.Pattern[str] | None
     fallback: bool
     registers: tuple[RegisterPattern, ...] = ()
+    aliases: AliasConfig = AliasConfig()  # how the SDK's frontend spells keys (React: camelCase)
+    overrides: tuple[OverridePattern, ...] = ()
 
 
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
     if pattern.startswith("*."):
         return re.compile(r"(?:.*\.)?" + re.escape(pattern[2:]) + r"\Z")
     return re.compile(re.escape(pattern) + r"\Z")
+
+
+_CallPattern = TypeVar("_CallPattern", RegisterPattern, OverridePattern)
+
+
+class _CallIndex(Generic[_CallPattern]):
+    """Call patterns by the callee's last name: nearly every call is ruled out by a dict lookup."""
+
+    def __init__(self, patterns: list[_CallPattern]):
+        self.patterns: list[_CallPattern] = patterns
+        self._by_last_name: dict[str, list[tuple[_CallPattern, re.Pattern[str]]]] = {}
+        for pattern in patterns:
+            self._by_last_name.setdefault(pattern.pattern.rpartition(".")[2], []).append((pattern, _pattern_regex(pattern.pattern)))
+
+    def ends_a_pattern(self, name: str) -> bool:
+        return name in self._by_last_name
+
+    def matching(self, dotted: str) -> Iterator[_CallPattern]:
+        for pattern, regex in self._by_last_name.get(dotted.rpartition(".")[2], ()):
+            if regex.match(dotted):
+                yield pattern
 
 
 class Matcher:
@@ -90,19 +135,19 @@ class Matcher:
         # A project's own packs know its calls better than a shipped pack does: they are tried first.
         shipped = shipped_packs_dir()
         ordered = sorted(packs, key=lambda pack: (pack.fallback, pack.path.parent == shipped))
-        reads = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if not read.is_mapping]
+        python = [read for pack in ordered for read in pack.reads if read.language == PYTHON]
+        reads = [(read, _pattern_regex(read.pattern)) for read in python if not (read.is_mapping or read.is_attribute)]
         # Nearly every call in a file reads no flag: a dict lookup on the callee's last name rules
         # it out, before its dotted name is built, and leaves the patterns worth a regex.
         self._reads_by_last_name: dict[str, list[tuple[ReadPattern, re.Pattern[str]]]] = {}
         for read, regex in reads:
             self._reads_by_last_name.setdefault(read.pattern.rpartition(".")[2], []).append((read, regex))
-        registers = [(register, _pattern_regex(register.pattern)) for pack in ordered for register in pack.registers]
-        self._registers_by_last_name: dict[str, list[tuple[RegisterPattern, re.Pattern[str]]]] = {}
-        for register, regex in registers:
-            if not register.is_assign:
-                self._registers_by_last_name.setdefault(register.pattern.rpartition(".")[2], []).append((register, regex))
-        self._assigns = [(register, regex) for register, regex in registers if register.is_assign]
-        self._mappings = [(read, _pattern_regex(read.pattern)) for pack in ordered for read in pack.reads if read.is_mapping]
+        self._register_calls: _CallIndex[RegisterPattern] = _CallIndex([register for pack in ordered for register in pack.registers if not register.is_assign])
+        self._override_calls: _CallIndex[OverridePattern] = _CallIndex([override for pack in ordered for override in pack.overrides])
+        self._assigns = [(register, _pattern_regex(register.pattern)) for pack in ordered for register in pack.registers if register.is_assign]
+        self._mappings = [(read, _pattern_regex(read.pattern)) for read in python if read.is_mapping]
+        self._attributes = [(read, _pattern_regex(read.pattern)) for read in python if read.is_attribute]
+        self.script_reads = ScriptReads([read for pack in ordered for read in pack.reads if read.language == SCRIPT])
 
     @property
     def reads_mappings(self) -> bool:
@@ -122,19 +167,36 @@ class Matcher:
             if read.is_subscript == is_subscript and regex.match(dotted):
                 yield read
 
+    @property
+    def reads_attributes(self) -> bool:
+        return bool(self._attributes)
+
+    def attribute(self, name: str) -> ReadPattern | None:
+        """The first `[[read]]` whose `attribute-of` matches the resolved name of the object an attribute is read from."""
+        return next((read for read, regex in self._attributes if regex.match(name)), None)
+
     def registrations(self, dotted: str) -> Iterator[RegisterPattern]:
         """The `[[register]]` calls whose pattern matches the callee's resolved dotted name."""
-        for register, regex in self._registers_by_last_name.get(dotted.rpartition(".")[2], ()):
-            if regex.match(dotted):
-                yield register
+        return self._register_calls.matching(dotted)
 
     @property
     def registers_flags(self) -> bool:
         """Does any active pack have a `[[register]]`? (Most projects' packs do not.)"""
-        return bool(self._registers_by_last_name or self._assigns)
+        return bool(self._register_calls.patterns or self._assigns)
 
     def registers_calls_named(self, name: str) -> bool:
-        return name in self._registers_by_last_name
+        return self._register_calls.ends_a_pattern(name)
+
+    def overrides(self, dotted: str) -> Iterator[OverridePattern]:
+        """The `[[override]]` calls whose pattern matches the callee's resolved dotted name."""
+        return self._override_calls.matching(dotted)
+
+    @property
+    def overrides_flags(self) -> bool:
+        return bool(self._override_calls.patterns)
+
+    def overrides_calls_named(self, name: str) -> bool:
+        return self._override_calls.ends_a_pattern(name)
 
     def registry_assigns(self, module: str) -> dict[str, RegisterPattern]:
         """Module-level names of `module` bound to a registry mapping: NAME -> its `[[register]]`."""
@@ -153,10 +215,46 @@ class Matcher:
         return self._by_name[pack].key_pattern is None
 
 
+class ScriptReads:
+    """The `[[read]]`s of JavaScript and TypeScript files: calls, and mappings (`useFlags()`)
+    whose members are flags; the same order as Python reads (specific packs, then fallbacks)."""
+
+    def __init__(self, reads: list[ReadPattern]):
+        self._calls = [(read, _pattern_regex(read.pattern)) for read in reads if not read.is_mapping]
+        self._mappings = [(read, _pattern_regex(read.pattern.removesuffix("()"))) for read in reads if read.is_mapping and read.pattern.endswith("()")]
+        # A name that is a mapping (`clientConfig.showBeta`): its members are read as a bound name's.
+        self.mapping_variables = {read.pattern: read for read in reversed(reads) if read.is_mapping and not read.pattern.endswith("()")}
+
+    def __bool__(self) -> bool:
+        return bool(self._calls or self._mappings or self.mapping_variables)
+
+    @functools.cached_property
+    def call_names(self) -> frozenset[str]:
+        """The last names of callees that may read a flag (the parser's query keeps only these)."""
+        return frozenset(read.pattern.rpartition(".")[2] for read, _ in self._calls)
+
+    @functools.cached_property
+    def mapping_names(self) -> frozenset[str]:
+        return frozenset(read.pattern.removesuffix("()").rpartition(".")[2] for read, _ in self._mappings)
+
+    def calls(self, dotted: str) -> Iterator[ReadPattern]:
+        return (read for read, regex in self._calls if regex.match(dotted))
+
+    def mapping(self, dotted: str) -> ReadPattern | None:
+        """The mapping whose function `dotted` (a callee, without the call's `()`) returns."""
+        return next((read for read, regex in self._mappings if regex.match(dotted)), None)
+
+
 _PACK_FIELDS = {"name", "description", "url", "key-pattern", "fallback"}
-_READ_FIELDS = {"call", "subscript", "mapping", "key", "default"}
+_READ_FIELDS = {"call", "subscript", "mapping", "attribute-of", "registered-only", "key", "default", "language"}
+_READ_KINDS = ("call", "subscript", "mapping", "attribute-of")
 _REGISTER_FIELDS = {"call", "assign", "key", "receiver", "comment-fields", *REGISTRY_FIELDS}
+_OVERRIDE_FIELDS = {"call", "key", "receiver", "keywords-are-keys", "value", "registered-only"}
+_RECEIVER = r"\w+(?:\.\w+)*"
 _DOTTED = r"(?:\*\.)?[\w()]+(?:\.[\w()]+)*(?<!\(\))"
+# In JavaScript a mapping is what a function returns (`useFlags()`, `*.allFlags()`) or a name
+# imported or declared in the file (`clientConfig`).
+_SCRIPT_MAPPING = r"(?:\*\.)?\w+(?:\.\w+)*\(\)|\w+"
 # A mapping's name may also end in a call and hold subscripts by string: `app.flags()`, `config["FLAGS"]`.
 _MAPPING = r"(?:\*\.)?\w+(?:\(\)|\[\"[^\"\\]*\"\]|\.\w+)*"
 
@@ -172,6 +270,15 @@ class _PackReader:
         line = key_line(self.path.read_text(encoding="utf-8"), near) if near else None
         return FlagkeeperError(f"invalid rule pack: {message}", self.path, line)
 
+    def check_table(self, raw: Any, table: str, known: set[str]) -> None:
+        """`raw` is a table (of `[[table]]`, or the `[pack]` header) with no field outside `known`."""
+        shown = "[pack]" if table == "pack" else f"[[{table}]]"
+        if not isinstance(raw, dict):
+            raise self.fail(f"each {shown} must be a table", table)
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise self.fail(f"unknown field '{unknown[0]}' in {shown} (known: {', '.join(sorted(known))})", unknown[0])
+
     def arg_spec(self, raw: Any, field_name: str) -> ArgSpec:
         if not isinstance(raw, dict) or not raw or not set(raw) <= {"position", "keyword"}:
             raise self.fail(f"'{field_name}' must be a table with 'position' and/or 'keyword'", field_name)
@@ -184,16 +291,20 @@ class _PackReader:
         return ArgSpec(position, tuple(keywords))
 
     def read_pattern(self, raw: Any, name: str) -> ReadPattern:
-        if not isinstance(raw, dict):
-            raise self.fail("each [[read]] must be a table", "read")
-        unknown = set(raw) - _READ_FIELDS
-        if unknown:
-            field_name = sorted(unknown)[0]
-            raise self.fail(f"unknown field '{field_name}' in [[read]] (known: {', '.join(sorted(_READ_FIELDS))})", field_name)
-        if sum(kind in raw for kind in ("call", "subscript", "mapping")) != 1:
-            raise self.fail("each [[read]] needs exactly one of 'call', 'subscript' and 'mapping'", "read")
+        self.check_table(raw, "read", _READ_FIELDS)
+        if sum(kind in raw for kind in _READ_KINDS) != 1:
+            raise self.fail("each [[read]] needs exactly one of 'call', 'subscript', 'mapping' and 'attribute-of'", "read")
+        if "registered-only" in raw and "attribute-of" not in raw:
+            raise self.fail("'registered-only' is for an 'attribute-of' [[read]]", "registered-only")
+        language = raw.get("language", PYTHON)
+        if language not in (PYTHON, SCRIPT):
+            raise self.fail(f"'language' must be \"{PYTHON}\" or \"{SCRIPT}\" (which covers JavaScript too)", "language")
+        if language == SCRIPT:
+            return self.script_pattern(raw, name)
         if "mapping" in raw:
             return self.mapping_pattern(raw, name)
+        if "attribute-of" in raw:
+            return self.attribute_pattern(raw, name)
         is_subscript = "subscript" in raw
         pattern = raw["subscript" if is_subscript else "call"]
         if not isinstance(pattern, str) or not re.fullmatch(_DOTTED, pattern):
@@ -204,6 +315,25 @@ class _PackReader:
         default = self.arg_spec(raw["default"], "default") if "default" in raw else None
         return ReadPattern(name, pattern, is_subscript, key, default)
 
+    def script_pattern(self, raw: Any, name: str) -> ReadPattern:
+        """A JavaScript/TypeScript read: a call with the key by position, or a mapping function."""
+        if "subscript" in raw:
+            raise self.fail("a typescript [[read]] has 'call' or 'mapping' (`flags['k']` is a mapping's member)", "subscript")
+        if "attribute-of" in raw:
+            raise self.fail("a typescript [[read]] has 'call' or 'mapping': 'attribute-of' is for Python", "attribute-of")
+        if "mapping" in raw:
+            pattern = raw["mapping"]
+            if not isinstance(pattern, str) or not re.fullmatch(_SCRIPT_MAPPING, pattern):
+                raise self.fail(f"'{pattern}' is not a call like useFlags() or *.allFlags(), or a name, whose members are flags", "mapping")
+            if "key" in raw or "default" in raw:
+                raise self.fail(f"[[read]] mapping '{pattern}' takes its keys from the members read: no 'key' or 'default'", "mapping")
+            return ReadPattern(name, pattern, False, None, None, is_mapping=True, language=SCRIPT)
+        read = self.read_pattern({field: value for field, value in raw.items() if field != "language"}, name)
+        for field_name, spec in (("key", read.key), ("default", read.default)):
+            if spec is not None and (spec.keywords or spec.position is None):
+                raise self.fail(f"JavaScript has no keyword arguments: '{field_name}' of a typescript [[read]] takes only 'position'", field_name)
+        return replace(read, language=SCRIPT)
+
     def mapping_pattern(self, raw: Any, name: str) -> ReadPattern:
         pattern = raw["mapping"]
         if not isinstance(pattern, str) or not re.fullmatch(_MAPPING, pattern):
@@ -212,13 +342,43 @@ class _PackReader:
             raise self.fail(f"[[read]] mapping '{pattern}' takes its key from the subscript, .get() or `in`: no 'key' or 'default'", "mapping")
         return ReadPattern(name, pattern, False, None, None, is_mapping=True)
 
+    def attribute_pattern(self, raw: Any, name: str) -> ReadPattern:
+        pattern = raw["attribute-of"]
+        if not isinstance(pattern, str) or not re.fullmatch(r"(?:\*\.)?" + _RECEIVER, pattern):
+            raise self.fail(f"'{pattern}' is not a dotted name like django.conf.settings", "attribute-of")
+        if "key" in raw or "default" in raw:
+            raise self.fail(f"[[read]] attribute-of '{pattern}' takes its key from the attribute's name: no 'key' or 'default'", "attribute-of")
+        return ReadPattern(name, pattern, False, None, None, is_attribute=True, registered_only=self.flag(raw, "registered-only"))
+
+    def flag(self, raw: Any, field_name: str) -> bool:
+        """A true-or-false field, false when absent."""
+        value = raw.get(field_name, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"'{field_name}' must be true or false", field_name)
+        return value
+
+    def receiver(self, raw: Any) -> str | None:
+        receiver = raw.get("receiver")
+        if receiver is not None and (not isinstance(receiver, str) or not re.fullmatch(_RECEIVER, receiver)):
+            raise self.fail("'receiver' must be a dotted name like app.features.manager", "receiver")
+        return receiver
+
+    def override_pattern(self, raw: Any, name: str) -> OverridePattern:
+        self.check_table(raw, "override", _OVERRIDE_FIELDS)
+        pattern = raw.get("call")
+        if not isinstance(pattern, str) or not re.fullmatch(_DOTTED, pattern):
+            raise self.fail(f"each [[override]] needs a 'call': a dotted name (optionally starting with '*.'), not {pattern!r}", "override")
+        keywords_are_keys = self.flag(raw, "keywords-are-keys")
+        if keywords_are_keys == ("key" in raw):
+            raise self.fail(f"[[override]] '{pattern}' needs exactly one of 'key' and 'keywords-are-keys = true'", pattern)
+        if keywords_are_keys and "value" in raw:
+            raise self.fail(f"[[override]] '{pattern}' takes each key's value from its keyword: no 'value'", "value")
+        key = self.arg_spec(raw["key"], "key") if "key" in raw else None
+        value = self.arg_spec(raw["value"], "value") if "value" in raw else None
+        return OverridePattern(name, pattern, key, self.receiver(raw), keywords_are_keys, value, self.flag(raw, "registered-only"))
+
     def register_pattern(self, raw: Any, name: str) -> RegisterPattern:
-        if not isinstance(raw, dict):
-            raise self.fail("each [[register]] must be a table", "register")
-        unknown = set(raw) - _REGISTER_FIELDS
-        if unknown:
-            field_name = sorted(unknown)[0]
-            raise self.fail(f"unknown field '{field_name}' in [[register]] (known: {', '.join(sorted(_REGISTER_FIELDS))})", field_name)
+        self.check_table(raw, "register", _REGISTER_FIELDS)
         if ("call" in raw) == ("assign" in raw):
             raise self.fail("each [[register]] needs exactly one of 'call' and 'assign'", "register")
         is_assign = "assign" in raw
@@ -234,11 +394,8 @@ class _PackReader:
             raise self.fail(f"[[register]] '{pattern}' is a call: 'comment-fields' is for 'assign'", "comment-fields")
         if "key" not in raw:
             raise self.fail(f"[[register]] '{pattern}' needs 'key'", pattern)
-        receiver = raw.get("receiver")
-        if receiver is not None and (not isinstance(receiver, str) or not re.fullmatch(r"\w+(?:\.\w+)*", receiver)):
-            raise self.fail("'receiver' must be a dotted name like app.features.manager", "receiver")
         fields = tuple((field_name, self.arg_spec(raw[field_name], field_name)) for field_name in REGISTRY_FIELDS if field_name in raw)
-        return RegisterPattern(name, pattern, False, self.arg_spec(raw["key"], "key"), receiver, fields)
+        return RegisterPattern(name, pattern, False, self.arg_spec(raw["key"], "key"), self.receiver(raw), fields)
 
     def comment_fields(self, raw: Any) -> re.Pattern[str] | None:
         if raw is None:
@@ -257,21 +414,23 @@ class _PackReader:
         header = self.data.get("pack")
         if not isinstance(header, dict):
             raise self.fail("missing [pack] table")
-        unknown = set(header) - _PACK_FIELDS
-        if unknown:
-            field_name = sorted(unknown)[0]
-            raise self.fail(f"unknown field '{field_name}' in [pack] (known: {', '.join(sorted(_PACK_FIELDS))})", field_name)
+        self.check_table(header, "pack", _PACK_FIELDS)
         name, description = header.get("name"), header.get("description")
         if not isinstance(name, str) or not re.fullmatch(r"[\w.-]+", name):
             raise self.fail("[pack] needs a 'name' (letters, digits, '_', '-', '.')", "pack")
         if not isinstance(description, str):
             raise self.fail("[pack] needs a 'description'", "pack")
-        extra = set(self.data) - {"pack", "read", "register"}
+        extra = set(self.data) - {"pack", "read", "register", "override", "aliases"}
         if extra:
-            raise self.fail(f"unknown table '{sorted(extra)[0]}' (a pack has [pack], [[read]] and [[register]])", sorted(extra)[0])
-        reads, registers = self.data.get("read", []), self.data.get("register", [])
-        if not isinstance(reads, list) or not isinstance(registers, list) or not (reads or registers):
-            raise self.fail("a pack needs at least one [[read]] or [[register]]")
+            message = f"unknown table '{sorted(extra)[0]}' (a pack has [pack], [[read]], [[register]], [[override]] and [aliases])"
+            raise self.fail(message, sorted(extra)[0])
+        try:
+            aliases = parse_aliases(self.data.get("aliases", {}))
+        except ValueError as exc:
+            raise self.fail(f"[aliases] {exc}", "aliases") from None
+        reads, registers, overrides = self.data.get("read", []), self.data.get("register", []), self.data.get("override", [])
+        if not all(isinstance(table, list) for table in (reads, registers, overrides)) or not (reads or registers or overrides):
+            raise self.fail("a pack needs at least one [[read]], [[register]] or [[override]]")
         pattern_text = header.get("key-pattern")
         try:
             key_pattern = compile_key_pattern(pattern_text) if pattern_text else None
@@ -282,7 +441,7 @@ class _PackReader:
             raise self.fail("'fallback' must be true or false", "fallback")
         return Pack(
             name, description, self.path, tuple(self.read_pattern(raw, name) for raw in reads), key_pattern, fallback,
-            tuple(self.register_pattern(raw, name) for raw in registers),
+            tuple(self.register_pattern(raw, name) for raw in registers), aliases, tuple(self.override_pattern(raw, name) for raw in overrides),
         )  # fmt: skip
 
 
@@ -295,15 +454,17 @@ def load_pack(path: Path) -> Pack:
 
 
 def load_matcher(config: Config) -> Matcher:
-    """The active packs: shipped ones (all, or those `rule-packs` names), then project packs by path."""
+    """The active packs: shipped ones (all, or those `rule-packs` names, plus those
+    `extend-rule-packs` names), then project packs by path."""
     named = [entry for entry in config.rule_packs if not entry.endswith(".toml")]
-    project = [config.root / entry for entry in config.rule_packs if entry.endswith(".toml")]
+    extra = [entry for entry in config.extend_rule_packs if not entry.endswith(".toml")]
     available = shipped_pack_names()
-    for name in named:
+    for name in named + extra:
         if name not in available:
             raise FlagkeeperError(f"unknown rule pack '{name}' (shipped: {', '.join(available)})", config.source)
-    shipped = [shipped_packs_dir() / f"{name}.toml" for name in (sorted(named) or available)]
-    packs = [load_pack(path) for path in shipped + project]
+    chosen = sorted({*named, *extra}) if named else available
+    shipped = [shipped_packs_dir() / f"{name}.toml" for name in chosen]
+    packs = [load_pack(path) for path in [*shipped, *config.project_packs]]
     known = {pack.name for pack in packs}
     if len(known) != len(packs):
         raise FlagkeeperError("two active rule packs share a name", config.source)

@@ -15,12 +15,13 @@ from __future__ import annotations
 import ast
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from flagkeeper.analysis.facts import Dynamic, Registration
 from flagkeeper.analysis.flagreads import find_arg
-from flagkeeper.analysis.packs import Matcher, RegisterPattern
-from flagkeeper.analysis.structure import Structure, dotted_name, key_expr, resolve_head
+from flagkeeper.analysis.packs import Matcher, OverridePattern, RegisterPattern
+from flagkeeper.analysis.structure import Structure, callee_last_name, callee_names, key_expr
 
 _Bindings = dict[str, ast.expr]  # loop variable -> the element it stands for in one iteration
 
@@ -70,6 +71,22 @@ def _inside(node: ast.AST, loop: ast.For) -> bool:
     return start <= (node.lineno, node.col_offset) < end  # type: ignore[attr-defined]
 
 
+_CallPattern = TypeVar("_CallPattern", RegisterPattern, OverridePattern)
+
+
+def first_call_pattern(
+    names: tuple[str, ...], candidates: Callable[[str], Iterator[_CallPattern]], applies: Callable[[_CallPattern], bool]
+) -> _CallPattern | None:
+    """The first pattern (of `[[register]]` or `[[override]]`) matching one of the names the callee
+    stands for, called on the `receiver` it names (if any), that `applies` to the call."""
+    for name in names:
+        receiver = name.rpartition(".")[0]
+        for pattern in candidates(name):
+            if pattern.receiver in (None, receiver) and applies(pattern):
+                return pattern
+    return None
+
+
 class _CallRegistrations:
     def __init__(self, structure: Structure, module: str, matcher: Matcher, literals: dict[str, ast.expr]):
         self.structure = structure
@@ -78,23 +95,12 @@ class _CallRegistrations:
         self.literals = literals
 
     def _matches(self, call: ast.Call) -> RegisterPattern | None:
-        callee = call.func
-        if isinstance(callee, ast.Name):
-            last = self.structure.aliases.get(callee.id, callee.id).rpartition(".")[2]
-        else:
-            last = callee.attr if isinstance(callee, ast.Attribute) else ""
-        if not self.matcher.registers_calls_named(last):  # nearly every call: ruled out by a dict lookup
-            return None
-        written = dotted_name(callee)
-        dotted = resolve_head(written, self.structure.aliases)
-        # A name of this very module (`manager = Manager()`, `def register(...)`) is module.name.
-        names = (dotted,) if dotted != written else (dotted, f"{self.module}.{dotted}")
-        for name in names:
-            receiver = name.rpartition(".")[0]
-            for register in self.matcher.registrations(name):
-                if register.receiver in (None, receiver) and find_arg(call, register.key) is not None:
-                    return register
-        return None
+        if not self.matcher.registers_calls_named(callee_last_name(call.func, self.structure.aliases)):
+            return None  # nearly every call: ruled out by a dict lookup
+        return first_call_pattern(
+            callee_names(call.func, self.structure.aliases, self.module), self.matcher.registrations,
+            lambda register: find_arg(call, register.key) is not None,
+        )  # fmt: skip
 
     def _bindings(self, call: ast.Call, key: ast.expr) -> list[_Bindings]:
         """One binding per iteration of the innermost literal loop around the call whose variable

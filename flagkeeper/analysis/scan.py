@@ -1,8 +1,9 @@
-"""Scan: read every discovered Python file and get its facts, from the cache or by analysing it.
+"""Scan: read every discovered Python, JavaScript and TypeScript file and get its facts, from the
+cache or by analysing it.
 
 Files the cache does not hold are analysed in worker processes when there are enough of them
-to pay for starting the workers; results come back in the order given, so a parallel run
-equals a serial one.
+to pay for starting the workers, largest first; the facts are put back in the order given, so a
+parallel run equals a serial one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import tokenize
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 import click
@@ -24,8 +25,9 @@ import msgspec
 
 from flagkeeper.analysis.analyse import analyse_file
 from flagkeeper.analysis.cache import Cache, decode_facts, encode
-from flagkeeper.analysis.discovery import module_name
+from flagkeeper.analysis.discovery import SCRIPT_SUFFIXES, module_name
 from flagkeeper.analysis.facts import FileFacts, ParseError
+from flagkeeper.analysis.javascript import analyse_script, script_module_name
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
@@ -52,7 +54,18 @@ class ScanOptions:
 
 def read_source(path: Path) -> str:
     """The text of a Python file in its declared encoding (PEP 263); bad bytes name file and line."""
-    return decode_source(_read_bytes(path), path)
+    return _decode(_read_bytes(path), path)
+
+
+def _decode(data: bytes, path: Path) -> str:
+    # A frontend file's stray byte costs it nothing (text references read it the same way).
+    return data.decode(errors="replace") if path.suffix in SCRIPT_SUFFIXES else decode_source(data, path)
+
+
+def _analyse(job: _Job, matcher: Matcher) -> FileFacts:
+    if PurePosixPath(job[0]).suffix in SCRIPT_SUFFIXES:
+        return analyse_script(*job, matcher.script_reads)
+    return analyse_file(*job, matcher)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -75,7 +88,6 @@ def decode_source(data: bytes, path: Path) -> str:
 
 
 _Job = tuple[str, str, str, bool]  # project path, source, module, is_package
-_Analysed = tuple[FileFacts, bytes]  # the facts, encoded too for the cache
 
 _worker_matcher: Matcher | None = None
 
@@ -91,21 +103,26 @@ def _start_worker(matcher: Matcher) -> None:
 def _analyse_in_worker(job: _Job) -> bytes:
     """Facts encoded here: the cache stores them as they are, and bytes cross the pipe cheaply."""
     assert _worker_matcher is not None
-    return encode(analyse_file(*job, _worker_matcher))
+    return encode(_analyse(job, _worker_matcher))
 
 
-def _analyse_all(jobs: list[_Job], matcher: Matcher, options: ScanOptions, encoded: bool) -> Iterator[_Analysed]:
+def _analyse_all(jobs: list[_Job], matcher: Matcher, options: ScanOptions, encoded: bool) -> Iterator[tuple[int, FileFacts, bytes]]:
+    """(index in `jobs`, facts, facts encoded) for every job; in parallel, in no fixed order."""
     workers = min(options.jobs, len(jobs) // (PARALLEL_THRESHOLD // 2))
     if workers < 2 or len(jobs) < PARALLEL_THRESHOLD:
-        for job in jobs:
-            found = analyse_file(*job, matcher)
-            yield found, encode(found) if encoded else b""
+        for index, job in enumerate(jobs):
+            found = _analyse(job, matcher)
+            yield index, found, encode(found) if encoded else b""
         return
+    # Largest first: a few very large modules (real code has them) at the end of the list would
+    # leave one worker busy alone while the others wait.
+    order = sorted(range(len(jobs)), key=lambda index: -len(jobs[index][1]))
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(matcher,)) as pool:
-        for data in pool.map(_analyse_in_worker, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8)))):
+        chunks = pool.map(_analyse_in_worker, (jobs[index] for index in order), chunksize=max(1, min(32, len(jobs) // (workers * 8))))
+        for index, data in zip(order, chunks, strict=True):
             decoded = decode_facts(data)
             assert decoded is not None  # encoded by our own worker
-            yield decoded, data
+            yield index, decoded, data
 
 
 def _with_progress(items: Iterable[Item], count: int, options: ScanOptions) -> Iterator[Item]:
@@ -162,11 +179,11 @@ class _Planned:
 _MB = 1024 * 1024
 
 
-def _too_large(size: int, project_path: str, module: str, is_package: bool, config: Config) -> FileFacts:
+def _too_large(size: int, path: Path, project_path: str, module: str, is_package: bool, config: Config) -> FileFacts:
     """FK000 facts for a file over `max-file-size`: its syntax tree alone would take over a
     hundred times its size in memory."""
     message = f"file is {size / _MB:.1f} MB, above max-file-size {config.max_file_size:g} MB"
-    return FileFacts(project_path, module, is_package, error=ParseError(message, 1, 1))
+    return FileFacts(project_path, module, is_package, error=ParseError(message, 1, 1), language=SCRIPT_SUFFIXES.get(path.suffix, "python"))
 
 
 def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: ScanOptions = ScanOptions()) -> ScannedFiles:
@@ -178,16 +195,16 @@ def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: Sca
     cache = Cache.open(options.cache_dir, matcher) if options.cache_dir is not None else None
     planned = []
     for path in paths:
-        module, is_package = module_name(path, config)
         project_path = relative_path(path, config.root)
+        module, is_package = script_module_name(project_path) if path.suffix in SCRIPT_SUFFIXES else module_name(path, config)
         data = _read_bytes(path)
         if len(data) > config.max_file_size * _MB:  # the bytes are cheap; their syntax tree is not
-            skipped = _too_large(len(data), project_path, module, is_package, config)
+            skipped = _too_large(len(data), path, project_path, module, is_package, config)
             key = cache.key(project_path, repr(skipped)) if cache else ""
             planned.append(_Planned(path, project_path, module, is_package, key, None, skipped))
             continue
         key = cache.key(project_path, module, str(is_package), data) if cache else ""
-        source = None if cache and key in cache.facts else decode_source(data, path)
+        source = None if cache and key in cache.facts else _decode(data, path)
         planned.append(_Planned(path, project_path, module, is_package, key, source))
     return ScannedFiles(tuple(item.key for item in planned) if cache else (), functools.partial(_facts, planned, matcher, options, cache), cache)
 
@@ -197,10 +214,11 @@ def _facts(planned: list[_Planned], matcher: Matcher, options: ScanOptions, cach
     results = [item.cached(stored) for item in planned]
     missing = [index for index, found in enumerate(results) if found is None]
     analysed = _with_progress(_analyse_all([planned[index].job() for index in missing], matcher, options, cache is not None), len(missing), options)
-    entries = {item.key: stored[item.key] for item, found in zip(planned, results, strict=True) if found is not None and item.skipped is None}
-    for index, (found, data) in zip(missing, analysed, strict=True):
-        results[index] = found
-        entries[planned[index].key] = msgspec.Raw(data)
+    fresh: dict[int, msgspec.Raw] = {}
+    for position, found, data in analysed:
+        results[missing[position]] = found
+        fresh[missing[position]] = msgspec.Raw(data)
+    entries = {item.key: fresh[index] if index in fresh else stored[item.key] for index, item in enumerate(planned) if item.skipped is None}
     if cache and (missing or len(entries) != len(stored)):
         cache.save_facts(entries)
     return [found for found in results if found is not None]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flagkeeper.analysis.facts import (
     COMPUTED_LINK,
@@ -96,6 +98,21 @@ def resolve_head(dotted: str, aliases: dict[str, str]) -> str:
     return dotted if target is None else target + dotted[len(head) :]
 
 
+def callee_last_name(callee: ast.expr, aliases: dict[str, str]) -> str:
+    """The last name of what a call calls (through an import for a bare name), built cheaply."""
+    if isinstance(callee, ast.Name):
+        return aliases.get(callee.id, callee.id).rpartition(".")[2]
+    return callee.attr if isinstance(callee, ast.Attribute) else ""
+
+
+def callee_names(callee: ast.expr, aliases: dict[str, str], module: str) -> tuple[str, ...]:
+    """The dotted names a callee may stand for: resolved through the imports, or, for a name the
+    module itself binds (`manager = Manager()`, `def register(...)`), also as `module.name`."""
+    written = dotted_name(callee)
+    dotted = resolve_head(written, aliases)
+    return (dotted,) if dotted != written else (dotted, f"{module}.{dotted}")
+
+
 def _package_of(module: str, is_package: bool, level: int) -> str | None:
     """The package a relative import of `level` dots starts from, or None above the top."""
     parts = module.split(".") if module else []
@@ -160,10 +177,38 @@ class Structure:
     # For registrations (registrations.py): `for` loops over a literal list or a name, whose
     # calls may register each element.
     literal_loops: list[ast.For] = field(default_factory=list)
+    # For `[[read]] attribute-of` packs: `name.attr` loads (not on self or cls), with their qualname.
+    name_attributes: list[tuple[ast.Attribute, str | None]] = field(default_factory=list)
+    # For overrides (overrides.py): each function's and class's lines (decorators included) by
+    # qualname, the lines of the `with` statement around each context expression (by id), and
+    # the ids of decorator expressions.
+    scope_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    with_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+    decorator_ids: set[int] = field(default_factory=set)
+
+
+# Fields that only ever hold operators and contexts (`ast.Load`, `ast.Add`, ...): nothing to visit.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+_VISITORS: dict[type[ast.AST], Callable[[_Collector, Any], None]] = {}
+_ATTRIBUTE_VISITORS: dict[type[ast.AST], Callable[[_Collector, Any], None]] = {}
+
+
+def _visitor_for(kind: type[ast.AST], attributes: bool) -> Callable[[_Collector, Any], None]:
+    if attributes and kind is ast.Attribute:
+        return _Collector.record_attribute
+    visitor: Callable[[_Collector, Any], None] = getattr(_Collector, "visit_" + kind.__name__, _Collector.generic_visit)
+    return visitor
 
 
 class _Collector(ast.NodeVisitor):
-    def __init__(self, module: str, is_package: bool):
+    """The one walk. `visit` and `generic_visit` are ast.NodeVisitor's, in the same order, with
+    the method looked up once per node type and no visit of operator and context nodes: the walk
+    is half the analysis of a file, and those lookups were a third of the walk."""
+
+    def __init__(self, module: str, is_package: bool, attributes: bool = False):
+        # Attributes are visited only for packs that read `settings.FLAG`: other runs skip the cost.
+        self.visitors = _ATTRIBUTE_VISITORS if attributes else _VISITORS
         self.module = module
         self.is_package = is_package
         self.found = Structure()
@@ -172,6 +217,27 @@ class _Collector(ast.NodeVisitor):
         self.elifs: set[int] = set()
         self.raw_calls: list[tuple[str, ast.Call, str | None]] = []
         self.raw_decorators: set[str] = set()
+
+    def visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        visitor = self.visitors.get(kind)
+        if visitor is None:
+            visitor = self.visitors[kind] = _visitor_for(kind, self.visitors is _ATTRIBUTE_VISITORS)
+        visitor(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        kind = type(node)
+        fields = _CHILD_FIELDS.get(kind)
+        if fields is None:
+            fields = _CHILD_FIELDS[kind] = tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
+        for name in fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
     def _site(self, node: ast.Call | ast.Subscript | ast.Compare) -> None:
         scopes = [*self.scopes, self.decorating] if self.decorating else self.scopes
@@ -222,20 +288,38 @@ class _Collector(ast.NodeVisitor):
         self._site(node)
         self.generic_visit(node)
 
+    def record_attribute(self, node: ast.Attribute) -> None:
+        """An attribute load, for packs that read `settings.FLAG` (visited only when one is active)."""
+        if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) and node.value.id not in ("self", "cls"):
+            scopes = [*self.scopes, self.decorating] if self.decorating else self.scopes
+            self.found.name_attributes.append((node, ".".join(scopes) or None))
+        self.generic_visit(node)
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.found.with_spans[id(item.context_expr)] = (node.lineno, node.end_lineno or node.lineno)
+        self.generic_visit(node)
+
+    visit_AsyncWith = visit_With
+
     def _visit_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         outer, self.decorating = self.decorating, node.name
         for decorator in node.decorator_list:
             self._record_decorator(decorator)
+            self.found.decorator_ids.add(id(decorator))
             self.visit(decorator)
         self.decorating = None
         if isinstance(node, ast.ClassDef):
             named = [dotted_name(base) for base in node.bases]
             self.found.bases[".".join([*self.scopes, node.name])] = tuple(name for name in named if _names_and_calls(name) and "(" not in name)
         self.scopes.append(node.name)
+        first = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+        self.found.scope_spans[".".join(self.scopes)] = (first, node.end_lineno or node.lineno)
         if not isinstance(node, ast.ClassDef):
             self.found.functions.append((".".join(self.scopes), node.lineno, bool(node.decorator_list)))
+        decorators = set(map(id, node.decorator_list))
         for child in ast.iter_child_nodes(node):
-            if child not in node.decorator_list:
+            if id(child) not in decorators:
                 self.visit(child)
         self.scopes.pop()
         self.decorating = outer
@@ -419,8 +503,9 @@ def _listed_strings(value: ast.expr, found: dict[str, tuple[str, ...]]) -> tuple
     return None
 
 
-def read_structure(tree: ast.Module, module: str, is_package: bool) -> Structure:
-    collector = _Collector(module, is_package)
+def read_structure(tree: ast.Module, module: str, is_package: bool, attributes: bool = False) -> Structure:
+    """The file's structure; `attributes` also collects `name.attr` loads (for `attribute-of` packs)."""
+    collector = _Collector(module, is_package, attributes)
     collector.visit(tree)
     found = collector.finish()
     found.constants = _constants(tree)

@@ -2,7 +2,8 @@
 
 A suppression covers its own line; written on the first line of a statement, it covers the
 statement (for `if`, `def` and the other compound statements, their header only, not the body).
-`# noqa` without codes, or naming only other tools' codes, is left to those tools.
+A bare `# noqa` suppresses every finding on its line, as in ruff; `# noqa` naming only other
+tools' codes (`# noqa: E501`) is left to those tools.
 """
 
 from __future__ import annotations
@@ -11,30 +12,41 @@ import ast
 import io
 import re
 import tokenize
+from collections.abc import Iterator
 
 from flagkeeper.analysis.facts import Suppression
 
 _COMMENT = re.compile(
-    r"#\s*(?:flagkeeper:\s*ignore(?:\[(?P<ours>[^\]]*)\])?|noqa\s*:\s*(?P<noqa>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))",
+    r"#\s*(?:flagkeeper:\s*ignore(?:\[(?P<ours>[^\]]*)\])?|noqa\b(?:\s*:\s*(?P<noqa>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?)",
     re.IGNORECASE,
 )
 _CODE = re.compile(r"FK\d{3}", re.IGNORECASE)
 
 
 def _parse(comment: str) -> tuple[str, ...] | None:
-    """The codes a comment suppresses (() for all), or None when it is not a flagkeeper suppression."""
+    """The codes a comment suppresses (() for all, as a bare `# noqa` does), or None when it is not a flagkeeper suppression."""
     match = _COMMENT.search(comment)
-    if match is None:
-        return None
+    return None if match is None else _codes(match)
+
+
+def _codes(match: re.Match[str]) -> tuple[str, ...] | None:
     if match.group("noqa") is not None:
         codes = tuple(code.upper() for code in _CODE.findall(match.group("noqa")))
         return codes or None  # a noqa naming only other tools' codes is theirs
     return tuple(code.upper() for code in _CODE.findall(match.group("ours") or ""))
 
 
+def _may_suppress(source: str) -> bool:
+    """Could a comment in `source` suppress one of our findings? Real code carries noqa comments
+    for other tools on many lines; only text that could suppress something of ours is worth
+    tokenizing. A comment is a line's tail, so a comment that suppresses is also a match in the
+    whole text that suppresses: this never misses one."""
+    return "#" in source and any(_codes(match) is not None for match in _COMMENT.finditer(source))
+
+
 def find_suppressions(source: str, tree: ast.Module | None = None) -> tuple[Suppression, ...]:
     """Suppressions in real comments of `source` (Python when `tree` is given, else TOML-like text)."""
-    if "#" not in source or _COMMENT.search(source) is None:
+    if not _may_suppress(source):
         return ()
     comments: list[tuple[int, str]]
     if tree is None:
@@ -54,8 +66,8 @@ def find_suppressions(source: str, tree: ast.Module | None = None) -> tuple[Supp
 def _statement_extents(tree: ast.Module) -> dict[int, int]:
     """First line -> last line of each statement's own lines (a compound statement's header)."""
     extents: dict[int, int] = {}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.stmt) or node.end_lineno is None:
+    for node in _statements(tree.body):
+        if node.end_lineno is None:
             continue
         body = getattr(node, "body", None)
         last = body[0].lineno - 1 if isinstance(body, list) and body and isinstance(body[0], ast.stmt) else node.end_lineno
@@ -63,3 +75,18 @@ def _statement_extents(tree: ast.Module) -> dict[int, int]:
             continue  # a decorator's line is not the statement's first
         extents[node.lineno] = max(extents.get(node.lineno, node.lineno), max(last, node.lineno))
     return extents
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement in `body`, nested ones too, without visiting expressions: a statement
+    only ever stands in another's body, orelse, finalbody, or a handler's or case's body."""
+    pending = list(body)
+    while pending:
+        node = pending.pop()
+        yield node
+        for name in ("body", "orelse", "finalbody"):
+            nested = getattr(node, name, None)
+            if isinstance(nested, list):
+                pending.extend(nested)
+        for clause in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
+            pending.extend(clause.body)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from flagkeeper.checks.diagnostic import Diagnostic
+from flagkeeper.checks.diagnostic import Diagnostic, Related
 from flagkeeper.project.model import Project
 from flagkeeper.registry.model import Registry
 
@@ -72,11 +72,13 @@ class Rule:
 
     def report(
         self, path: Path, line: int, column: int, message: str, key: str | None = None, severity: str | None = None,
-        confidence: int | None = None,
+        related: tuple[Related, ...] = (), flow: tuple[Related, ...] = (), confidence: int | None = None,
     ) -> Diagnostic:  # fmt: skip
         """A finding at the rule's severity, or at `severity` where the rule is less sure; `confidence`
         (percent) for a dead-code finding, whose message says it below 100 (project/confidence.py)."""
-        return Diagnostic(path, line, column, self.code, message, self.name, severity or self.severity, key, confidence=confidence)
+        return Diagnostic(
+            path, line, column, self.code, message, self.name, severity or self.severity, key, related, flow, confidence=confidence
+        )
 
 
 class RegistryRule(Rule):

@@ -47,6 +47,19 @@ class RetiredKeyReusedRule(Rule):
                 "retired key must never be reused: give the new behaviour a new key",
             ),
         ),
+        # read again in the frontend, through an enum member imported from another file
+        Case(
+            {
+                "flags.toml": _TOMBSTONE,
+                "web/flags.ts": 'export enum Flag {\n  Peg = "peg_enabled",\n}\n',
+                "web/router.tsx": 'import { Flag } from "./flags";\n\nconst on = posthog.isFeatureEnabled(Flag.Peg);\n',
+            },
+            expect=(
+                "web/router.tsx:3:12: FK003 flag key 'peg_enabled' was retired on 2003-06-30 and is read again here; it used to "
+                "mean: Power Peg: re-peg child orders until filled. A retired key must never be reused: give the new behaviour a "
+                "new key",
+            ),
+        ),
     )  # fmt: skip
     VALID = (
         Case({
@@ -61,8 +74,10 @@ class RetiredKeyReusedRule(Rule):
     )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        for reference in project.references:
-            tombstone = project.registry.retired.get(reference.key or "")
+        reads = [(found.key, found.path, found.read) for found in project.references]
+        reads += [(found.key, found.path, found.read) for found in project.frontend_reads]
+        for key, path, read in reads:
+            tombstone = project.registry.retired.get(key or "")
             if tombstone is None:
                 continue
             when = f" on {tombstone.retired}" if tombstone.retired else ""
@@ -70,7 +85,7 @@ class RetiredKeyReusedRule(Rule):
             last = tombstone.fields.get("last-commit")
             history = f" (last read in commit {last})" if isinstance(last, str) else ""
             message = (
-                f"flag key '{reference.key}' was retired{when}{history} and is read again here{meaning}. "
+                f"flag key '{key}' was retired{when}{history} and is read again here{meaning}. "
                 "A retired key must never be reused: give the new behaviour a new key"
             )
-            yield self.report(reference.path, reference.read.line, reference.read.column, message, reference.key)
+            yield self.report(path, read.line, read.column, message, key)

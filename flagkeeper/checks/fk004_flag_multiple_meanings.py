@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 from collections import defaultdict
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Case, Need, Rule
-from flagkeeper.checks.diagnostic import ERROR, Diagnostic
+from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic, Related, a_few
 from flagkeeper.paths import relative_path
 from flagkeeper.project.model import Project, Reference
 
 _REGISTRY = '[flags.peg_enabled]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n'
+_RETIRED = '\n[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n'
 _FILES = {
     "flagkeeper.toml": 'entry-points = ["smars.main"]\n',
     "smars/__init__.py": "",
@@ -34,35 +36,61 @@ def _place(project: Project, reference: Reference) -> str:
     return f"{relative_path(reference.path, project.config.root)}:{reference.read.line}"
 
 
+@dataclasses.dataclass(frozen=True)
+class Evidence:
+    """Why a key may have had a second meaning, and how sure that makes the rule."""
+
+    confidence: str  # "high": the registry retired an earlier meaning; "medium": two descriptions
+    reason: str
+
+
+def second_meaning(project: Project, key: str) -> Evidence | None:
+    """What the registry says of a key's other meaning: a tombstone, or its sources (flags.toml,
+    code, definition files) describing it in two ways. None when it knows of one meaning only."""
+    tombstone = project.registry.retired.get(key)
+    if tombstone is not None:
+        meaning = tombstone.meaning or tombstone.fields.get("description")
+        said = f", when it meant: {meaning}" if isinstance(meaning, str) and meaning else ""
+        return Evidence("high", f"the registry retired this key before{said}")
+    registered = project.registered.get(key)
+    described = [value for entry in registered.sources for name, value in entry.fields if name == "description"] if registered else []
+    descriptions = list(dict.fromkeys(described))
+    if len(descriptions) > 1:
+        return Evidence("medium", f"the registry describes it both as '{descriptions[0]}' and as '{descriptions[1]}'")
+    return None
+
+
 class FlagMultipleMeaningsRule(Rule):
     code = "FK004"
     name = "flag-multiple-meanings"
     severity = ERROR
-    summary = "One key gates unrelated code: outside its declared `scope`, or in unrelated parts of the project."
+    summary = "One key with two meanings: read outside its declared `scope`, or switching unrelated code with a second meaning on record."
     why = (
         "Knight Capital's RLP code and the dormant Power Peg code read the same key: one switch, "
         "two meanings, and which one ran depended on the build a server had. A registry entry may "
         "declare `scope`, the module globs where the flag may be read (`scope = [\"smars.rlp.*\"]`); "
-        "a read anywhere else is reported. Without a scope, a key is reported when its reads sit in "
-        "different top-level subpackages (such as `smars.rlp` and `smars.algos`; top-level modules "
-        "and modules directly in the top package are shared code and not judged) and no import "
-        "path joins the reading modules of two of those subpackages, in either direction: code "
-        "that does not know of each other shares a switch. "
-        "Heuristic: two areas that cooperate through a third module are still called unrelated."
+        "a read anywhere else is reported. Without a scope, a key is reported only on evidence of two "
+        "meanings: the registry knows of a second one (a tombstone of the key, with high confidence; "
+        "or two different descriptions among its sources, with medium confidence), and the code the "
+        "key switches (the modules imported under its check, else the reading module) lies in "
+        "different subpackages (such as `smars.rlp` and `smars.algos`; top-level modules and "
+        "modules directly in the top package are shared code) with no import path between them in "
+        "either direction. A plan flag read all over the project has one meaning and no such "
+        "record: it is not reported. Every read is a related location (JSON `related`)."
     )
     fix = "Give each meaning its own key; declare the flag's `scope` so a new meaning cannot slip in."
     needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.IMPORT_GRAPH})
     whole_program = True
     INVALID = (
         Case(
-            {**_FILES, "flags.toml": _REGISTRY},
+            {**_FILES, "flags.toml": _REGISTRY + _RETIRED},
             expect=(
-                "smars/algos/peg.py:4:8: FK004 flag 'peg_enabled' gates code in unrelated parts of the project, with no import "
-                "path between them (smars.algos: smars/algos/peg.py:4; smars.rlp: smars/rlp/router.py:4): one key, two "
-                "meanings? Split it, or declare its scope",
-                "smars/rlp/router.py:4:8: FK004 flag 'peg_enabled' gates code in unrelated parts of the project, with no import"
-                " path between them (smars.algos: smars/algos/peg.py:4; smars.rlp: smars/rlp/router.py:4): one key, two "
-                "meanings? Split it, or declare its scope",
+                "smars/algos/peg.py:4:8: FK004 flag 'peg_enabled' may mean two things (high confidence): it switches code in "
+                "smars.algos (smars/algos/peg.py:4) and in smars.rlp (smars/rlp/router.py:4), with no import path between "
+                "them, and the registry retired this key before, when it meant: Power Peg. Split it, or declare its scope",
+                "smars/rlp/router.py:4:8: FK004 flag 'peg_enabled' may mean two things (high confidence): it switches code in "
+                "smars.algos (smars/algos/peg.py:4) and in smars.rlp (smars/rlp/router.py:4), with no import path between "
+                "them, and the registry retired this key before, when it meant: Power Peg. Split it, or declare its scope",
             ),
         ),
         # a declared scope: a read outside it is reported even where an import path joins the parts
@@ -76,10 +104,12 @@ class FlagMultipleMeaningsRule(Rule):
         ),
     )
     VALID = (
-        Case({**_FILES, "smars/main.py": "from smars.rlp import router\n", "flags.toml": _REGISTRY,
+        # unrelated parts, but nothing on record of a second meaning: a plan flag read all over
+        Case({**_FILES, "flags.toml": _REGISTRY}),
+        Case({**_FILES, "smars/main.py": "from smars.rlp import router\n", "flags.toml": _REGISTRY + _RETIRED,
                       "smars/rlp/router.py": _FILES["smars/rlp/router.py"] + "from smars.algos import peg\n"}),
         # a module directly in the top package is shared code, not a part
-        Case({**_FILES, "smars/algos/peg.py": "def work(o):\n    pass\n", "flags.toml": _REGISTRY,
+        Case({**_FILES, "smars/algos/peg.py": "def work(o):\n    pass\n", "flags.toml": _REGISTRY + _RETIRED,
               "smars/config.py": 'import ldclient\n\nPEG = ldclient.get().variation("peg_enabled", None, False)\n'}),
         # every read inside the declared scope
         Case({**_FILES, "flags.toml": _REGISTRY + 'scope = ["smars.rlp.*", "smars.algos.*"]\n'}),
@@ -91,50 +121,63 @@ class FlagMultipleMeaningsRule(Rule):
             scope = entry.fields.get("scope") if entry else None
             if isinstance(scope, list) and all(isinstance(glob, str) for glob in scope):
                 yield from self._outside_scope(project, key, references, scope)
-            else:
-                yield from self._unrelated_areas(project, key, references)
-
-    def _meaning(self, project: Project, key: str) -> str:
-        tombstone = project.registry.retired.get(key)
-        if tombstone is None or tombstone.meaning is None:
-            return ""
-        return f"; the registry retired this key before, when it meant: {tombstone.meaning}"
+            elif (evidence := second_meaning(project, key)) is not None:  # cheap: asked before any import path
+                yield from self._unrelated_areas(project, key, references, evidence)
 
     def _outside_scope(self, project: Project, key: str, references: list[Reference], scope: list[str]) -> Iterator[Diagnostic]:
         inside = [ref for ref in references if any(fnmatch.fnmatchcase(ref.module, glob) for glob in scope)]
         outside = [ref for ref in references if ref not in inside]
+        evidence = second_meaning(project, key)
         for reference in outside:
             message = (
-                f"flag '{key}' is declared for {', '.join(scope)} but read here in {reference.module}: "
-                f"in scope at {', '.join(_place(project, ref) for ref in inside) or 'nowhere'}, outside it at "
-                f"{', '.join(_place(project, ref) for ref in outside)}{self._meaning(project, key)}"
+                f"flag '{key}' is declared for {a_few(scope)} but read here in {reference.module}: "
+                f"in scope at {a_few([_place(project, ref) for ref in inside]) or 'nowhere'}, outside it at "
+                f"{a_few([_place(project, ref) for ref in outside])}{f'; {evidence.reason}' if evidence else ''}"
             )
-            yield self.report(reference.path, reference.read.line, reference.read.column, message, key)
+            related = tuple(
+                Related(ref.path, ref.read.line, ref.read.column, f"reads '{key}' {'inside' if ref in inside else 'outside'} its scope, in {ref.module}")
+                for ref in references if ref != reference
+            )  # fmt: skip
+            yield self.report(reference.path, reference.read.line, reference.read.column, message, key, related=related)
 
-    def _unrelated_areas(self, project: Project, key: str, references: list[Reference]) -> Iterator[Diagnostic]:
-        by_area: dict[str, list[Reference]] = defaultdict(list)
-        for reference in references:
-            part = area(reference.module)
-            if part is not None:
-                by_area[part].append(reference)
+    def _switched_areas(self, project: Project, key: str, references: list[Reference]) -> dict[str, tuple[list[Reference], set[str]]]:
+        """Part of the project -> the reads whose switched code lies there, and those modules."""
         graph = project.import_graph
-        areas = sorted(by_area)
-        unrelated = [
-            (first, second)
-            for index, first in enumerate(areas) for second in areas[index + 1 :]
-            if not any(
-                graph.has_path(a.module, b.module) or graph.has_path(b.module, a.module)
-                for a in by_area[first] for b in by_area[second]
-            )
-        ]  # fmt: skip
-        if not unrelated:
-            return
-        first, second = unrelated[0]
-        places = "; ".join(f"{name}: {', '.join(_place(project, ref) for ref in by_area[name])}" for name in (first, second))
-        message = (
-            f"flag '{key}' gates code in unrelated parts of the project, with no import path between them "
-            f"({places}): one key, two meanings? Split it, or declare its scope{self._meaning(project, key)}"
-        )
+        areas: dict[str, tuple[list[Reference], set[str]]] = defaultdict(lambda: ([], set()))
         for reference in references:
-            if area(reference.module) in (first, second):
-                yield self.report(reference.path, reference.read.line, reference.read.column, message, key)
+            for module in graph.guarded_imports(reference.module, key) or [reference.module]:
+                part = area(module)
+                if part is not None:
+                    reads, modules = areas[part]
+                    if reference not in reads:
+                        reads.append(reference)
+                    modules.add(module)
+        return dict(sorted(areas.items()))
+
+    def _unrelated_areas(self, project: Project, key: str, references: list[Reference], evidence: Evidence) -> Iterator[Diagnostic]:
+        graph = project.import_graph
+        areas = self._switched_areas(project, key, references)
+        names = list(areas)
+        unrelated = next(
+            (
+                (first, second)
+                for index, first in enumerate(names) for second in names[index + 1 :]
+                if not any(graph.has_path(a, b) or graph.has_path(b, a) for a in areas[first][1] for b in areas[second][1])
+            ),
+            None,
+        )  # fmt: skip
+        if unrelated is None:
+            return
+        reads = {name: areas[name][0] for name in unrelated}
+        parts = " and in ".join(f"{name} ({a_few([_place(project, ref) for ref in reads[name]], 1)})" for name in unrelated)
+        message = (
+            f"flag '{key}' may mean two things ({evidence.confidence} confidence): it switches code in {parts}, with no import "
+            f"path between them, and {evidence.reason}. Split it, or declare its scope"
+        )
+        related = tuple(
+            Related(ref.path, ref.read.line, ref.read.column, f"reads '{key}', switching code in {name}") for name in unrelated for ref in reads[name]
+        )
+        severity = ERROR if evidence.confidence == "high" else WARNING
+        for reference in dict.fromkeys(ref for name in unrelated for ref in reads[name]):
+            diagnostic = self.report(reference.path, reference.read.line, reference.read.column, message, key, severity)
+            yield dataclasses.replace(diagnostic, related=related)

@@ -82,6 +82,12 @@ class UnusedFlagRule(Rule):
             "web/checkout.ts": 'if (client.variation("new-checkout", false)) { renderNewCheckout(); }\n',
             "flags.toml": _REGISTRY,
         }),
+        # read only by the frontend, through a member of useFlags()
+        Case({
+            "app.py": "print('the frontend reads the flag')\n",
+            "web/Checkout.tsx": "const { newCheckout } = useFlags();\n",
+            "flags.toml": '[flags.newCheckout]\nowner = "payments"\ntype = "operational"\n',
+        }),
         # read through an imported constant
         Case({
             "keys.py": 'CHECKOUT = "new-checkout"\n',
@@ -93,6 +99,7 @@ class UnusedFlagRule(Rule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         registry = project.registry
         unread = [key for key in project.registered if key not in project.inventory and key not in registry.retired]
+        unread = [key for key in unread if key not in project.frontend_inventory]
         text_reads = project.text_references(unread)
         for key in unread:
             if text_reads[key]:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Case, Need, Rule
-from flagkeeper.checks.diagnostic import WARNING, Diagnostic
+from flagkeeper.checks.diagnostic import WARNING, Diagnostic, a_few
 from flagkeeper.project.imports import ModuleStatus, is_test_module
 from flagkeeper.project.model import Project
-
-_NAMED_ENTRIES = 3  # a Django project has dozens of entry points: a message names a few
 
 
 class UnreachableModuleRule(Rule):
@@ -134,9 +132,7 @@ class UnreachableModuleRule(Rule):
     )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        entries = ", ".join(project.entry_points[:_NAMED_ENTRIES])
-        if len(project.entry_points) > _NAMED_ENTRIES:
-            entries += f" and {len(project.entry_points) - _NAMED_ENTRIES} more"
+        entries = a_few(project.entry_points)  # `flagkeeper graph --entry-points` lists them all
         for module, status in project.module_status.items():
             facts = project.modules[module]
             if status is ModuleStatus.UNREACHABLE and not is_test_module(facts):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flagkeeper.checks.base import Case, Need, Rule
-from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic
+from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic, Related
 from flagkeeper.project.confidence import Confidence
 from flagkeeper.project.imports import KeyGuard, ModuleStatus
 from flagkeeper.project.model import Project
@@ -148,10 +148,12 @@ class ZombieCodeRule(Rule):
         stuck = project.lifecycle.stuck_value(guard.key)
         return stuck is None or stuck.decided
 
-    def _finding(self, project: Project, path: Path, line: int, message: str, guard: KeyGuard, confidence: Confidence) -> Diagnostic:
+    def _finding(
+        self, project: Project, path: Path, line: int, message: str, guard: KeyGuard, confidence: Confidence, flow: tuple[Related, ...] = ()
+    ) -> Diagnostic:  # fmt: skip
         """An error for dead code; a warning for code a merely expired flag leaves removable."""
         severity = None if self._decided(project, guard) else WARNING
-        return self.report(path, line, 1, message, guard.key, severity, confidence.percent)
+        return self.report(path, line, 1, message, guard.key, severity, flow=flow, confidence=confidence.percent)
 
     def _zombie_functions(self, project: Project) -> Iterator[Diagnostic]:
         imports: dict[str, list[frozenset[KeyGuard]]] = defaultdict(list)
@@ -203,4 +205,9 @@ class ZombieCodeRule(Rule):
                 f"{' -> '.join(path)} ({importer}:{edge.line} uses {edge.target} only "
                 f"when the flag is {'on' if guard.polarity else 'off'}); {advice}"
             )
-            yield self._finding(project, project.config.root / facts.path, 1, message + project.evidence(facts.path), guard, confidence)
+            flow = tuple(
+                Related(project.config.root / graph.facts(step.source).path, step.line, 1, f"{step.source} imports {step.target}"
+                        + (f" only when flag '{guard.key}' is {'on' if guard.polarity else 'off'}" if step == edge else ""))
+                for step in graph.edges_along(path)
+            )  # fmt: skip
+            yield self._finding(project, project.config.root / facts.path, 1, message + project.evidence(facts.path), guard, confidence, flow)

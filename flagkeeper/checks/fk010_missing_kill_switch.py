@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Iterator
 
 from flagkeeper.checks.base import Case, Need, Rule
-from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic
+from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic, Related, a_chain, a_few
 from flagkeeper.project.callgraph import MAX_NAMESAKES, CallGraph, Node, node_name
 from flagkeeper.project.imports import ModuleStatus
 from flagkeeper.project.model import Project
@@ -166,21 +166,30 @@ class MissingKillSwitchRule(Rule):
                     yield self._unverifiable(project, critical, module, line)
                 continue
             where = sorted(node_name(node) for node in checking if node[1] is not None)
-            checked = f"kill-switch flags are read only in {', '.join(where)}" if where else "no kill-switch flag is read anywhere"
+            checked = f"kill-switch flags are read only in {a_few(where)}" if where else "no kill-switch flag is read anywhere"
             message = (
                 f"critical function {critical} is reachable from entry point {node_name(path[0])} without a "
-                f"kill-switch check: {' -> '.join(node_name(node) for node in path)}; {checked}"
+                f"kill-switch check: {a_chain([node_name(node) for node in path])}; {checked}"
             )
-            yield self.report(project.config.root / facts.path, line, 1, message)
+            yield self.report(project.config.root / facts.path, line, 1, message, flow=_call_flow(project, graph, path))
 
     def _unverifiable(self, project: Project, critical: str, module: str, line: int) -> Diagnostic:
         message = (
-            f"critical function {critical} is in a module the entry points import ({' -> '.join(project.path_to(module))}), "
+            f"critical function {critical} is in a module the entry points import ({a_chain(project.path_to(module))}), "
             "but no call path that flagkeeper resolves reaches it, so no kill switch on its paths can be verified: calls "
             "through variables, `getattr`, framework callbacks, and methods whose name is defined in more than "
             f"{MAX_NAMESAKES} places called on a receiver whose class the caller does not import, are not followed"
         )
         return self.report(project.config.root / project.modules[module].path, line, 1, message, severity=WARNING)
+
+
+def _call_flow(project: Project, graph: CallGraph, path: list[Node]) -> tuple[Related, ...]:
+    """Each call of `path` at its place in the caller's file, for the finding's flow."""
+    steps = []
+    for caller, callee in zip(path, path[1:], strict=False):
+        call = next(call for call in graph.calls_from(caller) if call.target == callee)
+        steps.append(Related(project.config.root / project.modules[caller[0]].path, call.line, 1, f"{node_name(caller)} calls {node_name(callee)}"))
+    return tuple(steps)
 
 
 def _unchecked_path(graph: CallGraph, target: Node, checking: set[Node], kill_switches: frozenset[str]) -> list[Node] | None:

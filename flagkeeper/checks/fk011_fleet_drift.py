@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flagkeeper.checks.base import Case, Need, Rule
-from flagkeeper.checks.diagnostic import ERROR, Diagnostic
+from flagkeeper.checks.diagnostic import ERROR, Diagnostic, a_few
 from flagkeeper.project.fleet import Manifest
 from flagkeeper.project.model import Project
 from flagkeeper.registry.lifecycle import kill_switches as kill_switches_of
@@ -51,7 +51,7 @@ def short(code: str) -> str:
 
 
 def _modules(readers: tuple[str, ...] | None) -> str:
-    return ", ".join(readers) if readers else "modules the manifest does not name"
+    return a_few(readers) if readers else "modules the manifest does not name"
 
 
 def _servers(count: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -16,7 +17,7 @@ import click
 from flagkeeper.analysis.cache import DEFAULT_DIR
 from flagkeeper.analysis.scan import ScanOptions, default_jobs
 from flagkeeper.config import Config, load_config
-from flagkeeper.errors import FlagkeeperError
+from flagkeeper.errors import FlagkeeperError, FlagkeeperErrors
 from flagkeeper.output.escape import printable
 from flagkeeper.paths import display_path, write_output
 from flagkeeper.project.model import Project, ProjectInputs, build_project
@@ -27,7 +28,9 @@ def as_date(today: dt.datetime | None) -> dt.date:
     return today.date() if today else dt.date.today()
 
 
-def scan_options(config: Config, no_cache: bool = False, cache_dir: Path | None = None, jobs: int | None = None) -> ScanOptions:
+def scan_options(
+    config: Config, no_cache: bool = False, cache_dir: Path | None = None, jobs: int | None = None, progress: bool = True
+) -> ScanOptions:
     """The command line's cache and parallelism, with FLAGKEEPER_NO_CACHE / FLAGKEEPER_CACHE_DIR as defaults."""
     if no_cache or os.environ.get("FLAGKEEPER_NO_CACHE", "") not in ("", "0"):
         folder = None
@@ -35,21 +38,54 @@ def scan_options(config: Config, no_cache: bool = False, cache_dir: Path | None 
         folder = (cache_dir or Path(os.environ["FLAGKEEPER_CACHE_DIR"])).resolve()
     else:
         folder = config.root / DEFAULT_DIR
-    return ScanOptions(folder, jobs or default_jobs(), progress=True)
+    return ScanOptions(folder, jobs or default_jobs(), progress=progress)
+
+
+@dataclasses.dataclass(frozen=True)
+class Exclusion:
+    """ruff's --exclude (replaces the config's `exclude`), --extend-exclude (adds) and --force-exclude."""
+
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+
+    def apply(self, config: Config) -> Config:
+        return dataclasses.replace(
+            config, exclude=self.exclude or config.exclude, extend_exclude=config.extend_exclude + self.extend_exclude,
+            force_exclude=self.force_exclude or config.force_exclude,
+        )  # fmt: skip
+
+
+def comma_list(values: tuple[str, ...]) -> tuple[str, ...]:
+    """`--x a,b --x c` -> ("a", "b", "c"), as ruff reads its list options."""
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+
+
+def use_color(choice: str) -> bool | None:
+    """--color: always, never, or auto (None: styles on a terminal), where NO_COLOR and FORCE_COLOR
+    count when set to a non-empty value (no-color.org, force-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    return True if os.environ.get("FORCE_COLOR") else None
 
 
 def load_project(
     paths: list[Path], config_file: Path | None, registry: Path | None, today: dt.datetime | None,
     include_tests: bool = False, coverage_file: Path | None = None, require_registry: bool = True,
     no_cache: bool = False, cache_dir: Path | None = None, jobs: int | None = None, fleet: tuple[Path, ...] = (),
+    exclusion: Exclusion | None = None, progress: bool = True,
 ) -> Project:  # fmt: skip
     """The project around `paths`, built from the command line's options: the one way every command gets it."""
     config = load_config(paths, config_file)
     if registry is not None:
         config = config.with_overrides(registry=registry.resolve())
+    if exclusion is not None:
+        config = exclusion.apply(config)
     required = require_registry and (registry is not None or config.registry_named)
     inputs = ProjectInputs(
-        registry_required=required, include_tests=include_tests, options=scan_options(config, no_cache, cache_dir, jobs),
+        registry_required=required, include_tests=include_tests, options=scan_options(config, no_cache, cache_dir, jobs, progress),
         coverage_file=coverage_file, fleet=fleet,
     )  # fmt: skip
     return build_project(paths, config, as_date(today), inputs)
@@ -73,19 +109,31 @@ def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
                   help=f"Keep the per-file cache here (default: {DEFAULT_DIR} at the project root, or FLAGKEEPER_CACHE_DIR).")  # fmt: skip
     @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Analyse files in this many processes (default: the number of cores).")
+    @click.option("--exclude", multiple=True, metavar="PATTERNS", help="Exclude these gitignore-style patterns (comma-separated) instead of the config's.")
+    @click.option("--extend-exclude", multiple=True, metavar="PATTERNS", help="Exclude these patterns as well as the config's.")
+    @click.option("--force-exclude", is_flag=True, help="Apply the excludes to paths named on the command line too (for pre-commit).")
     @functools.wraps(command)
     def wrapper(
         paths: tuple[Path, ...], config_file: Path | None, registry: Path | None, today: dt.datetime | None,
-        no_cache: bool, cache_dir: Path | None, jobs: int | None, **rest: Any,
+        no_cache: bool, cache_dir: Path | None, jobs: int | None, exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
+        force_exclude: bool, **rest: Any,
     ) -> Any:  # fmt: skip
         try:
             given = list(paths) or [Path(".")]
+            buffer = rest.get("stdin_filename")
+            if buffer is not None:  # the project around the buffer's file, which may not exist yet
+                if given not in ([Path(".")], [Path("-")]):
+                    raise FlagkeeperError("with --stdin-filename, give `-` (standard input) as the only path")
+                given = [buffer if buffer.exists() else buffer.parent]
             include_tests = rest.pop("include_tests_as_entry_points", False)
             coverage_file = rest.pop("coverage_file", None)
             fleet = rest.pop("fleet", ())
+            exclusion = Exclusion(comma_list(exclude), comma_list(extend_exclude), force_exclude)
+            quiet = rest.get("quiet", False) or rest.get("silent", False)
             project = load_project(
-                given, config_file, registry, today, include_tests, coverage_file, no_cache=no_cache, cache_dir=cache_dir, jobs=jobs, fleet=fleet
-            )
+                given, config_file, registry, today, include_tests, coverage_file, no_cache=no_cache, cache_dir=cache_dir, jobs=jobs, fleet=fleet,
+                exclusion=exclusion, progress=not quiet,
+            )  # fmt: skip
             return command(project=project, paths=[path.resolve() for path in given], **rest)
         except FlagkeeperError as error:
             fail(error)
@@ -118,8 +166,9 @@ def exit_now(code: int) -> NoReturn:
 
 
 def fail(error: FlagkeeperError) -> NoReturn:
-    shown = display_path(Path(error.path).resolve()) if error.path is not None else None
-    click.echo(f"flagkeeper: error: {printable(error.located(shown))}", err=True)  # one line, whatever a key or path holds
+    for each in error.errors if isinstance(error, FlagkeeperErrors) else (error,):
+        shown = display_path(Path(each.path).resolve()) if each.path is not None else None
+        click.echo(f"flagkeeper: error: {printable(each.located(shown))}", err=True)  # one line, whatever a key or path holds
     sys.exit(2)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
+import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +13,12 @@ from typing import Any
 import click
 
 from flagkeeper import __version__
-from flagkeeper.checks.diagnostic import ERROR, WARNING
+from flagkeeper.analysis.analyse import analyse_file
+from flagkeeper.analysis.cache import remove_cache
+from flagkeeper.analysis.discovery import module_name
+from flagkeeper.analysis.scan import decode_source
+from flagkeeper.checks.base import Rule
+from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic
 from flagkeeper.checks.fk011_fleet_drift import short
 from flagkeeper.checks.fk011_fleet_drift import verify as verify_fleet
 from flagkeeper.checks.runner import (
@@ -26,17 +31,17 @@ from flagkeeper.checks.runner import (
 from flagkeeper.cli.common import (
     CONFIG_OPTION,
     TODAY_OPTION,
+    comma_list,
     emit,
     enable_fast_exit,
     exit_now,
     fail,
     load_project,
     project_options,
+    scan_options,
+    use_color,
 )
-from flagkeeper.cli.registry import init, registry
-from flagkeeper.cli.remove import remove
-from flagkeeper.cli.report import report
-from flagkeeper.config import load_config
+from flagkeeper.config import Config, load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.fleet.fingerprint import fingerprint as fleet_fingerprint
 from flagkeeper.fleet.fingerprint import render_fingerprint, render_fleet_table
@@ -44,7 +49,7 @@ from flagkeeper.history.diff import compare, diff_revisions, since
 from flagkeeper.history.render import render_diff_json, render_diff_text
 from flagkeeper.output.baseline import load_baseline, without_baseline
 from flagkeeper.output.baseline import write_baseline as write_baseline_file
-from flagkeeper.output.formats import FORMATS, render_findings
+from flagkeeper.output.formats import FORMATS, TEXT_FORMATS, render_findings
 from flagkeeper.output.graph import (
     GraphEdge,
     GraphGuard,
@@ -60,7 +65,7 @@ from flagkeeper.output.inventory import render_inventory_csv, render_inventory_j
 from flagkeeper.output.json import render_json
 from flagkeeper.output.ruledocs import find_rule, rule_markdown, rules_index
 from flagkeeper.output.text import render_statistics, render_text
-from flagkeeper.paths import display_path
+from flagkeeper.paths import display_path, relative_path
 from flagkeeper.project.fleet import load_manifests
 from flagkeeper.project.inventory import build_inventory, flag_states
 from flagkeeper.project.model import Project
@@ -69,7 +74,7 @@ from flagkeeper.registry.model import load_registry
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     """`--select FK001,FK002 --select FK003` -> ("FK001", "FK002", "FK003")."""
-    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+    return comma_list(values)
 
 
 def _reachability_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -91,8 +96,25 @@ def _note_missing_entry_points(project: Project) -> None:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="flagkeeper")
+class _LazyGroup(click.Group):
+    """Commands of other modules load when named: `check` does not import the registry editor or the report."""
+
+    lazy = {"registry": "flagkeeper.cli.registry:registry", "init": "flagkeeper.cli.registry:init",
+            "remove": "flagkeeper.cli.remove:remove", "report": "flagkeeper.cli.report:report"}  # fmt: skip
+
+    def list_commands(self, context: click.Context) -> list[str]:
+        return sorted([*super().list_commands(context), *self.lazy])
+
+    def get_command(self, context: click.Context, name: str) -> click.Command | None:
+        if name not in self.lazy:
+            return super().get_command(context, name)
+        module, attribute = self.lazy[name].split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="flagkeeper")
 @click.pass_context
 def main(context: click.Context) -> None:
     """Find feature-flag debt and dead flag-gated code in Python source before it ships."""
@@ -104,20 +126,19 @@ def main(context: click.Context) -> None:
         context.call_on_close(gc.enable)
 
 
-main.add_command(registry)
-main.add_command(init)
-main.add_command(remove)
-main.add_command(report)
-
-
 @main.command()
 @project_options
 @_reachability_options
 @click.option("--since", "since_revision", metavar="REV", help="Only findings that changes since git revision REV brought.")
 @click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (comma-separated, e.g. FK001,FK00).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rule codes or prefixes (comma-separated).")
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of to standard output.")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Add these rule codes or prefixes to the selection.")
+@click.option("--extend-ignore", multiple=True, metavar="CODES", help="Skip these as well as the ignored ones (as --ignore).")
+@click.option("--output-format", "output_format", type=click.Choice(FORMATS), callback=lambda context, _, value: value or context.params.get("output_format"),
+              help="How to show the findings (default: full on a terminal, text otherwise).")  # fmt: skip
+@click.option("--format", type=click.Choice(FORMATS), hidden=True, expose_value=False,
+              callback=lambda context, _, value: value and context.params.setdefault("output_format", value))  # the older name  # fmt: skip
+@click.option("-o", "--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of to standard output.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="warning", show_default=True,
               help="The lowest severity that makes the exit code 1.")  # fmt: skip
@@ -129,49 +150,146 @@ main.add_command(report)
               help="Also verify these deploy manifests (a folder or files; repeatable): FK011 fleet-drift.")  # fmt: skip
 @click.option("--min-confidence", type=click.IntRange(0, 100), metavar="PERCENT",
               help="Hide dead-code findings (FK006, FK007) less sure than this (default: the config's `min-confidence`, else 0).")  # fmt: skip
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means a usage or configuration error).")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else: no summary, notes or progress.")
+@click.option("-s", "--silent", is_flag=True, help="Print nothing; the exit code tells.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say on standard error which config, files and rules the run used.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the text formats (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces).")  # fmt: skip
+@click.option("--stdin-filename", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH",
+              help="Read the text of Python file PATH from standard input (an editor's buffer); give `-` as the path.")  # fmt: skip
 def check(
     project: Project, paths: list[Path], since_revision: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
-    output_format: str, output_file: Path | None, statistics: bool, fail_on: str, warn_unused_ignores: bool,
-    baseline_file: Path | None, write_baseline: Path | None, min_confidence: int | None,
+    extend_select: tuple[str, ...], extend_ignore: tuple[str, ...],
+    output_format: str | None, output_file: Path | None, statistics: bool, fail_on: str, warn_unused_ignores: bool,
+    baseline_file: Path | None, write_baseline: Path | None, min_confidence: int | None, exit_zero: bool, quiet: bool,
+    silent: bool, verbose: bool, color: str, stdin_filename: Path | None,
 ) -> None:  # fmt: skip
     """Lint PATHS (default: the current folder) for flag debt.
 
     The whole project around PATHS is analysed, so cross-file facts stay right; findings are
-    reported for files under PATHS (and the registry, when PATHS holds it).
+    reported for files under PATHS (and the registry, when PATHS holds it). When PATHS name the
+    registry, a registry source, a pack or the config, the findings that change brought are
+    reported in every file (compared with git's HEAD), as pre-commit needs.
     """
+    if stdin_filename is not None:
+        paths = [stdin_filename.resolve()]
+        project = _with_buffer(project, paths[0], sys.stdin.buffer.read())
     config = project.config
     chosen, dropped = _codes(select), _codes(ignore)
+    added, skipped_codes = _codes(extend_select), _codes(extend_ignore)
     per_file = tuple(code for codes in config.per_file_ignores.values() for code in codes)
     try:
-        for label, codes in (("--select", chosen), ("--ignore", dropped)):
+        for label, codes in (("--select", chosen), ("--ignore", dropped), ("--extend-select", added), ("--extend-ignore", skipped_codes)):
             validate_codes(codes, label)
-        for label, codes in (("select", config.select), ("ignore", config.ignore), ("per-file-ignores", per_file)):
+        configured = [("select", config.select), ("ignore", config.ignore), ("per-file-ignores", per_file)]
+        configured += [("extend-select", config.extend_select), ("extend-ignore", config.extend_ignore)]
+        for label, codes in configured:
             validate_codes(codes, label, config.source)
-        # As in ruff, a --select on the command line starts the selection afresh; --ignore adds.
-        rules = select_rules(chosen, dropped) if chosen else select_rules(config.select, config.ignore + dropped)
+        rules = _selected_rules(config, chosen, dropped + skipped_codes, added)
         run = check_project(project, rules, warn_unused_ignores)
-        if not run.has_entry_points and any(rule.code in REACHABILITY_CODES for rule in rules):
+        if not run.has_entry_points and any(rule.code in REACHABILITY_CODES for rule in rules) and not (quiet or silent):
             _note_missing_entry_points(project)
         shown = [*paths, *(manifest.path for manifest in project.fleet)]  # the manifests' findings are reported wherever they are
-        diagnostics = [d for d in run.diagnostics if any(d.path.is_relative_to(path) for path in shown)]
+        # A changed registry, registry source, pack or config can bring findings anywhere (a deleted
+        # entry makes every read of its key FK001): then those the change brought, in every file.
+        widened = _names_project_input(config, paths)
+        diagnostics = [d for d in run.diagnostics if widened or any(d.path.is_relative_to(path) for path in shown)]
         least = config.min_confidence if min_confidence is None else min_confidence
         diagnostics = [d for d in diagnostics if d.confidence is None or d.confidence >= least]
-        if since_revision is not None:
-            diagnostics = since(project, since_revision, diagnostics, lambda before: run_checks(before, rules))
+        if since_revision is not None or widened:
+            diagnostics = _brought_since(project, since_revision, diagnostics, rules)
         if write_baseline is not None:
             write_baseline_file(write_baseline, diagnostics, config.root)
             click.echo(f"wrote {len(diagnostics)} findings to the baseline {display_path(write_baseline.resolve())}", err=True)
             sys.exit(0)
         baseline = baseline_file or config.baseline
+        found = len(diagnostics)
         if baseline is not None:
             diagnostics = without_baseline(diagnostics, load_baseline(baseline), config.root)
     except FlagkeeperError as error:
         fail(error)
     ran = [rule for rule in rules if rule.code in run.ran]
-    report = render_statistics(diagnostics) if statistics else render_findings(output_format, diagnostics, ran, run.files, config.root)
-    emit(report, output_file, "the findings", color=output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    skipped = [rule for rule in rules if rule.code not in run.ran]
+    if verbose:
+        _explain_run(project, run.files, ran, skipped, found - len(diagnostics))
+    output_format = output_format or ("full" if output_file is None and sys.stdout.isatty() else "text")
+    if statistics:
+        report = render_statistics(diagnostics)
+    else:
+        report = render_findings(output_format, diagnostics, ran, run.files, config.root, skipped, found - len(diagnostics))
+    if quiet and (statistics or output_format in TEXT_FORMATS):
+        report = _without_summary(report)
+    if not silent:
+        emit(report, output_file, "the findings", color=use_color(color))
     failing = {"warning": (ERROR, WARNING), "error": (ERROR,)}[fail_on]
-    exit_now(1 if any(d.severity in failing for d in diagnostics) else 0)
+    exit_now(1 if any(d.severity in failing for d in diagnostics) and not exit_zero else 0)
+
+
+def _with_buffer(project: Project, path: Path, data: bytes) -> Project:
+    """The project with the text of `path` replaced by an editor's buffer (--stdin-filename); the file may not exist yet."""
+    if path.suffix != ".py":
+        fail(FlagkeeperError("--stdin-filename must name a Python file", path))
+    config = project.config
+    relative = relative_path(path, config.root)
+    module, is_package = module_name(path, config)
+    try:
+        buffer = analyse_file(relative, decode_source(data, path), module, is_package, project.matcher)
+    except FlagkeeperError as error:
+        fail(error)
+    files = [facts for facts in project.files if facts.path != relative] + [buffer]
+    return project.at(files, project.registry, project.text_files)
+
+
+def _names_project_input(config: Config, paths: list[Path]) -> bool:
+    """Is a path given a file every finding depends on: the registry, a registry source, a project pack, the config?"""
+    packs = [config.root / entry for entry in config.rule_packs if entry.endswith(".toml")]
+    inputs = {path.resolve() for path in [config.registry, *config.registry_sources, *packs, *([config.source] if config.source else [])]}
+    return any(path in inputs for path in paths)
+
+
+def _brought_since(project: Project, revision: str | None, diagnostics: list[Diagnostic], rules: list[Rule]) -> list[Diagnostic]:
+    """The findings a change brought: since --since REV; or, when a project input was given without it,
+    every finding HEAD did not have (all of them outside git or before the first commit)."""
+    def run(before: Project) -> list[Diagnostic]:
+        return run_checks(before, rules)
+
+    if revision is not None:
+        return since(project, revision, diagnostics, run)
+    try:
+        return since(project, "HEAD", diagnostics, run, every_rule=True)
+    except FlagkeeperError:
+        return diagnostics
+
+
+def _selected_rules(config: Config, chosen: tuple[str, ...], dropped: tuple[str, ...], added: tuple[str, ...]) -> list[Rule]:
+    """ruff's selection: a --select on the command line starts afresh, else the config's `select`;
+    --extend-select and `extend-select` add to it, --ignore, --extend-ignore and `extend-ignore` take away."""
+    base = chosen or config.select
+    extended = (*base, *config.extend_select, *added) if base else ()  # no `select` means every rule already
+    ignored = dropped if chosen else config.ignore + config.extend_ignore + dropped
+    return select_rules(extended, ignored)
+
+
+def _without_summary(report: str) -> str:
+    """A text report less its last line (`Found ...`, `All checks passed`): what --quiet prints."""
+    return report[: report.rstrip("\n").rfind("\n") + 1].rstrip("\n") + "\n" if "\n" in report.rstrip("\n") else ""
+
+
+def _explain_run(project: Project, files: int, ran: list[Rule], skipped: list[Rule], hidden: int) -> None:
+    """--verbose: what the run was made of, on standard error."""
+    config = project.config
+    lines = [
+        f"config: {display_path(config.source) if config.source else 'none (defaults)'}; project root {display_path(config.root)}",
+        f"analysed {files} Python files; registry {display_path(project.registry.path)}",
+        f"rules run: {', '.join(rule.code for rule in ran) or 'none'}",
+    ]
+    if skipped:
+        lines.append(f"rules skipped (no entry points): {', '.join(rule.code for rule in skipped)}")
+    if hidden:
+        lines.append(f"the baseline hid {hidden} findings")
+    for line in lines:
+        click.echo(f"flagkeeper: {line}", err=True)
 
 
 @main.command()
@@ -263,7 +381,8 @@ def rule(code: str | None, show_all: bool) -> None:
 @main.command()
 @project_options
 @click.option("--build-id", metavar="ID", help="The build's id (default: the project's git commit, or 'unknown').")
-@click.option("--output", "output_file", type=click.Path(path_type=Path, dir_okay=False), help="Write the fragment here instead of to standard output.")
+@click.option("-o", "--output-file", "--output", "output_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the fragment here instead of to standard output.")  # fmt: skip
 def fingerprint(project: Project, paths: list[Path], build_id: str | None, output_file: Path | None) -> None:
     """Print the deploy-manifest fragment of this build: its id, code hash and flag meanings.
 
@@ -309,6 +428,28 @@ def verify(manifests: tuple[Path, ...], expect: str | None, registry: Path | Non
             build, code = outcome.reference
             click.echo(f"All {len(loaded)} servers agree: build {build}, code {short(code)}.")
     sys.exit(1 if outcome.diagnostics else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@CONFIG_OPTION
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), help="The cache folder to remove (default: as `check` finds it).")
+def clean(paths: tuple[Path, ...], config_file: Path | None, cache_dir: Path | None) -> None:
+    """Remove the per-file cache of the project around PATHS (default: the current folder).
+
+    Only a flagkeeper cache is removed: not a link, not another user's folder, not one git
+    tracks, and only one holding the CACHEDIR.TAG flagkeeper writes.
+    """
+    try:
+        folder = scan_options(load_config(list(paths) or [Path(".")], config_file), cache_dir=cache_dir).cache_dir
+        if folder is None:
+            click.echo("flagkeeper: the cache is off (FLAGKEEPER_NO_CACHE): nothing to remove", err=True)
+        elif remove_cache(folder):
+            click.echo(f"Removed the cache {display_path(folder)}")
+        else:
+            click.echo(f"No cache at {display_path(folder)}")
+    except FlagkeeperError as error:
+        fail(error)
 
 
 def run() -> None:

@@ -36,7 +36,8 @@ def _parse_early(parse: Callable[[Any], Parsed]) -> Callable[[click.Context, cli
 @project_options
 @click.option("--format", "output_format", type=click.Choice(list(RENDERERS)), default="markdown", show_default=True,
               help="markdown for GitHub, html for a self-contained page with charts, json for tools and for next quarter's --previous.")  # fmt: skip
-@click.option("--output", "output_file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of to standard output.")
+@click.option("-o", "--output-file", "--output", "output_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report here instead of to standard output.")  # fmt: skip
 @click.option("--quarter", metavar="YYYYQN", callback=_parse_early(Quarter.parse),
               help="The quarter reported on, e.g. 2026Q4 (default: the one --today falls in).")  # fmt: skip
 @click.option("--previous", type=click.Path(path_type=Path, dir_okay=False), metavar="REPORT.json", callback=_parse_early(read_previous),

@@ -103,18 +103,26 @@ def changed_lines(repository: Repository, commit: str) -> dict[Path, set[int]]:
 
 
 def since(
-    project: Project, revision: str, diagnostics: list[Diagnostic], run: Callable[[Project], list[Diagnostic]]
+    project: Project, revision: str, diagnostics: list[Diagnostic], run: Callable[[Project], list[Diagnostic]],
+    every_rule: bool = False,
 ) -> list[Diagnostic]:
-    """Only the findings a change since `revision` brought: on changed lines, or new whole-program ones."""
+    """Only the findings a change since `revision` brought: on changed lines, or new whole-program ones.
+
+    `every_rule` judges every finding as a whole-program one (new unless the revision had it):
+    after a change to the registry or the config, a finding on an unchanged line may be new."""
     repository = Repository.of(project.config.root)
     commit = repository.commit(revision)
     files, registry = repository.snapshot(commit, project.config, project.matcher)
     before = project.at(files, registry)
-    old = {(d.code, d.path, d.key) for d in run(before) if d.code in WHOLE_PROGRAM_CODES}
+
+    def judged_whole(code: str) -> bool:
+        return every_rule or code in WHOLE_PROGRAM_CODES
+
+    old = {(d.code, d.path, d.key) for d in run(before) if judged_whole(d.code)}
     lines = changed_lines(repository, commit)
     return [
         d for d in diagnostics
-        if ((d.code, d.path, d.key) not in old if d.code in WHOLE_PROGRAM_CODES else d.line in lines.get(d.path.resolve(), ()))
+        if ((d.code, d.path, d.key) not in old if judged_whole(d.code) else d.line in lines.get(d.path.resolve(), ()))
     ]  # fmt: skip
 
 

@@ -34,12 +34,15 @@ def render_inventory_json(entries: list[InventoryEntry], dynamic: list[Place]) -
         record = asdict(entry)
         record["references"] = [_place_record(place) for place in entry.places]
         record["sources"] = [_place_record(found) for found in entry.sources]
+        record["overrides"] = [_place_record(place) for place in entry.overrides]
         del record["places"]
         flags.append(record)
     return json.dumps({"flags": flags, "dynamic": [_place_record(place) for place in dynamic]}, indent=2) + "\n"
 
 
-_CSV_COLUMNS = ("key", "status", "owner", "type", "expires", "kind", "path", "line", "column", "pack", "call", "function", "guard", "polarity")
+_CSV_COLUMNS = (
+    "key", "status", "owner", "type", "expires", "kind", "path", "line", "column", "pack", "call", "function", "guard", "polarity", "alias",
+)  # fmt: skip
 
 
 def render_inventory_csv(entries: list[InventoryEntry], dynamic: list[Place]) -> str:
@@ -68,7 +71,7 @@ def render_inventory_table(entries: list[InventoryEntry], dynamic: list[Place]) 
     lines = [table[0]]
     for line, entry in zip(table[1:], entries, strict=True):
         lines.append(line)
-        lines += [f"    {_describe(place)}" for place in entry.places]
+        lines += [f"    {_describe(place)}" for place in entry.places + entry.overrides]
     if dynamic:
         lines.append(f"\n{len(dynamic)} reads with a key that cannot be resolved statically (FK009):")
         lines += [f"    {_describe(place)}" for place in dynamic]
@@ -78,6 +81,11 @@ def render_inventory_table(entries: list[InventoryEntry], dynamic: list[Place]) 
 def _describe(place: Place) -> str:
     where = f"{display_path(place.path)}:{place.line}:{place.column}"
     if place.kind == "text":
-        return printable(f"{where}  (text)")
+        return printable(f"{where}  (text, alias {place.alias})" if place.alias else f"{where}  (text)")
+    if place.kind not in ("python", "override"):  # a frontend read: its language and SDK (pack), and the alias that matched
+        alias = f", alias {place.alias}" if place.alias else ""
+        return printable(f"{where}  {place.call}  ({place.kind}, {place.pack}{alias})")
     detail = [place.call or "", f"in {place.function}" if place.function else "", f"[{place.guard}]" if place.guard else ""]
+    if place.kind == "override":  # a test or settings block sets the flag: not a read
+        detail.append(f"(override{' = ' + place.value if place.value else ''})")
     return printable("  ".join([where, *filter(None, detail)]))

@@ -21,12 +21,17 @@ def dump_json(data: Any) -> str:
 
 
 def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
-    """A finding as JSON; `confidence` (percent) only on the dead-code findings that carry one."""
+    """A finding as JSON data; `related` only where the finding has related places, `confidence`
+    (percent) only on the dead-code findings that carry one."""
     d = diagnostic
     record: dict[str, Any] = {
         "code": d.code, "name": d.name, "severity": d.severity, "message": d.message,
         "path": display_path(d.path), "line": d.line, "column": d.column, "key": d.key,
     }  # fmt: skip
+    if d.related:  # the detail a bounded message leaves out
+        record["related"] = [
+            {"path": display_path(place.path), "line": place.line, "column": place.column, "message": place.message} for place in d.related
+        ]
     if d.confidence is not None:
         record["confidence"] = d.confidence
     return record

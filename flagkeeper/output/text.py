@@ -16,32 +16,47 @@ from flagkeeper.checks.diagnostic import ERROR, Diagnostic
 from flagkeeper.output.escape import printable
 from flagkeeper.paths import display_path
 
+_COLOUR = {ERROR: "red"}
 
-def render_text(diagnostics: list[Diagnostic], files: int | None = None) -> str:
-    """ruff's shape, `path:line:col: CODE message`, styled: the caller strips the style off a non-terminal."""
-    colour = {ERROR: "red"}
-    lines = [
-        f"{click.style(printable(display_path(d.path)), bold=True)}:{d.line}:{d.column}: "
-        f"{click.style(d.code, fg=colour.get(d.severity, 'yellow'), bold=True)} {printable(d.message)}"
-        for d in diagnostics
-    ]
+
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `2 files`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def summary(diagnostics: Sequence[Diagnostic], files: int | None = None, hidden: int = 0) -> str:
+    """The last line of the text formats: how many findings in how many files, and how many the baseline hid."""
+    baseline = f" {plural(hidden, 'finding')} known to the baseline {'was' if hidden == 1 else 'were'} hidden." if hidden else ""
     if not diagnostics:
-        return "All checks passed" + (f" ({files} Python files)" if files is not None else "") + ".\n"
+        return "All checks passed" + (f" ({plural(files, 'Python file')})" if files is not None else "") + "." + baseline
     errors = sum(1 for d in diagnostics if d.severity == ERROR)
-    counted = Counter(display_path(d.path) for d in diagnostics)
-    noun = "finding" if len(diagnostics) == 1 else "findings"
-    lines.append(
-        f"Found {len(diagnostics)} {noun} in {len(counted)} files "
-        f"({errors} errors, {len(diagnostics) - errors} warnings)."
+    counted = len({d.path for d in diagnostics})
+    return (
+        f"Found {plural(len(diagnostics), 'finding')} in {plural(counted, 'file')} "
+        f"({plural(errors, 'error')}, {plural(len(diagnostics) - errors, 'warning')})." + baseline
     )
-    return "\n".join(lines) + "\n"
+
+
+def finding_line(d: Diagnostic, severity: bool = False, message: str | None = None) -> str:
+    """ruff's `path:line:col: CODE message`, styled; `severity` adds `[error]` or `[warning]` after the code."""
+    code = click.style(d.code, fg=_COLOUR.get(d.severity, "yellow"), bold=True)
+    shown = f" [{d.severity}]" if severity else ""
+    text = printable(d.message if message is None else message)
+    return f"{click.style(printable(display_path(d.path)), bold=True)}:{d.line}:{d.column}: {code}{shown} {text}"
+
+
+def render_text(diagnostics: list[Diagnostic], files: int | None = None, hidden: int = 0, severity: bool = False) -> str:
+    """ruff's shape, `path:line:col: CODE message`, styled: the caller strips the style off a non-terminal.
+
+    `severity` gives the `concise` format: the same line with the severity after the code."""
+    return "\n".join([*(finding_line(d, severity) for d in diagnostics), summary(diagnostics, files, hidden)]) + "\n"
 
 
 def render_statistics(diagnostics: list[Diagnostic]) -> str:
     """Findings per rule, most first, as `ruff --statistics` prints them."""
     counted = Counter((d.code, d.name) for d in diagnostics)
     lines = [f"{count:>5}  {code}  {name}" for (code, name), count in sorted(counted.items(), key=lambda item: (-item[1], item[0]))]
-    return "\n".join([*lines, f"Found {len(diagnostics)} findings."]) + "\n"
+    return "\n".join([*lines, f"Found {plural(len(diagnostics), 'finding')}."]) + "\n"
 
 
 def format_table(rows: Sequence[Sequence[str]]) -> list[str]:

@@ -137,6 +137,10 @@ class ImportGraph:
         """Every import edge, in the order the files were read."""
         return list(self._edges.values())
 
+    def guarded_imports(self, module: str, key: str) -> list[str]:
+        """The modules `module` uses only under a check of flag `key`: code that flag switches."""
+        return [edge.target for edge in self._out[module] if any(guard.key == key for guard in edge.guards)]
+
     def has_path(self, source: str, target: str) -> bool:
         import networkx as nx
 

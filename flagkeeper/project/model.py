@@ -24,18 +24,21 @@ from flagkeeper.analysis.facts import (
     KeyExpr,
     Literal,
     NameRef,
+    Override,
     Registration,
 )
 from flagkeeper.analysis.packs import Matcher, load_matcher
 from flagkeeper.analysis.scan import ScannedFiles, ScanOptions, scan
-from flagkeeper.config import Config
+from flagkeeper.config import AliasConfig, Config
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.project.aliases import key_spellings
 from flagkeeper.project.confidence import DeadCodeEvidence
 from flagkeeper.project.coverage import load_executed_lines
 from flagkeeper.project.entrypoints import ProjectFiles, entry_targets, find_entry_points, is_glob, matching
 from flagkeeper.project.fleet import Manifest, load_manifests
+from flagkeeper.project.frontend import FrontendRead, frontend_reads, import_names, spelling_index
 from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus
-from flagkeeper.project.textrefs import TextReference, find_text_references, read_text_file
+from flagkeeper.project.textrefs import TextReference, defines_flags, find_text_references, read_text_file
 from flagkeeper.registry.lifecycle import Lifecycle
 from flagkeeper.registry.model import Registry, load_registry
 from flagkeeper.registry.sources import CODE, RegisteredFlag, SourceEntry, merge_sources, read_source_file
@@ -62,6 +65,16 @@ class Registered:
     path: Path
     module: str
     registration: Registration
+
+
+@dataclass(frozen=True)
+class Overridden:
+    """A flag override (a test or settings block setting a flag) with its key resolved; `key` is None when no static value exists."""
+
+    key: str | None
+    path: Path
+    module: str
+    override: Override
 
 
 class KeyResolver:
@@ -124,6 +137,7 @@ class Project:
     include_tests_as_entry_points: bool = False
     executed_lines: Mapping[str, int] | None = None  # from --coverage: project path -> lines that ran
     fleet: tuple[Manifest, ...] = ()  # from --fleet: the servers' deploy manifests (FK011)
+    scripts: ScannedFiles | None = None  # the JavaScript and TypeScript files (project/frontend.py)
 
     def at(self, files: list[FileFacts], registry: Registry, text_files: tuple[Path, ...] = ()) -> Project:
         """This project with other files and registry (a git revision, or files being edited), read
@@ -167,8 +181,14 @@ class Project:
 
     @cached_property
     def text_contents(self) -> dict[Path, str]:
-        """The non-Python files searched for keys, read once; unreadable or huge ones left out."""
-        return {path: text for path in self.text_files if (text := read_text_file(path)) is not None}
+        """The non-Python files searched for keys, read once; unreadable or huge ones left out, and
+        those that define flags rather than read them (registries, exports, deploy manifests)."""
+        manifests = {manifest.path.resolve() for manifest in self.fleet}
+        return {
+            path: text
+            for path in self.text_files
+            if (text := read_text_file(path)) is not None and not defines_flags(path, text) and path.resolve() not in manifests
+        }
 
     @cached_property
     def registry_source_texts(self) -> dict[Path, str]:
@@ -214,7 +234,21 @@ class Project:
                     continue
                 if key is not None and not self.matcher.is_flag_key(read.pack, key):
                     continue
+                if read.registered_only and key not in self.registered:  # `settings.DEBUG` is no flag
+                    continue
                 found.append(Reference(key, self.config.root / facts.path, facts.module, read))
+        return found
+
+    @cached_property
+    def overrides(self) -> list[Overridden]:
+        """Every flag override in tests and settings, keys resolved; not reads. A `registered-only`
+        override of a key nothing registers is no flag's (`override_settings(TIME_ZONE=...)`)."""
+        found = []
+        for facts in self.files:
+            for override in facts.overrides:
+                key = self.resolver.resolve(facts.module, override.key)
+                if not override.registered_only or key in self.registered:
+                    found.append(Overridden(key, self.config.root / facts.path, facts.module, override))
         return found
 
     @cached_property
@@ -226,8 +260,37 @@ class Project:
                 grouped[reference.key].append(reference)
         return dict(sorted(grouped.items()))
 
+    @cached_property
+    def aliases(self) -> AliasConfig:
+        """How keys are spelled outside Python: the config's aliases, and those of each pack the
+        Python code reads flags through (a shipped pack's convention is no evidence of its SDK:
+        every shipped pack is active, and `Res['releasePipelines']` is not a LaunchDarkly read)."""
+        used = {reference.read.pack for reference in self.references}
+        return sum((pack.aliases for pack in self.matcher.packs if pack.name in used), self.config.aliases)
+
+    @cached_property
+    def frontend_reads(self) -> list[FrontendRead]:
+        """Flag reads in JavaScript and TypeScript, keys resolved across their files (not Python's)
+        and joined to the registered and retired keys as spelled there."""
+        files = self.scripts.facts if self.scripts is not None else []
+        resolver = KeyResolver(files)
+        resolver.modules = import_names(resolver.modules)
+        # A frontend read through a pack is evidence of its SDK's conventions, as a Python read is.
+        used = {read.pack for facts in files for read in facts.references}
+        aliases = sum((pack.aliases for pack in self.matcher.packs if pack.name in used), self.aliases)
+        index = spelling_index([*self.registered, *self.registry.retired], lambda key: key_spellings(key, aliases))
+        return frontend_reads(files, self.config.root, resolver.resolve, self.matcher.is_flag_key, index)
+
+    @cached_property
+    def frontend_inventory(self) -> dict[str, list[FrontendRead]]:
+        """Key -> its frontend reads, keys in sorted order."""
+        grouped: dict[str, list[FrontendRead]] = defaultdict(list)
+        for read in self.frontend_reads:
+            grouped[read.key].append(read)
+        return dict(sorted(grouped.items()))
+
     def text_references(self, keys: list[str]) -> dict[str, list[TextReference]]:
-        return find_text_references(self.text_contents.items(), keys)
+        return find_text_references(self.text_contents.items(), keys, self.aliases, self.config.root)
 
     @cached_property
     def import_graph(self) -> ImportGraph:
@@ -310,11 +373,13 @@ def build_project(paths: list[Path], config: Config, today: dt.date, inputs: Pro
     matcher = load_matcher(config)
     registry = load_registry(config.registry, inputs.registry_required)
     sources = discover([config.root, *paths], config)
-    scanned = scan(sources.python, config, matcher, inputs.options or ScanOptions())
-    files = ScannedFiles(scanned.keys, lambda: checked_against(config, scanned.facts), scanned.cache)
+    # One scan for both, so one cache holds the facts of both.
+    scanned = scan(sources.python + sources.scripts, config, matcher, inputs.options or ScanOptions())
+    files = ScannedFiles(scanned.keys, lambda: checked_against(config, scanned.facts[: len(sources.python)]), scanned.cache)
+    scripts = ScannedFiles((), lambda: scanned.facts[len(sources.python) :])
     executed = load_executed_lines(inputs.coverage_file, [facts.path for facts in files.facts]) if inputs.coverage_file else None
     fleet = tuple(load_manifests([path.resolve() for path in inputs.fleet])) if inputs.fleet else ()
-    return Project(config, registry, matcher, files, sources.text, today, inputs.include_tests, executed, fleet)
+    return Project(config, registry, matcher, files, sources.text, today, inputs.include_tests, executed, fleet, scripts)
 
 
 def checked_against(config: Config, files: list[FileFacts]) -> list[FileFacts]:

@@ -95,7 +95,7 @@ class Repository:
     def snapshot(self, commit: str, config: Config, matcher: Matcher) -> tuple[list[FileFacts], Registry]:
         """The facts of every Python file of the project, and its registry, at `commit`."""
         tree = self.tree(commit)
-        excluded = DEFAULT_EXCLUDES + config.exclude
+        excluded = DEFAULT_EXCLUDES + config.exclude + config.extend_exclude
         python = {path: blob for path, blob in tree.items() if path.endswith(".py") and not matches_glob(path, excluded)}
         registry_path = config.registry.resolve().relative_to(config.root.resolve()).as_posix()
         wanted = [blob for path, blob in python.items() if (path, blob) not in self.blob_facts]

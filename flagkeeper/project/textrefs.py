@@ -1,15 +1,29 @@
 """Find flag keys in non-Python text files: frontends, templates and configs read flags too.
 
-A plain text search, one compiled pattern for all keys, so it costs one pass per file. A key
-counts where it stands as a whole word (not inside a longer identifier such as `old_key_v2`).
+A plain text search, one compiled pattern per kind of match, so it costs a few passes per file.
+A key counts where it stands as a whole word (not inside a longer identifier such as
+`old_key_v2`). Its other spellings (project/aliases.py) are bare names that could be any word
+(`newCheckout`), so they count only in a flag-reading context: as the whole of a string literal
+(`'ddm-ui'`), or where a configured pattern (`hasFeature\\('{key}'\\)`) puts a key.
+
+Files that define flags rather than read them (registries, vendor exports, deploy manifests)
+are never searched: see `defines_flags`.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from flagkeeper.config import KEY_PLACEHOLDER, AliasConfig
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import relative_path
+from flagkeeper.project.aliases import EXACT, spellings_of
+from flagkeeper.registry.exports import detect_format
+from flagkeeper.tomlread import parse_json, parse_toml
 
 # Bundled or generated files this large are not where a team reads a flag by hand.
 MAX_TEXT_FILE_BYTES = 4 * 1024 * 1024
@@ -21,6 +35,7 @@ class TextReference:
     path: Path
     line: int
     column: int
+    alias: str | None = None  # the alias that spelled the key here; None for the key as written
 
 
 def read_text_file(path: Path) -> str | None:
@@ -33,16 +48,85 @@ def read_text_file(path: Path) -> str | None:
         return None  # an unreadable asset cannot read a flag; Python sources are read strictly
 
 
-def find_text_references(texts: Iterable[tuple[Path, str]], keys: Iterable[str]) -> dict[str, list[TextReference]]:
-    """Every whole-word occurrence of each key in `texts` (path, text as read_text_file read it)."""
-    wanted = sorted(set(keys), key=lambda key: (-len(key), key))
+def defines_flags(path: Path, text: str) -> bool:
+    """Is this a file that names keys to define them, whatever its path: a flagkeeper registry
+    (TOML of only [flags.*] and [retired.*]), a deploy manifest (TOML or JSON with `server` and
+    `enabled`), or a vendor export or flag definition file (flagd, OpenFeature, Unleash,
+    LaunchDarkly JSON, a Flagsmith environment document)? Cheap text tests first: most text files are none of these."""
+    if path.suffix == ".toml" and ("[flags." in text or "[retired." in text or "enabled" in text):
+        try:
+            data = parse_toml(text, path)
+        except FlagkeeperError:  # not TOML: then not a registry either
+            return False
+        return (bool(data) and set(data) <= {"flags", "retired"}) or {"server", "enabled"} <= set(data)
+    hints = ('"flags"', '"features"', '"items"', '"server"', '"feature_states"')
+    if path.suffix == ".json" and text.lstrip().startswith("{") and any(word in text for word in hints):
+        try:
+            data = parse_json(text, path)
+        except FlagkeeperError:
+            return False
+        if not isinstance(data, dict):
+            return False
+        # A Flagsmith environment document (what its SDKs' offline mode and local evaluation read).
+        flagsmith = isinstance(data.get("feature_states"), list) and "api_key" in data
+        return detect_format(data) is not None or {"server", "enabled"} <= set(data) or flagsmith
+    return False
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=lambda word: (-len(word), word))))
+
+
+class _Search:
+    """The compiled patterns of one search: keys as words, other spellings as string literals,
+    and the configured patterns by file glob."""
+
+    def __init__(self, keys: list[str], aliases: AliasConfig):
+        self.spellings = spellings_of(keys, aliases)
+        self.words = re.compile(r"(?<![\w.-])(" + _alternation(keys) + r")(?![\w-]|\.\w)")
+        quoted = [spelling for spelling, meanings in self.spellings.items() if any(alias != EXACT for _, alias in meanings)]
+        self.quoted = re.compile(r"""(['"`])(""" + _alternation(quoted) + r")\1") if quoted else None
+        every = "(?P<fk_key>" + _alternation(self.spellings) + ")"
+        self.patterns = [(glob, re.compile(pattern.replace(KEY_PLACEHOLDER, every))) for glob, pattern in aliases.patterns]
+
+    def matches(self, relative: str, text: str) -> Iterator[tuple[int, str, str | None]]:
+        """(offset, key, alias) of every reference in one file's text."""
+        for match in self.words.finditer(text):
+            yield match.start(1), match.group(1), None
+        for glob, regex in self.patterns:
+            if fnmatch.fnmatchcase(relative, glob):
+                for match in regex.finditer(text):
+                    for key, alias in self.spellings[match.group("fk_key")]:
+                        yield match.start("fk_key"), key, f"pattern {glob}" if alias == EXACT else f"pattern {glob}, {alias}"
+        if self.quoted is not None:
+            for match in self.quoted.finditer(text):
+                for key, alias in self.spellings[match.group(2)]:
+                    if alias != EXACT:
+                        yield match.start(2), key, alias
+
+
+def find_text_references(
+    texts: Iterable[tuple[Path, str]], keys: Iterable[str], aliases: AliasConfig, root: Path
+) -> dict[str, list[TextReference]]:
+    """Every reference to each key in `texts` (path, text as read_text_file read it), the first
+    found at a place winning; the aliases' pattern globs match paths relative to `root`."""
+    wanted = sorted(set(keys))
     found: dict[str, list[TextReference]] = {key: [] for key in wanted}
     if not wanted:
         return found
-    pattern = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, wanted)) + r")(?![\w-]|\.\w)")
+    search = _Search(wanted, aliases)
     for path, text in texts:
-        for match in pattern.finditer(text):
-            line_start = text.rfind("\n", 0, match.start()) + 1
-            line = text.count("\n", 0, match.start()) + 1
-            found[match.group(1)].append(TextReference(match.group(1), path, line, match.start() - line_start + 1))
+        seen: set[tuple[str, int]] = set()
+        relative = relative_path(path, root)
+        for offset, key, alias in search.matches(relative, text):
+            if (key, offset) not in seen:
+                seen.add((key, offset))
+                found[key].append(TextReference(key, path, *_position(text, offset), alias))
+    for references in found.values():
+        references.sort(key=lambda reference: (str(reference.path), reference.line, reference.column))
     return found

@@ -2,9 +2,9 @@
 
 An edit takes an exclusive lock (a lock file beside the registry, held with flock, so a crashed
 writer never leaves it locked), reads the file under the lock, changes a tomlkit document,
-writes a temporary file in the same folder, fsyncs it and renames it over the registry. Two
-commands editing at once run one after the other; a crash or an error at any point leaves
-either the old file or the new one, never half of either.
+writes a temporary file in the same folder, fsyncs it and renames it over the registry, and
+removes the lock file. Two commands editing at once run one after the other; a crash or an
+error at any point leaves either the old file or the new one, never half of either.
 """
 
 from __future__ import annotations
@@ -16,11 +16,10 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
@@ -29,25 +28,55 @@ from tomlkit.items import InlineTable, Table
 from flagkeeper.config import FLAG_TYPES
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import write_text_atomically
-from flagkeeper.registry.exports import ImportedFlag
+from flagkeeper.registry.lifecycle import default_expiry
 from flagkeeper.registry.model import FlagEntry, Tombstone, entry_line, parse_registry
+from flagkeeper.registry.validate import EditRules
 
 MAX_EXTENSIONS = 5  # the history an entry keeps of its extensions
 
 
+def _lock(handle: IO[bytes]) -> None:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # the lock goes with the descriptor, also when the process dies
+
+
+def _is_current(handle: IO[bytes], path: Path) -> bool:
+    """Is the open lock file still the one at `path` (not removed by the edit that held it)?"""
+    try:
+        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+    except FileNotFoundError:
+        return False
+
+
 @contextlib.contextmanager
 def _locked(registry: Path) -> Iterator[None]:
+    """Hold the lock file beside the registry, and remove it afterwards: no stray file is left.
+
+    An edit that waited on a lock file its holder then removed holds a lock nobody else sees:
+    it opens the new file and locks again, so two edits never run at once."""
     lock_path = registry.with_name(registry.name + ".lock")
-    with open(lock_path, "a+b") as lock:
-        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-            import msvcrt
-
-            msvcrt.locking(lock.fileno(), msvcrt.LK_LOCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
-        yield  # the lock goes with the file descriptor, also when the process dies
+    while True:
+        handle = open(lock_path, "a+b")
+        try:
+            _lock(handle)
+        except BaseException:
+            handle.close()
+            raise
+        if _is_current(handle, lock_path):
+            break
+        handle.close()
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):  # removed while held; Windows keeps an open file
+            lock_path.unlink()
+        handle.close()
 
 
 def _refuse_read_only(path: Path) -> None:
@@ -95,12 +124,12 @@ def read_text_keeping_ends(path: Path) -> str:
         raise FlagkeeperError(f"cannot read: {exc}", path) from None
 
 
-def _entries(text: str, path: Path) -> tuple[dict[str, FlagEntry], dict[str, Tombstone]]:
+def entries(text: str, path: Path) -> tuple[dict[str, FlagEntry], dict[str, Tombstone]]:
     registry = parse_registry(text, path)
     return registry.flags, registry.retired
 
 
-def _render(table: str, key: str, fields: dict[str, Any]) -> list[str]:
+def render_table(table: str, key: str, fields: dict[str, Any]) -> list[str]:
     """`[table.key]` and its fields as TOML lines, quoted and escaped by tomlkit."""
     document = tomlkit.document()
     entry = tomlkit.table()
@@ -160,7 +189,7 @@ def _insert_table(lines: list[str], table: str, keys: list[str], rendered: list[
 
 
 def _checked(text: str, path: Path, expect: Callable[[dict[str, FlagEntry], dict[str, Tombstone]], bool]) -> str:
-    flags, retired = _entries(text, path)
+    flags, retired = entries(text, path)
     if not expect(flags, retired):
         raise FlagkeeperError("the edit did not give the expected registry; the file is unchanged", path)
     return text
@@ -216,7 +245,7 @@ def add_entry(text: str, path: Path, flag: NewFlag) -> str:
     """Add `[flags.KEY]` after the last flag entry; a registered or retired key is refused."""
     if flag.type is not None and flag.type not in FLAG_TYPES:
         raise FlagkeeperError(f"unknown type '{flag.type}' (one of {', '.join(FLAG_TYPES)})")
-    flags, retired = _entries(text, path)
+    flags, retired = entries(text, path)
     if flag.key in retired:
         raise FlagkeeperError(
             f"refusing to register {_tombstone_text(retired[flag.key])}. A retired key may never be used again: choose a new key",
@@ -228,7 +257,7 @@ def add_entry(text: str, path: Path, flag: NewFlag) -> str:
         "owner": flag.owner, "type": flag.type, "created": flag.created, "expires": flag.expires,
         "description": flag.description, "scope": list(flag.scope) or None,
     }  # fmt: skip
-    lines = _insert_table(text.splitlines(), "flags", list(flags), _render("flags", flag.key, fields))
+    lines = _insert_table(text.splitlines(), "flags", list(flags), render_table("flags", flag.key, fields))
     return _checked("\n".join(lines) + "\n", path, lambda new, _: flag.key in new and set(flags) < set(new))
 
 
@@ -242,17 +271,39 @@ def fill_entry(text: str, path: Path, key: str, fields: dict[str, Any]) -> str:
     return _checked(tomlkit.dumps(document), path, lambda new, _: key in new)
 
 
-def extend_entry(text: str, path: Path, key: str, to: dt.date, reason: str, today: dt.date) -> str:
+def set_entry(text: str, path: Path, key: str, fields: dict[str, Any], rules: EditRules, lifetimes: Mapping[str, int | None]) -> str:
+    """Set fields of a registered flag (owner, type, expires, description), overwriting what it has.
+
+    A type given to an entry with no `expires` writes one out from the type's lifetime, counted
+    from `created`, as `registry add` does: FK008 wants release and experiment flags to say when they go."""
+    flags, _ = entries(text, path)
+    if key not in flags:
+        raise FlagkeeperError(f"'{key}' is not a registered flag (register it with `flagkeeper registry add`)", path)
+    if fields.get("type") is not None and fields["type"] not in FLAG_TYPES:
+        raise FlagkeeperError(f"unknown type '{fields['type']}' (one of {', '.join(FLAG_TYPES)})")
+    entry = flags[key]
+    wanted = {name: value for name, value in fields.items() if value is not None}
+    if "type" in wanted and "expires" not in wanted and entry.expires is None:
+        wanted["expires"] = default_expiry(wanted["type"], entry.created or rules.today, lifetimes)
+    rules.check(key, entry.created, wanted.get("expires"), where=path, line=entry.line)
+    document = _document(text, path)
+    table = _flag_table(document, key, path)
+    for name, value in wanted.items():
+        if value is not None:
+            _set_field(table, name, value, after="type" if name == "expires" else None)
+    return _checked(tomlkit.dumps(document), path, lambda new, _: all(new[key].fields.get(name) == value for name, value in wanted.items() if value))
+
+
+def extend_entry(text: str, path: Path, key: str, to: dt.date, reason: str, rules: EditRules) -> str:
     """Move a flag's expiry to `to`, keeping the last extensions (date, from, to, reason) in the entry."""
-    flags, _ = _entries(text, path)
+    flags, _ = entries(text, path)
     if key not in flags:
         raise FlagkeeperError(f"'{key}' is not a registered flag", path)
-    if to <= today:
-        raise FlagkeeperError(f"the new expiry {to} is not after today ({today})")
+    rules.check(key, flags[key].created, to, previous=flags[key].expires, where=path, line=flags[key].line)
     document = _document(text, path)
     table = _flag_table(document, key, path)
     record = tomlkit.inline_table()
-    record.update({"date": today, "from": flags[key].expires or "none", "to": to, "reason": reason})
+    record.update({"date": rules.today, "from": flags[key].expires or "none", "to": to, "reason": reason})
     history = table.get("extensions")
     if not isinstance(history, list):
         history = tomlkit.array()
@@ -267,7 +318,7 @@ def extend_entry(text: str, path: Path, key: str, to: dt.date, reason: str, toda
 
 def retire_entry(text: str, path: Path, key: str, meaning: str, today: dt.date, last_commit: str | None) -> str:
     """Move `[flags.KEY]` (if any) to a `[retired.KEY]` tombstone saying what the key meant and when it went."""
-    flags, retired = _entries(text, path)
+    flags, retired = entries(text, path)
     if key in retired:
         raise FlagkeeperError(f"{_tombstone_text(retired[key])}: it is retired already", path, retired[key].line)
     fields: dict[str, Any] = {"retired": today, "meaning": meaning, "last-commit": last_commit}
@@ -284,16 +335,24 @@ def retire_entry(text: str, path: Path, key: str, meaning: str, today: dt.date, 
         if start and not lines[start - 1].strip() and end < len(lines) and not lines[end].strip():
             end += 1  # one blank line goes with the table
         del lines[start:end]
-    lines = _insert_table(lines, "retired", list(retired), _render("retired", key, fields) + comments)
+    lines = _insert_table(lines, "retired", list(retired), render_table("retired", key, fields) + comments)
     return _checked("\n".join(lines) + "\n", path, lambda new, old: key in old and key not in new)
 
 
-def add_flag(path: Path, flag: NewFlag) -> None:
-    edit_registry(path, lambda text: add_entry(text, path, flag), create=True)
+def add_flag(path: Path, flag: NewFlag, rules: EditRules) -> None:
+    def change(text: str) -> str:
+        rules.check(flag.key, flag.created, flag.expires, where=path)
+        return add_entry(text, path, flag)
+
+    edit_registry(path, change, create=True)
 
 
-def extend_flag(path: Path, key: str, to: dt.date, reason: str, today: dt.date) -> None:
-    edit_registry(path, lambda text: extend_entry(text, path, key, to, reason, today))
+def set_flag(path: Path, key: str, fields: dict[str, Any], rules: EditRules, lifetimes: Mapping[str, int | None]) -> None:
+    edit_registry(path, lambda text: set_entry(text, path, key, fields, rules, lifetimes))
+
+
+def extend_flag(path: Path, key: str, to: dt.date, reason: str, rules: EditRules) -> None:
+    edit_registry(path, lambda text: extend_entry(text, path, key, to, reason, rules))
 
 
 def retire_flag(path: Path, key: str, meaning: str, today: dt.date, last_commit: str | None) -> None:
@@ -318,54 +377,3 @@ def last_commit_reading(root: Path, key: str) -> str | None:
     if parent.returncode == 0 and parent.stdout.strip():
         commit, date = parent.stdout.split()
     return f"{commit[:12]} ({date})"
-
-
-@dataclass(frozen=True)
-class ImportAction:
-    """What `registry import` does with one flag of an export: add, fill, retire or skip it."""
-
-    key: str
-    kind: str
-    detail: str
-    apply: Callable[[str], str] | None = None
-
-
-def plan_import(text: str, path: Path, imported: list[ImportedFlag], source: str, today: dt.date) -> list[ImportAction]:
-    """The edits that bring an export into the registry in `text`; nothing it has is overwritten."""
-    flags, retired = _entries(text, path)
-    plan = []
-    for flag in imported:
-        key = flag.key
-        if key in retired:
-            plan.append(ImportAction(key, "skip", "retired here: a retired key is never registered again"))
-        elif flag.archived:
-            meaning = flag.description or f"archived in {source}"
-            plan.append(ImportAction(key, "retire", meaning, partial(retire_entry, path=path, key=key, meaning=meaning, today=today, last_commit=None)))
-        elif key in flags:
-            fields = {"owner": flag.owner, "type": flag.type, "created": flag.created, "expires": flag.expires, "description": flag.description}
-            missing = {name: value for name, value in fields.items() if value is not None and name not in flags[key].fields}
-            if missing:
-                plan.append(ImportAction(key, "fill", ", ".join(missing), partial(fill_entry, path=path, key=key, fields=missing)))
-            else:
-                plan.append(ImportAction(key, "skip", "already registered"))
-        else:
-            # An export that says nothing but the key still gives the entry a field: an empty
-            # table reads as a mistake, and says nothing of where the flag came from.
-            new = NewFlag(key, flag.owner, flag.type, flag.created, flag.expires, flag.description or f"imported from {source}")
-            plan.append(ImportAction(key, "add", flag.type or "type to fill in", partial(add_entry, path=path, flag=new)))
-    return plan
-
-
-def import_flags(path: Path, imported: list[ImportedFlag], source: str, today: dt.date) -> list[ImportAction]:
-    """Apply an export in one locked, atomic edit: all of it lands, or none."""
-    done: list[ImportAction] = []
-
-    def change(text: str) -> str:
-        done[:] = plan_import(text, path, imported, source, today)
-        for action in done:
-            if action.apply is not None:
-                text = action.apply(text)
-        return text
-
-    edit_registry(path, change, create=True)
-    return done

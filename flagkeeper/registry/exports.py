@@ -44,7 +44,7 @@ Unleash: the state export (`GET /api/admin/state/export`), the feature and archi
     expires      None: Unleash has no per-flag expiry, only per-type lifetimes
     description  description
     archived     archived is true, or archivedAt is set. `stale: true` is not archived: a stale
-                 flag is still served
+                 flag is still served. archivedAt's date is the tombstone's `retired` date
 
 LaunchDarkly: the response of `GET /api/v2/flags/{projectKey}` (an `items` array)
 
@@ -59,7 +59,8 @@ LaunchDarkly: the response of `GET /api/v2/flags/{projectKey}` (an `items` array
     expires      the first value of the custom property `expires` (an ISO date), a flagkeeper
                  convention: LaunchDarkly flags have no expiry field
     description  description, else `name` when it says more than the key
-    archived     archived is true (`deprecated` is not archived)
+    archived     archived is true (`deprecated` is not archived); archivedDate (milliseconds
+                 since 1970, UTC) is the tombstone's `retired` date
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ class ImportedFlag:
     expires: dt.date | None
     description: str | None
     archived: bool = False  # archived or deleted at the source: a tombstone candidate
+    archived_on: dt.date | None = None  # when, where the source says: the tombstone's `retired` date
     default: str | None = None  # the default value as JSON, where the source says
 
 
@@ -111,15 +113,25 @@ def detect_format(data: object) -> str | None:
     return "flagd"
 
 
+def _known_format(data: object, path: Path) -> str:
+    found = detect_format(data)
+    if found is None:
+        raise FlagkeeperError(f"not a flag definition file of a known format ({', '.join(FORMATS)})", path)
+    return found
+
+
+def export_format(text: str, path: Path) -> str:
+    """The format of the export in `text` (read from `path`), told by its shape; an error when none fits."""
+    return _known_format(parse_json(text, path), path)
+
+
 def parse_export(text: str, source_format: str | None, path: Path) -> list[ImportedFlag]:
     """Flags defined in an export (of `source_format`, or the one its shape shows when None);
     malformed input raises FlagkeeperError naming the file and the field (JSON path like
     flags.new-checkout.state)."""
     data = parse_json(text, path)
     if source_format is None:
-        source_format = detect_format(data)
-        if source_format is None:
-            raise FlagkeeperError(f"not a flag definition file of a known format ({', '.join(FORMATS)})", path)
+        source_format = _known_format(data, path)
     reader = _READERS.get(source_format)
     if reader is None:
         raise FlagkeeperError(f"unknown export format '{source_format}' (one of {', '.join(FORMATS)})", path)
@@ -197,6 +209,7 @@ def _unleash(export: _Object) -> list[ImportedFlag]:
                 expires=None,
                 description=feature.text("description"),
                 archived=feature.boolean("archived") or feature.date("archivedAt") is not None,
+                archived_on=feature.date("archivedAt"),
             )
         )
     return imported
@@ -221,6 +234,7 @@ def _launchdarkly(export: _Object) -> list[ImportedFlag]:
                 expires=_parse_date(expires_values[0], expires.at("value") + "[0]", export.path) if expires_values else None,
                 description=item.text("description") or (name if name != key else None),
                 archived=item.boolean("archived"),
+                archived_on=item.epoch_millis("archivedDate"),
             )
         )
     return imported

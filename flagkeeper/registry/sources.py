@@ -17,9 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from flagkeeper.registry.exports import ImportedFlag, detect_format, parse_export
+from flagkeeper.registry.exports import ImportedFlag, export_format, parse_export
 from flagkeeper.registry.model import FlagEntry, Registry
-from flagkeeper.tomlread import parse_json
 
 FLAGS_TOML = "flags.toml"
 CODE = "code"
@@ -59,7 +58,7 @@ class RegisteredFlag:
 
 
 def registry_file_entry(entry: FlagEntry, path: Path) -> SourceEntry:
-    fields = [(name, str(entry.fields[name])) for name in SOURCE_FIELDS if isinstance(entry.fields.get(name), str)]
+    fields = [(name, entry.fields[name]) for name in SOURCE_FIELDS if entry.text(name)]  # an empty field leaves it to the other sources
     if entry.expires is not None:
         fields.append(("expires", entry.expires.isoformat()))
     return SourceEntry(entry.key, FLAGS_TOML, path, entry.line, tuple(fields))
@@ -82,9 +81,8 @@ def _imported_entry(flag: ImportedFlag, source: str, path: Path, text: str) -> S
 
 def read_source_file(path: Path, text: str) -> list[SourceEntry]:
     """The flags a flag definition file (`text`, read from `path`) defines; a malformed one is an error naming it."""
-    source = detect_format(parse_json(text, path))
+    source = export_format(text, path)
     flags = parse_export(text, source, path)
-    assert source is not None  # parse_export refuses a file of no known format
     return [_imported_entry(flag, source, path, text) for flag in flags if not flag.archived]
 
 

@@ -31,6 +31,23 @@ def test_rule_packs_narrows_the_shipped_list(tmp_path: Path) -> None:
     assert [pack.name for pack in matcher.packs] == ["env"]
 
 
+def test_extend_rule_packs_adds_to_what_rule_packs_selects(tmp_path: Path) -> None:
+    # as extend-select to select: names add to the narrowed list; with no rule-packs every shipped pack stays
+    write_tree(tmp_path, {
+        "flagkeeper.toml": 'rule-packs = ["env"]\nextend-rule-packs = ["django-waffle", "house.toml", "env"]\n',
+        "house.toml": '[pack]\nname = "house"\ndescription = "in-house"\n[[read]]\ncall = "house.on"\nkey = { position = 0 }\n',
+        "app.py": 'import os, waffle, house\nos.getenv("FEATURE_X")\nwaffle.switch_is_active("banner")\nhouse.on("dark")\n'
+                  'ldclient.get().variation("y", c, 0)\n',
+    })  # fmt: skip
+    flags = run(["inventory", ".", "--format", "json"], tmp_path).json()["flags"]
+    assert [(flag["key"], flag["references"][0]["pack"]) for flag in flags] == [("FEATURE_X", "env"), ("banner", "django-waffle"), ("dark", "house")]
+    matcher = load_matcher(Config(root=tmp_path, extend_rule_packs=("house.toml",)))
+    assert [pack.name for pack in matcher.packs] == [*SHIPPED, "house"]
+    (tmp_path / "flagkeeper.toml").write_text('extend-rule-packs = ["waffle"]\n')
+    result = run(["check", "."], tmp_path)
+    assert result.exit_code == 2 and "unknown rule pack 'waffle'" in result.stderr
+
+
 def test_project_pack_added_by_path(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "flagkeeper.toml": 'rule-packs = ["house.toml"]\n',
@@ -59,7 +76,7 @@ def test_key_pattern_override(tmp_path: Path) -> None:
         ('[[read]]\ncall = "x.y"\nkey = { position = 0 }\n', "missing [pack] table"),
         ('[pack]\nname = "a b"\ndescription = "d"\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "needs a 'name'"),
         ('[pack]\nname = "bad"\n[[read]]\ncall = "x"\nkey = {position = 0}\n', "needs a 'description'"),
-        ('[pack]\nname = "bad"\ndescription = "d"\n', "at least one [[read]] or [[register]]"),
+        ('[pack]\nname = "bad"\ndescription = "d"\n', "at least one [[read]], [[register]] or [[override]]"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\n', "needs 'key'"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\ncall = "x"\nsubscript = "y"\n', "exactly one of"),
         ('[pack]\nname = "bad"\ndescription = "d"\n[[read]]\nmapping = "x y"\n', "is not a mapping expression"),

@@ -18,7 +18,7 @@ REGISTRY = '[flags.new-checkout]\nowner = "payments"\ntype = "release"\nexpires 
 def test_clean_project_exits_0(project) -> None:
     folder = project({"app.py": APP, "flags.toml": REGISTRY})
     result = run(["check", "--today", "2026-06-01"], folder)
-    assert (result.exit_code, result.stdout) == (0, "All checks passed (1 Python files).\n")
+    assert (result.exit_code, result.stdout) == (0, "All checks passed (1 Python file).\n")
 
 
 def test_findings_exit_1_in_ruff_format(project) -> None:
@@ -28,7 +28,7 @@ def test_findings_exit_1_in_ruff_format(project) -> None:
     assert result.stdout.splitlines() == [
         "app.py:5:4: FK001 flag 'new-checkout' is read here but not registered in flags.toml: "
         "register it with an owner, a type and an expiry",
-        "Found 1 finding in 1 files (1 errors, 0 warnings).",
+        "Found 1 finding in 1 file (1 error, 0 warnings).",
     ]
 
 
@@ -122,7 +122,7 @@ def test_findings_reported_only_under_the_given_paths(project) -> None:
 def test_version_and_help() -> None:
     assert run(["--version"], REPO).stdout.startswith("flagkeeper, version ")
     help_text = run(["check", "--help"], REPO).stdout
-    for option in ("--select", "--ignore", "--format", "--today", "--registry", "--config"):
+    for option in ("--select", "--ignore", "--output-format", "--today", "--registry", "--config"):
         assert option in help_text
 
 

@@ -84,3 +84,14 @@ def test_commit_with_an_unregistered_flag_is_rejected(tmp_path: Path, pre_commit
     registry = _git(project, "commit", "-q", "-m", "registered, without owner", check=False)
     assert registry.returncode != 0
     assert "FK008 flag 'one-click-buy' has no owner" in registry.stdout + registry.stderr
+
+
+def test_deleting_a_registry_entry_that_code_reads_is_rejected(tmp_path: Path, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = _shop(tmp_path / "shop", pre_commit_home, monkeypatch)
+    _git(project, "add", "-A")
+    assert _git(project, "commit", "-q", "-m", "a registered flag", check=False).returncode == 0
+    (project / "flags.toml").write_text("")  # only the registry changes: app.py still reads the key
+    _git(project, "add", "flags.toml")
+    rejected = _git(project, "commit", "-q", "-m", "drop the entry", check=False)
+    assert rejected.returncode != 0
+    assert "app.py:3:4: FK001 flag 'new-checkout' is read here but not registered" in rejected.stdout + rejected.stderr

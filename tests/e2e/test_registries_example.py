@@ -23,6 +23,7 @@ def test_inventory_lists_every_registered_key_with_its_sources() -> None:
         "shop:new-cart": ["code"],  # a key through an imported constant
         "shop:new-checkout": ["code", "flags.toml"],
         "shop:old-search": ["code"],
+        "shop:one-click": [],  # only overridden in a test, registered nowhere
         "shop:wish-list": [],  # read, registered nowhere
         "shop:wishlist": ["code"],
     }
@@ -42,8 +43,27 @@ def test_check_reports_the_unregistered_read_and_exactly_the_unread_registration
         ("FK001", "shop:wish-list", "shop/views.py", 28),  # no FK001 for any registered key
         ("FK005", "FEATURE_LEGACY_EXPORT", "shop/settings.py", 9),  # a dict literal key nothing reads
         ("FK005", "holiday-banner", "deploy/flagd.json", 10),  # only named in the flagd file
-        ("FK005", "shop:old-search", "shop/feature_registry.py", 11),  # registered in the loop, never read
+        ("FK005", "shop:old-search", "shop/feature_registry.py", 11),  # registered in the loop, never read (a test overrides it)
+        ("FK012", "shop:one-click", "tests/view_overrides.py", 18),  # the stale test override
     ]
+
+
+def test_inventory_shows_overrides_apart_from_reads() -> None:
+    flags = {flag["key"]: flag for flag in run(["inventory", ".", "--format", "json", *TODAY], EXAMPLE).json()["flags"]}
+    overrides = {key: [(o["path"], o["line"], o["function"], o.get("value")) for o in flag["overrides"]] for key, flag in flags.items() if flag["overrides"]}
+    assert overrides == {
+        "shop:new-checkout": [("tests/view_overrides.py", 7, "test_new_checkout", "True")],
+        "shop:old-search": [("tests/view_overrides.py", 14, "test_search_falls_back", "False")],
+        "shop:one-click": [("tests/view_overrides.py", 18, "test_one_click", "True")],
+    }
+    assert [ref["path"] for ref in flags["shop:old-search"]["references"]] == []  # an override is not a read
+    table = run(["inventory", ".", *TODAY], EXAMPLE).stdout
+    assert "tests/view_overrides.py:14:10  override  in test_search_falls_back  (override = False)" in table
+
+
+def test_the_report_leaves_a_key_only_a_stale_override_names_to_fk012() -> None:
+    keys = [flag["key"] for flag in run(["report", ".", "--format", "json", *TODAY], EXAMPLE).json()["flags"]]
+    assert "shop:one-click" not in keys and "shop:wish-list" in keys  # the unregistered read stays
 
 
 def test_registry_list_shows_the_merged_registry() -> None:

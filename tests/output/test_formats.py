@@ -210,7 +210,7 @@ def test_junit_failure_carries_the_finding_line(smars: list[Diagnostic]) -> None
     root = ET.fromstring(render_junit(smars, RULES))
     [d] = [d for d in smars if d.code == "FK001"]
     [case] = [case for case in root.iter("testcase") if case.get("name", "").startswith("FK001 ")]
-    assert (case.get("classname"), case.get("name")) == ("examples/smars_legacy/smars/routing/venues.py", f"FK001 unregistered-flag at {d.line}:{d.column}")
+    assert (case.get("classname"), case.get("name")) == ("examples/smars_legacy/smars/routing/venues.py", f"FK001 unregistered-flag [{d.key}]")
     failure = case.find("failure")
     assert failure is not None and failure.get("type") == "FK001"
     assert failure.get("message") == f"examples/smars_legacy/smars/routing/venues.py:{d.line}:{d.column}: {d.message}"

@@ -35,10 +35,14 @@ def test_json_lists_python_and_text_references(project) -> None:
         "call": "client.variation", "function": "render", "guard": "if", "polarity": True,
     }]  # fmt: skip
     assert flags["new-onboarding"]["status"] == "expired" and flags["new-onboarding"]["expires"] == "2026-03-01"
-    # The whole word only: "new-onboarding-v2" is another key.
+    # The whole word only: "new-onboarding-v2" is another key. `flags.isOn(...)` is GrowthBook's
+    # JavaScript read, so web/app.ts:1 is listed as the read it is, with its SDK.
     assert [(ref["kind"], ref["path"], ref["line"]) for ref in flags["new-onboarding"]["references"]] == [
-        ("text", "templates/base.html", 1), ("text", "web/app.ts", 1),
+        ("text", "templates/base.html", 1), ("typescript", "web/app.ts", 1),
     ]  # fmt: skip
+    assert flags["new-onboarding"]["references"][1] == {
+        "kind": "typescript", "path": "web/app.ts", "line": 1, "column": 20, "pack": "growthbook", "call": "flags.isOn",
+    }  # fmt: skip
     assert flags["old-layout"]["status"] == "retired" and flags["old-layout"]["references"] == []
     assert [(ref["path"], ref["line"]) for ref in data["dynamic"]] == [("app.py", 9)]
 
@@ -59,7 +63,7 @@ def test_csv_has_one_row_per_reference(project) -> None:
     assert [(row["key"], row["kind"], row["path"]) for row in rows] == [
         ("dark-mode", "python", "app.py"),
         ("new-onboarding", "text", "templates/base.html"),
-        ("new-onboarding", "text", "web/app.ts"),
+        ("new-onboarding", "typescript", "web/app.ts"),
         ("old-layout", "", ""),
         ("", "python", "app.py"),
     ]

@@ -91,9 +91,11 @@ def test_unleash_state_export() -> None:
             None,
             "Spring sale banner on the home page",
             archived=True,
+            archived_on=dt.date(2023, 5, 15),  # archivedAt, the tombstone's date
         ),
         # archivedAt alone is enough
-        ImportedFlag("old-search-endpoint", "operational", None, dt.date(2021, 1, 20), None, "Route search to the v1 endpoint", archived=True),
+        ImportedFlag("old-search-endpoint", "operational", None, dt.date(2021, 1, 20), None, "Route search to the v1 endpoint", archived=True,
+                     archived_on=dt.date(2021, 4, 2)),
     ]
 
 
@@ -129,7 +131,8 @@ def test_launchdarkly_flag_list() -> None:
         ),
         # permanent with no type tag: None; a name equal to the key is no description
         ImportedFlag("enterprise-sso", None, None, dt.date(2022, 8, 9), None, None),
-        ImportedFlag("holiday-banner-2023", "release", "kim@example.com", dt.date(2023, 11, 20), None, "Holiday banner 2023", archived=True),
+        ImportedFlag("holiday-banner-2023", "release", "kim@example.com", dt.date(2023, 11, 20), None, "Holiday banner 2023", archived=True,
+                     archived_on=dt.date(2024, 1, 8)),  # archivedDate 1704715200000 ms
     ]
 
 

@@ -32,7 +32,10 @@ def test_links_out_of_the_root_are_not_followed(tmp_path: Path, outside: Path, i
     assert keys == {"inner-key"}
 
 
-@pytest.mark.parametrize("setting", ['registry = "../home/flags.toml"', 'baseline = "../home/flags.toml"', 'rule-packs = ["../home/flags.toml"]'])
+@pytest.mark.parametrize(
+    "setting",
+    ['registry = "../home/flags.toml"', 'baseline = "../home/flags.toml"', 'rule-packs = ["../home/flags.toml"]', 'extend-rule-packs = ["../home/flags.toml"]'],
+)
 def test_a_config_path_out_of_the_root_is_an_error(tmp_path: Path, outside: Path, setting: str) -> None:
     project = write_tree(tmp_path / "project", {"flagkeeper.toml": f"# project\n{setting}\n", "app.py": ""})
     result = run(["check"], project)

@@ -1,0 +1,20 @@
+"""The console script and `python -m flagkeeper`: `--version` answers before the commands and their imports load.
+
+Loading every command imports most of the package (a third of a second of CPU); a version
+check in a CI log or an editor's probe needs none of it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from flagkeeper import __version__
+
+
+def run() -> None:
+    if sys.argv[1:] in (["--version"], ["-V"]):
+        print(f"flagkeeper, version {__version__}")  # what click's version_option prints
+        return
+    from flagkeeper.cli.main import run as run_commands
+
+    run_commands()
