@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import functools
 import itertools
-from fnmatch import fnmatch
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING
 
