@@ -181,3 +181,15 @@ def test_tests_py_and_test_folders_are_never_reported(project) -> None:
         "playwright_tests/pages/home.py": "", "playwright_tests/flows/login.py": "",
     })  # fmt: skip
     assert unreachable(folder) == ["shop/__init__.py", "shop/dead.py"]
+
+
+def test_gunicorn_configuration_file(project) -> None:
+    """kitsune: `gunicorn --config wsgi/config.py` in a shell script; one setting alone is not enough."""
+    folder = project({
+        "flagkeeper.toml": 'entry-points = ["app"]\n',
+        "app.py": "",
+        "deploy/__init__.py": "", "deploy/config.py": "wsgi_app = 'app:application'\nbind = '0.0.0.0:8000'\nloglevel = 'info'\n",
+        "deploy/logging.py": "loglevel = 'info'\n",
+    })  # fmt: skip
+    assert listed(folder)["deploy.config"] == ["a gunicorn configuration file (assigns bind, loglevel, wsgi_app): gunicorn --config runs it by path"]
+    assert unreachable(folder) == ["deploy/logging.py"]

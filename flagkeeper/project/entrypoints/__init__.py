@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from flagkeeper.project.entrypoints import alembic, celery, django, fastapi, flask, packaging, pytest, scripts
+from flagkeeper.project.entrypoints import alembic, celery, django, fastapi, flask, gunicorn, packaging, pytest, scripts
 from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles
 from flagkeeper.project.entrypoints.configured import detect_configured, is_glob, matching
 from flagkeeper.project.entrypoints.packaging import entry_targets
@@ -19,6 +19,7 @@ __all__ = ["EntryPoint", "ProjectFiles", "entry_targets", "find_entry_points", "
 
 DETECTORS: tuple[Callable[[ProjectFiles], Iterator[EntryPoint]], ...] = (
     packaging.detect, scripts.detect, pytest.detect, django.detect, celery.detect, flask.detect, fastapi.detect, alembic.detect,
+    gunicorn.detect,
 )  # fmt: skip
 
 
