@@ -139,6 +139,9 @@ def test_scripts_folders_and_files_no_import_can_name(project) -> None:
     assert reasons["scripts.year_report"] == ["a script in folder scripts/ (it has an `if __name__ == '__main__':` block)"]
     assert reasons[".semgrep.rules.no-requests"] == ["no import can name .semgrep/rules/no-requests.py: a tool runs it by path"]
     assert unreachable(folder) == ["lib/__init__.py", "lib/harness.py"]
+    folder.joinpath("flagkeeper.toml").write_text("")  # files run by path alone: reachability is not judged
+    folder.joinpath("scripts/year_report.py").write_text("")
+    assert unreachable(folder) == []
 
 
 def test_flask_wsgi_module_and_plugins_imported_by_computed_name(project) -> None:

@@ -24,9 +24,12 @@ DETECTORS: tuple[Callable[[ProjectFiles], Iterator[EntryPoint]], ...] = (
 
 
 def find_entry_points(files: ProjectFiles, configured: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Entry module -> why it is one, sorted by module; only modules of the project count."""
+    """Entry module -> why it is one, sorted by module; only modules of the project count. None
+    when only files run by path are found: they say nothing about how the project runs."""
     reasons: dict[str, dict[str, None]] = {}
     found = [*detect_configured(files, configured), *(point for detect in DETECTORS for point in detect(files))]
+    if all(point.by_path for point in found):
+        return {}
     for point in found:
         if point.module in files.modules:
             reasons.setdefault(point.module, {})[point.reason] = None

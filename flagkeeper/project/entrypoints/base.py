@@ -16,6 +16,9 @@ class EntryPoint:
 
     module: str
     reason: str
+    # A file a tool runs by path (a semgrep sample): alone, it says nothing about how the project
+    # is run, so a project with only such entry points is not judged at all.
+    by_path: bool = False
 
 
 @dataclass(frozen=True, eq=False)

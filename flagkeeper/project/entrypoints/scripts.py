@@ -30,7 +30,7 @@ def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
         if module.rsplit(".", 1)[-1] == "__main__":
             yield EntryPoint(module, "a `__main__` module: runs with `python -m`")
         elif not _importable(module):
-            yield EntryPoint(module, f"no import can name {facts.path}: a tool runs it by path")
+            yield EntryPoint(module, f"no import can name {facts.path}: a tool runs it by path", by_path=True)
         elif facts.is_script and package not in files.modules:
             yield EntryPoint(module, "a script outside any package (it has an `if __name__ == '__main__':` block)")
         elif facts.is_script and package.rpartition(".")[2] in _PROGRAM_FOLDERS:
