@@ -18,10 +18,14 @@ from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles
 _PROGRAM_FOLDERS = ("scripts", "bin")
 # A module name `import` can spell: digits first are fine (`0001_initial` is loaded by name).
 _IMPORTABLE_PART = re.compile(r"\w+")
+# Names only a path can spell, as tools' files have them (`.semgrep/`, `check-strings.py`);
+# any other character (a space, `=`, a control character) makes no convention.
+_PATH_PART = re.compile(r"[\w-]*")
 
 
-def _importable(module: str) -> bool:
-    return all(_IMPORTABLE_PART.fullmatch(part) for part in module.split("."))
+def _run_by_path(module: str) -> bool:
+    parts = module.split(".")
+    return not all(_IMPORTABLE_PART.fullmatch(part) for part in parts) and all(_PATH_PART.fullmatch(part) for part in parts)
 
 
 def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
@@ -29,7 +33,7 @@ def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
         package = module.rpartition(".")[0]
         if module.rsplit(".", 1)[-1] == "__main__":
             yield EntryPoint(module, "a `__main__` module: runs with `python -m`")
-        elif not _importable(module):
+        elif _run_by_path(module):
             yield EntryPoint(module, f"no import can name {facts.path}: a tool runs it by path", by_path=True)
         elif facts.is_script and package not in files.modules:
             yield EntryPoint(module, "a script outside any package (it has an `if __name__ == '__main__':` block)")
