@@ -8,10 +8,13 @@ the named queries of `ImportGraph`: no caller sees networkx.
 Besides import statements, an edge stands for the other ways a module loads another (see
 facts.Link): a string naming a module's dotted path (Django settings, `include("x.urls")`,
 `from_object()`, Celery `include=`), the submodules a star import's `__all__` names, and every
-module of a package whose folder `pkgutil` searches (plugins). Python runs a package's
-`__init__` before any module inside it, so a reachable module makes its packages reachable.
+module of a package whose folder `pkgutil` searches (plugins), and every module of a package
+whose `__init__` imports by a computed name (`__import__(name)`, `import_module(name)`: plugins
+chosen by configuration, as Redash's query runners). Python runs a package's `__init__` before
+any module inside it, so a reachable module makes its packages reachable.
 
-What it cannot see: imports through `importlib` with a computed name, `sys.modules` tricks,
+What it cannot see: imports through `importlib` with a computed name outside a package's
+`__init__`, `sys.modules` tricks,
 plugins loaded from entry-point metadata of other distributions, and `exec`.
 """
 
@@ -22,6 +25,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +34,10 @@ from flagkeeper.analysis.facts import COMPUTED_LINK, PATH_LINK, PLUGINS_LINK, PY
 if TYPE_CHECKING:
     import networkx as nx
 
-TEST_FILE_NAMES = ("test_*.py", "*_test.py", "conftest.py")
+# pytest's and unittest's default patterns (unittest's `test*.py` finds Django's `tests.py`).
+TEST_FILE_NAMES = ("test_*.py", "*_test.py", "tests.py", "conftest.py")
+TEST_FOLDER_NAMES = ("test", "tests", "*_tests")  # `*_tests`: playwright_tests, functional_tests
+_COMPUTED_IMPORTERS = ("__import__", "importlib.import_module")
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,15 @@ def module_prefixes(target: str) -> tuple[str, ...]:
 
 def is_test_module(facts: FileFacts) -> bool:
     path = Path(facts.path)
-    return "tests" in path.parts[:-1] or "test" in path.parts[:-1] or any(path.match(name) for name in TEST_FILE_NAMES)
+    folders = path.parts[:-1]
+    return any(fnmatch(folder, name) for folder in folders for name in TEST_FOLDER_NAMES) or any(path.match(name) for name in TEST_FILE_NAMES)
+
+
+def computed_import_line(facts: FileFacts) -> int | None:
+    """The first line calling `__import__`/`import_module` with a name known only at run time
+    (a literal name is an import of its own, on the same line); None when there is none."""
+    literal = {line for _, line, _, dynamic in facts.imports if dynamic}
+    return min((line for callee, line, _, _ in facts.calls if callee in _COMPUTED_IMPORTERS and line not in literal), default=None)
 
 
 class ModuleStatus(str, Enum):
@@ -84,6 +99,9 @@ class ImportGraph:
         for facts in files:
             found = [(target, line, key_guards(facts.module, written)) for imported, line, written, _ in facts.imports for target in module_prefixes(imported)]
             found += [(target, link.line, frozenset()) for link in facts.links for target in self._linked(link)]
+            computed = computed_import_line(facts) if facts.is_package else None
+            if computed is not None:
+                found += [(target, computed, frozenset()) for target in self._inside(facts.module)]
             for target, line, guards in found:
                 if target == facts.module or target not in self._facts:
                     continue
@@ -109,8 +127,7 @@ class ImportGraph:
     def _linked(self, link: Link) -> list[str]:
         """The modules (and their packages) a link loads; none when its target is not of the project."""
         if link.kind == PLUGINS_LINK:
-            inside = f"{link.target}."
-            return [module for module in self._facts if module.startswith(inside)]
+            return self._inside(link.target)
         if link.kind in (PATH_LINK, COMPUTED_LINK):  # hints for a finding's confidence, not loads
             return []
         if link.kind in (TASKS_LINK, PYFILE_LINK):  # the Celery and Flask detectors make these entry points
@@ -122,6 +139,11 @@ class ImportGraph:
         # A string: `a.b` names module a.b, `a.b.C` an attribute of it; anything else, nothing.
         owner = link.target if link.target in self._facts else link.target.rpartition(".")[0]
         return list(module_prefixes(owner)) if owner in self._facts else []
+
+    def _inside(self, package: str) -> list[str]:
+        """Every module of the project inside `package`, at any depth."""
+        inside = f"{package}."
+        return [module for module in self._facts if module.startswith(inside)]
 
     def _packages_of(self, module: str) -> list[str]:
         """The packages of the project that Python runs before `module` (`a`, `a.b` for `a.b.c`)."""

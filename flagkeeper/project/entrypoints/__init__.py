@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from flagkeeper.project.entrypoints import alembic, celery, django, fastapi, flask, packaging, pytest, scripts
+from flagkeeper.project.entrypoints import alembic, celery, django, fastapi, flask, gunicorn, packaging, pytest, scripts
 from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles
 from flagkeeper.project.entrypoints.configured import detect_configured, is_glob, matching
 from flagkeeper.project.entrypoints.packaging import entry_targets
@@ -19,13 +19,17 @@ __all__ = ["EntryPoint", "ProjectFiles", "entry_targets", "find_entry_points", "
 
 DETECTORS: tuple[Callable[[ProjectFiles], Iterator[EntryPoint]], ...] = (
     packaging.detect, scripts.detect, pytest.detect, django.detect, celery.detect, flask.detect, fastapi.detect, alembic.detect,
+    gunicorn.detect,
 )  # fmt: skip
 
 
 def find_entry_points(files: ProjectFiles, configured: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Entry module -> why it is one, sorted by module; only modules of the project count."""
+    """Entry module -> why it is one, sorted by module; only modules of the project count. None
+    when only files run by path are found: they say nothing about how the project runs."""
     reasons: dict[str, dict[str, None]] = {}
     found = [*detect_configured(files, configured), *(point for detect in DETECTORS for point in detect(files))]
+    if all(point.by_path for point in found):
+        return {}
     for point in found:
         if point.module in files.modules:
             reasons.setdefault(point.module, {})[point.reason] = None

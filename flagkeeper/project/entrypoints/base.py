@@ -16,6 +16,9 @@ class EntryPoint:
 
     module: str
     reason: str
+    # A file a tool runs by path (a semgrep sample): alone, it says nothing about how the project
+    # is run, so a project with only such entry points is not judged at all.
+    by_path: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,3 +51,12 @@ def creators_of(files: ProjectFiles, factory: str, what: str) -> Iterator[EntryP
         callers = sorted({f"in {caller}" if caller else "at module level" for callee, _, caller, _ in facts.calls if callee == factory})
         if callers:
             yield EntryPoint(module, f"creates the {what} ({factory}() {', '.join(callers)})")
+
+
+def server_modules(files: ProjectFiles) -> Iterator[EntryPoint]:
+    """Modules named `wsgi` or `asgi`: the names WSGI/ASGI servers are pointed at by convention
+    (`gunicorn app.wsgi:app`, often from a shell script or a Dockerfile that no import shows)."""
+    for module in files.modules:
+        name = module.rpartition(".")[2]
+        if name in ("wsgi", "asgi"):
+            yield EntryPoint(module, f"a {name.upper()} module: servers load it by name (`{module}:app`)")

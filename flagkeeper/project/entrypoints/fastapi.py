@@ -1,13 +1,14 @@
-"""FastAPI: the module that creates the application is loaded by uvicorn or gunicorn by name;
-routers it includes (`include_router`) are imports."""
+"""FastAPI: the module that creates the application, and an `asgi`/`wsgi` module, are loaded by
+uvicorn or gunicorn by name; routers it includes (`include_router`) are imports."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles, creators_of
+from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles, creators_of, server_modules
 
 
 def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
     if files.uses("fastapi"):
         yield from creators_of(files, "fastapi.FastAPI", "FastAPI application")
+        yield from server_modules(files)

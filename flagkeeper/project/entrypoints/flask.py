@@ -1,8 +1,8 @@
 """Flask: the module that creates the application (`app = Flask(__name__)`, or an app factory
-such as `create_app`) is loaded by `flask --app` or a WSGI server. Blueprints it registers are
-imports; `config.from_object("dotted.path")` strings are links; the file `config.from_pyfile`
-runs (a literal, or the literal default of `os.environ.get`) is an entry point, found next to
-the module that calls it or at the project root."""
+such as `create_app`) is loaded by `flask --app` or a WSGI server, as is a `wsgi`/`asgi` module.
+Blueprints it registers are imports; `config.from_object("dotted.path")` strings are links; the
+file `config.from_pyfile` runs (a literal, or the literal default of `os.environ.get`) is an entry
+point, found next to the module that calls it or at the project root."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from flagkeeper.analysis.facts import PYFILE_LINK
-from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles, creators_of
+from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles, creators_of, server_modules
 
 
 def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
     if files.uses("flask"):
         yield from creators_of(files, "flask.Flask", "Flask application")
+        yield from server_modules(files)
         yield from _config_files(files)
 
 

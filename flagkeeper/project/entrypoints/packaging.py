@@ -1,10 +1,13 @@
 """Packaging entry points: pyproject.toml's [project.scripts], [project.gui-scripts] and
 [project.entry-points.*], setup.cfg's [options.entry_points], and the strings of setup.py's
-`setup()` (read as code, never run)."""
+`setup()` (read as code, never run). Also the modules that the commands of pyproject.toml's task
+runners and tool settings load by dotted name (`[tool.poe.tasks]` `celery --app shop.celery:app`,
+`[tool.django-stubs] django_settings_module`)."""
 
 from __future__ import annotations
 
 import configparser
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -13,6 +16,11 @@ from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles
 from flagkeeper.tomlread import parse_toml
 
 _SETUP_CALLS = ("setuptools.setup", "distutils.core.setup")
+# [tool.*] tables whose strings run or load modules; not mypy's or ruff's, which only name them.
+_RUNNING_TOOLS = ("poe", "taskipy", "pdm", "hatch", "rye", "pytest", "django-stubs")
+# `a.b`, `a.b:attr` or `a.b.Attr` as a whole word; `setup.py` and other file names are not modules.
+_DOTTED = re.compile(r"(?<![\w./-])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?::\w+)?(?![\w/-])")
+_FILE_SUFFIXES = ("py", "toml", "cfg", "ini", "txt", "json", "yaml", "yml", "md", "rst", "html", "graphql", "lock")
 
 
 def pyproject_targets(pyproject: Path, text: str | None) -> list[tuple[str, str]]:
@@ -28,6 +36,28 @@ def pyproject_targets(pyproject: Path, text: str | None) -> list[tuple[str, str]
 def entry_targets(configured: Iterable[str], pyproject: Path, text: str | None) -> list[str]:
     """`module` or `module:function` from the config's entry-points and from pyproject.toml."""
     return [*configured, *(target for target, _ in pyproject_targets(pyproject, text))]
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        yield from (text for item in value.values() for text in _strings(item))
+    elif isinstance(value, list):
+        yield from (text for item in value for text in _strings(item))
+
+
+def _tool_targets(files: ProjectFiles) -> Iterator[tuple[str, str]]:
+    """(module, tool) for each project module a running tool's string names (`a.b`, `a.b.Class`)."""
+    if files.pyproject_text is None:
+        return
+    tools = parse_toml(files.pyproject_text, files.root / "pyproject.toml").get("tool", {})
+    for tool in _RUNNING_TOOLS:
+        for text in _strings(tools.get(tool)):
+            for dotted in _DOTTED.findall(text):
+                owner = dotted if dotted in files.modules else dotted.rpartition(".")[0]
+                if owner in files.modules and dotted.rpartition(".")[2] not in _FILE_SUFFIXES:
+                    yield owner, tool
 
 
 def _setup_cfg_targets(path: Path) -> Iterator[str]:
@@ -46,6 +76,8 @@ def _setup_cfg_targets(path: Path) -> Iterator[str]:
 def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
     for target, title in pyproject_targets(files.root / "pyproject.toml", files.pyproject_text):
         yield EntryPoint(target.split(":")[0].strip(), f"named in pyproject.toml {title}")
+    for module, tool in _tool_targets(files):
+        yield EntryPoint(module, f"named in pyproject.toml [tool.{tool}]")
     for target in _setup_cfg_targets(files.root / "setup.cfg"):
         yield EntryPoint(target.split(":")[0].strip(), "named in setup.cfg [options.entry_points]")
     setup = files.modules.get("setup")
