@@ -35,7 +35,27 @@ def _assigns_one_of(names: frozenset[str]) -> m.BaseMatcherNode:
     return m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=target)]) | m.AnnAssign(target=target)])
 
 
-class _Deleter(StatementTransformer):
+def _as_last(alias: cst.ImportAlias, last: cst.ImportAlias) -> cst.ImportAlias:
+    """`alias` in place of the deleted last name `last`: it takes the comma of `last`, so the
+    line break before `)` stays where it was, but keeps the comment at the end of its own line."""
+    comma, own = last.comma, alias.comma
+    if isinstance(comma, cst.Comma) and isinstance(own, cst.Comma):
+        line_break, own_line = comma.whitespace_after, own.whitespace_after
+        if isinstance(line_break, cst.ParenthesizedWhitespace) and isinstance(own_line, cst.ParenthesizedWhitespace):
+            comma = comma.with_changes(whitespace_after=line_break.with_changes(first_line=own_line.first_line))
+    return alias.with_changes(comma=comma)
+
+
+class BlockKeeper(StatementTransformer):
+    """A StatementTransformer that leaves `pass` in a block whose every statement it deleted."""
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        if updated_node.body:
+            return updated_node
+        return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+
+
+class _Deleter(BlockKeeper):
     """Deletes the doomed imports and functions (methods too) wherever they are."""
 
     def __init__(self, doomed: Doomed):
@@ -46,8 +66,8 @@ class _Deleter(StatementTransformer):
     def _trim(self, names: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias] | None:
         kept = [alias for alias in names if bound_name(alias) not in self.doomed.imports]
         self.counts["import"] += len(names) - len(kept)
-        if kept and len(kept) < len(names):
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        if kept and kept[-1] is not names[-1]:
+            kept[-1] = _as_last(kept[-1], names[-1])
         return kept or None
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import | cst.RemovalSentinel:
@@ -70,10 +90,6 @@ class _Deleter(StatementTransformer):
             return cst.RemoveFromParent()
         return updated_node
 
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
-        if updated_node.body:
-            return updated_node
-        return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
 
 
 class _ConstantDeleter(StatementTransformer):

@@ -178,16 +178,51 @@ def _at_top(statement: cst.CSTNode) -> cst.CSTNode:
     return statement.with_changes(leading_lines=lines)
 
 
+def _is_definition(statement: cst.CSTNode | None) -> bool:
+    return isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+
+
+def _is_import(statement: cst.CSTNode | None) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body)
+
+
+def _blank_lines_wanted(previous: cst.CSTNode | None, statement: cst.CSTNode, top_level: bool) -> int:
+    """PEP 8 between two statements that a deletion brought together: two blank lines around a
+    top-level def or class (one inside a class or function), one after the import block."""
+    if _is_definition(previous) or _is_definition(statement):
+        return 2 if top_level else 1
+    return 1 if top_level and _is_import(previous) and not _is_import(statement) else 0
+
+
+def _spaced(statement: cst.CSTNode, blank_lines: int) -> cst.CSTNode:
+    """`statement` with at least `blank_lines` blank lines above it (above its comments)."""
+    lines: Sequence[cst.EmptyLine] = getattr(statement, "leading_lines", ())
+    have = next((index for index, line in enumerate(lines) if line.comment is not None), len(lines))
+    if have >= blank_lines or not isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        return statement
+    return statement.with_changes(leading_lines=[*[cst.EmptyLine(indent=False)] * (blank_lines - have), *lines])
+
+
 _ELIF = m.If(orelse=m.If())
 
 
 class _Block:
     """What a block being visited knows about its statements so far."""
 
-    def __init__(self) -> None:
-        self.kept = False  # a statement of it stays
+    def __init__(self, top_level: bool) -> None:
+        self.top_level = top_level  # the module's own statements
+        self.kept: cst.CSTNode | None = None  # the last statement of it that stays, so far
         self.removed = False  # a statement of it went
         self.blank = False  # the last statement that went began with a blank line
+
+    def fix_layout(self, statement: cst.CSTNode) -> cst.CSTNode:
+        """The first statement that stays after some that went: at the top of its block without
+        blank lines above; otherwise with the blank line of what went, and the PEP 8 spacing
+        to the statement that is now above it."""
+        if self.kept is None:
+            return _at_top(statement)
+        statement = _after_blank(statement) if self.blank else statement
+        return _spaced(statement, _blank_lines_wanted(self.kept, statement, self.top_level))
 
 
 class StatementTransformer(cst.CSTTransformer):
@@ -202,7 +237,7 @@ class StatementTransformer(cst.CSTTransformer):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, (cst.Module, cst.IndentedBlock)):
-            self._blocks.append(_Block())
+            self._blocks.append(_Block(top_level=isinstance(node, cst.Module)))
         return super().on_visit(node)
 
     def visit_If(self, node: cst.If) -> None:
@@ -220,13 +255,12 @@ class StatementTransformer(cst.CSTTransformer):
                 block.blank = block.blank or _starts_with_blank(original_node)
                 return result
             if block.removed:
-                fix = _after_blank if block.kept and block.blank else _at_top
-                block.blank = block.removed = False
                 if isinstance(result, cst.FlattenSentinel):
-                    result = cst.FlattenSentinel([fix(result.nodes[0]), *result.nodes[1:]])
+                    result = cst.FlattenSentinel([block.fix_layout(result.nodes[0]), *result.nodes[1:]])
                 else:
-                    result = fix(result)
-            block.kept = True
+                    result = block.fix_layout(result)
+                block.blank = block.removed = False
+            block.kept = result.nodes[-1] if isinstance(result, cst.FlattenSentinel) else result
         return result
 
 

@@ -1,0 +1,158 @@
+"""A step of `flagkeeper remove` after the simplification: the local variables that only the
+removed code read. `x = compute()` before `if flag: use(x)` is left unread once the branch
+goes; a value without side effects (a name, a literal, an attribute read, a display of those)
+goes with its assignment, any other value (a call) stays as a bare expression statement, so
+what runs is unchanged and `ruff check` reports no unused variable.
+
+Only a plain `name = value` (or `name: T = value`) in a function, the one binding of that name
+there, read in that function before the removal and nowhere in it after; a function that
+reads its namespace (`locals()`, `vars()`, `eval`, `exec`) or deletes the name keeps it.
+Found with `ast` (cheap), deleted with libcst, so the rest of the file keeps its layout.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Iterator
+
+import libcst as cst
+
+from flagkeeper.remove.prune import BlockKeeper
+from flagkeeper.remove.simplify import is_pure
+
+_NAMESPACE_READERS = {"locals", "vars", "eval", "exec"}
+_FUNCTION = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_DISPLAYS = (cst.Tuple, cst.List, cst.Set)
+
+
+def _functions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """Every function with its path of enclosing names (`Form.clean.<locals>.inner`)."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield f"{prefix}{node.name}", node
+            yield from _functions(node, f"{prefix}{node.name}.<locals>.")
+        elif isinstance(node, ast.ClassDef):
+            yield from _functions(node, f"{prefix}{node.name}.")
+        else:
+            yield from _functions(node, prefix)
+
+
+def _own_assignments(function: ast.AST) -> Iterator[ast.Assign | ast.AnnAssign]:
+    """The assignments in `function`'s own body, not in functions or classes inside it."""
+    for node in ast.iter_child_nodes(function):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            yield node
+        if not isinstance(node, (*_FUNCTION, ast.ClassDef)):
+            yield from _own_assignments(node)
+
+
+def _simple_target(node: ast.Assign | ast.AnnAssign) -> str | None:
+    """The name of `name = value` or `name: T = value`; None for anything else."""
+    if isinstance(node, ast.Assign):
+        return node.targets[0].id if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) else None
+    return node.target.id if isinstance(node.target, ast.Name) and node.value is not None else None
+
+
+def _reads(function: ast.AST) -> tuple[Counter[str], Counter[str]]:
+    """Names read (or deleted, or declared global/nonlocal) and names bound, in `function` and everything inside it."""
+    read: Counter[str] = Counter()
+    bound: Counter[str] = Counter()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, ast.Store) else read)[node.id] += 1
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            read.update(node.names)
+    return read, bound
+
+
+def _read_names(tree: ast.AST) -> dict[str, Counter[str]]:
+    functions = list(_functions(tree))
+    counts = Counter(path for path, _ in functions)
+    return {path: _reads(node)[0] for path, node in functions if counts[path] == 1}
+
+
+def unread_locals(before: ast.AST, after: ast.AST) -> dict[str, set[str]]:
+    """Function path -> the locals to drop: read there in `before`, bound once and unread in `after`."""
+    read_before = _read_names(before)
+    found: dict[str, set[str]] = {}
+    functions = list(_functions(after))
+    counts = Counter(path for path, _ in functions)
+    for path, function in functions:
+        if counts[path] != 1 or path not in read_before:
+            continue
+        read, bound = _reads(function)
+        if read.keys() & _NAMESPACE_READERS:
+            continue
+        names = {
+            name for name in map(_simple_target, _own_assignments(function))
+            if name is not None and bound[name] == 1 and not read[name] and read_before[path][name]
+        }  # fmt: skip
+        if names:
+            found[path] = names
+    return found
+
+
+def has_no_effect(expr: cst.BaseExpression) -> bool:
+    """`is_pure`, and also tuples, lists, sets and dicts of pure values, and lambdas."""
+    if isinstance(expr, _DISPLAYS):
+        return all(isinstance(element, cst.Element) and has_no_effect(element.value) for element in expr.elements)
+    if isinstance(expr, cst.Dict):
+        return all(isinstance(element, cst.DictElement) and has_no_effect(element.key) and has_no_effect(element.value) for element in expr.elements)
+    return isinstance(expr, cst.Lambda) or is_pure(expr)
+
+
+class _LocalDropper(BlockKeeper):
+    """Deletes `name = value` for the doomed locals of each function (the value stays as a bare
+    expression when evaluating it may act)."""
+
+    def __init__(self, doomed: dict[str, set[str]]):
+        super().__init__()
+        self.doomed = doomed
+        self.path: list[str] = []
+        self.count = 0
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.path.append(f"{node.name.value}.")
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+        self.path.pop()
+        return updated_node
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.path.append(f"{node.name.value}.<locals>.")
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        self.path.pop()
+        return updated_node
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if not self.path or len(updated_node.body) != 1:
+            return updated_node
+        names = self.doomed.get("".join(self.path).removesuffix(".<locals>."), set())
+        statement = updated_node.body[0]
+        target = statement.targets[0].target if isinstance(statement, cst.Assign) and len(statement.targets) == 1 else getattr(statement, "target", None)
+        value = getattr(statement, "value", None)
+        if not isinstance(statement, (cst.Assign, cst.AnnAssign)) or not isinstance(target, cst.Name) or target.value not in names or value is None:
+            return updated_node
+        self.count += 1
+        if has_no_effect(value):
+            return cst.RemoveFromParent()
+        return updated_node.with_changes(body=[cst.Expr(value=value)])
+
+
+def drop_unread_locals(before: ast.AST, module: cst.Module, max_passes: int = 10) -> tuple[cst.Module, int]:
+    """`module` without the locals that only the removed code read (one may have fed another)."""
+    dropped = 0
+    for _ in range(max_passes):
+        doomed = unread_locals(before, ast.parse(module.code))
+        if not doomed:
+            break
+        dropper = _LocalDropper(doomed)
+        module = module.visit(dropper)
+        if not dropper.count:
+            break
+        dropped += dropper.count
+    return module, dropped
