@@ -46,6 +46,14 @@ def _as_last(alias: cst.ImportAlias, last: cst.ImportAlias) -> cst.ImportAlias:
     return alias.with_changes(comma=comma)
 
 
+def trim_aliases(names: Sequence[cst.ImportAlias], doomed: frozenset[str] | set[str]) -> list[cst.ImportAlias] | None:
+    """The names of an import without those that bind a doomed name; None when none is left."""
+    kept = [alias for alias in names if bound_name(alias) not in doomed]
+    if kept and kept[-1] is not names[-1]:
+        kept[-1] = _as_last(kept[-1], names[-1])
+    return kept or None
+
+
 class BlockKeeper(StatementTransformer):
     """A StatementTransformer that leaves `pass` in a block whose every statement it deleted."""
 
@@ -64,11 +72,9 @@ class _Deleter(BlockKeeper):
         self.counts = {"import": 0, "function": 0, "test": 0}
 
     def _trim(self, names: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias] | None:
-        kept = [alias for alias in names if bound_name(alias) not in self.doomed.imports]
-        self.counts["import"] += len(names) - len(kept)
-        if kept and kept[-1] is not names[-1]:
-            kept[-1] = _as_last(kept[-1], names[-1])
-        return kept or None
+        kept = trim_aliases(names, self.doomed.imports)
+        self.counts["import"] += len(names) - len(kept or ())
+        return kept
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import | cst.RemovalSentinel:
         kept = self._trim(updated_node.names)

@@ -1,11 +1,12 @@
-"""A step of `flagkeeper remove` after the simplification: the local variables that only the
-removed code read. `x = compute()` before `if flag: use(x)` is left unread once the branch
+"""A step of `flagkeeper remove` after the simplification: the local variables and
+function-level imports that only the removed code read. `x = compute()` before `if flag: use(x)` is left unread once the branch
 goes; a value without side effects (a name, a literal, an attribute read, a display of those)
 goes with its assignment, any other value (a call) stays as a bare expression statement, so
 what runs is unchanged and `ruff check` reports no unused variable.
 
-Only a plain `name = value` (or `name: T = value`) in a function, the one binding of that name
-there, read in that function before the removal and nowhere in it after; a function that
+Only a plain `name = value` (or `name: T = value`) or an `import` in a function, the one
+binding of that name there, read in that function before the removal and nowhere in it after
+(imports at module level are the project-level pass's, project.py); a function that
 reads its namespace (`locals()`, `vars()`, `eval`, `exec`) or deletes the name keeps it.
 Found with `ast` (cheap), deleted with libcst, so the rest of the file keeps its layout.
 """
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
-from flagkeeper.remove.prune import BlockKeeper
+from flagkeeper.remove.prune import BlockKeeper, trim_aliases
 from flagkeeper.remove.simplify import is_pure
 
 _NAMESPACE_READERS = {"locals", "vars", "eval", "exec"}
@@ -38,20 +39,22 @@ def _functions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, ast.Funct
             yield from _functions(node, prefix)
 
 
-def _own_assignments(function: ast.AST) -> Iterator[ast.Assign | ast.AnnAssign]:
-    """The assignments in `function`'s own body, not in functions or classes inside it."""
+def _import_names(node: ast.Import | ast.ImportFrom) -> list[str]:
+    return [alias.asname or alias.name.split(".")[0] for alias in node.names if alias.name != "*"]
+
+
+def _own_bindings(function: ast.AST) -> Iterator[str]:
+    """The names bound by a plain assignment or an import in `function`'s own body (not in
+    functions or classes inside it)."""
     for node in ast.iter_child_nodes(function):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            yield node
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            yield node.targets[0].id
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            yield node.target.id
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield from _import_names(node)
         if not isinstance(node, (*_FUNCTION, ast.ClassDef)):
-            yield from _own_assignments(node)
-
-
-def _simple_target(node: ast.Assign | ast.AnnAssign) -> str | None:
-    """The name of `name = value` or `name: T = value`; None for anything else."""
-    if isinstance(node, ast.Assign):
-        return node.targets[0].id if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) else None
-    return node.target.id if isinstance(node.target, ast.Name) and node.value is not None else None
+            yield from _own_bindings(node)
 
 
 def _reads(function: ast.AST) -> tuple[Counter[str], Counter[str]]:
@@ -61,6 +64,8 @@ def _reads(function: ast.AST) -> tuple[Counter[str], Counter[str]]:
     for node in ast.walk(function):
         if isinstance(node, ast.Name):
             (bound if isinstance(node.ctx, ast.Store) else read)[node.id] += 1
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update(_import_names(node))
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             read.update(node.names)
     return read, bound
@@ -84,10 +89,7 @@ def unread_locals(before: ast.AST, after: ast.AST) -> dict[str, set[str]]:
         read, bound = _reads(function)
         if read.keys() & _NAMESPACE_READERS:
             continue
-        names = {
-            name for name in map(_simple_target, _own_assignments(function))
-            if name is not None and bound[name] == 1 and not read[name] and read_before[path][name]
-        }  # fmt: skip
+        names = {name for name in _own_bindings(function) if bound[name] == 1 and not read[name] and read_before[path][name]}
         if names:
             found[path] = names
     return found
@@ -103,8 +105,8 @@ def has_no_effect(expr: cst.BaseExpression) -> bool:
 
 
 class _LocalDropper(BlockKeeper):
-    """Deletes `name = value` for the doomed locals of each function (the value stays as a bare
-    expression when evaluating it may act)."""
+    """Deletes `name = value` and `import name` for the doomed locals of each function (the
+    value stays as a bare expression when evaluating it may act)."""
 
     def __init__(self, doomed: dict[str, set[str]]):
         super().__init__()
@@ -126,12 +128,28 @@ class _LocalDropper(BlockKeeper):
         self.path.pop()
         return updated_node
 
+    def _doomed_here(self) -> set[str]:
+        return self.doomed.get("".join(self.path).removesuffix(".<locals>."), set()) if self.path else set()
+
+    def _trimmed(self, node: cst.Import | cst.ImportFrom) -> cst.Import | cst.ImportFrom | cst.RemovalSentinel:
+        if isinstance(node.names, cst.ImportStar):
+            return node
+        kept = trim_aliases(node.names, self._doomed_here())
+        self.count += len(node.names) - len(kept or ())
+        return cst.RemoveFromParent() if kept is None else node.with_changes(names=kept)
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import | cst.RemovalSentinel:
+        return self._trimmed(updated_node)
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom | cst.RemovalSentinel:
+        return self._trimmed(updated_node)
+
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
-        if not self.path or len(updated_node.body) != 1:
+        names = self._doomed_here()
+        if len(updated_node.body) != 1 or not names:
             return updated_node
-        names = self.doomed.get("".join(self.path).removesuffix(".<locals>."), set())
         statement = updated_node.body[0]
         target = statement.targets[0].target if isinstance(statement, cst.Assign) and len(statement.targets) == 1 else getattr(statement, "target", None)
         value = getattr(statement, "value", None)
