@@ -97,6 +97,18 @@ def in_place_of(old: cst.BaseExpression, new: cst.BaseExpression) -> cst.BaseExp
     return new.with_changes(lpar=old.lpar, rpar=old.rpar)
 
 
+_NEEDS_ITS_PARENTHESES = (cst.Tuple, cst.GeneratorExp, cst.NamedExpr, cst.Yield)
+
+
+def without_spare_parentheses(original: cst.BaseExpression, updated: cst.BaseExpression) -> cst.BaseExpression:
+    """A whole right-hand side, return value or test that folding made fit on one line, without
+    the parentheses that only spread it over several: `x = (\n    a\n)` -> `x = a`."""
+    if not updated.lpar or isinstance(updated, _NEEDS_ITS_PARENTHESES) or updated is original:
+        return updated
+    bare = updated.with_changes(lpar=[], rpar=[])
+    return bare if "\n" not in code_of(bare) and not updated.deep_equals(original) else updated
+
+
 def _constant(old: cst.BaseExpression, value: bool) -> cst.BaseExpression:
     return in_place_of(old, cst.Name("True" if value else "False"))
 
@@ -353,8 +365,16 @@ class Simplifier(StatementTransformer):
             return self._pruned(orelse.orelse)
         return orelse.with_changes(orelse=self._pruned(orelse.orelse))
 
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        return updated_node.with_changes(value=without_spare_parentheses(original_node.value, updated_node.value))
+
+    def leave_Return(self, original_node: cst.Return, updated_node: cst.Return) -> cst.Return:
+        if original_node.value is None or updated_node.value is None:
+            return updated_node
+        return updated_node.with_changes(value=without_spare_parentheses(original_node.value, updated_node.value))
+
     def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
-        updated_node = updated_node.with_changes(test=as_test(updated_node.test))
+        updated_node = updated_node.with_changes(test=without_spare_parentheses(original_node.test, as_test(updated_node.test)))
         if id(original_node) in self._chained:
             return updated_node  # the `if` that starts the chain prunes it
         orelse = self._pruned(updated_node.orelse)
