@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import libcst as cst
 import libcst.matchers as m
 
-from flagkeeper.remove.simplify import StatementTransformer, code_of
+from flagkeeper.remove.layout import StatementTransformer
+from flagkeeper.remove.simplify import code_of
 
 
 def bound_name(alias: cst.ImportAlias) -> str:
@@ -95,7 +96,6 @@ class _Deleter(BlockKeeper):
             self.counts["function"] += 1
             return cst.RemoveFromParent()
         return updated_node
-
 
 
 class _ConstantDeleter(StatementTransformer):

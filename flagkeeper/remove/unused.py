@@ -16,12 +16,14 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from collections.abc import Iterator
+from typing import TypeVar
 
 import libcst as cst
 
 from flagkeeper.remove.prune import BlockKeeper, trim_aliases
 from flagkeeper.remove.simplify import is_pure
 
+_AnyImport = TypeVar("_AnyImport", cst.Import, cst.ImportFrom)
 _NAMESPACE_READERS = {"locals", "vars", "eval", "exec"}
 _FUNCTION = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _DISPLAYS = (cst.Tuple, cst.List, cst.Set)
@@ -131,7 +133,7 @@ class _LocalDropper(BlockKeeper):
     def _doomed_here(self) -> set[str]:
         return self.doomed.get("".join(self.path).removesuffix(".<locals>."), set()) if self.path else set()
 
-    def _trimmed(self, node: cst.Import | cst.ImportFrom) -> cst.Import | cst.ImportFrom | cst.RemovalSentinel:
+    def _trimmed(self, node: _AnyImport) -> _AnyImport | cst.RemovalSentinel:
         if isinstance(node.names, cst.ImportStar):
             return node
         kept = trim_aliases(node.names, self._doomed_here())
