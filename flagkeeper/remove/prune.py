@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import libcst as cst
 import libcst.matchers as m
 
-from flagkeeper.remove.simplify import StatementTransformer, code_of
+from flagkeeper.remove.layout import StatementTransformer
+from flagkeeper.remove.simplify import code_of
 
 
 def bound_name(alias: cst.ImportAlias) -> str:
@@ -35,7 +36,35 @@ def _assigns_one_of(names: frozenset[str]) -> m.BaseMatcherNode:
     return m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=target)]) | m.AnnAssign(target=target)])
 
 
-class _Deleter(StatementTransformer):
+def _as_last(alias: cst.ImportAlias, last: cst.ImportAlias) -> cst.ImportAlias:
+    """`alias` in place of the deleted last name `last`: it takes the comma of `last`, so the
+    line break before `)` stays where it was, but keeps the comment at the end of its own line."""
+    comma, own = last.comma, alias.comma
+    if isinstance(comma, cst.Comma) and isinstance(own, cst.Comma):
+        line_break, own_line = comma.whitespace_after, own.whitespace_after
+        if isinstance(line_break, cst.ParenthesizedWhitespace) and isinstance(own_line, cst.ParenthesizedWhitespace):
+            comma = comma.with_changes(whitespace_after=line_break.with_changes(first_line=own_line.first_line))
+    return alias.with_changes(comma=comma)
+
+
+def trim_aliases(names: Sequence[cst.ImportAlias], doomed: frozenset[str] | set[str]) -> list[cst.ImportAlias] | None:
+    """The names of an import without those that bind a doomed name; None when none is left."""
+    kept = [alias for alias in names if bound_name(alias) not in doomed]
+    if kept and kept[-1] is not names[-1]:
+        kept[-1] = _as_last(kept[-1], names[-1])
+    return kept or None
+
+
+class BlockKeeper(StatementTransformer):
+    """A StatementTransformer that leaves `pass` in a block whose every statement it deleted."""
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        if updated_node.body:
+            return updated_node
+        return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+
+
+class _Deleter(BlockKeeper):
     """Deletes the doomed imports and functions (methods too) wherever they are."""
 
     def __init__(self, doomed: Doomed):
@@ -44,11 +73,9 @@ class _Deleter(StatementTransformer):
         self.counts = {"import": 0, "function": 0, "test": 0}
 
     def _trim(self, names: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias] | None:
-        kept = [alias for alias in names if bound_name(alias) not in self.doomed.imports]
-        self.counts["import"] += len(names) - len(kept)
-        if kept and len(kept) < len(names):
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        return kept or None
+        kept = trim_aliases(names, self.doomed.imports)
+        self.counts["import"] += len(names) - len(kept or ())
+        return kept
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import | cst.RemovalSentinel:
         kept = self._trim(updated_node.names)
@@ -69,11 +96,6 @@ class _Deleter(StatementTransformer):
             self.counts["function"] += 1
             return cst.RemoveFromParent()
         return updated_node
-
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
-        if updated_node.body:
-            return updated_node
-        return updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
 
 
 class _ConstantDeleter(StatementTransformer):

@@ -16,7 +16,8 @@ import libcst.matchers as m
 from libcst.metadata import Assignment, FunctionScope, MetadataWrapper, PositionProvider, QualifiedNameProvider, ScopeProvider
 
 from flagkeeper.remove.bridge import ReadSpot
-from flagkeeper.remove.simplify import UNKNOWN, StatementTransformer, code_of, literal_node, literal_value
+from flagkeeper.remove.layout import StatementTransformer
+from flagkeeper.remove.simplify import UNKNOWN, code_of, literal_node, literal_value
 
 _ASSIGNED_TO_A_NAME = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name())])])
 

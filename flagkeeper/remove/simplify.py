@@ -19,6 +19,8 @@ from typing import Any
 import libcst as cst
 import libcst.matchers as m
 
+from flagkeeper.remove.layout import StatementTransformer
+
 _EMPTY_MODULE = cst.Module(body=[])
 _COMPARE: dict[type[cst.BaseCompOp], Callable[[Any, Any], Any]] = {
     cst.Equal: operator.eq, cst.NotEqual: operator.ne, cst.LessThan: operator.lt, cst.LessThanEqual: operator.le,
@@ -97,6 +99,18 @@ def in_place_of(old: cst.BaseExpression, new: cst.BaseExpression) -> cst.BaseExp
     return new.with_changes(lpar=old.lpar, rpar=old.rpar)
 
 
+_NEEDS_ITS_PARENTHESES = (cst.Tuple, cst.GeneratorExp, cst.NamedExpr, cst.Yield)
+
+
+def without_spare_parentheses(original: cst.BaseExpression, updated: cst.BaseExpression) -> cst.BaseExpression:
+    """A whole right-hand side, return value or test that folding made fit on one line, without
+    the parentheses that only spread it over several: `x = (\n    a\n)` -> `x = a`."""
+    if not updated.lpar or isinstance(updated, _NEEDS_ITS_PARENTHESES) or updated is original:
+        return updated
+    bare = updated.with_changes(lpar=[], rpar=[])
+    return bare if "\n" not in code_of(bare) and not updated.deep_equals(original) else updated
+
+
 def _constant(old: cst.BaseExpression, value: bool) -> cst.BaseExpression:
     return in_place_of(old, cst.Name("True" if value else "False"))
 
@@ -155,79 +169,6 @@ def _comprehension_fors(comprehension: cst.BaseComp) -> list[cst.CompFor]:
         fors.append(current)
         current = current.inner_for_in
     return fors
-
-
-def _starts_with_blank(statement: cst.CSTNode) -> bool:
-    lines: Sequence[cst.EmptyLine] = getattr(statement, "leading_lines", ())
-    return bool(lines) and lines[0].comment is None
-
-
-def _after_blank(statement: cst.CSTNode) -> cst.CSTNode:
-    if _starts_with_blank(statement) or not isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-        return statement
-    return statement.with_changes(leading_lines=[cst.EmptyLine(indent=False), *statement.leading_lines])
-
-
-def _at_top(statement: cst.CSTNode) -> cst.CSTNode:
-    """Without the blank lines that set it apart from statements above it that are gone."""
-    if not _starts_with_blank(statement) or not isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-        return statement
-    lines = list(statement.leading_lines)
-    while lines and lines[0].comment is None:
-        lines.pop(0)
-    return statement.with_changes(leading_lines=lines)
-
-
-_ELIF = m.If(orelse=m.If())
-
-
-class _Block:
-    """What a block being visited knows about its statements so far."""
-
-    def __init__(self) -> None:
-        self.kept = False  # a statement of it stays
-        self.removed = False  # a statement of it went
-        self.blank = False  # the last statement that went began with a blank line
-
-
-class StatementTransformer(cst.CSTTransformer):
-    """A transformer that deletes statements and keeps the layout of what stays: the blank line
-    that set a deleted statement apart goes to the next statement that stays, and a statement
-    that becomes the first of its block loses the blank lines above it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._blocks: list[_Block] = []
-        self._chained: set[int] = set()  # `elif` nodes: statements, but not in a block of their own
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, (cst.Module, cst.IndentedBlock)):
-            self._blocks.append(_Block())
-        return super().on_visit(node)
-
-    def visit_If(self, node: cst.If) -> None:
-        if m.matches(node, _ELIF):
-            self._chained.add(id(node.orelse))
-
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
-        result = super().on_leave(original_node, updated_node)
-        if isinstance(original_node, (cst.Module, cst.IndentedBlock)):
-            self._blocks.pop()
-        elif isinstance(original_node, cst.BaseStatement) and id(original_node) not in self._chained:
-            block = self._blocks[-1]
-            if isinstance(result, cst.RemovalSentinel) or (isinstance(result, cst.SimpleStatementLine) and not result.body):
-                block.removed = True
-                block.blank = block.blank or _starts_with_blank(original_node)
-                return result
-            if block.removed:
-                fix = _after_blank if block.kept and block.blank else _at_top
-                block.blank = block.removed = False
-                if isinstance(result, cst.FlattenSentinel):
-                    result = cst.FlattenSentinel([fix(result.nodes[0]), *result.nodes[1:]])
-                else:
-                    result = fix(result)
-            block.kept = True
-        return result
 
 
 class Simplifier(StatementTransformer):
@@ -319,8 +260,16 @@ class Simplifier(StatementTransformer):
             return self._pruned(orelse.orelse)
         return orelse.with_changes(orelse=self._pruned(orelse.orelse))
 
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        return updated_node.with_changes(value=without_spare_parentheses(original_node.value, updated_node.value))
+
+    def leave_Return(self, original_node: cst.Return, updated_node: cst.Return) -> cst.Return:
+        if original_node.value is None or updated_node.value is None:
+            return updated_node
+        return updated_node.with_changes(value=without_spare_parentheses(original_node.value, updated_node.value))
+
     def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement] | cst.RemovalSentinel:
-        updated_node = updated_node.with_changes(test=as_test(updated_node.test))
+        updated_node = updated_node.with_changes(test=without_spare_parentheses(original_node.test, as_test(updated_node.test)))
         if id(original_node) in self._chained:
             return updated_node  # the `if` that starts the chain prunes it
         orelse = self._pruned(updated_node.orelse)

@@ -6,7 +6,8 @@
 2. plan the fold (reads.py): the locals that hold a read and can become the value where read;
 3. replace reads (reads.py): each read, and each use of those locals, becomes the value;
 4. simplify (simplify.py): `not`, `and`/`or`, comparisons, `if`, `while`, ternaries, to a fixed point;
-5. guard: refuse the file when a function stopped being a generator.
+5. unread locals (unused.py): the locals only the removed code read, then simplify again;
+6. guard: refuse the file when a function stopped being a generator.
 
 Pruning (prune.py) runs later, when the project-level pass (project.py) knows what nothing uses.
 Every line the steps do not touch keeps its formatting and comments.
@@ -14,6 +15,7 @@ Every line the steps do not touch keeps its formatting and comments.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +27,7 @@ from flagkeeper.remove.bridge import ReadSpot, RemovalError, find_read_nodes
 from flagkeeper.remove.prune import Doomed, delete_definitions
 from flagkeeper.remove.reads import ReadReplacer, functions_of, plan_fold
 from flagkeeper.remove.simplify import simplify
+from flagkeeper.remove.unused import drop_unread_locals
 
 
 class Refusal(RemovalError):
@@ -62,8 +65,12 @@ def remove_reads(source: str, spots: Sequence[ReadSpot], value: Any) -> Removal:
         line, message = replacer.mismatch
         raise RemovalError(f"{message}: give --value as that kind of literal", line)
     module, branches, statements = simplify(module)
+    module, unread = drop_unread_locals(ast.parse(source), module)
+    if unread:
+        module, more_branches, more_statements = simplify(module)
+        branches, statements = branches + more_branches, statements + more_statements
     _check_generators(source, wrapper.module, module)
-    counts = {"read": len(spots), "local": len(fold.statements), "branch": branches, "dead statement": statements}
+    counts = {"read": len(spots), "local": len(fold.statements) + unread, "branch": branches, "dead statement": statements}
     return Removal(module.code, counts)
 
 
