@@ -36,9 +36,9 @@ def repo(tmp_path: Path) -> Repo:
     return repo
 
 
-def run_action(repo: Repo, event_name: str, event: dict[str, object], **inputs: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str], str]:
-    """Run the script in `repo` as the action's check step; the result, what it wrote to GITHUB_OUTPUT, and the step summary."""
-    runner = repo.folder.parent / "runner"
+def run_action(checkout: Path, event_name: str, event: dict[str, object], **inputs: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str], str]:
+    """Run the script in `checkout` as the action's check step; the result, what it wrote to GITHUB_OUTPUT, and the step summary."""
+    runner = checkout.parent / "runner"
     runner.mkdir(exist_ok=True)
     (runner / "event.json").write_text(json.dumps(event), encoding="utf-8")
     for name in ("output", "summary"):
@@ -51,7 +51,7 @@ def run_action(repo: Repo, event_name: str, event: dict[str, object], **inputs: 
         "RUNNER_TEMP": str(runner), "FLAGKEEPER": str(Path(sys.executable).parent / "flagkeeper"), "FLAGKEEPER_PYTHON": sys.executable,
     }  # fmt: skip
     environment |= {"FLAGKEEPER_" + name.upper(): value for name, value in inputs.items()}
-    result = subprocess.run(["bash", str(SCRIPT)], cwd=repo.folder, env=environment, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(["bash", str(SCRIPT)], cwd=checkout, env=environment, capture_output=True, text=True, timeout=300)
     outputs = dict(line.split("=", 1) for line in (runner / "output").read_text(encoding="utf-8").splitlines())
     return result, outputs, (runner / "summary").read_text(encoding="utf-8")
 
@@ -69,7 +69,7 @@ def annotations(stdout: str) -> list[tuple[str, str]]:
 
 
 def test_pull_request_reports_only_what_the_head_brought(repo: Repo) -> None:
-    result, outputs, summary = run_action(repo, "pull_request", pull_request(repo.base))
+    result, outputs, summary = run_action(repo.folder, "pull_request", pull_request(repo.base))
     assert result.returncode == 1, result.stderr
     assert annotations(result.stdout) == [("app.py", "FK001")], result.stdout
     assert "new_flag" in result.stdout and "old_flag" not in result.stdout
@@ -77,14 +77,28 @@ def test_pull_request_reports_only_what_the_head_brought(repo: Repo) -> None:
     assert summary == f"**flagkeeper**: 1 finding in what the pull request brought since {repo.base[:12]} (exit code 1).\n"
 
 
+def test_pull_request_in_a_shallow_checkout_fetches_the_base(repo: Repo, tmp_path: Path) -> None:
+    """actions/checkout's default fetch-depth 1 lacks the base commit: the script fetches it (one commit) from origin."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.folder}", str(clone)], check=True)
+
+    def git(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(["git", *args], cwd=clone, capture_output=True, text=True)
+
+    assert git("cat-file", "-e", f"{repo.base}^{{commit}}").returncode != 0
+    result, _, _ = run_action(clone, "pull_request", pull_request(repo.base))
+    assert (result.returncode, annotations(result.stdout)) == (1, [("app.py", "FK001")]), result.stderr
+    assert git("rev-parse", "--is-shallow-repository").stdout == "true\n"  # one commit more, not the whole history
+
+
 def test_pull_request_without_new_findings_passes(repo: Repo) -> None:
     head = repo.git("rev-parse", "HEAD")
-    result, outputs, _ = run_action(repo, "pull_request", pull_request(head))
+    result, outputs, _ = run_action(repo.folder, "pull_request", pull_request(head))
     assert (result.returncode, annotations(result.stdout), outputs["exit-code"]) == (0, [], "0")
 
 
 def test_push_to_the_default_branch_writes_valid_sarif_for_the_upload(repo: Repo) -> None:
-    result, outputs, summary = run_action(repo, "push", PUSH)
+    result, outputs, summary = run_action(repo.folder, "push", PUSH)
     assert result.returncode == 1, result.stderr
     sarif_file = Path(outputs["sarif-file"])
     assert sarif_file == repo.folder.parent / "runner" / "flagkeeper.sarif"  # in RUNNER_TEMP, where the upload step reads it
@@ -97,17 +111,17 @@ def test_push_to_the_default_branch_writes_valid_sarif_for_the_upload(repo: Repo
 
 def test_push_elsewhere_or_without_sarif_annotates(repo: Repo) -> None:
     for event, inputs in ((PUSH, {"sarif": "false"}), ({"repository": {"default_branch": "trunk"}}, {})):
-        result, outputs, _ = run_action(repo, "push", event, **inputs)
+        result, outputs, _ = run_action(repo.folder, "push", event, **inputs)
         assert outputs["sarif-file"] == "" and not (repo.folder.parent / "runner" / "flagkeeper.sarif").exists()
         assert sorted(annotations(result.stdout)) == [("app.py", "FK001"), ("flags.toml", "FK005"), ("legacy.py", "FK001")]
 
 
 def test_inputs_reach_flagkeeper(repo: Repo) -> None:
-    result, _, _ = run_action(repo, "push", PUSH, sarif="false", paths="legacy.py\napp.py", args="--select FK001 --fail-on error")
+    result, _, _ = run_action(repo.folder, "push", PUSH, sarif="false", paths="legacy.py\napp.py", args="--select FK001 --fail-on error")
     assert (result.returncode, annotations(result.stdout)) == (1, [("app.py", "FK001"), ("legacy.py", "FK001")])
-    result, _, _ = run_action(repo, "push", PUSH, sarif="false", paths="legacy.py", args="--select FK005")
+    result, _, _ = run_action(repo.folder, "push", PUSH, sarif="false", paths="legacy.py", args="--select FK005")
     assert (result.returncode, annotations(result.stdout)) == (0, [])
-    result, _, _ = run_action(repo, "push", PUSH, sarif="false", args="--exit-zero")
+    result, _, _ = run_action(repo.folder, "push", PUSH, sarif="false", args="--exit-zero")
     assert result.returncode == 0 and len(annotations(result.stdout)) == 3
 
 
@@ -122,7 +136,7 @@ def test_inputs_reach_flagkeeper(repo: Repo) -> None:
     ],
 )  # fmt: skip
 def test_bad_inputs_are_one_line_and_exit_2(repo: Repo, event_name: str, event: dict[str, object], inputs: dict[str, str], message: str) -> None:
-    result, outputs, summary = run_action(repo, event_name, event, **inputs)
+    result, outputs, summary = run_action(repo.folder, event_name, event, **inputs)
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("flagkeeper: error: ") and message in result.stderr
     assert summary == ""
