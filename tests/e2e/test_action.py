@@ -172,3 +172,19 @@ def test_action_yml_structure() -> None:
     upload = next(step for step in steps if step.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
     assert upload["with"]["sarif_file"] == "${{ steps.check.outputs.sarif-file }}" and "!cancelled()" in upload["if"]
     assert steps.index(install) < steps.index(check) < steps.index(upload)
+
+
+def test_docs_show_the_actions_inputs_and_this_repository() -> None:
+    """docs/github-actions.md lists every input with its default, and its workflows use the repository of [project.urls]."""
+    docs = (REPO / "docs" / "github-actions.md").read_text(encoding="utf-8")
+    inputs = yaml.safe_load(ACTION.read_text(encoding="utf-8"))["inputs"]
+    table = docs.split("### Inputs", 1)[1].split("###", 1)[0]
+    documented = dict(re.findall(r"^\| `([\w-]+)` \| *`?([^|`]*?)`? *\|", table, re.MULTILINE))
+    assert set(documented) == set(inputs)
+    assert all(documented[name] == spec["default"] for name, spec in inputs.items() if spec["default"])
+    homepage = re.search(r'^Homepage = "(.+)"$', (REPO / "pyproject.toml").read_text(encoding="utf-8"), re.MULTILINE)
+    assert homepage is not None and homepage.group(1).startswith("https://github.com/")
+    workflows = [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", docs, re.DOTALL)]
+    steps = [step for workflow in workflows if "jobs" in workflow for job in workflow["jobs"].values() for step in job["steps"]]
+    assert homepage.group(1).removeprefix("https://github.com/") + "@v0.1.0" in {step.get("uses") for step in steps}
+    assert f"git+{homepage.group(1)}@" in docs
