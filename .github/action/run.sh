@@ -75,6 +75,7 @@ status=0
 # ${a[@]+"${a[@]}"}: an empty array under `set -u` in the bash 3.2 of macOS runners.
 "$flagkeeper" check "${options[@]}" ${extra[@]+"${extra[@]}"} -- ${paths[@]+"${paths[@]}"} >"$report" || status=$?
 cat "$report"  # the annotations reach the log, where GitHub turns them into annotations
+[ -f "$sarif_file" ] || sarif_file=""  # none after an error: then no upload either
 
 if [ -n "$sarif_file" ]; then
     findings=$("$python" -c 'import json, sys; print(sum(len(run["results"]) for run in json.load(open(sys.argv[1]))["runs"]))' "$sarif_file" 2>/dev/null || echo "?")

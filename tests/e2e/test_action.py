@@ -139,7 +139,7 @@ def test_bad_inputs_are_one_line_and_exit_2(repo: Repo, event_name: str, event: 
     result, outputs, summary = run_action(repo.folder, event_name, event, **inputs)
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("flagkeeper: error: ") and message in result.stderr
-    assert summary == ""
+    assert summary == "" and outputs.get("sarif-file", "") == ""  # nothing to upload
 
 
 def test_an_event_file_that_is_not_json_is_one_line(repo: Repo) -> None:
