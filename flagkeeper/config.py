@@ -93,6 +93,9 @@ class Config:
     require_registry_entry: bool = False
     aliases: AliasConfig = AliasConfig()  # how keys are spelled in frontends and other text files
     text_references_exclude: tuple[str, ...] = ()  # globs of text files that name keys without reading them
+    # FK013: calls that only tell someone (added to the rule's defaults) and calls that stop the program.
+    alert_calls: tuple[str, ...] = ()
+    halt_calls: tuple[str, ...] = ()
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the command line's non-empty values applied."""
@@ -218,6 +221,8 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "require-registry-entry": (_boolean, "true or false"),
     "aliases": (parse_aliases, "a table: strip-prefixes (strings), cases (of " + ", ".join(ALIAS_CASES) + "), patterns (glob = regex with {key})"),
     "text-references-exclude": (_string_list, "a list of glob patterns"),
+    "alert-calls": (_string_list, "a list of dotted call names or glob patterns"),
+    "halt-calls": (_string_list, "a list of dotted call names or glob patterns"),
 }
 
 
@@ -312,6 +317,8 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         require_registry_entry=values.get("require-registry-entry", False),
         aliases=values.get("aliases", AliasConfig()),
         text_references_exclude=values.get("text-references-exclude", ()),
+        alert_calls=values.get("alert-calls", ()),
+        halt_calls=values.get("halt-calls", ()),
     )
 
 

@@ -22,6 +22,7 @@ from flagkeeper.analysis.facts import (
     ParseError,
 )
 from flagkeeper.analysis.flagreads import GuardedRegion, find_flag_reads
+from flagkeeper.analysis.handlers import find_handlers
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.analysis.registrations import find_registrations
 from flagkeeper.analysis.structure import RawImport, Structure, read_structure
@@ -92,6 +93,7 @@ def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Mat
     structure = read_structure(tree, module, is_package)
     references, regions = find_flag_reads(structure, source, matcher)
     guards = _Guards(regions)
+    handlers, raisers = find_handlers(tree, structure.aliases)
     return FileFacts(
         path, module, is_package, structure.aliases, structure.constants,
         imports=tuple(_import(raw, structure, guards) for raw in structure.imports),
@@ -109,4 +111,6 @@ def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Mat
         links=tuple(structure.links),
         string_lists=structure.string_lists,
         decorators=tuple(structure.decorators),
+        handlers=handlers,
+        raisers=raisers,
     )  # fmt: skip
