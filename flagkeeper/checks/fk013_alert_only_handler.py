@@ -67,8 +67,10 @@ class AlertOnlyHandlerRule(Rule):
         "(`sys.exit`, `os._exit`, `halt-calls`), reads or sets a kill-switch flag, calls a function "
         "that does, or calls a function of its own file that raises (a nested `fail()`) is not "
         "reported; a raise inside a function of another module is not seen. The call path is "
-        "FK010's call graph, with its limits; a handler must come before the critical call in its "
-        "function (a later line), or sit inside the critical function."
+        "FK010's call graph, with its limits; the handler must come before the call that leads to the "
+        "critical function (on a later line of the same function), or sit inside the critical function. "
+        "A function no entry point reaches (a view or task the framework calls) still counts: its path "
+        "starts there."
     )
     fix = "Stop the path in the handler (raise or return), trip the kill switch, or page someone who will act."
     needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.IMPORT_GRAPH, Need.ENTRY_POINTS, Need.CALL_GRAPH})
@@ -108,7 +110,7 @@ class AlertOnlyHandlerRule(Rule):
                 if handler.stops or not handler.plain or not calls.only_alert(facts, handler):
                     continue
                 node = graph.enclosing(facts, handler.function)
-                path = _path_through(graph, node, handler, critical, toward, parents) if node in parents else None
+                path = _path_through(graph, node, handler, critical, toward, parents)
                 if path is not None:
                     yield self._finding(project, facts, handler, node, path, critical)
 
@@ -178,7 +180,8 @@ def _path_through(
     graph: CallGraph, node: Node, handler: Handler, critical: dict[Node, str], toward: dict[Node, Node], parents: dict[Node, Node | None]
 ) -> list[Node] | None:
     """entry -> ... -> the handler's function -> ... -> a critical function, leaving the function by a
-    call after the handler; None when the handler's function goes on to no critical call."""
+    call after the handler; None when the handler's function goes on to no critical call. The path
+    starts at the handler's function when no entry reaches it (a framework callback, a view)."""
     if node in critical:
         rest = [node]
     else:
@@ -191,7 +194,7 @@ def _path_through(
         while rest[-1] not in critical:
             rest.append(toward[rest[-1]])
     before: list[Node] = []
-    step = parents[node]
+    step = parents.get(node)
     while step is not None:
         before.append(step)
         step = parents[step]
