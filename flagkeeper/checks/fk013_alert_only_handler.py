@@ -73,7 +73,9 @@ class AlertOnlyHandlerRule(Rule):
         "starts there."
     )
     fix = "Stop the path in the handler (raise or return), trip the kill switch, or page someone who will act."
-    needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.IMPORT_GRAPH, Need.ENTRY_POINTS, Need.CALL_GRAPH})
+    # Entry points start the paths when there are any; without them a path starts at the handler's
+    # function, so the rule is not one that a project without entry points skips.
+    needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.IMPORT_GRAPH, Need.CALL_GRAPH})
     whole_program = True
     INVALID = (
         Case(_app("log.error('order check failed')"), expect=(_FIRES.format(calls="log.error"),)),
