@@ -72,6 +72,28 @@ class AlertOnlyHandlerRule(Rule):
         "A function no entry point reaches (a view or task the framework calls) still counts: its path "
         "starts there."
     )
+    measured = (
+        "`flagkeeper check --select FK013` with a `critical` list chosen by hand for each code base "
+        "(tests and migrations excluded). `except` clauses counted by the "
+        "per-file analysis; *alert-only* means the body only calls alert sinks and nothing stops.\n\n"
+        "| code base | `critical` | clauses | alert-only | findings | judged |\n"
+        "|---|---|---|---|---|---|\n"
+        "| saleor | checkout completion, `create_fulfillments`, payment `process_payment`/`capture`/`refund` | 628 | 45 | 0 | - |\n"
+        "| saleor | 40 functions: all public ones of `saleor.order.actions`, the payment gateway's actions | 628 | 45 | 1 | 0 of 1 right |\n"
+        "| wagtail | publishing a revision, deleting and moving a page | 435 | 6 | 0 | - |\n"
+        "| flagsmith (api) | rebuilding and writing the environment document, webhooks, SSE updates | 211 | 17 | 0 | - |\n"
+        "| redash | `enqueue_query`, `QueryExecutor.run` | 307 | 45 | 0 | - |\n"
+        "| flagkeeper | `paths.write_text_atomically`, `registry.edit.edit_registry` | 92 | 0 | 0 | - |\n\n"
+        "The one finding (saleor's `transaction_release_funds_for_checkout_task`) logs a failed "
+        "cancellation and goes on to refund the *next* transaction of a batch: the later critical call "
+        "is for another item, and going on is intended, so it is a false positive. The handlers that "
+        "were close and rightly not reported catch the failure of the critical call itself (saleor's "
+        "checkout task and Stripe webhook: the call is inside the `try`, nothing follows), or record "
+        "the error in an `if` to raise it later (redash's `QueryExecutor.run`). The rule is quiet on "
+        "these code bases: its reach is the call graph's, which does not follow Celery's `.delay()` "
+        "(in flagsmith only 7 functions reach a critical one) nor take framework callbacks as entry "
+        "points, and its test is strict (a body of alert calls only, one level of wrappers)."
+    )
     fix = "Stop the path in the handler (raise or return), trip the kill switch, or page someone who will act."
     # Entry points start the paths when there are any; without them a path starts at the handler's
     # function, so the rule is not one that a project without entry points skips.
