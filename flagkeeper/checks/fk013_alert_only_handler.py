@@ -58,19 +58,15 @@ class AlertOnlyHandlerRule(Rule):
     severity = WARNING
     summary = "An `except` clause on a path to a `critical` function that only logs, prints or mails, and carries on."
     why = (
-        'Before the open on 1 August 2012 SMARS sent 97 e-mails saying "Power Peg disabled"; they '
-        "went to a list, nobody read them as alarms, and the order path went on. A handler on the way "
-        "to a `critical` function (or inside one) whose body only calls alert sinks (logging, "
-        "`warnings.warn`, print, mail, Sentry, Slack, PagerDuty; `alert-calls` adds more) and lets "
-        "execution continue to the critical call is an alarm that cannot stop anything. A handler "
-        "that raises, returns, breaks or continues anywhere in its body, calls a halt function "
-        "(`sys.exit`, `os._exit`, `halt-calls`), reads or sets a kill-switch flag, calls a function "
-        "that does, or calls a function of its own file that raises (a nested `fail()`) is not "
-        "reported; a raise inside a function of another module is not seen. The call path is "
-        "FK010's call graph, with its limits; the handler must come before the call that leads to the "
-        "critical function (on a later line of the same function), or sit inside the critical function. "
-        "A function no entry point reaches (a view or task the framework calls) still counts: its path "
-        "starts there."
+        'Before the open on 1 August 2012 SMARS sent 97 "Power Peg disabled" e-mails to a list; '
+        "nobody read them as alarms, and the order path went on. A handler on the way to a `critical` "
+        "function (or inside one) whose body only calls alert sinks (logging, `warnings.warn`, print, "
+        "mail, Sentry, Slack, PagerDuty; `alert-calls` adds more) and then reaches the critical call "
+        "(on a later line of its function) is an alarm that cannot stop anything. Not reported: a "
+        "handler that raises, returns, breaks or continues, calls a halt function (`sys.exit`, "
+        "`halt-calls`), reads or sets a kill-switch flag or calls a function that does, or calls a "
+        "function that raises (a nested `fail()`). The path is FK010's call graph, with its limits; "
+        "a function no entry point reaches (a view, a task) starts its own path."
     )
     measured = (
         "`flagkeeper check --select FK013` with a `critical` list chosen by hand for each code base "
