@@ -145,7 +145,13 @@ class Matcher:
         self._register_calls: _CallIndex[RegisterPattern] = _CallIndex([register for pack in ordered for register in pack.registers if not register.is_assign])
         self._override_calls: _CallIndex[OverridePattern] = _CallIndex([override for pack in ordered for override in pack.overrides])
         self._assigns = [(register, _pattern_regex(register.pattern)) for pack in ordered for register in pack.registers if register.is_assign]
-        self._mappings = [(read, _pattern_regex(read.pattern)) for read in python if read.is_mapping]
+        # A registry mapping is read where it is looked up: `DEFAULT_FEATURE_FLAGS["X"]` (seen on
+        # Redash, whose organisation settings' defaults dict is subscripted by its keys). Only for
+        # a registered key: the accessor wrapping the dict (`DEFAULTS.get(name)`) is no FK009.
+        registry_mappings = [
+            ReadPattern(register.pack, register.pattern, False, None, None, is_mapping=True, registered_only=True) for register, _ in self._assigns
+        ]
+        self._mappings = [(read, _pattern_regex(read.pattern)) for read in [*python, *registry_mappings] if read.is_mapping]
         self._attributes = [(read, _pattern_regex(read.pattern)) for read in python if read.is_attribute]
         self.script_reads = ScriptReads([read for pack in ordered for read in pack.reads if read.language == SCRIPT])
 

@@ -107,6 +107,25 @@ def test_registry_mapping_with_comments(tmp_path: Path) -> None:
     assert registrations(tmp_path, MAPPING, "app.other") == ()
 
 
+def test_the_registry_mapping_is_read_where_it_is_looked_up(tmp_path: Path) -> None:
+    # Redash subscripts its organisation settings' defaults dict: those lookups are reads.
+    source = """\
+from app.settings import DEFAULT_FEATURE_FLAGS as defaults
+from app import settings
+
+if defaults["BULK_EXPORT"]:
+    pass
+dark = settings.DEFAULT_FEATURE_FLAGS.get("DARK_MODE", False)
+other = settings.OTHER["NOT_A_FLAG"]
+"""
+    facts = analyse_file("x.py", source, "app.views", False, matcher(tmp_path))
+    found = [(ref.key, ref.call, ref.line, ref.guard) for ref in facts.references]
+    assert found == [
+        (Literal("BULK_EXPORT"), "defaults[...]", 4, "if"),
+        (Literal("DARK_MODE"), "settings.DEFAULT_FEATURE_FLAGS.get", 6, None),
+    ]
+
+
 def test_registrations_round_trip_through_the_cache(tmp_path: Path) -> None:
     for source, module in ((CALLS, "app.bootstrap"), (MAPPING, "app.settings")):
         facts = analyse_file("x.py", source, module, False, matcher(tmp_path))

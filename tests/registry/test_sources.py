@@ -84,3 +84,18 @@ def test_registry_sources_must_stay_inside_the_project(tmp_path: Path) -> None:
     folder = write_tree(tmp_path / "app", {"flagkeeper.toml": 'registry-sources = ["../flags.json"]\n', "app.py": ""})
     result = run(["check", "."], folder)
     assert result.exit_code == 2 and "'registry-sources' names '../flags.json', which leads outside the project root" in result.stderr
+
+
+def test_fk005_counts_lookups_of_a_registry_mapping_as_reads(tmp_path: Path) -> None:
+    # Redash's organisation settings: the defaults dict is the registry and is read by subscript.
+    folder = write_tree(tmp_path, {
+        "flagkeeper.toml": 'rule-packs = ["house.toml"]\n',
+        "house.toml": '[pack]\nname = "house"\ndescription = "defaults"\n\n[[register]]\nassign = "org.defaults.DEFAULTS"\n',
+        "org/__init__.py": "",
+        "org/defaults.py": 'DEFAULTS = {"jwt_login": False, "saml_login": False, "unused": True}\n\n\ndef setting(name):\n    return DEFAULTS[name]\n',
+        "org/auth.py": 'from org.defaults import DEFAULTS as org_settings\n\nif org_settings["jwt_login"]:\n    pass\n',
+        "org/saml.py": 'from org import defaults\n\nenabled = defaults.DEFAULTS.get("saml_login", False)\n',
+    })  # fmt: skip
+    findings = run(["check", ".", "--select", "FK005,FK009", "--output-format", "json"], folder).json()
+    # the accessor's lookup by a variable is not FK009: the dict is a registry, not a read form
+    assert [(f["code"], f["key"], f["path"], f["line"]) for f in findings] == [("FK005", "unused", "org/defaults.py", 1)]
