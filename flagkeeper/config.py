@@ -251,6 +251,8 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "text-references-exclude": (_string_list, "a list of glob patterns"),
 }
 
+CONFIG_KEYS = tuple(_KEYS)
+
 
 def _tool_table(pyproject: Path) -> dict[str, Any] | None:
     """`[tool.flagkeeper]` of a pyproject.toml, None when it has none; a `tool` or section of another shape is an error."""

@@ -84,6 +84,13 @@ def load_project(
     )  # fmt: skip
 
 
+def with_command_line(config: Config, registry: Path | None, exclusion: Exclusion | None) -> Config:
+    """`config` with the command line's --registry and excludes applied."""
+    if registry is not None:
+        config = config.with_overrides(registry=registry.resolve(), registry_named=True)
+    return exclusion.apply(config) if exclusion is not None else config
+
+
 def build_configured(
     config: Config, paths: list[Path], registry: Path | None, today: dt.datetime | None,
     include_tests: bool = False, coverage_file: Path | None = None, require_registry: bool = True,
@@ -91,11 +98,8 @@ def build_configured(
     exclusion: Exclusion | None = None, progress: bool = True,
 ) -> Project:  # fmt: skip
     """The project of `config` around `paths`, with the command line's options applied."""
-    if registry is not None:
-        config = config.with_overrides(registry=registry.resolve())
-    if exclusion is not None:
-        config = exclusion.apply(config)
-    required = require_registry and (registry is not None or config.registry_named)
+    config = with_command_line(config, registry, exclusion)
+    required = require_registry and config.registry_named
     inputs = ProjectInputs(
         registry_required=required, include_tests=include_tests, options=scan_options(config, no_cache, cache_dir, jobs, progress),
         coverage_file=coverage_file, fleet=fleet,
@@ -209,14 +213,14 @@ def _project_options(command: Callable[..., Any], several: bool) -> Callable[...
             exclusion = Exclusion(comma_list(exclude), comma_list(extend_exclude), force_exclude)
             quiet = rest.get("quiet", False) or rest.get("silent", False)
 
-            def build(config: Config, group: list[Path]) -> Project:
+            def build(config: Config, group: list[Path]) -> Project:  # config: with the command line's options applied
                 return build_configured(
-                    config, group, registry, today, include_tests, coverage_file, no_cache=no_cache, cache_dir=cache_dir, jobs=jobs,
-                    fleet=fleet, exclusion=exclusion, progress=not quiet,
+                    config, group, None, today, include_tests, coverage_file, no_cache=no_cache, cache_dir=cache_dir, jobs=jobs, fleet=fleet,
+                    progress=not quiet,
                 )  # fmt: skip
 
             choice = ConfigChoice.of(config_values, isolated)
-            groups = configured_paths(given, choice)
+            groups = [(with_command_line(config, registry, exclusion), group) for config, group in configured_paths(given, choice)]
             if several:
                 return command(projects=Projects(tuple(groups), build, choice), **rest)
             if len(groups) > 1:
