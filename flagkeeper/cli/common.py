@@ -126,24 +126,34 @@ class ConfigChoice:
         overrides = tuple(value for value in values if not Path(value).is_file())
         return cls(files[0] if files else None, overrides, isolated)
 
+    @property
+    def single(self) -> bool:
+        """Does one config judge every path (a config file given, or none with --isolated)?"""
+        return self.file is not None or self.isolated
 
-def configured_paths(paths: list[Path], choice: ConfigChoice) -> list[tuple[Config, list[Path]]]:
+
+class NearestConfigs:
+    """The config file that judges each path (the nearest at or above it; None without one), each folder looked up once a run."""
+
+    def __init__(self) -> None:
+        self.folders: dict[Path, Path | None] = {}
+
+    def __call__(self, path: Path) -> Path | None:
+        folder = path if path.is_dir() else path.parent
+        if folder not in self.folders:
+            found = find_config_file(folder)
+            self.folders[folder] = found[0].resolve() if found else None
+        return self.folders[folder]
+
+
+def configured_paths(paths: list[Path], choice: ConfigChoice, nearest_config: NearestConfigs) -> list[tuple[Config, list[Path]]]:
     """The paths grouped by the config that judges them (the nearest above each, as in ruff), each
     group a project of its own; the groups ordered by project root, so the order of the paths given
     changes nothing. A config file given, or --isolated, makes one group."""
     resolved = sorted(dict.fromkeys(path.resolve() for path in paths))
-    nearest: dict[Path, Path | None] = {}  # folder -> its config file, looked up once
-
-    def config_of(path: Path) -> Path | None:
-        folder = path if path.is_dir() else path.parent
-        if folder not in nearest:
-            found = find_config_file(folder)
-            nearest[folder] = found[0].resolve() if found else None
-        return nearest[folder]
-
     groups: dict[Path | None, list[Path]] = {}
     for path in resolved:
-        groups.setdefault(None if choice.file or choice.isolated else config_of(path), []).append(path)
+        groups.setdefault(None if choice.single else nearest_config(path), []).append(path)
     configured = []
     for group in groups.values():
         common = Path(os.path.commonpath(group))
@@ -167,6 +177,11 @@ class Projects:
     groups: tuple[tuple[Config, list[Path]], ...]
     build: Callable[[Config, list[Path]], Project]
     choice: ConfigChoice
+    nearest_config: NearestConfigs
+
+    def judges(self, config: Config, path: Path) -> bool:
+        """Is `path` judged by `config`, and not by a config nearer to it (a folder of its project with a config of its own)?"""
+        return self.choice.single or self.nearest_config(path) == config.source
 
 
 def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -219,10 +234,10 @@ def _project_options(command: Callable[..., Any], several: bool) -> Callable[...
                     progress=not quiet,
                 )  # fmt: skip
 
-            choice = ConfigChoice.of(config_values, isolated)
-            groups = [(with_command_line(config, registry, exclusion), group) for config, group in configured_paths(given, choice)]
+            choice, nearest = ConfigChoice.of(config_values, isolated), NearestConfigs()
+            groups = [(with_command_line(config, registry, exclusion), group) for config, group in configured_paths(given, choice, nearest)]
             if several:
-                return command(projects=Projects(tuple(groups), build, choice), **rest)
+                return command(projects=Projects(tuple(groups), build, choice, nearest), **rest)
             if len(groups) > 1:
                 roots = ", ".join(display_path(config.root) for config, _ in groups)
                 raise FlagkeeperError(f"the paths lie in {len(groups)} projects with configs of their own ({roots}): run this command once per project")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import importlib
 import os
@@ -196,7 +197,8 @@ def check(
             if stdin_filename is not None:
                 group = [stdin_filename.resolve()]
                 project = _with_buffer(project, group[0], sys.stdin.buffer.read())
-            runs.append(_project_findings(project, group, selection, quiet or silent))
+            found = _project_findings(project, group, selection, quiet or silent)
+            runs.append(found.keep(functools.partial(projects.judges, config)))  # files of a nested project are its own
             if write_baseline is not None:
                 write_baseline_file(write_baseline, runs[0].found, project.config.root)
                 click.echo(f"wrote {len(runs[0].found)} findings to the baseline {display_path(write_baseline.resolve())}", err=True)

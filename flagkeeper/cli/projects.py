@@ -4,6 +4,7 @@ and --show-files print (paths under different configs are different projects, as
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,10 @@ class ProjectFindings:
     @property
     def root(self) -> Path:
         return self.project.config.root
+
+    def keep(self, judged: Callable[[Path], bool]) -> ProjectFindings:
+        """Only the findings in the files `judged` (those this project's config judges, not a nested one)."""
+        return replace(self, found=[d for d in self.found if judged(d.path)], shown=[d for d in self.shown if judged(d.path)])
 
     def without_baseline(self, baseline: Path | None) -> ProjectFindings:
         if baseline is None:
