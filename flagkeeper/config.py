@@ -105,6 +105,9 @@ class Config:
     expiry_grace_days: int | None = None
     aliases: AliasConfig = AliasConfig()  # how keys are spelled in frontends and other text files
     text_references_exclude: tuple[str, ...] = ()  # globs of text files that name keys without reading them
+    # FK013: calls that only tell someone (added to the rule's defaults) and calls that stop the program.
+    alert_calls: tuple[str, ...] = ()
+    halt_calls: tuple[str, ...] = ()
 
     @property
     def project_packs(self) -> tuple[Path, ...]:
@@ -249,6 +252,8 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "expiry-grace-days": (_days, f"a number of days (0 to {MAX_LIFETIME})"),
     "aliases": (parse_aliases, "a table: strip-prefixes (strings), cases (of " + ", ".join(ALIAS_CASES) + "), patterns (glob = regex with {key})"),
     "text-references-exclude": (_string_list, "a list of glob patterns"),
+    "alert-calls": (_string_list, "a list of dotted call names or glob patterns"),
+    "halt-calls": (_string_list, "a list of dotted call names or glob patterns"),
 }
 
 CONFIG_KEYS = tuple(_KEYS)
@@ -408,6 +413,8 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         expiry_grace_days=values.get("expiry-grace-days"),
         aliases=values.get("aliases", AliasConfig()),
         text_references_exclude=values.get("text-references-exclude", ()),
+        alert_calls=values.get("alert-calls", ()),
+        halt_calls=values.get("halt-calls", ()),
     )
 
 

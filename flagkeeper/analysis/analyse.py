@@ -22,6 +22,7 @@ from flagkeeper.analysis.facts import (
     ParseError,
 )
 from flagkeeper.analysis.flagreads import GuardedRegion, find_flag_reads
+from flagkeeper.analysis.handlers import find_handlers
 from flagkeeper.analysis.overrides import find_overrides
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.analysis.registrations import find_registrations
@@ -94,6 +95,7 @@ def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Mat
     references, regions = find_flag_reads(structure, source, matcher)
     guards = _Guards(regions)
     lines = source.count("\n") + (not source.endswith("\n") and bool(source))
+    handlers, raisers = find_handlers(tree, structure.aliases)
     return FileFacts(
         path, module, is_package, structure.aliases, structure.constants,
         imports=tuple(_import(raw, structure, guards) for raw in structure.imports),
@@ -113,4 +115,6 @@ def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Mat
         decorators=tuple(structure.decorators),
         overrides=find_overrides(structure, module, matcher, lines),
         bases=structure.bases,
+        handlers=handlers,
+        raisers=raisers,
     )  # fmt: skip

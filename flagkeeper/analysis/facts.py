@@ -217,3 +217,24 @@ class FileFacts(_Record, frozen=True):
     language: str = "python"
     # For the call graph (FK010): each class's bases as written, first names resolved through the imports.
     bases: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
+    handlers: tuple[Handler, ...] = ()  # `except` clauses (FK013 alert-only-handler)
+    raisers: tuple[str, ...] = ()  # qualnames of functions whose body has a `raise` statement of its own (FK013)
+
+
+class Handler(_Record, frozen=True):
+    """An `except` clause, for the alert-only-handler rule (FK013), on lines `line`..`last`.
+
+    `caught` is the source of the clause's exception type (empty for a bare `except:`);
+    `calls` the callee of each statement of the body that is a bare call, resolved through the
+    imports as Call's are; `plain` says every statement is such a call (or `pass`, or an
+    assignment without a call); `stops` says the body raises, returns, breaks or continues
+    somewhere, or calls a function of this file whose body raises (a nested `fail()`)."""
+
+    function: str | None
+    line: int
+    column: int
+    last: int
+    caught: str
+    calls: tuple[str, ...]
+    plain: bool
+    stops: bool

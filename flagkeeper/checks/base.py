@@ -62,6 +62,7 @@ class Rule:
     summary: ClassVar[str]  # what it finds, one line
     why: ClassVar[str]  # why it matters, one paragraph
     fix: ClassVar[str]  # how to make it go away for the right reason
+    measured: ClassVar[str] = ""  # what the rule found on real code bases, for its documentation page
     needs: ClassVar[frozenset[Need]]
     whole_program: ClassVar[bool] = False  # a change anywhere can cause a finding, not only one on its line
     VALID: ClassVar[tuple[Case, ...]]

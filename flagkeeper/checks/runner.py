@@ -21,6 +21,7 @@ from flagkeeper.checks.fk009_dynamic_flag_key import DynamicFlagKeyRule
 from flagkeeper.checks.fk010_missing_kill_switch import MissingKillSwitchRule
 from flagkeeper.checks.fk011_fleet_drift import FleetDriftRule
 from flagkeeper.checks.fk012_stale_override import StaleOverrideRule
+from flagkeeper.checks.fk013_alert_only_handler import AlertOnlyHandlerRule
 from flagkeeper.checks.fk100_unused_suppression import UnusedSuppressionRule
 from flagkeeper.checks.suppress import apply_suppressions
 from flagkeeper.errors import FlagkeeperError
@@ -41,6 +42,7 @@ ALL_RULES: tuple[Rule, ...] = (
     MissingKillSwitchRule(),
     FleetDriftRule(),
     StaleOverrideRule(),
+    AlertOnlyHandlerRule(),
     UnusedSuppressionRule(),
 )
 

@@ -57,6 +57,7 @@ def rule_markdown(rule: Rule) -> str:
         f"`flagkeeper check --today {invalid.today}{options}` says:", "", "```", output, "```", "",
         "## Example that does not fire", "", *_files(valid),
         "## How to fix it", "", rule.fix, "",
+        *(["## Measured on real code", "", rule.measured, ""] if rule.measured else []),
         f"Suppress one finding with `# flagkeeper: ignore[{rule.code}]` on its line (or the first line of its statement).",
     ]  # fmt: skip
     return "\n".join(lines) + "\n"

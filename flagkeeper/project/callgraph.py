@@ -193,3 +193,12 @@ class CallGraph:
 
     def calls_from(self, node: Node) -> list[Call]:
         return list(self._calls[node].values())
+
+    @property
+    def nodes(self) -> list[Node]:
+        return list(self._calls)
+
+    @staticmethod
+    def enclosing(facts: FileFacts, qualname: str | None) -> Node:
+        """The node of the code at `qualname` of a file: its innermost enclosing function."""
+        return _caller_node(facts, qualname, {function.qualname for function in facts.functions})

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flagkeeper.config import KEY_PLACEHOLDER, AliasConfig
 from flagkeeper.errors import FlagkeeperError
@@ -58,7 +59,7 @@ def defines_flags(path: Path, text: str) -> bool:
             data = parse_toml(text, path)
         except FlagkeeperError:  # not TOML: then not a registry either
             return False
-        return (bool(data) and set(data) <= {"flags", "retired"}) or {"server", "enabled"} <= set(data)
+        return (bool(data) and set(data) <= {"flags", "retired"}) or _is_deploy_manifest(data)
     hints = ('"flags"', '"features"', '"items"', '"server"', '"feature_states"')
     if path.suffix == ".json" and text.lstrip().startswith("{") and any(word in text for word in hints):
         try:
@@ -69,8 +70,15 @@ def defines_flags(path: Path, text: str) -> bool:
             return False
         # A Flagsmith environment document (what its SDKs' offline mode and local evaluation read).
         flagsmith = isinstance(data.get("feature_states"), list) and "api_key" in data
-        return detect_format(data) is not None or {"server", "enabled"} <= set(data) or flagsmith
+        return detect_format(data) is not None or _is_deploy_manifest(data) or flagsmith
     return False
+
+
+def _is_deploy_manifest(data: dict[str, Any]) -> bool:
+    """A server's deploy manifest: `server` with its enabled flags, at the top or in `[flags]` as
+    project/fleet.py reads them."""
+    flags = data.get("flags")
+    return "server" in data and ("enabled" in data or (isinstance(flags, dict) and "enabled" in flags))
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:

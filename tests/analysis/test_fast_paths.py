@@ -78,7 +78,7 @@ def test_fast_facts_equal_plain_facts_on_every_project(project: Path, monkeypatc
 
 def test_fast_facts_equal_plain_facts_on_real_looking_code(real_code_corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = facts_of(real_code_corpus, ScanOptions(jobs=1))
-    # Ours name a code; the corpus's bare `# noqa` comments suppress everything, as in ruff; the
+    # Ours name a code; the corpus's bare noqa comments suppress everything, as in ruff; the
     # marker in a string is no suppression.
     named = [suppression for facts in fast for suppression in facts.suppressions if suppression.codes]
     assert len(named) == SUPPRESSING_MODULES * 3

@@ -151,4 +151,4 @@ def test_the_console_script_leaves_fast_with_all_its_output(tmp_path: Path) -> N
     with (tmp_path / "out.json").open("w") as out:
         console = subprocess.run([sys.executable, "-m", "flagkeeper", *args], cwd=tmp_path, stdout=out, stderr=subprocess.PIPE, text=True)
     assert console.returncode == in_process.exit_code == 1
-    assert (tmp_path / "out.json").read_text() == in_process.stdout and len(in_process.json()) == 17
+    assert (tmp_path / "out.json").read_text() == in_process.stdout and len(in_process.json()) == 18

@@ -86,7 +86,7 @@ def test_only_the_stale_server_builds_a_position(default_run):
         if name != STALE:
             assert row["net_position"] == 0
             assert row["power_peg_emails_before_open"] == 0
-    assert default_run[STALE]["power_peg_emails_before_open"] > 50
+    assert default_run[STALE]["power_peg_emails_before_open"] == 97  # as in the SEC's record
 
 
 def test_kill_switch_stops_every_server(default_run, killed_run):
@@ -95,7 +95,9 @@ def test_kill_switch_stops_every_server(default_run, killed_run):
         assert row["refused_by_kill_switch"] > 0
         assert row["child_orders"] < default_run[name]["child_orders"]
         assert row["parent_orders"] == default_run[name]["parent_orders"]
-    assert killed_run[STALE]["child_orders"] * 10 < default_run[STALE]["child_orders"]
+    # the 97 pegs booked before the open all start at 09:30, so the first five minutes carry
+    # about a ninth of the stale server's morning
+    assert killed_run[STALE]["child_orders"] * 8 < default_run[STALE]["child_orders"]
 
 
 def test_kill_switch_holds_the_count_flat():

@@ -50,7 +50,7 @@ def finding(message: str, *, code: str = "FK001", line: int = 3, column: int = 4
 
 
 def test_smars_example_has_errors_and_warnings(smars: list[Diagnostic]) -> None:
-    assert len(smars) == 17
+    assert len(smars) == 18
     assert {d.severity for d in smars} == {ERROR, WARNING}
 
 

@@ -162,6 +162,13 @@ def test_deploy_manifests_are_not_references(project) -> None:
     assert unused(folder) == ["dark"]
 
 
+def test_a_fleet_manifest_with_its_flags_table_is_not_a_reference(project) -> None:
+    """The layout project/fleet.py reads (SMARS's deploy/servers/*.toml): `enabled` and the meanings under [flags]."""
+    manifest = 'server = "s1"\nbuild = "1"\ncode-fingerprint = "abc"\n\n[flags]\nenabled = ["dark"]\ndark = ["app.legacy"]\n'
+    folder = project({"flags.toml": registry("dark"), "deploy/servers/s1.toml": manifest, "app.py": "print(1)\n"})
+    assert unused(folder) == ["dark"]
+
+
 def test_generated_flag_docs_can_be_excluded(project) -> None:
     files = {"flags.toml": registry("dark"), "docs/flags.html": "<td>dark</td>\n", "app.py": "print(1)\n"}
     assert unused(project(files)) == []

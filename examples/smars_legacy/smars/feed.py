@@ -19,7 +19,9 @@ from smars.orders.parent import BUY, SELL, SELL_SHORT, ParentOrder
 from smars.util.clock import MARKET_OPEN, PRE_OPEN, parse_hms
 from smars.util.prices import to_px4
 
-PRE_OPEN_RATE = 1.1         # retail parent orders a minute per server, 08:00 to 09:30
+# Retail parent orders a minute per server, 08:00 to 09:30: with the default seed the stale
+# server gets 97 before the open, one "Power Peg disabled" e-mail each, as in the SEC's record.
+PRE_OPEN_RATE = 1.14
 SESSION_RATE = 4.7          # parent orders a minute per server after the open
 RETAIL_SHARE = 0.9
 

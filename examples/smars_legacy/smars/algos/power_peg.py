@@ -33,6 +33,10 @@ def _listing(symbol: str) -> str:
     return _LISTING[symbol]
 
 
+class CumQtyMissing(RuntimeError):
+    """Power Peg found no cumulative-quantity hook: nothing counts its fills."""
+
+
 class PowerPeg:
     """One pegged parent order.
 
@@ -56,16 +60,29 @@ class PowerPeg:
         # Shares this peg knows are done. Until SMR-2291 the cumqty hook kept it current;
         # leaves below are computed from it.
         self._done_qty = 0
+        self._cumqty_hook = None    # removed by SMR-2291; nothing re-registers it
         self._last_fill_at = None
 
-    def start(self, now: int) -> bool:
-        if now < MARKET_OPEN:
-            # BNET will not take pegged orders before the open: bounce it back to the desk
-            self._disable(now, "Power Peg disabled")
-            return False
+    def start(self, now: int) -> None:
+        """Start pegging: the first child goes out now, or at the open (BNET takes no pegs before it)."""
+        try:
+            self._check_cumqty()
+        except CumQtyMissing as exc:
+            # SMR-1187: tell the ops list, as for any BNET reject. It is an e-mail to a
+            # distribution list, not an alert: the peg carries on.
+            self.mailer.send(
+                "BNET reject: SMARS Power Peg disabled",
+                f"{fmt_hms(now)} {self.parent.order_id} {self.parent.symbol}: {exc}",
+                now,
+            )
         self.active = True
-        self.next_peg = now
-        return True
+        self.next_peg = max(now, MARKET_OPEN)
+        self.work(now)
+
+    def _check_cumqty(self) -> None:
+        """Before SMR-2291 the peg registered here with its own cumulative-quantity counter."""
+        if self._cumqty_hook is None:
+            raise CumQtyMissing("no cumulative-quantity hook for pegged orders since SMR-2291")
 
     def work(self, now: int) -> int:
         if not self.active or now < self.next_peg:

@@ -3,7 +3,7 @@
 from smars.util.clock import fmt_hm
 from smars.util.prices import fmt_dollars
 
-_TIMELINE_HEAD = f"  {'time':<6}{'parents':>9}{'children':>12}{'shares':>14}{'net position':>17}"
+_TIMELINE_HEAD = f"  {'time':<6}{'parents':>9}{'children':>12}{'shares':>14}{'net position':>17}{'Power Peg mail':>16}"
 
 
 def timeline(title: str, snapshots) -> list:
@@ -12,7 +12,7 @@ def timeline(title: str, snapshots) -> list:
     for s in snapshots:
         lines.append(
             f"  {fmt_hm(s.clock):<6}{s.parent_orders:>9,}{s.child_orders:>12,}"
-            f"{s.shares:>14,}{fmt_dollars(s.net_position, signed=True):>17}"
+            f"{s.shares:>14,}{fmt_dollars(s.net_position, signed=True):>17}{s.ops_emails:>16,}"
         )
     return lines
 

@@ -68,10 +68,8 @@ class Router:
             # Builds without the RLP component: Power Peg. Kept until every server runs
             # 2012.07.27 (then delete this branch, SMR-8140).
             peg = power_peg.PowerPeg(parent, self.link, self.quotes, self.ids, self.mailer)
-            if peg.start(now):
-                self._pegs.append(peg)
-            else:
-                self.book.reject(parent, peg.disabled_reason)
+            peg.start(now)
+            self._pegs.append(peg)
             return
         self.route_standard(parent, now)
 

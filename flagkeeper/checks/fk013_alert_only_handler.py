@@ -1,0 +1,252 @@
+"""FK013 alert-only-handler: an `except` clause on a critical path that only alerts and carries on."""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from flagkeeper.analysis.facts import FileFacts, Handler
+from flagkeeper.checks.base import Case, Need, Rule
+from flagkeeper.checks.diagnostic import WARNING, Diagnostic, Related, a_chain, a_few
+from flagkeeper.project.callgraph import CallGraph, Node, node_name
+from flagkeeper.project.model import Project
+
+# Matched against the callee (imports resolved, `self.logger.error`), ignoring case; `alert-calls`
+# and `halt-calls` in the config add to these.
+DEFAULT_ALERT_CALLS = (
+    "print", "logging.*", "warnings.warn", "traceback.print_exc",
+    "*log*.debug", "*log*.info", "*log*.warning", "*log*.warn", "*log*.error", "*log*.exception",
+    "*log*.critical", "*log*.fatal", "*log*.log",
+    "smtplib.*", "*.sendmail", "*.send_message", "*mail*",
+    "sentry_sdk.capture_*", "*.capture_exception", "*.capture_message",
+    "slack_sdk.*", "*slack*.*", "*.chat_postmessage", "pdpyras.*", "*pagerduty*", "*statsd*.incr*",
+)  # fmt: skip
+DEFAULT_HALT_CALLS = ("sys.exit", "os._exit", "os.abort", "exit", "quit")
+
+_CONFIG = 'entry-points = ["app"]\ncritical = ["orders.send_child_order"]\n'
+_SEND = "def send_child_order(order):\n    pass\n"
+_REGISTRY = '[flags.halt_trading]\nowner = "trading-ops"\ntype = "kill-switch"\n'
+
+
+def _app(handler: str, more: dict[str, str] | None = None, imports: str = "") -> dict[str, str]:
+    """A project whose entry point app.py checks an order, handles the failure with `handler`,
+    then sends the order (orders.send_child_order is critical)."""
+    body = "".join(f"        {line}\n" for line in handler.splitlines())
+    app = (
+        f"{imports}import logging\nimport orders\n\nlog = logging.getLogger(__name__)\n\n\n"
+        "def route(order):\n    try:\n        check(order)\n    except ValueError:\n"
+        f"{body}    orders.send_child_order(order)\n\n\ndef check(order):\n    pass\n\n\nroute(1)\n"
+    )
+    return {"flagkeeper.toml": _CONFIG, "flags.toml": _REGISTRY, "orders.py": _SEND, "app.py": app, **(more or {})}
+
+
+_FIRES = (
+    "app.py:10:5: FK013 `except ValueError` in app.route only alerts ({calls}) and carries on to critical "
+    "function orders.send_child_order (app -> app.route -> orders.send_child_order): a handler on this path "
+    "must stop it (raise, return), trip a kill switch, or page someone who will act"
+)
+_NOTIFY = "import logging\nimport smtplib\n\ndef notify_ops(text):\n    logging.error(text)\n    smtplib.SMTP('mail').sendmail('smars', 'ops', text)\n"
+_TRIP = 'import ldclient\n\ndef trip_kill_switch():\n    ldclient.get().variation("halt_trading", None, True)\n'
+_OPS_ALERTS = {"flagkeeper.toml": _CONFIG + 'alert-calls = ["ops.*"]\nhalt-calls = ["ops.halt"]\n'}
+
+
+class AlertOnlyHandlerRule(Rule):
+    code = "FK013"
+    name = "alert-only-handler"
+    severity = WARNING
+    summary = "An `except` clause on a path to a `critical` function that only logs, prints or mails, and carries on."
+    why = (
+        'Before the open on 1 August 2012 SMARS sent 97 "Power Peg disabled" e-mails to a list; '
+        "nobody read them as alarms, and the order path went on. A handler on the way to a `critical` "
+        "function (or inside one) whose body only calls alert sinks (logging, `warnings.warn`, print, "
+        "mail, Sentry, Slack, PagerDuty; `alert-calls` adds more) and then reaches the critical call "
+        "(on a later line of its function) is an alarm that cannot stop anything. Not reported: a "
+        "handler that raises, returns, breaks or continues, calls a halt function (`sys.exit`, "
+        "`halt-calls`), reads or sets a kill-switch flag or calls a function that does, or calls a "
+        "function that raises (a nested `fail()`). The path is FK010's call graph, with its limits; "
+        "a function no entry point reaches (a view, a task) starts its own path."
+    )
+    measured = (
+        "`flagkeeper check --select FK013` with a `critical` list chosen by hand for each code base "
+        "(tests and migrations excluded). `except` clauses counted by the "
+        "per-file analysis; *alert-only* means the body only calls alert sinks and nothing stops.\n\n"
+        "| code base | `critical` | clauses | alert-only | findings | judged |\n"
+        "|---|---|---|---|---|---|\n"
+        "| saleor | checkout completion, `create_fulfillments`, payment `process_payment`/`capture`/`refund` | 628 | 45 | 0 | - |\n"
+        "| saleor | 40 functions: all public ones of `saleor.order.actions`, the payment gateway's actions | 628 | 45 | 1 | 0 of 1 right |\n"
+        "| wagtail | publishing a revision, deleting and moving a page | 435 | 6 | 0 | - |\n"
+        "| flagsmith (api) | rebuilding and writing the environment document, webhooks, SSE updates | 211 | 17 | 0 | - |\n"
+        "| redash | `enqueue_query`, `QueryExecutor.run` | 307 | 45 | 0 | - |\n"
+        "| flagkeeper | `paths.write_text_atomically`, `registry.edit.edit_registry` | 92 | 0 | 0 | - |\n\n"
+        "The one finding (saleor's `transaction_release_funds_for_checkout_task`) logs a failed "
+        "cancellation and goes on to refund the *next* transaction of a batch: the later critical call "
+        "is for another item, and going on is intended, so it is a false positive. The handlers that "
+        "were close and rightly not reported catch the failure of the critical call itself (saleor's "
+        "checkout task and Stripe webhook: the call is inside the `try`, nothing follows), or record "
+        "the error in an `if` to raise it later (redash's `QueryExecutor.run`). The rule is quiet on "
+        "these code bases: its reach is the call graph's, which does not follow Celery's `.delay()` "
+        "(in flagsmith only 7 functions reach a critical one) nor take framework callbacks as entry "
+        "points, and its test is strict (a body of alert calls only, one level of wrappers)."
+    )
+    fix = "Stop the path in the handler (raise or return), trip the kill switch, or page someone who will act."
+    # Entry points start the paths when there are any; without them a path starts at the handler's
+    # function, so the rule is not one that a project without entry points skips.
+    needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.IMPORT_GRAPH, Need.CALL_GRAPH})
+    whole_program = True
+    INVALID = (
+        Case(_app("log.error('order check failed')"), expect=(_FIRES.format(calls="log.error"),)),
+        # a print, a message assembled first, and a function of the project that only logs and mails
+        Case(
+            _app("text = 'check failed'\nprint(text)\nnotify_ops(text)", {"ops.py": _NOTIFY}, imports="from ops import notify_ops\n"),
+            expect=(_FIRES.format(calls="print, ops.notify_ops").replace(":10:5:", ":11:5:"),),
+        ),
+    )  # fmt: skip
+    VALID = (
+        Case(_app("log.error('order check failed')\nraise")),
+        Case(_app("log.error('order check failed')\nreturn")),
+        # a re-raise inside a nested function called from the handler
+        Case(_app("def fail():\n    log.error('order check failed')\n    raise RuntimeError('stop')\nfail()")),
+        # trips the kill switch: a function that reads or sets a kill-switch flag stops the path
+        Case(_app("ops.mail('check failed')\nops.trip_kill_switch()", {"ops.py": _TRIP, **_OPS_ALERTS}, imports="import ops\n")),
+        # a configured halt function
+        Case(_app("ops.mail('check failed')\nops.halt()", _OPS_ALERTS, imports="import ops\n")),
+        Case(_app("log.error('order check failed')\nsys.exit(1)", imports="import sys\n")),
+        # the same handler on a path that reaches no critical function
+        Case({**_app("log.error('order check failed')"), "flagkeeper.toml": _CONFIG.replace("orders.send_child_order", "app.check")}),
+    )  # fmt: skip
+
+    def check(self, project: Project) -> Iterator[Diagnostic]:
+        if not project.config.critical:
+            return
+        graph = CallGraph(project)
+        critical = {node: name for name in project.config.critical if (node := graph.find(name)) is not None}
+        toward = _next_steps(graph, critical)
+        parents = _shortest_tree(graph)
+        calls = _Calls(project, graph)
+        for facts in project.files:
+            for handler in facts.handlers:
+                if handler.stops or not handler.plain or not calls.only_alert(facts, handler):
+                    continue
+                node = graph.enclosing(facts, handler.function)
+                path = _path_through(graph, node, handler, critical, toward, parents)
+                if path is not None:
+                    yield self._finding(project, facts, handler, node, path, critical)
+
+    def _finding(self, project: Project, facts: FileFacts, handler: Handler, node: Node, path: list[Node], critical: dict[Node, str]) -> Diagnostic:
+        caught = f"except {handler.caught}" if handler.caught else "except"
+        target = path[-1]
+        message = (
+            f"`{caught}` in {node_name(node)} only alerts ({a_few(list(dict.fromkeys(handler.calls)))}) "
+            f"and carries on to critical function {critical[target]} ({a_chain([node_name(node) for node in path])}): "
+            "a handler on this path must stop it (raise, return), trip a kill switch, or page someone who will act"
+        )
+        module, qualname = target
+        target_facts = project.modules[module]
+        line = next(function.line for function in target_facts.functions if function.qualname == qualname)
+        related = (Related(project.config.root / target_facts.path, line, 1, f"critical function {critical[target]}"),)
+        diagnostic = self.report(project.config.root / facts.path, handler.line, handler.column, message)
+        return dataclasses.replace(diagnostic, related=related)
+
+
+class _Calls:
+    """What a handler's calls do: alert (an alert-calls pattern, or a project function whose own
+    calls all alert: a `notify_ops()` wrapper, one level deep), or stop (a halt-calls pattern, a
+    project function that raises or reads a kill-switch flag, or a kill-switch read in the handler)."""
+
+    def __init__(self, project: Project, graph: CallGraph):
+        self.graph = graph
+        self.alerts = DEFAULT_ALERT_CALLS + project.config.alert_calls
+        self.halts = DEFAULT_HALT_CALLS + project.config.halt_calls
+        kill_switches = project.lifecycle.kill_switches
+        self.tripping = {(ref.module, ref.read.line) for ref in project.references if ref.key in kill_switches}
+        self.stopping = {(ref.module, ref.read.function) for ref in project.references if ref.key in kill_switches}
+        self.stopping |= {(facts.module, qualname) for facts in project.files for qualname in facts.raisers}
+        self.own_calls: dict[Node, list[str]] = {}
+        for facts in project.files:
+            for callee, _, caller, _ in facts.calls:
+                self.own_calls.setdefault((facts.module, caller), []).append(callee)
+
+    def only_alert(self, facts: FileFacts, handler: Handler) -> bool:
+        if not handler.calls or any((facts.module, line) in self.tripping for line in range(handler.line, handler.last + 1)):
+            return False
+        targets = [self._resolve(facts, handler, callee) for callee in handler.calls]
+        if any(_matches(callee, self.halts) or target in self.stopping for callee, target in zip(handler.calls, targets, strict=True)):
+            return False
+        return all(_matches(callee, self.alerts) or self._wrapper(target) for callee, target in zip(handler.calls, targets, strict=True))
+
+    def _wrapper(self, node: Node | None) -> bool:
+        own = self.own_calls.get(node, []) if node is not None else []
+        return bool(own) and all(_matches(callee, self.alerts) for callee in own)
+
+    def _resolve(self, facts: FileFacts, handler: Handler, callee: str) -> Node | None:
+        """The project function a handler's call names: the callee as resolved, a function of the
+        module, one nested in the handler's function, or `self.method` of its class."""
+        scope = handler.function or ""
+        names = [callee, f"{facts.module}.{callee}", f"{facts.module}.{scope}.{callee}"]
+        head, _, rest = callee.partition(".")
+        if head in ("self", "cls") and "." in scope:
+            names.append(f"{facts.module}.{scope.rsplit('.', 1)[0]}.{rest}")
+        return next((node for name in names if (node := self.graph.find(name)) is not None), None)
+
+
+def _matches(callee: str, patterns: Iterable[str]) -> bool:
+    name = callee.lower()
+    return any(fnmatch.fnmatchcase(name, pattern.lower()) for pattern in patterns)
+
+
+def _path_through(
+    graph: CallGraph, node: Node, handler: Handler, critical: dict[Node, str], toward: dict[Node, Node], parents: dict[Node, Node | None]
+) -> list[Node] | None:
+    """entry -> ... -> the handler's function -> ... -> a critical function, leaving the function by a
+    call after the handler; None when the handler's function goes on to no critical call. The path
+    starts at the handler's function when no entry reaches it (a framework callback, a view)."""
+    if node in critical:
+        rest = [node]
+    else:
+        later = sorted(
+            (call.line, node_name(call.target), call.target) for call in graph.calls_from(node) if call.line > handler.last and call.target in toward
+        )
+        if not later:
+            return None
+        rest = [node, later[0][2]]
+        while rest[-1] not in critical:
+            rest.append(toward[rest[-1]])
+    before: list[Node] = []
+    step = parents.get(node)
+    while step is not None:
+        before.append(step)
+        step = parents[step]
+    return [*before[::-1], *rest]
+
+
+def _shortest_tree(graph: CallGraph) -> dict[Node, Node | None]:
+    """Every node reached from an entry, with the node before it on a shortest path (BFS)."""
+    parents: dict[Node, Node | None] = dict.fromkeys(graph.entries)
+    queue = deque(graph.entries)
+    while queue:
+        node = queue.popleft()
+        for call in graph.calls_from(node):
+            if call.target not in parents:
+                parents[call.target] = node
+                queue.append(call.target)
+    return parents
+
+
+def _next_steps(graph: CallGraph, critical: dict[Node, str]) -> dict[Node, Node]:
+    """Every node that can reach a critical function, with its next step on a shortest way there
+    (a critical function maps to itself)."""
+    callers: dict[Node, list[Node]] = {}
+    for node in graph.nodes:
+        for call in graph.calls_from(node):
+            callers.setdefault(call.target, []).append(node)
+    toward = {node: node for node in critical}
+    queue = deque(critical)
+    while queue:
+        node = queue.popleft()
+        for caller in callers.get(node, ()):
+            if caller not in toward:
+                toward[caller] = node
+                queue.append(caller)
+    return toward
