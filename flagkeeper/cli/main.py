@@ -185,25 +185,18 @@ def check(
         sys.exit(0)
     chosen, dropped = _codes(select), _codes(ignore)
     added, skipped_codes = _codes(extend_select), _codes(extend_ignore)
-    runs = []
     try:
         for label, codes in (("--select", chosen), ("--ignore", dropped), ("--extend-select", added), ("--extend-ignore", skipped_codes)):
             validate_codes(codes, label)
         if write_baseline is not None and len(projects.groups) > 1:
             raise FlagkeeperError("--write-baseline takes the paths of one project (a baseline is relative to its root)")
         selection = Selection(chosen, dropped + skipped_codes, added, warn_unused_ignores, min_confidence, since_revision)
-        for config, group in projects.groups:
-            project = projects.build(config, group)
-            if stdin_filename is not None:
-                group = [stdin_filename.resolve()]
-                project = _with_buffer(project, group[0], sys.stdin.buffer.read())
-            found = _project_findings(project, group, selection, quiet or silent)
-            runs.append(found.keep(functools.partial(projects.judges, config)))  # files of a nested project are its own
-            if write_baseline is not None:
-                write_baseline_file(write_baseline, runs[0].found, project.config.root)
-                click.echo(f"wrote {len(runs[0].found)} findings to the baseline {display_path(write_baseline.resolve())}", err=True)
-                sys.exit(0)
-            runs[-1] = runs[-1].without_baseline(baseline_file or project.config.baseline)
+        runs = _run_projects(projects, selection, stdin_filename, quiet or silent)
+        if write_baseline is not None:
+            write_baseline_file(write_baseline, runs[0].found, runs[0].root)
+            click.echo(f"wrote {len(runs[0].found)} findings to the baseline {display_path(write_baseline.resolve())}", err=True)
+            sys.exit(0)
+        runs = [run.without_baseline(baseline_file or run.project.config.baseline) for run in runs]
     except FlagkeeperError as error:
         fail(error)
     merged = MergedFindings.of(runs)
@@ -222,6 +215,19 @@ def check(
         emit(report, output_file, "the findings", color=use_color(color))
     failing = {"warning": (ERROR, WARNING), "error": (ERROR,)}[fail_on]
     exit_now(1 if any(d.severity in failing for d in merged.shown) and not exit_zero else 0)
+
+
+def _run_projects(projects: Projects, selection: Selection, stdin_filename: Path | None, quiet: bool) -> list[ProjectFindings]:
+    """Each project's findings in the files its config judges, in the order of the project roots."""
+    runs = []
+    for config, paths in projects.groups:
+        project = projects.build(config, paths)
+        if stdin_filename is not None:
+            paths = [stdin_filename.resolve()]
+            project = _with_buffer(project, paths[0], sys.stdin.buffer.read())
+        found = _project_findings(project, paths, selection, quiet)
+        runs.append(found.keep(functools.partial(projects.judges, config)))  # files of a nested project are its own
+    return runs
 
 
 def _project_findings(project: Project, paths: list[Path], selection: Selection, quiet: bool) -> ProjectFindings:
