@@ -306,7 +306,7 @@ def _extended(source: Path, table: dict[str, Any], seen: tuple[Path, ...] = ()) 
     if "extend" not in table:
         return Settings(source, own, origins)
     line = key_line(read_text(source), "extend")
-    if not isinstance(table["extend"], str):
+    if not isinstance(table["extend"], str) or not table["extend"].endswith(".toml"):
         raise FlagkeeperError("'extend' must be the path of a pyproject.toml or flagkeeper.toml", source, line)
     parent = (source.parent / table["extend"]).resolve()
     if parent in (source, *seen):

@@ -15,11 +15,12 @@ from typing import Any, NoReturn
 import click
 
 from flagkeeper.analysis.cache import DEFAULT_DIR
+from flagkeeper.analysis.discovery import DEFAULT_EXCLUDES, matches_glob
 from flagkeeper.analysis.scan import ScanOptions, default_jobs
 from flagkeeper.config import Config, find_config_file, find_settings, load_config, settings_config
 from flagkeeper.errors import FlagkeeperError, FlagkeeperErrors
 from flagkeeper.output.escape import printable
-from flagkeeper.paths import display_path, write_output
+from flagkeeper.paths import display_path, relative_path, write_output
 from flagkeeper.project.model import Project, ProjectInputs, build_project
 
 
@@ -146,11 +147,27 @@ class NearestConfigs:
         return self.folders[folder]
 
 
+def _nested_projects(folder: Path, choice: ConfigChoice, nearest_config: NearestConfigs) -> list[Path]:
+    """The folders below `folder` with a config of their own, not excluded by the config of `folder` (nor hidden)."""
+    outer = settings_config(find_settings(folder, choice.file, choice.overrides, choice.isolated), folder)
+    excluded = DEFAULT_EXCLUDES + outer.exclude + outer.extend_exclude
+    found = []
+    for current, folders, files in os.walk(folder):
+        here = Path(current)
+        folders[:] = [name for name in folders if not name.startswith(".") and not matches_glob(relative_path(here / name, outer.root) + "/", excluded)]
+        if here != folder and {"flagkeeper.toml", "pyproject.toml"} & set(files) and (config := nearest_config(here)) and config.parent == here:
+            found.append(here)
+    return found
+
+
 def configured_paths(paths: list[Path], choice: ConfigChoice, nearest_config: NearestConfigs) -> list[tuple[Config, list[Path]]]:
     """The paths grouped by the config that judges them (the nearest above each, as in ruff), each
     group a project of its own; the groups ordered by project root, so the order of the paths given
     changes nothing. A config file given, or --isolated, makes one group."""
-    resolved = sorted(dict.fromkeys(path.resolve() for path in paths))
+    resolved = [path.resolve() for path in paths]
+    if not choice.single:  # a folder's own projects below it: `check .` in a monorepo judges each service by its config
+        resolved += [nested for path in resolved if path.is_dir() for nested in _nested_projects(path, choice, nearest_config)]
+    resolved = sorted(dict.fromkeys(resolved))
     groups: dict[Path | None, list[Path]] = {}
     for path in resolved:
         groups.setdefault(None if choice.single else nearest_config(path), []).append(path)

@@ -26,7 +26,7 @@ def monorepo(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("output_format", ["text", "json", "sarif"])
 def test_findings_are_the_same_whatever_the_order_of_the_paths(monorepo: Path, output_format: str) -> None:
-    orders = [["svc_a", "svc_b"], ["svc_b", "svc_a"], ["svc_b/x.py", "svc_a/y.py"], ["svc_a/y.py", "svc_b"]]
+    orders = [["svc_a", "svc_b"], ["svc_b", "svc_a"], ["svc_b/x.py", "svc_a/y.py"], ["svc_a/y.py", "svc_b"], ["."], []]
     results = [run(["check", *TODAY, "--output-format", output_format, *paths], monorepo) for paths in orders]
     assert {result.exit_code for result in results} == {1}
     assert len({result.stdout for result in results}) == 1, [result.stdout for result in results]
@@ -101,9 +101,22 @@ def test_extend_that_loops_or_names_nothing_is_an_error(monorepo: Path) -> None:
     (monorepo / "svc_b" / "flagkeeper.toml").write_text('extend = "../base.toml"\n')
     missing = run(["check", "svc_b"], monorepo)
     assert missing.stderr == "flagkeeper: error: svc_b/flagkeeper.toml:1: 'extend' names '../base.toml', which does not exist\n"
+    (monorepo / "svc_b" / "flagkeeper.toml").write_text('extend = "/etc/passwd"\n')  # only a config file may be read
+    assert run(["check", "svc_b"], monorepo).stderr == (
+        "flagkeeper: error: svc_b/flagkeeper.toml:1: 'extend' must be the path of a pyproject.toml or flagkeeper.toml\n"
+    )
 
 
 def test_a_single_project_command_says_so_for_paths_under_two_configs(monorepo: Path) -> None:
     result = run(["graph", "svc_a", "svc_b"], monorepo)
     assert result.exit_code == 2
     assert result.stderr == "flagkeeper: error: the paths lie in 2 projects with configs of their own (svc_a, svc_b): run this command once per project\n"
+
+
+def test_a_folder_given_takes_in_the_projects_below_it_unless_its_config_excludes_them(monorepo: Path) -> None:
+    whole = run(["check", *TODAY, "--output-format", "text", "."], monorepo).stdout
+    assert A_EXPIRED in whole and B_UNREGISTERED in whole
+    (monorepo / "pyproject.toml").write_text('[tool.flagkeeper]\nignore = ["FK002"]\nexclude = ["svc_a"]\n')
+    assert run(["check", "--show-files", "."], monorepo).stdout == "svc_b/x.py\n"
+    lines = run(["check", *TODAY, "--output-format", "text", "."], monorepo).stdout.splitlines()
+    assert len(lines) == 2 and lines[0].startswith(B_UNREGISTERED)
