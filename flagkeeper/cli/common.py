@@ -160,12 +160,15 @@ def _nested_projects(folder: Path, choice: ConfigChoice, nearest_config: Nearest
     return found
 
 
-def configured_paths(paths: list[Path], choice: ConfigChoice, nearest_config: NearestConfigs) -> list[tuple[Config, list[Path]]]:
+def configured_paths(
+    paths: list[Path], choice: ConfigChoice, nearest_config: NearestConfigs, nested: bool = True
+) -> list[tuple[Config, list[Path]]]:
     """The paths grouped by the config that judges them (the nearest above each, as in ruff), each
     group a project of its own; the groups ordered by project root, so the order of the paths given
-    changes nothing. A config file given, or --isolated, makes one group."""
+    changes nothing. A config file given, or --isolated, makes one group; `nested`: a folder's
+    projects below it are groups of their own."""
     resolved = [path.resolve() for path in paths]
-    if not choice.single:  # a folder's own projects below it: `check .` in a monorepo judges each service by its config
+    if nested and not choice.single:  # a folder's own projects below it: `check .` in a monorepo judges each service by its config
         resolved += [nested for path in resolved if path.is_dir() for nested in _nested_projects(path, choice, nearest_config)]
     resolved = sorted(dict.fromkeys(resolved))
     groups: dict[Path | None, list[Path]] = {}
@@ -252,7 +255,7 @@ def _project_options(command: Callable[..., Any], several: bool) -> Callable[...
                 )  # fmt: skip
 
             choice, nearest = ConfigChoice.of(config_values, isolated), NearestConfigs()
-            groups = [(with_command_line(config, registry, exclusion), group) for config, group in configured_paths(given, choice, nearest)]
+            groups = [(with_command_line(config, registry, exclusion), group) for config, group in configured_paths(given, choice, nearest, nested=several)]
             if several:
                 return command(projects=Projects(tuple(groups), build, choice, nearest), **rest)
             if len(groups) > 1:

@@ -111,6 +111,8 @@ def test_a_single_project_command_says_so_for_paths_under_two_configs(monorepo: 
     result = run(["graph", "svc_a", "svc_b"], monorepo)
     assert result.exit_code == 2
     assert result.stderr == "flagkeeper: error: the paths lie in 2 projects with configs of their own (svc_a, svc_b): run this command once per project\n"
+    inventory = run(["inventory", "--format", "csv", "."], monorepo)  # the root's own project: its config ignores the services' ones
+    assert inventory.exit_code == 0 and "a-checkout" in inventory.stdout and "b-search" in inventory.stdout
 
 
 def test_a_folder_given_takes_in_the_projects_below_it_unless_its_config_excludes_them(monorepo: Path) -> None:
