@@ -303,6 +303,12 @@ def _extended(source: Path, table: dict[str, Any], seen: tuple[Path, ...] = ()) 
     """`table` read from `source`, with the settings of the file its `extend` names underneath."""
     own = {key: value for key, value in table.items() if key != "extend"}
     origins = dict.fromkeys(own, str(source))
+    if seen:  # an extended file's own values, checked here so that an error names that file, not the one extending it
+        for key, raw in own.items():
+            try:
+                _convert(key, raw)
+            except ValueError as exc:
+                raise FlagkeeperError(str(exc), source, key_line(read_text(source), key)) from None
     if "extend" not in table:
         return Settings(source, own, origins)
     line = key_line(read_text(source), "extend")

@@ -122,3 +122,10 @@ def test_a_folder_given_takes_in_the_projects_below_it_unless_its_config_exclude
     assert run(["check", "--show-files", "."], monorepo).stdout == "svc_b/x.py\n"
     lines = run(["check", *TODAY, "--output-format", "text", "."], monorepo).stdout.splitlines()
     assert len(lines) == 2 and lines[0].startswith(B_UNREGISTERED)
+
+
+def test_a_bad_value_inherited_through_extend_names_the_file_that_holds_it(monorepo: Path) -> None:
+    (monorepo / "pyproject.toml").write_text('[tool.flagkeeper]\nignore = ["FK002"]\nmin-confidence = "high"\n')
+    result = run(["check", "svc_b"], monorepo)
+    assert result.exit_code == 2
+    assert result.stderr == "flagkeeper: error: pyproject.toml:3: 'min-confidence' must be a whole percentage from 0 to 100\n"
