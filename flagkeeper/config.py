@@ -1,8 +1,9 @@
 """Find and validate the configuration: `[tool.flagkeeper]` in pyproject.toml or a flagkeeper.toml.
 
-The search walks up from the first path given, as ruff does; the first flagkeeper.toml, or
-pyproject.toml with a `[tool.flagkeeper]` table, wins. Its folder is the project root: every
-relative path in the configuration is relative to it. Command-line options override.
+Each path is judged by the nearest config above it, as in ruff's hierarchical model: the first
+flagkeeper.toml, or pyproject.toml with a `[tool.flagkeeper]` table, wins. Its folder is the
+project root: every relative path in the configuration is relative to it, also in settings it
+inherits through `extend`. Command-line options override (`--config KEY=VALUE` one setting).
 """
 
 from __future__ import annotations
@@ -255,6 +256,8 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "halt-calls": (_string_list, "a list of dotted call names or glob patterns"),
 }
 
+CONFIG_KEYS = tuple(_KEYS)
+
 
 def _tool_table(pyproject: Path) -> dict[str, Any] | None:
     """`[tool.flagkeeper]` of a pyproject.toml, None when it has none; a `tool` or section of another shape is an error."""
@@ -281,6 +284,61 @@ def _require_inside(source: Path, values: dict[str, Any], line_of: Callable[[str
             raise FlagkeeperError(message, source, line_of(key))
 
 
+def _config_table(path: Path) -> dict[str, Any]:
+    """The flagkeeper table of a pyproject.toml (empty without one) or of a flagkeeper.toml."""
+    return (_tool_table(path) or {}) if path.name == "pyproject.toml" else load_toml(path)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A config table with its `extend` chain merged in (the extending file's values win), the
+    command line's `--config KEY=VALUE` on top, and where each value came from."""
+
+    source: Path | None
+    table: dict[str, Any]
+    origins: dict[str, str]  # key -> the file that set it, or `--config`
+
+
+def _extended(source: Path, table: dict[str, Any], seen: tuple[Path, ...] = ()) -> Settings:
+    """`table` read from `source`, with the settings of the file its `extend` names underneath."""
+    own = {key: value for key, value in table.items() if key != "extend"}
+    origins = dict.fromkeys(own, str(source))
+    if seen:  # an extended file's own values, checked here so that an error names that file, not the one extending it
+        for key, raw in own.items():
+            try:
+                _convert(key, raw)
+            except ValueError as exc:
+                raise FlagkeeperError(str(exc), source, key_line(read_text(source), key)) from None
+    if "extend" not in table:
+        return Settings(source, own, origins)
+    line = key_line(read_text(source), "extend")
+    if not isinstance(table["extend"], str) or not table["extend"].endswith(".toml"):
+        raise FlagkeeperError("'extend' must be the path of a pyproject.toml or flagkeeper.toml", source, line)
+    parent = (source.parent / table["extend"]).resolve()
+    if parent in (source, *seen):
+        raise FlagkeeperError(f"'extend' names '{table['extend']}', which extends this file again", source, line)
+    if not parent.is_file():
+        raise FlagkeeperError(f"'extend' names '{table['extend']}', which does not exist", source, line)
+    inherited = _extended(parent, _config_table(parent), (*seen, source))
+    return Settings(source, {**inherited.table, **own}, {**inherited.origins, **origins})
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """`--config KEY=VALUE` (VALUE in TOML syntax) -> (key, value), validated as in a config file."""
+    try:
+        table = parse_toml(text, Path("--config"))
+    except FlagkeeperError:
+        table = {}
+    if len(table) != 1 or "=" not in text:
+        raise FlagkeeperError(f"--config '{text}' is neither a config file nor KEY = VALUE in TOML syntax (e.g. min-confidence = 80)")
+    [(key, value)] = table.items()
+    try:
+        _convert(key, value)
+    except ValueError as exc:
+        raise FlagkeeperError(f"--config '{text}': {exc}") from None
+    return key, value
+
+
 def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The nearest flagkeeper.toml, or pyproject.toml with [tool.flagkeeper], at or above start."""
     folder = start if start.is_dir() else start.parent
@@ -296,27 +354,34 @@ def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
     return None
 
 
+def _convert(key: str, raw: Any) -> Any:
+    """The value of config key `key`; raises ValueError saying what is wrong with the key or the value."""
+    if key not in _KEYS:
+        raise ValueError(f"unknown configuration key '{key}' (known: {', '.join(_KEYS)})")
+    convert, expected = _KEYS[key]
+    try:
+        value = convert(raw)
+    except ValueError as exc:  # a converter that can say what is wrong
+        raise ValueError(f"'{key}' {exc}") from None
+    if value is None:
+        raise ValueError(f"'{key}' must be {expected}")
+    return value
+
+
 def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Config:
     """Validate a configuration table read from `source`; unknown keys and bad values are errors.
 
     A config found in the checkout names files inside the project root only; one `given` on the
     command line (--config) is the user's choice, as a --registry path is, and may name any."""
     def line_of(key: str) -> int | None:  # read again only to point at the offending line
-        return key_line(read_text(source), key)
+        return key_line(read_text(source), key) if source.is_file() else None
 
     values: dict[str, Any] = {}
     for key, raw in table.items():
-        if key not in _KEYS:
-            known = ", ".join(_KEYS)
-            raise FlagkeeperError(f"unknown configuration key '{key}' (known: {known})", source, line_of(key))
-        convert, expected = _KEYS[key]
         try:
-            value = convert(raw)
-        except ValueError as exc:  # a converter that can say what is wrong
-            raise FlagkeeperError(f"'{key}' {exc}", source, line_of(key)) from None
-        if value is None:
-            raise FlagkeeperError(f"'{key}' must be {expected}", source, line_of(key))
-        values[key] = value
+            values[key] = _convert(key, raw)
+        except ValueError as exc:
+            raise FlagkeeperError(str(exc), source, line_of(key)) from None
     root = source.parent
     if not given:
         _require_inside(source, values, line_of)
@@ -359,15 +424,28 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
     )
 
 
-def load_config(paths: list[Path], config_file: Path | None = None) -> Config:
-    """The configuration for a run over `paths`: the given file, the nearest one, or defaults."""
+def find_settings(start: Path, config_file: Path | None = None, overrides: tuple[str, ...] = (), isolated: bool = False) -> Settings:
+    """The settings that judge the file or folder `start`: those of the given config file, else of
+    the nearest one above it (none with `isolated`), with `overrides` (`--config KEY=VALUE`) on top."""
     if config_file is not None:
-        table = (_tool_table(config_file) or {}) if config_file.name == "pyproject.toml" else load_toml(config_file)
-        return parse_config(table, config_file.resolve(), given=True)
-    found = find_config_file(paths[0].resolve())
-    if found is not None:
-        source, table = found
-        return parse_config(table, source.resolve())
+        settings = _extended(config_file.resolve(), _config_table(config_file))
+    elif not isolated and (found := find_config_file(start.resolve())) is not None:
+        settings = _extended(found[0].resolve(), found[1])
+    else:
+        settings = Settings(None, {}, {})
+    inline = dict(parse_override(text) for text in overrides)
+    return Settings(settings.source, {**settings.table, **inline}, {**settings.origins, **dict.fromkeys(inline, "--config")})
+
+
+def settings_config(settings: Settings, default_root: Path, given: bool = False) -> Config:
+    """The Config of `settings`; without a config file, the defaults rooted at `default_root`."""
+    if settings.source is None:
+        # parse_config's defaults are those of a config file in default_root; it has none to name
+        return replace(parse_config(settings.table, default_root / "flagkeeper.toml", given=True), source=None)
+    return parse_config(settings.table, settings.source, given=given)
+
+
+def load_config(paths: list[Path], config_file: Path | None = None) -> Config:
+    """The configuration for a run over `paths`: the given file, the one nearest the first path, or defaults."""
     start = paths[0].resolve()
-    root = start if start.is_dir() else start.parent
-    return Config(root=root, src=(root, root / "src"), registry=root / "flags.toml")
+    return settings_config(find_settings(start, config_file), start if start.is_dir() else start.parent, given=config_file is not None)

@@ -15,11 +15,12 @@ from typing import Any, NoReturn
 import click
 
 from flagkeeper.analysis.cache import DEFAULT_DIR
+from flagkeeper.analysis.discovery import DEFAULT_EXCLUDES, matches_glob
 from flagkeeper.analysis.scan import ScanOptions, default_jobs
-from flagkeeper.config import Config, load_config
+from flagkeeper.config import Config, find_config_file, find_settings, load_config, settings_config
 from flagkeeper.errors import FlagkeeperError, FlagkeeperErrors
 from flagkeeper.output.escape import printable
-from flagkeeper.paths import display_path, write_output
+from flagkeeper.paths import display_path, relative_path, write_output
 from flagkeeper.project.model import Project, ProjectInputs, build_project
 
 
@@ -78,17 +79,108 @@ def load_project(
     exclusion: Exclusion | None = None, progress: bool = True,
 ) -> Project:  # fmt: skip
     """The project around `paths`, built from the command line's options: the one way every command gets it."""
-    config = load_config(paths, config_file)
+    return build_configured(
+        load_config(paths, config_file), paths, registry, today, include_tests, coverage_file, require_registry, no_cache, cache_dir, jobs,
+        fleet, exclusion, progress,
+    )  # fmt: skip
+
+
+def with_command_line(config: Config, registry: Path | None, exclusion: Exclusion | None) -> Config:
+    """`config` with the command line's --registry and excludes applied."""
     if registry is not None:
-        config = config.with_overrides(registry=registry.resolve())
-    if exclusion is not None:
-        config = exclusion.apply(config)
-    required = require_registry and (registry is not None or config.registry_named)
+        config = config.with_overrides(registry=registry.resolve(), registry_named=True)
+    return exclusion.apply(config) if exclusion is not None else config
+
+
+def build_configured(
+    config: Config, paths: list[Path], registry: Path | None, today: dt.datetime | None,
+    include_tests: bool = False, coverage_file: Path | None = None, require_registry: bool = True,
+    no_cache: bool = False, cache_dir: Path | None = None, jobs: int | None = None, fleet: tuple[Path, ...] = (),
+    exclusion: Exclusion | None = None, progress: bool = True,
+) -> Project:  # fmt: skip
+    """The project of `config` around `paths`, with the command line's options applied."""
+    config = with_command_line(config, registry, exclusion)
+    required = require_registry and config.registry_named
     inputs = ProjectInputs(
         registry_required=required, include_tests=include_tests, options=scan_options(config, no_cache, cache_dir, jobs, progress),
         coverage_file=coverage_file, fleet=fleet,
     )  # fmt: skip
     return build_project(paths, config, as_date(today), inputs)
+
+
+@dataclasses.dataclass(frozen=True)
+class ConfigChoice:
+    """`--config` (a config file, or `KEY=VALUE` settings, as in ruff) and `--isolated`."""
+
+    file: Path | None = None
+    overrides: tuple[str, ...] = ()
+    isolated: bool = False
+
+    @classmethod
+    def of(cls, values: tuple[str, ...], isolated: bool) -> ConfigChoice:
+        """An existing file names the config to use (one at most); anything else is a KEY=VALUE setting."""
+        files = [Path(value) for value in values if Path(value).is_file()]
+        if len(files) > 1:
+            raise FlagkeeperError("--config names more than one config file")
+        if files and isolated:
+            raise FlagkeeperError("--isolated ignores config files: give settings as --config KEY=VALUE")
+        overrides = tuple(value for value in values if not Path(value).is_file())
+        return cls(files[0] if files else None, overrides, isolated)
+
+    @property
+    def single(self) -> bool:
+        """Does one config judge every path (a config file given, or none with --isolated)?"""
+        return self.file is not None or self.isolated
+
+
+class NearestConfigs:
+    """The config file that judges each path (the nearest at or above it; None without one), each folder looked up once a run."""
+
+    def __init__(self) -> None:
+        self.folders: dict[Path, Path | None] = {}
+
+    def __call__(self, path: Path) -> Path | None:
+        folder = path if path.is_dir() else path.parent
+        if folder not in self.folders:
+            found = find_config_file(folder)
+            self.folders[folder] = found[0].resolve() if found else None
+        return self.folders[folder]
+
+
+def _nested_projects(folder: Path, choice: ConfigChoice, nearest_config: NearestConfigs) -> list[Path]:
+    """The folders below `folder` with a config of their own, not excluded by the config of `folder` (nor hidden)."""
+    outer = settings_config(find_settings(folder, choice.file, choice.overrides, choice.isolated), folder)
+    excluded = DEFAULT_EXCLUDES + outer.exclude + outer.extend_exclude
+    found = []
+    for current, folders, files in os.walk(folder):
+        here = Path(current)
+        folders[:] = [name for name in folders if not name.startswith(".") and not matches_glob(relative_path(here / name, outer.root) + "/", excluded)]
+        if here != folder and {"flagkeeper.toml", "pyproject.toml"} & set(files) and (config := nearest_config(here)) and config.parent == here:
+            found.append(here)
+    return found
+
+
+def configured_paths(
+    paths: list[Path], choice: ConfigChoice, nearest_config: NearestConfigs, nested: bool = True
+) -> list[tuple[Config, list[Path]]]:
+    """The paths grouped by the config that judges them (the nearest above each, as in ruff), each
+    group a project of its own; the groups ordered by project root, so the order of the paths given
+    changes nothing. A config file given, or --isolated, makes one group; `nested`: a folder's
+    projects below it are groups of their own."""
+    resolved = [path.resolve() for path in paths]
+    if nested and not choice.single:  # a folder's own projects below it: `check .` in a monorepo judges each service by its config
+        resolved += [nested for path in resolved if path.is_dir() for nested in _nested_projects(path, choice, nearest_config)]
+    resolved = sorted(dict.fromkeys(resolved))
+    groups: dict[Path | None, list[Path]] = {}
+    for path in resolved:
+        groups.setdefault(None if choice.single else nearest_config(path), []).append(path)
+    configured = []
+    for group in groups.values():
+        common = Path(os.path.commonpath(group))
+        settings = find_settings(group[0], choice.file, choice.overrides, choice.isolated)
+        config = settings_config(settings, common if common.is_dir() else common.parent, given=choice.file is not None)
+        configured.append((config, group))
+    return sorted(configured, key=lambda item: item[0].root)
 
 
 CONFIG_OPTION = click.option(
@@ -98,11 +190,36 @@ CONFIG_OPTION = click.option(
 TODAY_OPTION = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Judge expiry as of this date (YYYY-MM-DD).")
 
 
-def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Options every command that analyses a project shares."""
+@dataclasses.dataclass(frozen=True)
+class Projects:
+    """The projects a run's paths fall in (configured_paths), each built when the command asks."""
 
+    groups: tuple[tuple[Config, list[Path]], ...]
+    build: Callable[[Config, list[Path]], Project]
+    choice: ConfigChoice
+    nearest_config: NearestConfigs
+
+    def judges(self, config: Config, path: Path) -> bool:
+        """Is `path` judged by `config`, and not by a config nearer to it (a folder of its project with a config of its own)?"""
+        return self.choice.single or self.nearest_config(path) == config.source
+
+
+def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options every command that analyses a project shares; the command gets `project` and `paths`,
+    and paths under more than one config are an error (run it per project)."""
+    return _project_options(command, several=False)
+
+
+def projects_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """project_options for a command that runs over several projects at once: it gets `projects`."""
+    return _project_options(command, several=True)
+
+
+def _project_options(command: Callable[..., Any], several: bool) -> Callable[..., Any]:
     @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-    @CONFIG_OPTION
+    @click.option("--config", "config_values", multiple=True, metavar="FILE | KEY=VALUE",
+                  help="Use this pyproject.toml or flagkeeper.toml instead of the nearest; or override one setting (TOML value, repeatable).")  # fmt: skip
+    @click.option("--isolated", is_flag=True, help="Ignore every config file (settings: the defaults and --config KEY=VALUE).")
     @click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The flag registry (default: flags.toml at the project root).")
     @TODAY_OPTION
     @click.option("--no-cache", is_flag=True, help="Analyse every file; read and write no cache (or set FLAGKEEPER_NO_CACHE=1).")
@@ -114,7 +231,7 @@ def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--force-exclude", is_flag=True, help="Apply the excludes to paths named on the command line too (for pre-commit).")
     @functools.wraps(command)
     def wrapper(
-        paths: tuple[Path, ...], config_file: Path | None, registry: Path | None, today: dt.datetime | None,
+        paths: tuple[Path, ...], config_values: tuple[str, ...], isolated: bool, registry: Path | None, today: dt.datetime | None,
         no_cache: bool, cache_dir: Path | None, jobs: int | None, exclude: tuple[str, ...], extend_exclude: tuple[str, ...],
         force_exclude: bool, **rest: Any,
     ) -> Any:  # fmt: skip
@@ -130,11 +247,21 @@ def project_options(command: Callable[..., Any]) -> Callable[..., Any]:
             fleet = rest.pop("fleet", ())
             exclusion = Exclusion(comma_list(exclude), comma_list(extend_exclude), force_exclude)
             quiet = rest.get("quiet", False) or rest.get("silent", False)
-            project = load_project(
-                given, config_file, registry, today, include_tests, coverage_file, no_cache=no_cache, cache_dir=cache_dir, jobs=jobs, fleet=fleet,
-                exclusion=exclusion, progress=not quiet,
-            )  # fmt: skip
-            return command(project=project, paths=[path.resolve() for path in given], **rest)
+
+            def build(config: Config, group: list[Path]) -> Project:  # config: with the command line's options applied
+                return build_configured(
+                    config, group, None, today, include_tests, coverage_file, no_cache=no_cache, cache_dir=cache_dir, jobs=jobs, fleet=fleet,
+                    progress=not quiet,
+                )  # fmt: skip
+
+            choice, nearest = ConfigChoice.of(config_values, isolated), NearestConfigs()
+            groups = [(with_command_line(config, registry, exclusion), group) for config, group in configured_paths(given, choice, nearest, nested=several)]
+            if several:
+                return command(projects=Projects(tuple(groups), build, choice, nearest), **rest)
+            if len(groups) > 1:
+                roots = ", ".join(display_path(config.root) for config, _ in groups)
+                raise FlagkeeperError(f"the paths lie in {len(groups)} projects with configs of their own ({roots}): run this command once per project")
+            return command(project=build(groups[0][0], given), paths=[path.resolve() for path in given], **rest)
         except FlagkeeperError as error:
             fail(error)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +33,7 @@ from flagkeeper.checks.runner import (
 from flagkeeper.cli.common import (
     CONFIG_OPTION,
     TODAY_OPTION,
+    Projects,
     comma_list,
     emit,
     enable_fast_exit,
@@ -38,16 +41,17 @@ from flagkeeper.cli.common import (
     fail,
     load_project,
     project_options,
+    projects_options,
     scan_options,
     use_color,
 )
+from flagkeeper.cli.projects import MergedFindings, ProjectFindings, Selection, render_files, render_settings
 from flagkeeper.config import Config, load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.fleet.fingerprint import fingerprint as fleet_fingerprint
 from flagkeeper.fleet.fingerprint import render_fingerprint, render_fleet_table
 from flagkeeper.history.diff import compare, diff_revisions, since
 from flagkeeper.history.render import render_diff_json, render_diff_text
-from flagkeeper.output.baseline import load_baseline, without_baseline
 from flagkeeper.output.baseline import write_baseline as write_baseline_file
 from flagkeeper.output.formats import FORMATS, TEXT_FORMATS, render_findings
 from flagkeeper.output.graph import (
@@ -127,7 +131,7 @@ def main(context: click.Context) -> None:
 
 
 @main.command()
-@project_options
+@projects_options
 @_reachability_options
 @click.option("--since", "since_revision", metavar="REV", help="Only findings that changes since git revision REV brought.")
 @click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes (comma-separated, e.g. FK001,FK00).")
@@ -158,72 +162,98 @@ def main(context: click.Context) -> None:
               help="Colour the text formats (auto: on a terminal, unless NO_COLOR is set; FORCE_COLOR forces).")  # fmt: skip
 @click.option("--stdin-filename", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH",
               help="Read the text of Python file PATH from standard input (an editor's buffer); give `-` as the path.")  # fmt: skip
+@click.option("--show-settings", type=click.Path(path_type=Path), metavar="FILE",
+              help="Print the settings that judge FILE, and where each comes from; check nothing.")  # fmt: skip
+@click.option("--show-files", is_flag=True, help="List the files that would be analysed, per project; check nothing.")
 def check(
-    project: Project, paths: list[Path], since_revision: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+    projects: Projects, since_revision: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
     extend_select: tuple[str, ...], extend_ignore: tuple[str, ...],
     output_format: str | None, output_file: Path | None, statistics: bool, fail_on: str, warn_unused_ignores: bool,
     baseline_file: Path | None, write_baseline: Path | None, min_confidence: int | None, exit_zero: bool, quiet: bool,
-    silent: bool, verbose: bool, color: str, stdin_filename: Path | None,
+    silent: bool, verbose: bool, color: str, stdin_filename: Path | None, show_settings: Path | None, show_files: bool,
 ) -> None:  # fmt: skip
     """Lint PATHS (default: the current folder) for flag debt.
 
     The whole project around PATHS is analysed, so cross-file facts stay right; findings are
     reported for files under PATHS (and the registry, when PATHS holds it). When PATHS name the
     registry, a registry source, a pack or the config, the findings that change brought are
-    reported in every file (compared with git's HEAD), as pre-commit needs.
+    reported in every file (compared with git's HEAD), as pre-commit needs. Paths under different
+    configs are different projects, each analysed whole with its own config, as in ruff.
     """
-    if stdin_filename is not None:
-        paths = [stdin_filename.resolve()]
-        project = _with_buffer(project, paths[0], sys.stdin.buffer.read())
-    config = project.config
+    if show_settings is not None or show_files:
+        click.echo(render_settings(show_settings, projects.choice) if show_settings is not None else render_files(projects.groups), nl=False)
+        sys.exit(0)
     chosen, dropped = _codes(select), _codes(ignore)
     added, skipped_codes = _codes(extend_select), _codes(extend_ignore)
-    per_file = tuple(code for codes in config.per_file_ignores.values() for code in codes)
     try:
         for label, codes in (("--select", chosen), ("--ignore", dropped), ("--extend-select", added), ("--extend-ignore", skipped_codes)):
             validate_codes(codes, label)
-        configured = [("select", config.select), ("ignore", config.ignore), ("per-file-ignores", per_file)]
-        configured += [("extend-select", config.extend_select), ("extend-ignore", config.extend_ignore)]
-        for label, codes in configured:
-            validate_codes(codes, label, config.source)
-        rules = _selected_rules(config, chosen, dropped + skipped_codes, added)
-        run = check_project(project, rules, warn_unused_ignores)
-        if not run.has_entry_points and any(rule.code in REACHABILITY_CODES for rule in rules) and not (quiet or silent):
-            _note_missing_entry_points(project)
-        shown = [*paths, *(manifest.path for manifest in project.fleet)]  # the manifests' findings are reported wherever they are
-        # A changed registry, registry source, pack or config can bring findings anywhere (a deleted
-        # entry makes every read of its key FK001): then those the change brought, in every file.
-        widened = _names_project_input(config, paths)
-        diagnostics = [d for d in run.diagnostics if widened or any(d.path.is_relative_to(path) for path in shown)]
-        least = config.min_confidence if min_confidence is None else min_confidence
-        diagnostics = [d for d in diagnostics if d.confidence is None or d.confidence >= least]
-        if since_revision is not None or widened:
-            diagnostics = _brought_since(project, since_revision, diagnostics, rules)
+        if write_baseline is not None and len(projects.groups) > 1:
+            raise FlagkeeperError("--write-baseline takes the paths of one project (a baseline is relative to its root)")
+        selection = Selection(chosen, dropped + skipped_codes, added, warn_unused_ignores, min_confidence, since_revision)
+        runs = _run_projects(projects, selection, stdin_filename, quiet or silent)
         if write_baseline is not None:
-            write_baseline_file(write_baseline, diagnostics, config.root)
-            click.echo(f"wrote {len(diagnostics)} findings to the baseline {display_path(write_baseline.resolve())}", err=True)
+            write_baseline_file(write_baseline, runs[0].found, runs[0].root)
+            click.echo(f"wrote {len(runs[0].found)} findings to the baseline {display_path(write_baseline.resolve())}", err=True)
             sys.exit(0)
-        baseline = baseline_file or config.baseline
-        found = len(diagnostics)
-        if baseline is not None:
-            diagnostics = without_baseline(diagnostics, load_baseline(baseline), config.root)
+        runs = [run.without_baseline(baseline_file or run.project.config.baseline) for run in runs]
     except FlagkeeperError as error:
         fail(error)
-    ran = [rule for rule in rules if rule.code in run.ran]
-    skipped = [rule for rule in rules if rule.code not in run.ran]
+    merged = MergedFindings.of(runs)
     if verbose:
-        _explain_run(project, run.files, ran, skipped, found - len(diagnostics))
+        for run in runs:
+            _explain_run(run)
     output_format = output_format or ("full" if output_file is None and sys.stdout.isatty() else "text")
+    root = Path(os.path.commonpath([run.root for run in runs]))
     if statistics:
-        report = render_statistics(diagnostics)
+        report = render_statistics(merged.shown)
     else:
-        report = render_findings(output_format, diagnostics, ran, run.files, config.root, skipped, found - len(diagnostics))
+        report = render_findings(output_format, merged.shown, merged.ran, merged.files, root, merged.skipped, merged.hidden)
     if quiet and (statistics or output_format in TEXT_FORMATS):
         report = _without_summary(report)
     if not silent:
         emit(report, output_file, "the findings", color=use_color(color))
     failing = {"warning": (ERROR, WARNING), "error": (ERROR,)}[fail_on]
-    exit_now(1 if any(d.severity in failing for d in diagnostics) and not exit_zero else 0)
+    exit_now(1 if any(d.severity in failing for d in merged.shown) and not exit_zero else 0)
+
+
+def _run_projects(projects: Projects, selection: Selection, stdin_filename: Path | None, quiet: bool) -> list[ProjectFindings]:
+    """Each project's findings in the files its config judges, in the order of the project roots."""
+    runs = []
+    for config, paths in projects.groups:
+        project = projects.build(config, paths)
+        if stdin_filename is not None:
+            paths = [stdin_filename.resolve()]
+            project = _with_buffer(project, paths[0], sys.stdin.buffer.read())
+        found = _project_findings(project, paths, selection, quiet)
+        runs.append(found.keep(functools.partial(projects.judges, config)))  # files of a nested project are its own
+    return runs
+
+
+def _project_findings(project: Project, paths: list[Path], selection: Selection, quiet: bool) -> ProjectFindings:
+    """One project's findings in `paths`, before the baseline."""
+    config = project.config
+    per_file = tuple(code for codes in config.per_file_ignores.values() for code in codes)
+    configured = [("select", config.select), ("ignore", config.ignore), ("per-file-ignores", per_file)]
+    configured += [("extend-select", config.extend_select), ("extend-ignore", config.extend_ignore)]
+    for label, codes in configured:
+        validate_codes(codes, label, config.source)
+    rules = _selected_rules(config, selection.chosen, selection.dropped, selection.added)
+    run = check_project(project, rules, selection.warn_unused_ignores)
+    if not run.has_entry_points and any(rule.code in REACHABILITY_CODES for rule in rules) and not quiet:
+        _note_missing_entry_points(project)
+    shown = [*paths, *(manifest.path for manifest in project.fleet)]  # the manifests' findings are reported wherever they are
+    # A changed registry, registry source, pack or config can bring findings anywhere (a deleted
+    # entry makes every read of its key FK001): then those the change brought, in every file.
+    widened = _names_project_input(config, paths)
+    diagnostics = [d for d in run.diagnostics if widened or any(d.path.is_relative_to(path) for path in shown)]
+    least = config.min_confidence if selection.min_confidence is None else selection.min_confidence
+    diagnostics = [d for d in diagnostics if d.confidence is None or d.confidence >= least]
+    if selection.since_revision is not None or widened:
+        diagnostics = _brought_since(project, selection.since_revision, diagnostics, rules)
+    ran = tuple(rule for rule in rules if rule.code in run.ran)
+    skipped = tuple(rule for rule in rules if rule.code not in run.ran)
+    return ProjectFindings(project, diagnostics, diagnostics, ran, skipped, run.files)
 
 
 def _with_buffer(project: Project, path: Path, data: bytes) -> Project:
@@ -276,8 +306,9 @@ def _without_summary(report: str) -> str:
     return report[: report.rstrip("\n").rfind("\n") + 1].rstrip("\n") + "\n" if "\n" in report.rstrip("\n") else ""
 
 
-def _explain_run(project: Project, files: int, ran: list[Rule], skipped: list[Rule], hidden: int) -> None:
-    """--verbose: what the run was made of, on standard error."""
+def _explain_run(run: ProjectFindings) -> None:
+    """--verbose: what a project's run was made of, on standard error."""
+    project, files, ran, skipped, hidden = run.project, run.files, run.ran, run.skipped, len(run.found) - len(run.shown)
     config = project.config
     lines = [
         f"config: {display_path(config.source) if config.source else 'none (defaults)'}; project root {display_path(config.root)}",

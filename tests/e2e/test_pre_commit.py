@@ -95,3 +95,46 @@ def test_deleting_a_registry_entry_that_code_reads_is_rejected(tmp_path: Path, p
     rejected = _git(project, "commit", "-q", "-m", "drop the entry", check=False)
     assert rejected.returncode != 0
     assert "app.py:3:4: FK001 flag 'new-checkout' is read here but not registered" in rejected.stdout + rejected.stderr
+
+
+def _monorepo(folder: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Two services, each with its config and registry (svc_b extending the root pyproject.toml), no finding yet."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(home))
+    read = 'import ldclient\n\nif ldclient.get().variation("{}", None, False):\n    pass\n'
+    entry = '[flags.{}]\nowner = "team"\ntype = "permission"\n'
+    project = write_tree(folder, {
+        "pyproject.toml": '[tool.flagkeeper]\nignore = ["FK002"]\n',
+        "svc_a/flagkeeper.toml": 'registry = "flags.toml"\n', "svc_a/flags.toml": entry.format("a-checkout"), "svc_a/y.py": read.format("a-checkout"),
+        "svc_b/flagkeeper.toml": 'extend = "../pyproject.toml"\n', "svc_b/flags.toml": entry.format("b-search"), "svc_b/x.py": read.format("b-search"),
+        ".pre-commit-config.yaml": (
+            f"repos:\n  - repo: {REPO.as_uri()}\n    rev: {head}\n    hooks:\n"
+            "      - id: flagkeeper\n      - id: flagkeeper-registry\n"
+        ),
+    })  # fmt: skip
+    _git(project, "init", "-q")
+    subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=project, check=True, capture_output=True)
+    _git(project, "add", "-A")
+    assert _git(project, "commit", "-q", "-m", "two clean services", check=False).returncode == 0
+    return project
+
+
+def test_a_monorepo_commit_is_judged_the_same_whichever_services_it_touches(
+    tmp_path: Path, pre_commit_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _monorepo(tmp_path / "mono", pre_commit_home, monkeypatch)
+    finding = "svc_b/x.py:3:4: FK001 flag 'b-search' is read here but not registered"
+    (project / "svc_b" / "flags.toml").write_text("")  # a registry-only deletion: svc_b/x.py still reads the key
+    _git(project, "add", "svc_b/flags.toml")
+    alone = _git(project, "commit", "-q", "-m", "svc_b only", check=False)
+    assert alone.returncode != 0 and finding in alone.stdout + alone.stderr
+
+    (project / "svc_a" / "y.py").write_text((project / "svc_a" / "y.py").read_text() + "# a comment\n")
+    _git(project, "add", "svc_a/y.py")  # svc_a's file now comes first: its config must not judge svc_b's registry
+    both = _git(project, "commit", "-q", "-m", "both services", check=False)
+    assert both.returncode != 0 and finding in both.stdout + both.stderr
+
+    (project / "svc_b" / "flags.toml").write_text('[flags.b-search]\nowner = "team"\ntype = "permission"\n')
+    _git(project, "add", "svc_b/flags.toml")  # back as it was: the change to both services is clean
+    clean = _git(project, "commit", "-q", "-m", "a comment", check=False)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
