@@ -45,7 +45,7 @@ def _app(handler: str, more: dict[str, str] | None = None, imports: str = "") ->
 _FIRES = (
     "app.py:10:5: FK013 `except ValueError` in app.route only alerts ({calls}) and carries on to critical "
     "function orders.send_child_order (app -> app.route -> orders.send_child_order): a handler on this path "
-    "must stop it (raise, return), trip a kill switch, or page someone who will act"
+    "must stop it (raise, return) or trip a kill switch; an alert, a page included, does not stop it"
 )
 _NOTIFY = "import logging\nimport smtplib\n\ndef notify_ops(text):\n    logging.error(text)\n    smtplib.SMTP('mail').sendmail('smars', 'ops', text)\n"
 _TRIP = 'import ldclient\n\ndef trip_kill_switch():\n    ldclient.get().variation("halt_trading", None, True)\n'
@@ -90,7 +90,7 @@ class AlertOnlyHandlerRule(Rule):
         "(in flagsmith only 7 functions reach a critical one) nor take framework callbacks as entry "
         "points, and its test is strict (a body of alert calls only, one level of wrappers)."
     )
-    fix = "Stop the path in the handler (raise or return), trip the kill switch, or page someone who will act."
+    fix = "Stop the path in the handler (raise or return) or trip the kill switch: an alert, a page included, lets it carry on."
     # Entry points start the paths when there are any; without them a path starts at the handler's
     # function, so the rule is not one that a project without entry points skips.
     needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.IMPORT_GRAPH, Need.CALL_GRAPH})
@@ -140,7 +140,7 @@ class AlertOnlyHandlerRule(Rule):
         message = (
             f"`{caught}` in {node_name(node)} only alerts ({a_few(list(dict.fromkeys(handler.calls)))}) "
             f"and carries on to critical function {critical[target]} ({a_chain([node_name(node) for node in path])}): "
-            "a handler on this path must stop it (raise, return), trip a kill switch, or page someone who will act"
+            "a handler on this path must stop it (raise, return) or trip a kill switch; an alert, a page included, does not stop it"
         )
         module, qualname = target
         target_facts = project.modules[module]
