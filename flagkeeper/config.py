@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.paths import inside_root
+from flagkeeper.paths import inside_root, repository_root
 
 if sys.version_info >= (3, 11):
     from re import _constants as sre_constants  # type: ignore[attr-defined]  # no stubs; stable since 3.11
@@ -319,8 +319,22 @@ def _extended(source: Path, table: dict[str, Any], seen: tuple[Path, ...] = ()) 
         raise FlagkeeperError(f"'extend' names '{table['extend']}', which extends this file again", source, line)
     if not parent.is_file():
         raise FlagkeeperError(f"'extend' names '{table['extend']}', which does not exist", source, line)
+    if not _may_extend(source, parent):
+        raise FlagkeeperError(f"'extend' names '{table['extend']}', which leads outside the repository", source, line)
     inherited = _extended(parent, _config_table(parent), (*seen, source))
     return Settings(source, {**inherited.table, **own}, {**inherited.origins, **origins})
+
+
+CONFIG_FILE_NAMES = ("flagkeeper.toml", "pyproject.toml")  # what discovery reads in each folder
+
+
+def _may_extend(source: Path, target: Path) -> bool:
+    """A checkout cannot send the run out of it: `extend` names a file of the repository, or a
+    config file that discovery would read anyway (a pyproject.toml or flagkeeper.toml in a folder
+    above `source`)."""
+    if inside_root(target, repository_root(source.parent)) is not None:
+        return True
+    return target.name in CONFIG_FILE_NAMES and target.parent in source.parents
 
 
 def parse_override(text: str) -> tuple[str, Any]:

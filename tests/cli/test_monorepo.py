@@ -7,6 +7,7 @@ pyproject.toml, which ignores FK002. Each service reads the other's flag, unregi
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,20 @@ def test_extend_that_loops_or_names_nothing_is_an_error(monorepo: Path) -> None:
     assert run(["check", "svc_b"], monorepo).stderr == (
         "flagkeeper: error: svc_b/flagkeeper.toml:1: 'extend' must be the path of a pyproject.toml or flagkeeper.toml\n"
     )
+
+
+def test_extend_cannot_lead_out_of_the_repository(monorepo: Path, tmp_path: Path) -> None:
+    """A config file above the extending one may be inherited (discovery reads those anyway);
+    any other file outside the repository may not."""
+    subprocess.run(["git", "init", "-q", str(monorepo)], check=True)
+    outside = tmp_path / "outside.toml"
+    outside.write_text('ignore = ["FK001"]\n')
+    (monorepo / "svc_b" / "flagkeeper.toml").write_text(f'extend = "{outside}"\n')
+    escaped = run(["check", "svc_b"], monorepo)
+    assert escaped.exit_code == 2
+    assert escaped.stderr == f"flagkeeper: error: svc_b/flagkeeper.toml:1: 'extend' names '{outside}', which leads outside the repository\n"
+    (monorepo / "svc_b" / "flagkeeper.toml").write_text('extend = "../pyproject.toml"\n')
+    assert run(["check", "svc_b"], monorepo).exit_code != 2
 
 
 def test_a_single_project_command_says_so_for_paths_under_two_configs(monorepo: Path) -> None:
