@@ -48,13 +48,8 @@ class Dynamic(_KeyRecord, frozen=True):
 KeyExpr = Literal | NameRef | Concat | Dynamic
 
 
-class FlagRef(_Record, frozen=True):
-    """One read of a flag in Python code.
-
-    `guard` names the construct whose test the read is (if, elif, while, ternary, and, or) and
-    `polarity` says whether the guarded code runs when the flag reads true (True), false
-    (False), or the read is compared with something else (None).
-    """
+class _KeySite(_Record, frozen=True):
+    """Where a pack's call names a flag key: the key, its source, the pack and call, the place."""
 
     key: KeyExpr
     key_code: str
@@ -62,6 +57,16 @@ class FlagRef(_Record, frozen=True):
     call: str
     line: int
     column: int
+
+
+class FlagRef(_KeySite, frozen=True):
+    """One read of a flag in Python code.
+
+    `guard` names the construct whose test the read is (if, elif, while, ternary, and, or) and
+    `polarity` says whether the guarded code runs when the flag reads true (True), false
+    (False), or the read is compared with something else (None).
+    """
+
     function: str | None = None
     guard: str | None = None
     polarity: bool | None = None
@@ -139,7 +144,7 @@ class Registration(_Record, frozen=True):
     fields: tuple[tuple[str, str], ...] = ()
 
 
-class Override(_Record, frozen=True):
+class Override(_KeySite, frozen=True):
     """A flag set by a test or a settings block (a pack's `[[override]]`): not a read.
 
     `value` is the source of the value it is set to when that is a literal (`True`, `"on"`),
@@ -150,12 +155,6 @@ class Override(_Record, frozen=True):
     know which value a test runs under, and what to delete with the override.
     """
 
-    key: KeyExpr
-    key_code: str
-    pack: str
-    call: str
-    line: int
-    column: int
     value: str | None
     form: str
     first: int

@@ -128,9 +128,8 @@ class ImportGraph:
         """The modules (and their packages) a link loads; none when its target is not of the project."""
         if link.kind == PLUGINS_LINK:
             return self._inside(link.target)
-        if link.kind in (PATH_LINK, COMPUTED_LINK):  # hints for a finding's confidence, not loads
-            return []
-        if link.kind in (TASKS_LINK, PYFILE_LINK):  # the Celery and Flask detectors make these entry points
+        # Hints for a finding's confidence, and what the Celery and Flask detectors make entry points: not loads.
+        if link.kind in (PATH_LINK, COMPUTED_LINK, TASKS_LINK, PYFILE_LINK):
             return []
         if link.kind == STAR_LINK:
             facts = self._facts.get(link.target)

@@ -265,7 +265,10 @@ class Project:
         """How keys are spelled outside Python: the config's aliases, and those of each pack the
         Python code reads flags through (a shipped pack's convention is no evidence of its SDK:
         every shipped pack is active, and `Res['releasePipelines']` is not a LaunchDarkly read)."""
-        used = {reference.read.pack for reference in self.references}
+        return self._with_pack_aliases({reference.read.pack for reference in self.references})
+
+    def _with_pack_aliases(self, used: set[str]) -> AliasConfig:
+        """The config's aliases and those of the packs named in `used`."""
         return sum((pack.aliases for pack in self.matcher.packs if pack.name in used), self.config.aliases)
 
     @cached_property
@@ -277,7 +280,7 @@ class Project:
         resolver.modules = import_names(resolver.modules)
         # A frontend read through a pack is evidence of its SDK's conventions, as a Python read is.
         used = {read.pack for facts in files for read in facts.references}
-        aliases = sum((pack.aliases for pack in self.matcher.packs if pack.name in used), self.aliases)
+        aliases = self._with_pack_aliases(used | {reference.read.pack for reference in self.references})
         index = spelling_index([*self.registered, *self.registry.retired], lambda key: key_spellings(key, aliases))
         return frontend_reads(files, self.config.root, resolver.resolve, self.matcher.is_flag_key, index)
 
