@@ -13,6 +13,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
+from flagkeeper.analysis.downlevel import downlevel
 from flagkeeper.analysis.facts import (
     Branch,
     FileFacts,
@@ -77,7 +78,7 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
     recorded as an error (FK000), never raised: one bad file must not stop the run."""
     try:
         with _recursion_limit(RECURSION_LIMIT):
-            return _analyse(path, source, module, is_package, matcher)
+            return _analyse_any_version(path, source, module, is_package, matcher)
     except SyntaxError as exc:
         error = ParseError(exc.msg, exc.lineno or 1, exc.offset or 1)
     except ValueError as exc:  # null bytes, on Python versions that do not call it a syntax error
@@ -87,6 +88,21 @@ def analyse_file(path: str, source: str, module: str, is_package: bool, matcher:
     except MemoryError:
         error = ParseError("too large to analyse: out of memory", 1, 1)
     return FileFacts(path, module, is_package, error=error)
+
+
+def _analyse_any_version(path: str, source: str, module: str, is_package: bool, matcher: Matcher) -> FileFacts:
+    """`_analyse`, with syntax newer than this interpreter's rewritten (downlevel.py); an error that
+    remains is reported as the file has it."""
+    try:
+        return _analyse(path, source, module, is_package, matcher)
+    except SyntaxError as error:
+        rewritten = downlevel(source)
+        if rewritten is None:
+            raise
+        try:
+            return _analyse(path, rewritten, module, is_package, matcher)
+        except SyntaxError:
+            raise error from None
 
 
 def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Matcher) -> FileFacts:

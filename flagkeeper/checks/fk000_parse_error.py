@@ -16,9 +16,14 @@ class ParseErrorRule(Rule):
     summary = "A Python file that cannot be parsed."
     why = (
         "flagkeeper cannot see the flag reads or imports of a file it cannot parse, so every other "
-        "rule is blind there. The run goes on with the other files."
+        "rule is blind there. The run goes on with the other files. Syntax newer than the Python "
+        "that runs flagkeeper is read where it can be: type parameters and `type` statements "
+        "(Python 3.12) and `except A, B:` (3.14) are not parse errors on older interpreters."
     )
-    fix = "Fix the syntax error (the message names the line), or exclude the file in the config."
+    fix = (
+        "Fix the syntax error (the message names the line), or exclude the file in the config. If the "
+        "file is valid for a newer Python than the one running flagkeeper, run flagkeeper with that one."
+    )
     needs = frozenset({Need.FILES})
     INVALID = (
         Case(
@@ -37,6 +42,11 @@ class ParseErrorRule(Rule):
     )
     VALID = (
         Case({"app.py": "def fine():\n    pass\n"}),
+        # Python 3.12's type parameters and 3.14's unparenthesised exception lists, on any interpreter
+        Case({
+            "app.py": "type ID = int\n\n\ndef first[T](items: list[T]) -> T:\n"
+            "    try:\n        return items[0]\n    except IndexError, TypeError:\n        raise\n"
+        }),
         # a match statement parses; files other than Python are not parsed
         Case({"app.py": "match command:\n    case \"stop\":\n        pass\n", "web/app.ts": "if (flags.on( {\n"}),
     )
