@@ -68,7 +68,7 @@ from flagkeeper.output.graph import (
 from flagkeeper.output.inventory import render_inventory_csv, render_inventory_json, render_inventory_table
 from flagkeeper.output.json import render_json
 from flagkeeper.output.ruledocs import find_rule, rule_markdown, rules_index
-from flagkeeper.output.text import render_statistics, render_text
+from flagkeeper.output.text import plural, render_statistics, render_text
 from flagkeeper.paths import display_path, relative_path
 from flagkeeper.project.fleet import load_manifests
 from flagkeeper.project.inventory import build_inventory, flag_states
@@ -312,7 +312,7 @@ def _explain_run(run: ProjectFindings) -> None:
     config = project.config
     lines = [
         f"config: {display_path(config.source) if config.source else 'none (defaults)'}; project root {display_path(config.root)}",
-        f"analysed {files} Python files; registry {display_path(project.registry.path)}",
+        f"analysed {plural(files, 'file', before='Python ')}; registry {display_path(project.registry.path)}",
         f"rules run: {', '.join(rule.code for rule in ran) or 'none'}",
     ]
     if skipped:

@@ -47,8 +47,12 @@ class ProjectFindings:
         return self.project.config.root
 
     def keep(self, judged: Callable[[Path], bool]) -> ProjectFindings:
-        """Only the findings in the files `judged` (those this project's config judges, not a nested one)."""
-        return replace(self, found=[d for d in self.found if judged(d.path)], shown=[d for d in self.shown if judged(d.path)])
+        """Only the findings in the files `judged` (those this project's config judges, not a nested one),
+        and only those files counted."""
+        return replace(
+            self, found=[d for d in self.found if judged(d.path)], shown=[d for d in self.shown if judged(d.path)],
+            files=sum(judged(self.root / facts.path) for facts in self.project.files),
+        )  # fmt: skip
 
     def without_baseline(self, baseline: Path | None) -> ProjectFindings:
         if baseline is None:

@@ -144,3 +144,20 @@ def test_a_bad_value_inherited_through_extend_names_the_file_that_holds_it(monor
     result = run(["check", "svc_b"], monorepo)
     assert result.exit_code == 2
     assert result.stderr == "flagkeeper: error: pyproject.toml:3: 'min-confidence' must be a whole percentage from 0 to 100\n"
+
+
+def test_a_nested_projects_files_are_counted_once(project) -> None:
+    root = project({
+        "pyproject.toml": '[tool.flagkeeper]\nentry-points = ["app"]\n',
+        "flags.toml": "",
+        "app.py": "print('no flags here')\n",
+        "svc/pyproject.toml": '[tool.flagkeeper]\nentry-points = ["svc"]\n',
+        "svc/flags.toml": "",
+        "svc/svc.py": "print('nor here')\n",
+    })  # fmt: skip
+    result = run(["check", *TODAY, "--output-format", "concise", "-v", "."], root)
+    assert result.stdout == "All checks passed (2 Python files).\n"
+    assert [line for line in result.stderr.splitlines() if "analysed" in line] == [
+        "flagkeeper: analysed 1 Python file; registry flags.toml",
+        "flagkeeper: analysed 1 Python file; registry svc/flags.toml",
+    ]
