@@ -18,7 +18,7 @@ from flagkeeper.config import FLAG_TYPES, MAX_LIFETIME, load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.output.inventory import flag_table
 from flagkeeper.output.json import render_json
-from flagkeeper.output.text import render_text
+from flagkeeper.output.text import plural, render_text
 from flagkeeper.paths import display_path, write_output, write_text_atomically
 from flagkeeper.project.inventory import build_inventory
 from flagkeeper.project.onboarding import TYPE_PLACEHOLDER, drafts, registry_text
@@ -280,14 +280,15 @@ def _write_all(files: list[tuple[Path, str, str]]) -> None:
 
 @click.command()
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("--force", is_flag=True, help="Overwrite an existing registry, and rewrite flagkeeper.toml.")
+@click.option("--force", is_flag=True, help="Add entries to an existing registry for the flags it lacks (its entries and tombstones are kept).")
 @TODAY_OPTION
 def init(path: Path, force: bool, today: dt.datetime | None) -> None:
     """Start flagkeeper in a project: a flags.toml entry for each flag that needs lifecycle metadata.
 
     Fills what the code, the registry sources and CODEOWNERS say, and prints the command that
-    fills each field left. A project's existing config is kept (unless --force); all files are
-    written, or none."""
+    fills each field left. A project's existing config is kept; with --force, so is an existing
+    registry, to which the missing entries are added. Retired keys are never registered again.
+    All files are written, or none."""
     try:
         root = path.resolve()
         project = load_project([root], None, None, today, require_registry=False)
@@ -295,13 +296,12 @@ def init(path: Path, force: bool, today: dt.datetime | None) -> None:
         has_config = project.config.source is not None and project.config.root == root
         registry_path = project.config.registry if has_config else root / "flags.toml"
         if registry_path.exists() and not force:
-            raise FlagkeeperError("already exists; use --force to overwrite", registry_path)
+            raise FlagkeeperError("already exists; use --force to add the entries it lacks", registry_path)
         entries = drafts(project)
-        files = [(registry_path, registry_text(entries), "the registry")]
+        existing = read_text(registry_path) if registry_path.exists() else ""
+        files = [(registry_path, registry_text(entries, existing), "the registry")]
         config_path = project.config.source if has_config else None
-        if has_config and force and config_path == own_config:
-            files.append((own_config, 'registry = "flags.toml"\n', "the config"))
-        elif not has_config and pyproject.is_file() and "[tool.flagkeeper]" not in (text := read_text(pyproject)):
+        if not has_config and pyproject.is_file() and "[tool.flagkeeper]" not in (text := read_text(pyproject)):
             files.append((pyproject, text.rstrip("\n") + '\n\n[tool.flagkeeper]\nregistry = "flags.toml"\n', "the config"))
             config_path = pyproject
         elif not has_config:
@@ -311,7 +311,8 @@ def init(path: Path, force: bool, today: dt.datetime | None) -> None:
     except FlagkeeperError as error:
         fail(error)
     config_done = "and the config in" if len(files) > 1 else "and kept the config in"
-    click.echo(f"wrote {display_path(registry_path)} ({len(entries)} flags) {config_done} {display_path(config_path or own_config)}")
+    written = f"added {plural(len(entries), 'flag')} to {display_path(registry_path)}" if existing else f"wrote {display_path(registry_path)} ({plural(len(entries), 'flag')})"
+    click.echo(f"{written} {config_done} {display_path(config_path or own_config)}")
     commands = [command for draft in entries for command in draft.fill_commands()]
     if not commands:
         click.echo("every field is filled: run `flagkeeper check`")

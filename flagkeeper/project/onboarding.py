@@ -78,18 +78,20 @@ def drafts(project: Project) -> list[Draft]:
     wanted = set(project.inventory) - registered_elsewhere
     if project.config.require_registry_entry:
         wanted |= registered_elsewhere
+    wanted -= set(project.registry.flags) | set(project.registry.retired)  # kept as they are; a retired key is never registered again
     codeowners = load_codeowners(project.config.root)
     return [_draft(project, key, codeowners) for key in sorted(wanted)]
 
 
-def registry_text(entries: list[Draft]) -> str:
-    """flags.toml with the drafted entries; an empty owner or type is the gap FK008 and the commands point at."""
-    lines = [
+def registry_text(entries: list[Draft], existing: str = "") -> str:
+    """flags.toml with the drafted entries: a new file, or the `existing` text kept as it is with them
+    added at its end. An empty owner or type is the gap FK008 and the commands point at."""
+    lines = [existing.rstrip("\n")] if existing.strip() else [
         "# The flag registry: every flag's owner, type and expiry. Reviewed like code.",
         "# Written by `flagkeeper init`: flags registered in code or in a flag definition file need no",
         "# entry here unless `require-registry-entry` is on. Fill an empty field with `flagkeeper registry set`.",
         f"# type: {' | '.join(FLAG_TYPES)}",
-    ]
+    ]  # fmt: skip
     for draft in entries:
         fields = {
             "owner": draft.owner or "", "type": draft.type or "", "created": draft.created, "expires": draft.expires,

@@ -113,7 +113,7 @@ def test_init_without_lifecycle_requirements_writes_only_the_unregistered_reads(
     result = run(["init", ".", *TODAY], project)
     assert result.exit_code == 0, result.stderr
     assert list(load_registry(project / "flags.toml", required=True).flags) == ["app:legacy-export"]
-    assert result.stdout.splitlines()[0] == "wrote flags.toml (1 flags) and kept the config in flagkeeper.toml"
+    assert result.stdout.splitlines()[0] == "wrote flags.toml (1 flag) and kept the config in flagkeeper.toml"
 
 
 def test_init_writes_all_or_nothing(tmp_path: Path) -> None:

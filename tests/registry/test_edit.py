@@ -208,7 +208,7 @@ def test_init_in_a_fresh_project(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "app.py").write_text('import os\nif os.getenv("FEATURE_DARK"):\n    pass\n')
     result = run(["init"], folder)
-    assert result.exit_code == 0 and "wrote flags.toml (1 flags)" in result.stdout
+    assert result.exit_code == 0 and "wrote flags.toml (1 flag)" in result.stdout
     assert (folder / "flagkeeper.toml").read_text() == 'registry = "flags.toml"\n'
     assert "[flags.FEATURE_DARK]" in (folder / "flags.toml").read_text()
 
@@ -275,3 +275,23 @@ def test_a_new_file_gets_the_usual_mode_and_an_old_one_keeps_its_own(tmp_path: P
     finally:
         os.umask(old_mask)
     assert (fresh.stat().st_mode & 0o777, kept.stat().st_mode & 0o777) == (0o644, 0o640)
+
+
+def test_init_force_keeps_the_registry_and_never_registers_a_retired_key(tmp_path: Path) -> None:
+    folder = tmp_path / "kept"
+    folder.mkdir()
+    reads = "".join(f'if ldclient.get().variation("{key}", None, False):\n    pass\n' for key in ("POWER_PEG", "NEW_ROUTER", "DARK"))
+    (folder / "app.py").write_text("import ldclient\n\n" + reads)
+    (folder / "flagkeeper.toml").write_text('registry = "flags.toml"\n')
+    kept = (
+        '# reviewed by trading-ops\n[flags.DARK]\nowner = "web"  # the web team\ntype = "release"\n'
+        'created = 2026-01-01\nexpires = 2026-12-31\n\n[retired.POWER_PEG]\nretired = 2012-07-31\nmeaning = "Power Peg"\n'
+    )
+    (folder / "flags.toml").write_text(kept)
+    refused = run(["init"], folder)
+    assert refused.exit_code == 2 and "flags.toml: already exists; use --force to add the entries it lacks" in refused.stderr
+    result = run(["init", "--force", "--today", "2026-06-01"], folder)
+    assert result.exit_code == 0 and result.stdout.startswith("added 1 flag to flags.toml and kept the config in ")
+    text = (folder / "flags.toml").read_text()
+    assert text.startswith(kept) and "[flags.NEW_ROUTER]" in text[len(kept) :]
+    assert "[flags.POWER_PEG]" not in text  # the tombstone's key stays retired: check reports its read (FK003)
