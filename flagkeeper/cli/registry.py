@@ -311,7 +311,8 @@ def init(path: Path, force: bool, today: dt.datetime | None) -> None:
     except FlagkeeperError as error:
         fail(error)
     config_done = "and the config in" if len(files) > 1 else "and kept the config in"
-    written = f"added {plural(len(entries), 'flag')} to {display_path(registry_path)}" if existing else f"wrote {display_path(registry_path)} ({plural(len(entries), 'flag')})"
+    count, shown = plural(len(entries), "flag"), display_path(registry_path)
+    written = f"added {count} to {shown}" if existing else f"wrote {shown} ({count})"
     click.echo(f"{written} {config_done} {display_path(config_path or own_config)}")
     commands = [command for draft in entries for command in draft.fill_commands()]
     if not commands:
