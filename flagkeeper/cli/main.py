@@ -94,8 +94,8 @@ def _reachability_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _note_missing_entry_points(project: Project) -> None:
     click.echo(
-        "flagkeeper: note: no entry points (set entry-points in the config, or declare [project.scripts]): "
-        "reachability rules FK006, FK007 and FK010 were skipped",
+        f"flagkeeper: note: project {display_path(project.config.root)} has no entry points (set entry-points in "
+        "its config, or declare [project.scripts]): reachability rules FK006, FK007 and FK010 were skipped",
         err=True,
     )
 

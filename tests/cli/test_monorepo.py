@@ -161,3 +161,8 @@ def test_a_nested_projects_files_are_counted_once(project) -> None:
         "flagkeeper: analysed 1 Python file; registry flags.toml",
         "flagkeeper: analysed 1 Python file; registry svc/flags.toml",
     ]
+
+
+def test_the_note_on_missing_entry_points_names_the_project(monorepo: Path) -> None:
+    notes = [line for line in run(["check", *TODAY, "."], monorepo).stderr.splitlines() if "no entry points" in line]
+    assert [note.split(" has no")[0] for note in notes] == [f"flagkeeper: note: project {name}" for name in (".", "svc_a", "svc_b")]
