@@ -1,0 +1,97 @@
+"""Flagsmith, through its admin API (https://docs.flagsmith.com/clients/rest, openapi.yaml).
+
+    GET /api/v1/environments/?project={id}                          the project's environments (paged)
+    GET /api/v1/projects/{id}/features/?environment={env id}        the flags with their state in one
+                                                                    environment (paged: `next`)
+    GET /api/v1/projects/{id}/tags/                                 tag labels (flags carry tag ids)
+
+Credential: FLAGSMITH_API_KEY (an organisation API key), sent as `Authorization: Api-Key KEY`.
+Base URL: --url, else FLAGSMITH_API_URL, else https://api.flagsmith.com. Project: --project
+(the numeric id).
+
+A Flagsmith flag is on or off, and may carry a value (remote config). Served value in an
+environment: a flag without a value serves whether it is enabled; one with a value serves the
+value when enabled (none when off: the SDK's value is then the code's concern). Either only when
+no segment or identity override and no multivariate option changes it for someone. Served since:
+last_modified_in_current_environment. Flagsmith gives no evaluation time. Maintainer: the first
+owner's e-mail. Flagsmith's own "stale" tag comes through as the tag it is.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.registry.exports import JsonObject
+from flagkeeper.registry.servicestate import EnvironmentState, ServiceFlag, ServiceState
+from flagkeeper.services.http import ServiceClient, credential
+from flagkeeper.services.settings import PullSettings, value_type
+
+DEFAULT_URL = "https://api.flagsmith.com"
+
+
+def _next_link(page: JsonObject, params: dict[str, Any]) -> str | None:
+    return page.text("next")
+
+
+def _all(client: ServiceClient, path: str, params: dict[str, Any]) -> list[JsonObject]:
+    return [result for page in client.pages(path, params, _next_link) for result in page.objects("results")]
+
+
+def _served(feature: JsonObject, state: JsonObject) -> Any:
+    if feature.data.get("num_segment_overrides") or feature.data.get("num_identity_overrides") or feature.objects("multivariate_options"):
+        return None
+    value = state.data.get("feature_state_value")
+    if value is None:
+        return state.boolean("enabled")
+    return value if state.boolean("enabled") else None
+
+
+def _flag(feature: JsonObject, tag_labels: dict[Any, str], states: dict[str, JsonObject | None]) -> ServiceFlag:
+    options = [option.data.get(f"{kind}_value") for option in feature.objects("multivariate_options") for kind in ("string", "integer", "boolean")
+               if option.data.get(f"{kind}_value") is not None]  # fmt: skip
+    initial = feature.data.get("initial_value")
+    variations: tuple[Any, ...] = (True, False) if initial is None and not options else tuple([initial, *options] if initial is not None else options)
+    archived = feature.boolean("is_archived")
+    environments = {}
+    for name, state in states.items():
+        if state is not None and not archived:
+            environments[name] = EnvironmentState(
+                on=state.boolean("enabled"), served=_served(feature, state), served_since=feature.moment("last_modified_in_current_environment"),
+            )  # fmt: skip
+    owners = feature.objects("owners")
+    return ServiceFlag(
+        key=feature.key("name"), type=value_type(variations), variations=variations,
+        tags=tuple(sorted({tag_labels.get(tag, str(tag)) for tag in feature.data.get("tags") or []})),
+        maintainer=owners[0].text("email") if owners else None, created=feature.moment("created_date"), archived=archived,
+        environments=environments,
+    )  # fmt: skip
+
+
+def pull(settings: PullSettings) -> ServiceState:
+    if not settings.project:
+        raise FlagkeeperError("give the Flagsmith project's id with --project")
+    base = settings.url or os.environ.get("FLAGSMITH_API_URL") or DEFAULT_URL
+    key = credential("FLAGSMITH_API_KEY", "a Flagsmith organisation API key")
+    client = ServiceClient(base, {"Authorization": f"Api-Key {key}"}, "FLAGSMITH_API_KEY")
+    features_path = f"/api/v1/projects/{settings.project}/features/"
+    try:
+        tag_labels = {tag.data.get("id"): tag.text("label") or "" for tag in _all(client, f"/api/v1/projects/{settings.project}/tags/", {})}
+        features: dict[str, JsonObject] = {}
+        states: dict[str, dict[str, JsonObject | None]] = {}
+        for environment in _all(client, "/api/v1/environments/", {"project": settings.project}):
+            name = environment.key("name")
+            if not settings.wants(name):
+                continue
+            for feature in _all(client, features_path, {"environment": environment.data.get("id"), "page_size": 100}):
+                key_name = feature.key("name")
+                features.setdefault(key_name, feature)
+                states.setdefault(key_name, {})[name] = feature.obj("environment_feature_state") if feature.data.get("environment_feature_state") else None
+        if not features:  # a project without environments still has flags
+            for feature in _all(client, features_path, {"page_size": 100}):
+                features[feature.key("name")] = feature
+        flags = {key_name: _flag(feature, tag_labels, states.get(key_name, {})) for key_name, feature in features.items()}
+    finally:
+        client.close()
+    return ServiceState("flagsmith", f"{base} project {settings.project}", flags)

@@ -1,0 +1,71 @@
+"""`flagkeeper pull`: read a flag service and bring the state file up to date.
+
+The state file is rewritten only when its text changes, so a pull with nothing new leaves the
+file (and its modification time) alone; a failed pull never touches it: the new text is built
+completely first, then written atomically.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import write_output
+from flagkeeper.registry.servicestate import ServiceState, dump_state
+from flagkeeper.services.settings import PullSettings
+
+PROVIDERS = ("launchdarkly", "unleash", "flagsmith", "posthog", "growthbook", "flagd")
+
+
+@dataclass(frozen=True)
+class PullOutcome:
+    state: ServiceState
+    old_text: str | None  # None: there was no state file
+    new_text: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old_text != self.new_text
+
+    def diff(self, shown: str) -> str:
+        """The change as a unified diff of the state file (empty when nothing changed)."""
+        old = (self.old_text or "").splitlines(keepends=True)
+        return "".join(difflib.unified_diff(old, self.new_text.splitlines(keepends=True), f"a/{shown}", f"b/{shown}"))
+
+
+def _provider(name: str) -> Callable[[PullSettings], ServiceState]:
+    if name not in PROVIDERS:
+        raise FlagkeeperError(f"unknown flag service '{name}' (one of {', '.join(PROVIDERS)})")
+    pull: Callable[[PullSettings], ServiceState] = importlib.import_module(f"flagkeeper.services.{name}").pull
+    return pull
+
+
+def fetch_state(provider: str, settings: PullSettings) -> ServiceState:
+    """What `provider` knows; an unexpected response is one FlagkeeperError naming the URL and the field."""
+    try:
+        return _provider(provider)(settings)
+    except FlagkeeperError as error:
+        if isinstance(error.path, str):  # a URL: said in the message, as the CLI shows only file paths
+            raise FlagkeeperError(f"{error.path}: unexpected response: {error.message}") from None
+        raise
+
+
+def pull_state(provider: str, settings: PullSettings, state_file: Path) -> PullOutcome:
+    """Read the service and compare with `state_file`; nothing is written."""
+    state = fetch_state(provider, settings)
+    try:
+        old_text: str | None = state_file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        old_text = None
+    except (OSError, UnicodeDecodeError) as error:
+        raise FlagkeeperError(f"cannot read: {error}", state_file) from None
+    return PullOutcome(state, old_text, dump_state(state))
+
+
+def write_state(outcome: PullOutcome, state_file: Path) -> None:
+    if outcome.changed:
+        write_output(state_file, outcome.new_text, "the state file")
