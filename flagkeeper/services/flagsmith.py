@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import quote
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.registry.exports import JsonObject
@@ -48,17 +49,19 @@ def _served(feature: JsonObject, state: JsonObject) -> Any:
     return value if state.boolean("enabled") else None
 
 
-def _flag(feature: JsonObject, tag_labels: dict[Any, str], states: dict[str, JsonObject | None]) -> ServiceFlag:
+def _flag(feature: JsonObject, tag_labels: dict[Any, str], listings: dict[str, JsonObject]) -> ServiceFlag:
+    """`feature` as one listing gives it; `listings`: environment name -> the feature as that environment's listing gives it."""
     options = [option.data.get(f"{kind}_value") for option in feature.objects("multivariate_options") for kind in ("string", "integer", "boolean")
                if option.data.get(f"{kind}_value") is not None]  # fmt: skip
     initial = feature.data.get("initial_value")
     variations: tuple[Any, ...] = (True, False) if initial is None and not options else tuple([initial, *options] if initial is not None else options)
     archived = feature.boolean("is_archived")
     environments = {}
-    for name, state in states.items():
-        if state is not None and not archived:
+    for name, listed in listings.items():
+        if listed.data.get("environment_feature_state") is not None and not archived:
+            state = listed.obj("environment_feature_state")
             environments[name] = EnvironmentState(
-                on=state.boolean("enabled"), served=_served(feature, state), served_since=feature.moment("last_modified_in_current_environment"),
+                on=state.boolean("enabled"), served=_served(listed, state), served_since=listed.moment("last_modified_in_current_environment"),
             )  # fmt: skip
     owners = feature.objects("owners")
     return ServiceFlag(
@@ -75,11 +78,11 @@ def pull(settings: PullSettings) -> ServiceState:
     base = settings.url or os.environ.get("FLAGSMITH_API_URL") or DEFAULT_URL
     key = credential("FLAGSMITH_API_KEY", "a Flagsmith organisation API key")
     client = ServiceClient(base, {"Authorization": f"Api-Key {key}"}, "FLAGSMITH_API_KEY")
-    features_path = f"/api/v1/projects/{settings.project}/features/"
+    features_path = f"/api/v1/projects/{quote(settings.project, safe='')}/features/"
     try:
-        tag_labels = {tag.data.get("id"): tag.text("label") or "" for tag in _all(client, f"/api/v1/projects/{settings.project}/tags/", {})}
+        tag_labels = {tag.data.get("id"): tag.text("label") or "" for tag in _all(client, f"/api/v1/projects/{quote(settings.project, safe='')}/tags/", {})}
         features: dict[str, JsonObject] = {}
-        states: dict[str, dict[str, JsonObject | None]] = {}
+        listings: dict[str, dict[str, JsonObject]] = {}
         for environment in _all(client, "/api/v1/environments/", {"project": settings.project}):
             name = environment.key("name")
             if not settings.wants(name):
@@ -87,11 +90,11 @@ def pull(settings: PullSettings) -> ServiceState:
             for feature in _all(client, features_path, {"environment": environment.data.get("id"), "page_size": 100}):
                 key_name = feature.key("name")
                 features.setdefault(key_name, feature)
-                states.setdefault(key_name, {})[name] = feature.obj("environment_feature_state") if feature.data.get("environment_feature_state") else None
+                listings.setdefault(key_name, {})[name] = feature
         if not features:  # a project without environments still has flags
             for feature in _all(client, features_path, {"page_size": 100}):
                 features[feature.key("name")] = feature
-        flags = {key_name: _flag(feature, tag_labels, states.get(key_name, {})) for key_name, feature in features.items()}
+        flags = {key_name: _flag(feature, tag_labels, listings.get(key_name, {})) for key_name, feature in features.items()}
     finally:
         client.close()
     return ServiceState("flagsmith", f"{base} project {settings.project}", flags)

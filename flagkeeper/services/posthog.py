@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import quote
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.registry.exports import JsonObject
@@ -68,7 +69,7 @@ def pull(settings: PullSettings) -> ServiceState:
     key = credential("POSTHOG_PERSONAL_API_KEY", "a PostHog personal API key")
     client = ServiceClient(base, {"Authorization": f"Bearer {key}"}, "POSTHOG_PERSONAL_API_KEY")
     try:
-        pages = client.pages(f"/api/projects/{settings.project}/feature_flags/", {"limit": 100}, _next_link)
+        pages = client.pages(f"/api/projects/{quote(settings.project, safe='')}/feature_flags/", {"limit": 100}, _next_link)
         flags = {flag.key: flag for page in pages for flag in (_flag(item, settings.environment()) for item in page.objects("results"))}
     finally:
         client.close()
