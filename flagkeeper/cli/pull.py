@@ -7,14 +7,16 @@ from pathlib import Path
 import click
 
 from flagkeeper.cli.common import CONFIG_OPTION, fail
+from flagkeeper.config import load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import display_path
-
-PROVIDER_NAMES = ("launchdarkly", "unleash", "flagsmith", "posthog", "growthbook", "flagd")  # services.pull.PROVIDERS, without importing it
+from flagkeeper.registry.servicestate import STATE_FILE_NAME
+from flagkeeper.services.pull import PROVIDERS, pull_state, write_state
+from flagkeeper.services.settings import PullSettings
 
 
 @click.command()
-@click.argument("provider", type=click.Choice(PROVIDER_NAMES))
+@click.argument("provider", type=click.Choice(PROVIDERS))
 @CONFIG_OPTION
 @click.option("--project", metavar="ID", help="The service's project: key (LaunchDarkly, Unleash; default \"default\") or id (Flagsmith, PostHog, GrowthBook).")
 @click.option("--environment", "environments", multiple=True, metavar="NAME",
@@ -38,11 +40,6 @@ def pull(
     The file is rewritten only when something changed. Exit 0 on success, 2 when the service
     cannot be read (unreachable, credential refused, unexpected answer): the file is untouched.
     """
-    from flagkeeper.config import load_config
-    from flagkeeper.registry.servicestate import STATE_FILE_NAME
-    from flagkeeper.services.pull import pull_state, write_state
-    from flagkeeper.services.settings import PullSettings
-
     try:
         root = load_config([Path(".")], config_file).root
         target = state_file or root / STATE_FILE_NAME

@@ -41,11 +41,8 @@ def _document(settings: PullSettings) -> tuple[JsonObject, str]:
     if not source:
         raise FlagkeeperError("give the flagd file or URL with --source")
     if "://" in source:
-        client = ServiceClient(source, {})
-        try:
+        with ServiceClient(source, {}) as client:
             return client.get(source), source
-        finally:
-            client.close()
     path = Path(source)
     data = parse_json(read_text(path), path)
     if not isinstance(data, dict):

@@ -19,14 +19,13 @@ owner's e-mail. Flagsmith's own "stale" tag comes through as the tag it is.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import quote
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.registry.exports import JsonObject
 from flagkeeper.registry.servicestate import EnvironmentState, ServiceFlag, ServiceState
-from flagkeeper.services.http import ServiceClient, credential
+from flagkeeper.services.http import ServiceClient, connect
 from flagkeeper.services.settings import PullSettings, value_type
 
 DEFAULT_URL = "https://api.flagsmith.com"
@@ -75,11 +74,8 @@ def _flag(feature: JsonObject, tag_labels: dict[Any, str], listings: dict[str, J
 def pull(settings: PullSettings) -> ServiceState:
     if not settings.project:
         raise FlagkeeperError("give the Flagsmith project's id with --project")
-    base = settings.url or os.environ.get("FLAGSMITH_API_URL") or DEFAULT_URL
-    key = credential("FLAGSMITH_API_KEY", "a Flagsmith organisation API key")
-    client = ServiceClient(base, {"Authorization": f"Api-Key {key}"}, "FLAGSMITH_API_KEY")
     features_path = f"/api/v1/projects/{quote(settings.project, safe='')}/features/"
-    try:
+    with connect(settings.url, "FLAGSMITH_API_URL", DEFAULT_URL, "FLAGSMITH_API_KEY", "a Flagsmith organisation API key", "Api-Key ") as client:
         tag_labels = {tag.data.get("id"): tag.text("label") or "" for tag in _all(client, f"/api/v1/projects/{quote(settings.project, safe='')}/tags/", {})}
         features: dict[str, JsonObject] = {}
         listings: dict[str, dict[str, JsonObject]] = {}
@@ -95,6 +91,4 @@ def pull(settings: PullSettings) -> ServiceState:
             for feature in _all(client, features_path, {"page_size": 100}):
                 features[feature.key("name")] = feature
         flags = {key_name: _flag(feature, tag_labels, listings.get(key_name, {})) for key_name, feature in features.items()}
-    finally:
-        client.close()
-    return ServiceState("flagsmith", f"{base} project {settings.project}", flags)
+    return ServiceState("flagsmith", f"{client.base_url} project {settings.project}", flags)

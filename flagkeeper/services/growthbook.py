@@ -18,12 +18,11 @@ per-environment time). GrowthBook gives no evaluation time.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from flagkeeper.registry.exports import JsonObject
 from flagkeeper.registry.servicestate import EnvironmentState, ServiceFlag, ServiceState
-from flagkeeper.services.http import ServiceClient, credential
+from flagkeeper.services.http import connect
 from flagkeeper.services.settings import PullSettings
 
 DEFAULT_URL = "https://api.growthbook.io"
@@ -88,13 +87,9 @@ def _flag(feature: JsonObject, settings: PullSettings) -> ServiceFlag:
 
 
 def pull(settings: PullSettings) -> ServiceState:
-    base = settings.url or os.environ.get("GROWTHBOOK_API_HOST") or DEFAULT_URL
-    key = credential("GROWTHBOOK_API_KEY", "a GrowthBook secret key or personal access token")
-    client = ServiceClient(base, {"Authorization": f"Bearer {key}"}, "GROWTHBOOK_API_KEY")
     query: dict[str, Any] = {"limit": 100, "offset": 0, **({"projectId": settings.project} if settings.project else {})}
-    try:
+    key = "a GrowthBook secret key or personal access token"
+    with connect(settings.url, "GROWTHBOOK_API_HOST", DEFAULT_URL, "GROWTHBOOK_API_KEY", key, "Bearer ") as client:
         pages = client.pages("/api/v1/features", query, _next_offset)
         flags = {flag.key: flag for page in pages for flag in (_flag(feature, settings) for feature in page.objects("features"))}
-    finally:
-        client.close()
-    return ServiceState("growthbook", f"{base}" + (f" project {settings.project}" if settings.project else ""), flags)
+    return ServiceState("growthbook", client.base_url + (f" project {settings.project}" if settings.project else ""), flags)

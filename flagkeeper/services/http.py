@@ -42,6 +42,15 @@ def credential(variable: str, what: str) -> str:
     return value
 
 
+def connect(url: str | None, url_variable: str, default_url: str | None, credential_variable: str, what: str, scheme: str = "") -> ServiceClient:
+    """A client for the service at `url`, else at environment variable `url_variable`, else at
+    `default_url`; its credential from `credential_variable` sent as `Authorization: {scheme}{credential}`."""
+    base = url or os.environ.get(url_variable) or default_url
+    if not base:
+        raise FlagkeeperError(f"give the service's URL with --url or the environment variable {url_variable}")
+    return ServiceClient(base, {"Authorization": scheme + credential(credential_variable, what)}, credential_variable)
+
+
 def _retry_after(response: httpx.Response) -> float:
     """Seconds a 429 asks to wait: Retry-After in seconds or as an HTTP date; 1 when it says nothing readable."""
     value = response.headers.get("Retry-After", "").strip()
@@ -71,7 +80,10 @@ class ServiceClient:
         )  # fmt: skip
         self._origin = _origin(self.url(""))
 
-    def close(self) -> None:
+    def __enter__(self) -> ServiceClient:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
         self._client.close()
 
     def url(self, path: str) -> str:

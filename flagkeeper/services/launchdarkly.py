@@ -17,13 +17,12 @@ Served since: the environment's lastModified.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import quote
 
 from flagkeeper.registry.exports import JsonObject
 from flagkeeper.registry.servicestate import EnvironmentState, ServiceFlag, ServiceState
-from flagkeeper.services.http import ServiceClient, credential
+from flagkeeper.services.http import ServiceClient, connect
 from flagkeeper.services.settings import PullSettings, value_type
 
 DEFAULT_URL = "https://app.launchdarkly.com"
@@ -92,10 +91,7 @@ def _last_requested(client: ServiceClient, project: str, environment: str) -> di
 
 def pull(settings: PullSettings) -> ServiceState:
     project = settings.project or "default"
-    base = settings.url or os.environ.get("LD_BASE_URI") or DEFAULT_URL
-    token = credential("LD_ACCESS_TOKEN", "a LaunchDarkly API access token")
-    client = ServiceClient(base, {"Authorization": token}, "LD_ACCESS_TOKEN")
-    try:
+    with connect(settings.url, "LD_BASE_URI", DEFAULT_URL, "LD_ACCESS_TOKEN", "a LaunchDarkly API access token") as client:
         path = f"/api/v2/flags/{quote(project, safe='')}"
         query: dict[str, Any] = {"summary": "0", "limit": PAGE_SIZE, **({"env": list(settings.environments)} if settings.environments else {})}
         items = [item for filtered in ({}, {"filter": "state:archived"}) for page in client.pages(path, {**query, **filtered}, _next_link)
@@ -103,6 +99,4 @@ def pull(settings: PullSettings) -> ServiceState:
         names = sorted({name for item in items for name, _ in item.members("environments") if settings.wants(name)})
         evaluated = {(name, key): moment for name in names for key, moment in _last_requested(client, project, name).items()}
         flags = {flag.key: flag for flag in (_flag(item, settings, evaluated) for item in items)}
-    finally:
-        client.close()
-    return ServiceState("launchdarkly", f"{base} project {project}", flags)
+    return ServiceState("launchdarkly", f"{client.base_url} project {project}", flags)

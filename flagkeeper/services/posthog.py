@@ -16,14 +16,13 @@ are archived; the list leaves them out, so they appear only while a pull still s
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import quote
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.registry.exports import JsonObject
 from flagkeeper.registry.servicestate import EnvironmentState, ServiceFlag, ServiceState
-from flagkeeper.services.http import ServiceClient, credential
+from flagkeeper.services.http import connect
 from flagkeeper.services.settings import PullSettings
 
 DEFAULT_URL = "https://us.posthog.com"
@@ -65,12 +64,7 @@ def _flag(flag: JsonObject, environment: str) -> ServiceFlag:
 def pull(settings: PullSettings) -> ServiceState:
     if not settings.project:
         raise FlagkeeperError("give the PostHog project's id with --project")
-    base = settings.url or os.environ.get("POSTHOG_HOST") or DEFAULT_URL
-    key = credential("POSTHOG_PERSONAL_API_KEY", "a PostHog personal API key")
-    client = ServiceClient(base, {"Authorization": f"Bearer {key}"}, "POSTHOG_PERSONAL_API_KEY")
-    try:
+    with connect(settings.url, "POSTHOG_HOST", DEFAULT_URL, "POSTHOG_PERSONAL_API_KEY", "a PostHog personal API key", "Bearer ") as client:
         pages = client.pages(f"/api/projects/{quote(settings.project, safe='')}/feature_flags/", {"limit": 100}, _next_link)
         flags = {flag.key: flag for page in pages for flag in (_flag(item, settings.environment()) for item in page.objects("results"))}
-    finally:
-        client.close()
-    return ServiceState("posthog", f"{base} project {settings.project}", flags)
+    return ServiceState("posthog", f"{client.base_url} project {settings.project}", flags)

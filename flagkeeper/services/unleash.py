@@ -20,14 +20,12 @@ import` reads Unleash); tags are written "type:value".
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import quote
 
-from flagkeeper.errors import FlagkeeperError
 from flagkeeper.registry.exports import JsonObject, tag_owner
 from flagkeeper.registry.servicestate import EnvironmentState, ServiceFlag, ServiceState
-from flagkeeper.services.http import ServiceClient, credential
+from flagkeeper.services.http import connect
 from flagkeeper.services.settings import PullSettings
 
 PAGE_SIZE = 100
@@ -72,11 +70,7 @@ def _next_offset(page: JsonObject, params: dict[str, Any]) -> dict[str, Any] | N
 
 def pull(settings: PullSettings) -> ServiceState:
     project = settings.project or "default"
-    base = settings.url or os.environ.get("UNLEASH_URL")
-    if not base:
-        raise FlagkeeperError("give the Unleash instance's URL with --url or the environment variable UNLEASH_URL")
-    client = ServiceClient(base, {"Authorization": credential("UNLEASH_API_TOKEN", "an Unleash admin API token")}, "UNLEASH_API_TOKEN")
-    try:
+    with connect(settings.url, "UNLEASH_URL", None, "UNLEASH_API_TOKEN", "an Unleash admin API token") as client:
         flags = {}
         for archived in (False, True):
             query = {"project": f"IS:{project}", "offset": 0, "limit": PAGE_SIZE, **({"archived": "IS:true"} if archived else {})}
@@ -85,6 +79,4 @@ def pull(settings: PullSettings) -> ServiceState:
                     name = listed.key("name")
                     detail = None if archived else client.get(f"/api/admin/projects/{quote(project, safe='')}/features/{quote(name, safe='')}")
                     flags[name] = _flag(listed, detail, settings)
-    finally:
-        client.close()
-    return ServiceState("unleash", f"{base} project {project}", flags)
+    return ServiceState("unleash", f"{client.base_url} project {project}", flags)

@@ -26,7 +26,9 @@ def growthbook_feature(key: str, value_type: str, default: str, environments: di
 
 def serve_growthbook(service: ReplayService) -> None:
     second = [
-        growthbook_feature("max-items", "number", "10", {"dev": (True, [rule("force", "25")]), "production": (True, [rule("force", "50", '{"country": "NL"}')])}),
+        growthbook_feature("max-items", "number", "10", {
+            "dev": (True, [rule("force", "25")]), "production": (True, [rule("force", "50", '{"country": "NL"}')]),
+        }),
         growthbook_feature("power-peg", "boolean", "false", {"production": (True, [])}, archived=True),
     ]  # fmt: skip
     first = [

@@ -137,4 +137,4 @@ def test_pull_pages_through_the_search_and_reads_each_flags_strategies(service: 
 def test_the_instance_url_is_required(pull_project) -> None:
     result, state = pull_project("unleash")
     assert (result.exit_code, state) == (2, None)
-    assert result.stderr == "flagkeeper: error: give the Unleash instance's URL with --url or the environment variable UNLEASH_URL\n"
+    assert result.stderr == "flagkeeper: error: give the service's URL with --url or the environment variable UNLEASH_URL\n"
