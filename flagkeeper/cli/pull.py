@@ -53,4 +53,5 @@ def pull(
     except FlagkeeperError as error:
         fail(error)
     verb = ("wrote" if outcome.old_text is None else "updated") if outcome.changed else "unchanged:"
-    click.echo(f"{verb} {shown}: {len(outcome.state.flags)} flags from {provider}", err=True)
+    count = len(outcome.state.flags)
+    click.echo(f"{verb} {shown}: {count} flag{'' if count == 1 else 's'} from {provider}", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from flagkeeper.registry.servicestate import load_state
 from tests.services.conftest import ReplayService
 
 FLAGD = {
@@ -56,6 +57,9 @@ def test_pull_from_a_file_names_it_relative_to_the_project(pull_project) -> None
     result, state = pull_project("flagd", "--source", "flags.flagd.json")
     assert result.exit_code == 0, result.stderr
     assert state == EXPECTED.replace("SOURCE", "flags.flagd.json")
+    flags = load_state(pull_project.root / "flag-state.toml").flags  # as the rules read it
+    assert flags["new-checkout"].served_everywhere() == (True, None)
+    assert flags["color"].served_everywhere() is None and flags["legacy"].environments["default"].on is False
 
 
 def test_pull_from_a_url(service: ReplayService, pull_project) -> None:
