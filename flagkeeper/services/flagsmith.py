@@ -48,7 +48,14 @@ def _served(feature: JsonObject, state: JsonObject) -> Any:
     return value if state.boolean("enabled") else None
 
 
-def _flag(feature: JsonObject, tag_labels: dict[Any, str], listings: dict[str, JsonObject]) -> ServiceFlag:
+def _tag_ids(feature: JsonObject) -> list[int]:
+    tags = feature.data.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(tag, int) and not isinstance(tag, bool) for tag in tags):
+        raise feature.wrong("tags", "an array of tag ids")
+    return tags
+
+
+def _flag(feature: JsonObject, tag_labels: dict[int, str], listings: dict[str, JsonObject]) -> ServiceFlag:
     """`feature` as one listing gives it; `listings`: environment name -> the feature as that environment's listing gives it."""
     options = [option.data.get(f"{kind}_value") for option in feature.objects("multivariate_options") for kind in ("string", "integer", "boolean")
                if option.data.get(f"{kind}_value") is not None]  # fmt: skip
@@ -65,7 +72,7 @@ def _flag(feature: JsonObject, tag_labels: dict[Any, str], listings: dict[str, J
     owners = feature.objects("owners")
     return ServiceFlag(
         key=feature.key("name"), type=value_type(variations), variations=variations,
-        tags=tuple(sorted({tag_labels.get(tag, str(tag)) for tag in feature.data.get("tags") or []})),
+        tags=tuple(sorted({tag_labels.get(tag, str(tag)) for tag in _tag_ids(feature)})),
         maintainer=owners[0].text("email") if owners else None, created=feature.moment("created_date"), archived=archived,
         environments=environments,
     )  # fmt: skip
@@ -76,7 +83,8 @@ def pull(settings: PullSettings) -> ServiceState:
         raise FlagkeeperError("give the Flagsmith project's id with --project")
     features_path = f"/api/v1/projects/{quote(settings.project, safe='')}/features/"
     with connect(settings.url, "FLAGSMITH_API_URL", DEFAULT_URL, "FLAGSMITH_API_KEY", "a Flagsmith organisation API key", "Api-Key ") as client:
-        tag_labels = {tag.data.get("id"): tag.text("label") or "" for tag in _all(client, f"/api/v1/projects/{quote(settings.project, safe='')}/tags/", {})}
+        tags = _all(client, f"/api/v1/projects/{quote(settings.project, safe='')}/tags/", {})
+        tag_labels = {tag.data["id"]: tag.text("label") or "" for tag in tags if isinstance(tag.data.get("id"), int)}
         features: dict[str, JsonObject] = {}
         listings: dict[str, dict[str, JsonObject]] = {}
         for environment in _all(client, "/api/v1/environments/", {"project": settings.project}):

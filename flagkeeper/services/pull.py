@@ -7,15 +7,17 @@ completely first, then written atomically.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import write_output
-from flagkeeper.registry.servicestate import ServiceState, dump_state
+from flagkeeper.registry.servicestate import ServiceFlag, ServiceState, dump_state
 from flagkeeper.services.settings import PullSettings
 
 PROVIDERS = ("launchdarkly", "unleash", "flagsmith", "posthog", "growthbook", "flagd")
@@ -44,10 +46,25 @@ def _provider(name: str) -> Callable[[PullSettings], ServiceState]:
     return pull
 
 
+def _storable(value: Any) -> Any:
+    """`value` without JSON nulls inside, which TOML cannot hold (a null member or item is left out)."""
+    if isinstance(value, dict):
+        return {key: _storable(item) for key, item in value.items() if item is not None}
+    if isinstance(value, (list, tuple)):
+        return [_storable(item) for item in value if item is not None]
+    return value
+
+
+def _without_nulls(flag: ServiceFlag) -> ServiceFlag:
+    environments = {name: dataclasses.replace(state, served=_storable(state.served)) for name, state in flag.environments.items()}
+    return dataclasses.replace(flag, variations=tuple(_storable(list(flag.variations))), environments=environments)
+
+
 def fetch_state(provider: str, settings: PullSettings) -> ServiceState:
     """What `provider` knows; an unexpected response is one FlagkeeperError naming the URL and the field."""
     try:
-        return _provider(provider)(settings)
+        state = _provider(provider)(settings)
+        return dataclasses.replace(state, flags={key: _without_nulls(flag) for key, flag in state.flags.items()})
     except FlagkeeperError as error:
         if isinstance(error.path, str):  # a URL: said in the message, as the CLI shows only file paths
             raise FlagkeeperError(f"{error.path}: unexpected response: {error.message}") from None

@@ -76,3 +76,12 @@ def test_a_malformed_flag_names_the_file_and_the_field(pull_project) -> None:
     result, state = pull_project("flagd", "--source", "flags.flagd.json")
     assert (result.exit_code, state) == (2, None)
     assert result.stderr == 'flagkeeper: error: flags.flagd.json: flags.x.state: must be one of "ENABLED", "DISABLED", not "ON"\n'
+
+
+def test_json_nulls_are_left_out_as_toml_has_none(pull_project) -> None:
+    flags = {"flags": {"layout": {"state": "ENABLED", "variants": {"a": {"columns": 2, "theme": None}, "b": None}, "defaultVariant": "a"}}}
+    (pull_project.root / "flags.flagd.json").write_text(json.dumps(flags), encoding="utf-8")
+    result, state = pull_project("flagd", "--source", "flags.flagd.json")
+    assert result.exit_code == 0, result.stderr
+    assert "[[flags.layout.variations]]\ncolumns = 2\n" in state
+    assert "[flags.layout.environments.default.served]\ncolumns = 2\n" in state
