@@ -101,5 +101,15 @@ def pull_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         state = root / "flag-state.toml"
         return result, state.read_text(encoding="utf-8") if state.exists() else None
 
+    def again(*args: str) -> None:
+        """A second pull with nothing new at the service leaves the state file as it is, time included."""
+        state = root / "flag-state.toml"
+        before = (state.read_bytes(), state.stat().st_mtime_ns)
+        result, _ = pull(*args)
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr.startswith("unchanged: flag-state.toml: ")
+        assert (state.read_bytes(), state.stat().st_mtime_ns) == before
+
     pull.root = root  # type: ignore[attr-defined]
+    pull.again = again  # type: ignore[attr-defined]
     return pull

@@ -68,6 +68,7 @@ def test_pull_from_a_url(service: ReplayService, pull_project) -> None:
     assert result.exit_code == 0, result.stderr
     assert state == EXPECTED.replace("SOURCE", f"{service.url}/flags.json")
     assert "authorization" not in service.requests[0].headers
+    pull_project.again("flagd", "--source", f"{service.url}/flags.json")
 
 
 def test_a_malformed_flag_names_the_file_and_the_field(pull_project) -> None:

@@ -128,6 +128,7 @@ def test_pull_reads_every_environment_and_follows_next_pages(service: ReplayServ
     assert state == EXPECTED.replace("URL", service.url)
     assert [request.query.get("page") for request in service.requests if request.query.get("environment") == ["11"]] == [None, ["2"]]
     assert {request.headers["authorization"] for request in service.requests} == {"Api-Key ser.abc123"}
+    pull_project.again("flagsmith", "--url", service.url, "--project", "7")
 
 
 def test_the_project_is_required(pull_project) -> None:

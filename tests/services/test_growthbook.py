@@ -116,3 +116,4 @@ def test_pull_follows_next_offset_and_reads_values_by_their_type(service: Replay
     assert state == EXPECTED.replace("URL", service.url)
     assert [request.query["offset"] for request in service.requests] == [["0"], ["2"]]
     assert {request.headers["authorization"] for request in service.requests} == {"Bearer secret_abc"}
+    pull_project.again("growthbook", "--url", service.url)

@@ -153,6 +153,7 @@ def test_pull_writes_every_flag_with_its_served_value_per_environment(service: R
     assert [request.query.get("offset") for request in flag_requests] == [None, ["2"], None]  # page 1, the next link, the archived list
     assert all(request.query["summary"] == ["0"] for request in flag_requests)
     assert {request.headers["authorization"] for request in service.requests} == {"api-0123"}  # the token as LaunchDarkly takes it: no scheme
+    pull_project.again("launchdarkly", "--url", service.url)
 
 
 def test_environment_option_asks_only_for_those_environments(service: ReplayService, pull_project) -> None:

@@ -103,3 +103,4 @@ def test_pull_follows_next_and_names_the_one_environment(service: ReplayService,
     assert state == EXPECTED.replace("URL", service.url)
     assert [request.query.get("offset") for request in service.requests] == [None, ["2"]]
     assert {request.headers["authorization"] for request in service.requests} == {"Bearer phx_abc"}
+    pull_project.again("posthog", "--url", service.url, "--project", "42", "--environment", "production")

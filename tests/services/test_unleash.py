@@ -132,6 +132,7 @@ def test_pull_pages_through_the_search_and_reads_each_flags_strategies(service: 
     assert searches == [(["0"], None), (["2"], None), (["0"], ["IS:true"])]
     assert "/api/admin/projects/default/features/power-peg" not in service.paths()  # archived: nothing served
     assert {request.headers["authorization"] for request in service.requests} == {"*:*.unleash-admin-token"}
+    pull_project.again("unleash", "--url", service.url)
 
 
 def test_the_instance_url_is_required(pull_project) -> None:
