@@ -70,13 +70,11 @@ class ServiceClient:
     base_url: str
     headers: dict[str, str]
     credential_name: str | None = None  # the environment variable named when the service refuses the credential
-    sleep: Callable[[float], None] = time.sleep
-    transport: httpx.BaseTransport | None = None
 
     def __post_init__(self) -> None:
         self._client = httpx.Client(
             headers={"Accept": "application/json", "User-Agent": f"flagkeeper/{__version__}", **self.headers},
-            timeout=TIMEOUT, follow_redirects=False, transport=self.transport,
+            timeout=TIMEOUT, follow_redirects=False,
         )  # fmt: skip
         self._origin = _origin(self.url(""))
 
@@ -113,16 +111,16 @@ class ServiceClient:
             except httpx.TransportError as error:
                 if last:
                     raise FlagkeeperError(f"{url}: cannot reach the service: {error or type(error).__name__}") from None
-                self.sleep(0.5 * 2 ** (attempt - 1))
+                time.sleep(0.5 * 2 ** (attempt - 1))
                 continue
             if response.status_code == 429 and not last:
                 wait = _retry_after(response)
                 if wait > MAX_WAIT:
                     raise FlagkeeperError(f"{response.request.url}: rate limited; the service asks to wait {wait:.0f} s (more than {MAX_WAIT:.0f})")
-                self.sleep(wait)
+                time.sleep(wait)
                 continue
             if response.status_code in _RETRIED_STATUSES and not last:
-                self.sleep(0.5 * 2 ** (attempt - 1))
+                time.sleep(0.5 * 2 ** (attempt - 1))
                 continue
             _raise_for_status(response, self.credential_name)
             return response
