@@ -20,7 +20,11 @@ from flagkeeper.paths import write_output
 from flagkeeper.registry.servicestate import ServiceFlag, ServiceState, dump_state
 from flagkeeper.services.settings import PullSettings
 
-PROVIDERS = ("launchdarkly", "unleash", "flagsmith", "posthog", "growthbook", "flagd")
+_MODULES = {  # each provider's module, loaded when named: a pull from one service imports no other
+    "launchdarkly": "flagkeeper.services.launchdarkly", "unleash": "flagkeeper.services.unleash", "flagsmith": "flagkeeper.services.flagsmith",
+    "posthog": "flagkeeper.services.posthog", "growthbook": "flagkeeper.services.growthbook", "flagd": "flagkeeper.services.flagd",
+}  # fmt: skip
+PROVIDERS = tuple(_MODULES)
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class PullOutcome:
 def _provider(name: str) -> Callable[[PullSettings], ServiceState]:
     if name not in PROVIDERS:
         raise FlagkeeperError(f"unknown flag service '{name}' (one of {', '.join(PROVIDERS)})")
-    pull: Callable[[PullSettings], ServiceState] = importlib.import_module(f"flagkeeper.services.{name}").pull
+    pull: Callable[[PullSettings], ServiceState] = importlib.import_module(_MODULES[name]).pull
     return pull
 
 
