@@ -81,6 +81,14 @@ def test_429_waits_as_retry_after_says(service: ReplayService, pull_project) -> 
     assert state == EXPECTED.replace("URL", service.url)
 
 
+def test_retry_after_may_be_an_http_date(service: ReplayService, pull_project) -> None:
+    service.reply(FEATURES, {"message": "Too many requests"}, status=429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, once=True)
+    serve_growthbook(service)
+    result, _ = pull_project("growthbook", "--url", service.url)
+    assert result.exit_code == 0, result.stderr
+    assert [request.query["offset"] for request in service.requests] == [["0"], ["0"], ["2"]]  # a date gone by: at once
+
+
 def test_a_retry_after_too_long_is_an_error_not_a_hang(service: ReplayService, pull_project, existing) -> None:
     service.reply(FEATURES, {"message": "Too many requests"}, status=429, headers={"Retry-After": "3600"})
     result, _ = pull_project("growthbook", "--url", service.url)
