@@ -104,7 +104,8 @@ class _LazyGroup(click.Group):
     """Commands of other modules load when named: `check` does not import the registry editor or the report."""
 
     lazy = {"registry": "flagkeeper.cli.registry:registry", "init": "flagkeeper.cli.registry:init",
-            "remove": "flagkeeper.cli.remove:remove", "report": "flagkeeper.cli.report:report"}  # fmt: skip
+            "remove": "flagkeeper.cli.remove:remove", "report": "flagkeeper.cli.report:report",
+            "pull": "flagkeeper.cli.pull:pull"}  # fmt: skip
 
     def list_commands(self, context: click.Context) -> list[str]:
         return sorted([*super().list_commands(context), *self.lazy])

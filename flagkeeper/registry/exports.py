@@ -137,7 +137,7 @@ def parse_export(text: str, source_format: str | None, path: Path) -> list[Impor
         raise FlagkeeperError(f"unknown export format '{source_format}' (one of {', '.join(FORMATS)})", path)
     if not isinstance(data, dict):
         raise FlagkeeperError(f"a {source_format} export must be a JSON object, not {_shown(data)}", path)
-    flags = reader(_Object(data, "", path))
+    flags = reader(JsonObject(data, "", path))
     seen: set[str] = set()
     for flag in flags:
         if flag.key in seen:
@@ -149,15 +149,24 @@ def parse_export(text: str, source_format: str | None, path: Path) -> list[Impor
 # --- the formats ------------------------------------------------------------------------------
 
 
-def _flagd(export: _Object) -> list[ImportedFlag]:
+def flagd_flags(export: JsonObject) -> list[tuple[str, JsonObject]]:
+    """A flagd file's flags as (key, flag) pairs, from the object form or the array form flagd also reads."""
     export.require("flags")
     if isinstance(export.data["flags"], list):
-        flags = [(flag.key("key"), flag) for flag in export.objects("flags")]
-    else:
-        flags = export.members("flags")
+        return [(flag.key("key"), flag) for flag in export.objects("flags")]
+    return export.members("flags")
+
+
+def flagd_owner(flag: JsonObject, shared: JsonObject) -> str | None:
+    """A flagd flag's owner: its metadata's owner or team, else the flag set's."""
+    own = flag.obj("metadata")
+    return _first(own.text(name) or shared.text(name) for name in _OWNER_TAGS)
+
+
+def _flagd(export: JsonObject) -> list[ImportedFlag]:
     shared = export.obj("metadata")
     imported = []
-    for key, flag in flags:
+    for key, flag in flagd_flags(export):
         flag.choice("state", ("ENABLED", "DISABLED"), required=True)
         own = flag.obj("metadata")
         flag_type = own.text("type") or shared.text("type")
@@ -165,7 +174,7 @@ def _flagd(export: _Object) -> list[ImportedFlag]:
             ImportedFlag(
                 key=key,
                 type=flag_type if flag_type in FLAG_TYPES else None,
-                owner=_first(own.text(name) or shared.text(name) for name in _OWNER_TAGS),
+                owner=flagd_owner(flag, shared),
                 created=own.date("created") or shared.date("created"),
                 expires=own.date("expires") or shared.date("expires"),
                 description=own.text("description"),
@@ -175,13 +184,13 @@ def _flagd(export: _Object) -> list[ImportedFlag]:
     return imported
 
 
-def _default_variant(flag: _Object) -> str | None:
+def _default_variant(flag: JsonObject) -> str | None:
     """The value of a flagd flag's `defaultVariant`, as JSON."""
     variants, chosen = flag.obj("variants").data, flag.data.get("defaultVariant")
     return json.dumps(variants[chosen]) if isinstance(chosen, str) and chosen in variants else None
 
 
-def _openfeature(manifest: _Object) -> list[ImportedFlag]:
+def _openfeature(manifest: JsonObject) -> list[ImportedFlag]:
     manifest.require("flags")
     imported = []
     for key, flag in manifest.members("flags"):
@@ -191,7 +200,7 @@ def _openfeature(manifest: _Object) -> list[ImportedFlag]:
     return imported
 
 
-def _unleash(export: _Object) -> list[ImportedFlag]:
+def _unleash(export: JsonObject) -> list[ImportedFlag]:
     export.require("features")
     tags: dict[str, list[tuple[str | None, str | None]]] = {}
     for tag in export.objects("featureTags"):
@@ -204,7 +213,7 @@ def _unleash(export: _Object) -> list[ImportedFlag]:
             ImportedFlag(
                 key=key,
                 type=feature.choice("type", FLAG_TYPES),
-                owner=_tag_owner(own_tags + tags.get(key, [])),
+                owner=tag_owner(own_tags + tags.get(key, [])),
                 created=feature.date("createdAt"),
                 expires=None,
                 description=feature.text("description"),
@@ -215,7 +224,7 @@ def _unleash(export: _Object) -> list[ImportedFlag]:
     return imported
 
 
-def _launchdarkly(export: _Object) -> list[ImportedFlag]:
+def _launchdarkly(export: JsonObject) -> list[ImportedFlag]:
     export.require("items")
     imported = []
     for item in export.objects("items"):
@@ -240,7 +249,7 @@ def _launchdarkly(export: _Object) -> list[ImportedFlag]:
     return imported
 
 
-_READERS: dict[str, Callable[[_Object], list[ImportedFlag]]] = {
+_READERS: dict[str, Callable[[JsonObject], list[ImportedFlag]]] = {
     "flagd": _flagd,
     "openfeature": _openfeature,
     "unleash": _unleash,
@@ -253,7 +262,7 @@ def _first(values: Iterable[str | None]) -> str | None:
     return next((value for value in values if value), None)
 
 
-def _tag_owner(tags: list[tuple[str | None, str | None]]) -> str | None:
+def tag_owner(tags: list[tuple[str | None, str | None]]) -> str | None:
     """The value of the first "owner" tag, else of the first "team" tag."""
     return _first(value for wanted in _OWNER_TAGS for kind, value in tags if kind == wanted)
 
@@ -270,38 +279,45 @@ def _shown(value: object) -> str:
     return json.dumps(value)
 
 
-def _parse_date(value: object, where: str, path: Path) -> dt.date | None:
-    """An ISO 8601 date or date-time string as a date (a date-time's date as written)."""
+def _parse_moment(value: object, where: str, path: Path | str) -> dt.datetime | None:
+    """An ISO 8601 date or date-time string as a datetime, in the offset it is written in."""
     if value is None:
         return None
     if isinstance(value, str):
         text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value  # Python 3.10 reads no Z
         try:
-            return dt.datetime.fromisoformat(text).date()
+            return dt.datetime.fromisoformat(text)
         except ValueError:
             pass
     raise FlagkeeperError(f"{where}: must be an ISO 8601 date or date-time like 2024-05-01, not {_shown(value)}", path)
 
 
-def _check_key(value: object, where: str, path: Path) -> str:
+def _parse_date(value: object, where: str, path: Path | str) -> dt.date | None:
+    """An ISO 8601 date or date-time string as a date (a date-time's date as written)."""
+    moment = _parse_moment(value, where, path)
+    return moment.date() if moment else None
+
+
+def _check_key(value: object, where: str, path: Path | str) -> str:
     if isinstance(value, str) and value.strip():
         return value
     raise FlagkeeperError(f"{where}: a flag key must be a non-empty string, not {_shown(value)}", path)
 
 
-def _as_object(value: object, where: str, path: Path) -> _Object:
+def _as_object(value: object, where: str, path: Path | str) -> JsonObject:
     if not isinstance(value, dict):
         raise FlagkeeperError(f"{where}: must be an object, not {_shown(value)}", path)
-    return _Object(value, where, path)
+    return JsonObject(value, where, path)
 
 
 @dataclass(frozen=True)
-class _Object:
-    """A JSON object in an export, with the JSON path that names it in error messages."""
+class JsonObject:
+    """A JSON object in an export (or a flag service's response: `path` is then its URL), with the
+    JSON path that names it in error messages."""
 
     data: dict[str, Any]
     where: str
-    path: Path
+    path: Path | str
 
     def at(self, name: str) -> str:
         return f"{self.where}.{name}" if self.where else name
@@ -347,14 +363,23 @@ class _Object:
     def date(self, name: str) -> dt.date | None:
         return _parse_date(self.data.get(name), self.at(name), self.path)
 
+    def moment(self, name: str) -> dt.datetime | None:
+        """An ISO 8601 date-time (or date), in the offset it is written in; None when absent or null."""
+        return _parse_moment(self.data.get(name), self.at(name), self.path)
+
     def epoch_millis(self, name: str) -> dt.date | None:
         """Milliseconds since 1970 as a UTC date."""
+        moment = self.epoch_moment(name)
+        return moment.date() if moment else None
+
+    def epoch_moment(self, name: str) -> dt.datetime | None:
+        """Milliseconds since 1970 as a UTC datetime."""
         value = self.data.get(name)
         if value is None:
             return None
         if isinstance(value, int) and not isinstance(value, bool):
             try:
-                return dt.datetime.fromtimestamp(value / 1000, tz=dt.timezone.utc).date()
+                return dt.datetime.fromtimestamp(value / 1000, tz=dt.timezone.utc)
             except (OverflowError, OSError, ValueError):
                 pass
         raise self.wrong(name, "milliseconds since 1970")
@@ -368,14 +393,14 @@ class _Object:
             raise self.wrong(name, "an array of strings")
         return value
 
-    def obj(self, name: str) -> _Object:
+    def obj(self, name: str) -> JsonObject:
         """A nested object; an empty one when absent or null."""
         value = self.data.get(name)
         if value is not None and not isinstance(value, dict):
             raise self.wrong(name, "an object")
-        return _Object(value or {}, self.at(name), self.path)
+        return JsonObject(value or {}, self.at(name), self.path)
 
-    def objects(self, name: str) -> list[_Object]:
+    def objects(self, name: str) -> list[JsonObject]:
         """An array of objects; empty when absent or null."""
         value = self.data.get(name)
         if value is None:
@@ -384,7 +409,7 @@ class _Object:
             raise self.wrong(name, "an array")
         return [_as_object(item, f"{self.at(name)}[{index}]", self.path) for index, item in enumerate(value)]
 
-    def members(self, name: str) -> list[tuple[str, _Object]]:
+    def members(self, name: str) -> list[tuple[str, JsonObject]]:
         """An object whose members are objects named by flag keys, as (key, object) pairs."""
         table = self.obj(name)
         return [
