@@ -17,7 +17,8 @@ import pytest
 from flagkeeper.report.charts import nice_ticks
 from tests.conftest import FIXTURES, REPO, Result, assert_golden, run
 
-SMARS = ["report", "examples/smars_legacy", "--today", "2012-08-01"]
+# --no-links: the goldens must not depend on the checkout's git remote and commit.
+SMARS = ["report", "examples/smars_legacy", "--today", "2012-08-01", "--no-links"]
 STOREFRONT = FIXTURES / "report" / "storefront"
 
 
@@ -38,8 +39,12 @@ def test_smars_headline_counts_the_flag_debt() -> None:
     assert report["schema"] == 1 and report["quarter"] == "2012Q3"
     assert report["headline"] == {
         "flags_in_code": 7, "registered": 7, "expired": 3, "unowned": 2, "retired_key_reuses": 1,
-        "zombie_modules": 3, "removable": 2, "dead_lines": 173, "needing_action": 5,
+        "zombie_modules": 3, "removable": 2, "dead_lines": 173, "needing_action": 5, "flags": 8, "healthy": 3,
     }  # fmt: skip
+    # Healthy: owned, registered, in date, read, and able to change: the kill switch, dark_pool_ioc and inet_routing.
+    assert report["health"] == 38 and sorted(flag["key"] for flag in report["flags"] if flag["healthy"]) == [
+        "dark_pool_ioc", "inet_routing", "smars_kill_switch",
+    ]  # fmt: skip
     flags = {flag["key"]: flag for flag in report["flags"]}
     assert [action["command"] for action in flags["odd_lot_sweep"]["actions"]][0] == "flagkeeper remove odd_lot_sweep --value false"
     assert flags["odd_lot_sweep"]["overdue_days"] == 489 and flags["odd_lot_sweep"]["files"] == 2

@@ -1,0 +1,116 @@
+"""The report as Markdown and HTML, from Jinja2 templates: report.md.j2 and report.html.j2.
+
+The templates ship in report/templates/; `--template DIR` puts an organisation's own first
+(a file of the same name replaces ours, e.g. report.html.j2 or style.css for branding; the
+others still come from the package). HTML is autoescaped; Markdown cells go through the `cell`
+and `code` filters. The templates only format: what to say comes from report/data.py and
+report/wording.py, the charts from report/charts.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.report import wording
+from flagkeeper.report.charts import Series, Styles, bar_chart, column_chart
+from flagkeeper.report.data import HEADLINE_LABELS, HEADLINE_MEANINGS, HEALTH_FORMULA, Report
+
+TREND_SERIES = ("needing_action", "expired", "unowned", "removable")
+TEMPLATES = {"markdown": "report.md.j2", "html": "report.html.j2"}
+
+
+def cell(text: object) -> str:
+    """Text for a Markdown table cell: a `|` would end the cell, a newline the row."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def code(text: object) -> str:
+    """Inline Markdown code, fenced so a backtick inside cannot end it."""
+    fence = "``" if "`" in str(text) else "`"
+    return cell(f"{fence}{text}{fence}")
+
+
+def prose(text: str) -> Markup:
+    """Escaped HTML text whose `backticked` spans become <code>."""
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{part}</code>" if index % 2 else part for index, part in enumerate(parts)))
+
+
+def markdown_prose(text: str) -> str:
+    """A command shown as code unless it is prose (prose keeps its own backticks)."""
+    return code(text) if text.startswith("flagkeeper ") else cell(text)
+
+
+def sentence_html(sentence: wording.Sentence) -> Markup:
+    """A sentence whose numbers point at their definitions (data-def), for the reader and the tests."""
+    parts = [
+        Markup('<span class="n" data-def="def-{}">{}</span>').format(fragment.defined_by, fragment.text) if fragment.defined_by else prose(fragment.text)
+        for fragment in sentence
+    ]
+    return Markup("").join(parts)
+
+
+def sentence_markdown(sentence: wording.Sentence) -> str:
+    return wording.plain(sentence)
+
+
+def charts(report: Report) -> dict[str, Markup]:
+    """The SVG charts, each meaning (flag type, measure) in one style across all of them."""
+    styles = Styles()
+    table = report.age_table()
+    series = [Series(name, tuple(counts.values()), styles(f"type:{name}")) for name, counts in table.items()]
+    drawn = {
+        "age": column_chart("chart-age", "Flags by age and type", report.age_buckets(), series, stacked=True, y_label="flags",
+                            empty="No flags in code or registry."),
+    }  # fmt: skip
+    expired = report.expired_by_owner()
+    drawn["expired"] = bar_chart(
+        "chart-expired", "Expired flags per owner", list(expired), list(expired.values()), style=styles("expired"),
+        x_label="expired flags", empty="No expired flags.",
+    )  # fmt: skip
+    if len(report.trend) > 1:
+        quarters = [point.quarter for point in report.trend]
+        measures = [Series(HEADLINE_LABELS[name], tuple(asdict(point.headline)[name] for point in report.trend), styles(name)) for name in TREND_SERIES]
+        drawn["trend"] = column_chart("chart-trend", "Flag debt by quarter", quarters, measures, stacked=False, y_label="flags", empty="No flag debt.")
+    return {name: Markup(svg) for name, svg in drawn.items()}
+
+
+def _environment(override: Path | None, html: bool) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(override))] if override is not None else []
+    loaders.append(jinja2.PackageLoader("flagkeeper.report", "templates"))
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders), autoescape=html, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True,
+    )  # fmt: skip
+    environment.filters.update(first_upper=lambda text: text[:1].upper() + text[1:], cell=cell, code=code, prose=prose, command=markdown_prose, days=wording.days, date=wording.date, signed=wording.signed)
+    environment.filters["sentence"] = sentence_html if html else sentence_markdown
+    return environment
+
+
+def render_report(report: Report, output_format: str, template_dir: Path | None = None) -> str:
+    """The report in `output_format` (markdown or html); a broken override template is one error naming its file and line."""
+    html = output_format == "html"
+    environment = _environment(template_dir, html)
+    context: dict[str, Any] = {
+        "report": report, "headline": asdict(report.headline), "labels": HEADLINE_LABELS, "meanings": HEADLINE_MEANINGS,
+        "formula": HEALTH_FORMULA, "glossary": wording.GLOSSARY, "wording": wording, "link": _linker(report),
+        "charts": charts(report) if html else {},
+    }  # fmt: skip
+    try:
+        return environment.get_template(TEMPLATES[output_format]).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise FlagkeeperError(f"template error: {error.message}", Path(error.filename or error.name or "?"), error.lineno) from None
+    except jinja2.TemplateError as error:
+        raise FlagkeeperError(f"template error: {error.message or error}", template_dir) from None
+
+
+def _linker(report: Report) -> Any:
+    """`link(path, line)` for the templates: the code host's address, or None."""
+    links = report.links
+    return (lambda path, line=None: None) if links is None else links.url
