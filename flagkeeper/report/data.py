@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from flagkeeper.checks.runner import run_checks, select_rules
 from flagkeeper.config import FLAG_TYPES
@@ -175,6 +175,7 @@ class TrendPoint:
     quarter: str
     today: dt.date
     headline: Headline
+    debt_by_type: dict[str, int] = field(default_factory=dict)  # flag type -> flags that need action; {} from an older report
 
 
 @dataclass(frozen=True)
@@ -228,8 +229,8 @@ class Report:
         return sorted(dated, key=lambda row: (-(row.age_days or 0), row.key))[:OLDEST_SHOWN]
 
     def types(self) -> list[str]:
-        """Flag types present, in the registry's order, then any others."""
-        present = {row.type_label for row in self.flags}
+        """Flag types present now or in the trend's debt, in the registry's order, then any others."""
+        present = {row.type_label for row in self.flags} | {name for point in self.trend for name in point.debt_by_type}
         return [name for name in FLAG_TYPES if name in present] + sorted(present - set(FLAG_TYPES))
 
     def age_buckets(self) -> list[str]:
@@ -238,7 +239,8 @@ class Report:
 
     def age_table(self) -> dict[str, dict[str, int]]:
         """Flag type -> age bucket -> flags; every bucket present, empty ones 0."""
-        table = {name: dict.fromkeys(self.age_buckets(), 0) for name in self.types()}
+        table = {name: dict.fromkeys(self.age_buckets(), 0) for name in {row.type_label for row in self.flags}}
+        table = {name: table[name] for name in self.types() if name in table}
         for row in self.flags:
             table[row.type_label][row.age_bucket] += 1
         return table
@@ -375,7 +377,11 @@ def build_report(
         flags=len(flags),
         healthy=sum(1 for row in flags if row.healthy),
     )
-    point = TrendPoint(quarter.label, project.today, headline)
+    debt_by_type: dict[str, int] = defaultdict(int)
+    for row in flags:
+        if row.actions:
+            debt_by_type[row.type_label] += 1
+    point = TrendPoint(quarter.label, project.today, headline, dict(sorted(debt_by_type.items())))
     changes = _changes(previous, flags) if previous is not None else None
     return Report(
         project.config.root.name, quarter, project.today, headline, tuple(flags), tuple(zombies), _trend(previous, point), changes,

@@ -37,7 +37,7 @@ def _flag_record(row: FlagRow) -> dict[str, Any]:
 
 
 def _point_record(point: TrendPoint) -> dict[str, Any]:
-    return {"quarter": point.quarter, "today": _date(point.today), "headline": asdict(point.headline)}
+    return {"quarter": point.quarter, "today": _date(point.today), "headline": asdict(point.headline), "debt_by_type": point.debt_by_type}
 
 
 def report_record(report: Report) -> dict[str, Any]:
@@ -76,7 +76,10 @@ def _headline(data: Any) -> Headline:
 
 
 def _point(data: Any) -> TrendPoint:
-    return TrendPoint(str(data["quarter"]), dt.date.fromisoformat(data["today"]), _headline(data["headline"]))
+    by_type = data.get("debt_by_type", {})  # absent from reports older than the by-type trend
+    if not isinstance(by_type, dict) or not all(isinstance(count, int) for count in by_type.values()):
+        raise ValueError("a trend point's debt_by_type maps flag types to whole numbers")
+    return TrendPoint(str(data["quarter"]), dt.date.fromisoformat(data["today"]), _headline(data["headline"]), {str(k): v for k, v in by_type.items()})
 
 
 def read_previous(path: Path) -> Snapshot:

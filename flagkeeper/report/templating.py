@@ -63,6 +63,8 @@ def sentence_markdown(sentence: wording.Sentence) -> str:
 def charts(report: Report) -> dict[str, Markup]:
     """The SVG charts, each meaning (flag type, measure) in one style across all of them."""
     styles = Styles()
+    for name in report.types():  # a type has its look before any measure, the same in every chart
+        styles(f"type:{name}")
     table = report.age_table()
     series = [Series(name, tuple(counts.values()), styles(f"type:{name}")) for name, counts in table.items()]
     drawn = {
@@ -78,6 +80,12 @@ def charts(report: Report) -> dict[str, Markup]:
         quarters = [point.quarter for point in report.trend]
         measures = [Series(HEADLINE_LABELS[name], tuple(asdict(point.headline)[name] for point in report.trend), styles(name)) for name in TREND_SERIES]
         drawn["trend"] = column_chart("chart-trend", "Flag debt by quarter", quarters, measures, stacked=False, y_label="flags", empty="No flag debt.")
+        types = [name for name in report.types() if any(point.debt_by_type.get(name) for point in report.trend)]
+        by_type = [Series(name, tuple(point.debt_by_type.get(name, 0) for point in report.trend), styles(f"type:{name}")) for name in types]
+        drawn["trend_types"] = column_chart(
+            "chart-trend-types", "Flags that need action by type, per quarter", quarters, by_type, stacked=True, y_label="flags",
+            empty="No flag debt in these quarters, or no types recorded (reports older than this chart).",
+        )  # fmt: skip
     return {name: Markup(svg) for name, svg in drawn.items()}
 
 

@@ -184,6 +184,8 @@ def test_html_over_two_quarters_draws_the_trend(two_quarters: tuple[Path, list[s
     page = run([*args, "--format", "html"], folder).stdout
     trend = page.split('<svg id="chart-trend"', 1)[1].split("</svg>", 1)[0]
     assert "<title>Flags that need action, 2026Q3: 2</title>" in trend and "<title>Flags that need action, 2026Q4: 3</title>" in trend
+    by_type = page.split('<svg id="chart-trend-types"', 1)[1].split("</svg>", 1)[0]
+    assert "<title>release, 2026Q3: 1</title>" in by_type and "<title>unregistered, 2026Q4: 1</title>" in by_type
 
 
 def test_the_trend_carries_forward_and_debt_can_go_down(two_quarters: tuple[Path, list[str]]) -> None:
@@ -207,7 +209,7 @@ def test_json_is_what_the_documentation_describes() -> None:
     report = run([*SMARS, "--format", "json"], REPO).json()
     documented = (REPO / "docs" / "report-format.md").read_text(encoding="utf-8")
     fields = set(report) | set(report["headline"]) | set(report["flags"][0]) | set(report["flags"][0]["actions"][0])
-    fields |= set(report["zombie_modules"][0]) | set(report["trend"][0])
+    fields |= set(report["zombie_modules"][0]) | set(report["trend"][0]) | set(report["fix_first"][0])
     assert sorted(name for name in fields if f"`{name}`" not in documented) == []
     assert json.dumps(report["headline"]) == json.dumps(report["trend"][-1]["headline"])
 

@@ -4,6 +4,7 @@ whose series never share a look, links into the code host, and templates an orga
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from collections.abc import Callable
@@ -256,3 +257,16 @@ def test_project_urls_name_the_host_and_without_git_nothing_links(project: Calla
 def test_a_link_template_with_an_unknown_placeholder_is_one_line() -> None:
     line = _error(run([*SMARS, "--link-template", "https://host/{repo}/{path}"], REPO))
     assert "--link-template 'https://host/{repo}/{path}': unknown placeholder {repo}" in line
+
+
+def test_a_report_json_older_than_flag_health_still_serves_as_previous(tmp_path: Path) -> None:
+    store = REPO / "tests" / "fixtures" / "report" / "storefront"
+    assert run(["report", str(store), "--today", "2026-07-01", "--format", "json", "--output", "q3.json"], tmp_path).exit_code == 0
+    old = json.loads((tmp_path / "q3.json").read_text(encoding="utf-8"))
+    for headline in [old["headline"], *(point["headline"] for point in old["trend"])]:
+        del headline["flags"], headline["healthy"]
+    for point in old["trend"]:
+        del point["debt_by_type"]
+    (tmp_path / "q3.json").write_text(json.dumps(old), encoding="utf-8")
+    text = run(["report", str(store), "--today", "2026-10-15", "--previous", "q3.json"], tmp_path).stdout
+    assert "flag health is 50%;" in text and "**Flag health: 50%** (2026Q3: –)." in text  # nothing to compare with
