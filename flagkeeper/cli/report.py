@@ -49,7 +49,8 @@ def _parse_early(parse: Callable[[Any], Parsed]) -> Callable[[click.Context, cli
 @click.option("--template", "template_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), metavar="DIR",
               help="Templates that replace the shipped ones of the same name (report.md.j2, report.html.j2, style.css).")  # fmt: skip
 @click.option("--link-template", callback=_parse_early(check_template), metavar="URL",
-              help='Link file references here, e.g. "https://host/org/repo/blob/{commit}/{path}#L{line}" (default: from [project.urls] or the git remote).')  # fmt: skip
+              help='Link file references here, e.g. "https://host/org/repo/blob/{commit}/{path}#L{line}" '
+                   "(default: from [project.urls] or the git remote).")  # fmt: skip
 @click.option("--no-links", is_flag=True, help="Link no file references to the code host.")
 @click.option("--fleet", multiple=True, type=click.Path(path_type=Path, exists=True), metavar="DIR",
               help="The servers' deploy manifests (a folder or files; repeatable): fleet drift (FK011) joins the Fix-first list.")  # fmt: skip
@@ -60,13 +61,16 @@ def report(
     """Write the quarterly flag-cleanup report for PATHS (default: the current folder).
 
     \b
-    Shows the flag debt: a headline of counts; per owner, the flags that need action
-    (expired, unowned, unregistered, unread, retired keys read again) with a suggested
-    command for each; dead code behind flags that can no longer change; the oldest flags;
-    flags by type and age; and, with --previous, the change since last quarter.
+    Shows the flag debt: a one-sentence summary; the flag health with its formula; the
+    findings to fix first (retired keys read again, fleet drift, missing kill switches,
+    keys that mean two things, zombie and unreachable code), ranked, each with its fix;
+    the headline counts, each defined; per owner, most debt first, the flags that need
+    action with a suggested command for each; dead code; the oldest flags; flags by type
+    and age; and, with --previous or --history, the change since last quarter.
 
     \b
-    Keep each quarter's JSON and pass it as --previous next quarter:
+    The trend from git history, or from last quarter's JSON:
+      flagkeeper report --format html --output flags.html --history 4
       flagkeeper report --format json --output flags-2026Q3.json
       flagkeeper report --format html --output flags.html --previous flags-2026Q3.json
     """

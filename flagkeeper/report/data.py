@@ -132,7 +132,10 @@ class Headline:
         return round(100 * self.healthy / self.flags) if self.flags else None
 
 
-HEALTH_FORMULA = "healthy flags ÷ all flags × 100, where a flag is healthy when it is owned, registered, not expired or retired, read in Python code, and its value can still change"
+HEALTH_FORMULA = (
+    "healthy flags ÷ all flags × 100, where a flag is healthy when it is owned, registered, not expired or retired, "
+    "read in Python code, and its value can still change"
+)
 HEADLINE_LABELS = {
     "flags_in_code": "Flags in code",
     "registered": "Registered flags",

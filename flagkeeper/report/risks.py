@@ -38,7 +38,8 @@ class Risk:
 def _fix(diagnostic: Diagnostic, removes: dict[str, str], rule_fix: str) -> str:
     key = diagnostic.key
     if diagnostic.code == "FK003" and key:
-        return f"give the new code a new key (`flagkeeper registry add NEW_KEY --owner TEAM --type TYPE`), then `{removes.get(key, f'flagkeeper remove {key} --value false')}`"
+        remove = removes.get(key, f"flagkeeper remove {key} --value false")
+        return f"give the new code a new key (`flagkeeper registry add NEW_KEY --owner TEAM --type TYPE`), then `{remove}`"
     if diagnostic.code == "FK007" and key and key in removes:
         return f"`{removes[key]}` deletes the branch and the code only it reaches"
     if diagnostic.code == "FK004" and key:

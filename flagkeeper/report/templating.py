@@ -96,7 +96,10 @@ def _environment(override: Path | None, html: bool) -> jinja2.Environment:
         loader=jinja2.ChoiceLoader(loaders), autoescape=html, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
     )  # fmt: skip
-    environment.filters.update(first_upper=lambda text: text[:1].upper() + text[1:], cell=cell, code=code, prose=prose, command=markdown_prose, days=wording.days, date=wording.date, signed=wording.signed)
+    environment.filters.update(
+        first_upper=lambda text: text[:1].upper() + text[1:], cell=cell, code=code, prose=prose, command=markdown_prose,
+        days=wording.days, date=wording.date, signed=wording.signed,
+    )  # fmt: skip
     environment.filters["sentence"] = sentence_html if html else sentence_markdown
     return environment
 

@@ -188,7 +188,8 @@ def test_debt_that_went_nowhere_is_not_shown_as_good(tmp_path: Path) -> None:
 
 def test_a_template_folder_replaces_the_shipped_templates_by_name(tmp_path: Path) -> None:
     (tmp_path / "style.css").write_text("body { font-family: 'Acme Sans'; }\n", encoding="utf-8")
-    (tmp_path / "report.md.j2").write_text("# {{ report.project }}: {{ headline.needing_action }} flags for {{ report.by_owner() | length }} owners\n", encoding="utf-8")
+    own = "# {{ report.project }}: {{ headline.needing_action }} flags for {{ report.by_owner() | length }} owners\n"
+    (tmp_path / "report.md.j2").write_text(own, encoding="utf-8")
     page = run([*SMARS, "--format", "html", "--template", str(tmp_path)], REPO).stdout
     assert "font-family: 'Acme Sans'" in page and "Fix first" in page  # our page, their style
     assert run([*SMARS, "--template", str(tmp_path)], REPO).stdout == "# smars_legacy: 5 flags for 3 owners\n"
