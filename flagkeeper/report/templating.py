@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from flagkeeper.config import FLAG_TYPES
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.report import wording
 from flagkeeper.report.charts import Series, Styles, bar_chart, column_chart
@@ -63,8 +64,10 @@ def sentence_markdown(sentence: wording.Sentence) -> str:
 def charts(report: Report) -> dict[str, Markup]:
     """The SVG charts, each meaning (flag type, measure) in one style across all of them."""
     styles = Styles()
-    for name in report.types():  # a type has its look before any measure, the same in every chart
-        styles(f"type:{name}")
+    # Looks in a fixed order, so a type or measure looks the same in every chart and every quarter's
+    # report: the registry's types, then the measures, then any other types the report has.
+    for meaning in [*(f"type:{name}" for name in (*FLAG_TYPES, "unregistered", "(no type)")), *TREND_SERIES]:
+        styles(meaning)
     table = report.age_table()
     series = [Series(name, tuple(counts.values()), styles(f"type:{name}")) for name, counts in table.items()]
     drawn = {

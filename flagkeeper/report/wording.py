@@ -34,22 +34,23 @@ RISK_PHRASES = {
 
 
 # Definitions of the numbers that are not headline counts: the glossary at the end of the page.
-GLOSSARY = {
-    "rank": "The finding's place in the Fix-first ranking: by severity, then by lines at stake.",
-    "risks": "Findings on the Fix-first list: retired keys read again (FK003), deploy manifests that disagree (FK011), critical functions "
-    "without a kill switch (FK010), keys that mean two things (FK004), zombie code (FK007) and unreachable modules (FK006).",
-    "severity": "How bad a Fix-first finding is: critical (it can switch dead code on in production, or nothing can stop it), high, medium.",
-    "lines": "Blast radius: the lines a finding puts at stake (a module's length, or the lines a key's dead value guards); – when not counted.",
-    "zombie_lines": "Lines of the zombie modules: modules reachable only through a dead flag's branch (FK007).",
-    "owner_flags": "Flags of this owner that need action.",
-    "age": "Days from the flag's created date to the report's date.",
-    "overdue": "Days since the flag's expiry, for an expired flag.",
-    "reads": "Reads of the key in Python code.",
-    "files": "Python files with a read of the key.",
-    "module_lines": "The module's length in lines.",
-    "bucket": "Flags of this type whose age falls in this bucket; Total: all flags of the type.",
-    "then_now": "A headline number in the previous report and in this one, and the change.",
-}
+GLOSSARY = {  # name (the page's anchor) -> (what it is called, what it counts)
+    "rank": ("Rank (#)", "The finding's place in the Fix-first ranking: by severity, then by lines at stake."),
+    "risks": ("Ranked findings", "Findings on the Fix-first list: retired keys read again (FK003), deploy manifests that disagree (FK011), "
+              "critical functions without a kill switch (FK010), keys that mean two things (FK004), zombie code (FK007) and unreachable modules (FK006)."),
+    "severity": ("Severity", "How bad a Fix-first finding is: critical (it can switch dead code on in production, or nothing can stop it), high, medium."),
+    "lines": ("Lines (Fix first)", "Blast radius: the lines a finding puts at stake: a module's length; for a key, the lines its dead value guards "
+              "plus its zombie modules' lines; – when not counted."),
+    "zombie_lines": ("Lines in zombie modules", "Lines of the modules reachable only through a dead flag's branch (FK007)."),
+    "owner_flags": ("Flags per owner", "The number after an owner's name: flags of this owner that need action."),
+    "age": ("Age", "Days from the flag's created date to the report's date."),
+    "overdue": ("Overdue", "Days since the flag's expiry, for an expired flag."),
+    "reads": ("Reads", "Reads of the key in Python code."),
+    "files": ("Files", "Python files with a read of the key."),
+    "module_lines": ("Lines (zombie modules)", "The module's length in lines."),
+    "bucket": ("Flags by type and age", "Flags of this type whose age falls in this bucket; Total: all flags of the type."),
+    "then_now": ("Since the previous report", "A headline number in the previous report and in this one, and the change."),
+}  # fmt: skip
 
 
 def date(day: dt.date | None) -> str:
@@ -127,7 +128,8 @@ def debt_sentence(report: Report) -> Sentence:
     direction = "up" if change > 0 else ("down" if change < 0 else "nowhere")
     return [
         Fragment(f"Flag debt went {direction} since {report.changes.quarter}: "), Fragment(str(report.headline.needing_action), "needing_action"),
-        Fragment(" flags need action, "), Fragment(str(report.changes.previous.needing_action), "needing_action"),
+        Fragment(" flag needs action, " if report.headline.needing_action == 1 else " flags need action, "),
+        Fragment(str(report.changes.previous.needing_action), "needing_action"),
         Fragment(" did then ("), Fragment(signed(change), "needing_action"), Fragment(")."),
     ]  # fmt: skip
 

@@ -170,7 +170,8 @@ def test_twelve_flag_types_never_share_a_colour_in_a_chart(project: Callable[[di
     page = run(["report", "--today", "2026-07-01", "--format", "html", "--no-links"], folder).stdout
     looks = _series_looks(page, "chart-age")
     assert len(looks) == 12 and len(set(looks.values())) == 12
-    assert sum(pattern != "solid" for _, pattern in looks.values()) == 4  # past the eight colours: stripes
+    # Past the eight colours (five registry types, unregistered, no type, the first measure): stripes, then dots.
+    assert [looks[name][1] for name in ("release", "permission", "beta", "rollout")] == ["solid", "solid", "stripes", "dots"]
     # The bar chart's "expired" has a look of its own, no type's: a colour means one thing on the page.
     expired = re.search(r'<svg id="chart-expired".*?<rect x="160"[^>]* fill="url\(#chart-expired-(\w+)-(\w+)\)"', page, re.DOTALL)
     assert expired is not None and (f"#{expired.group(2).upper()}", expired.group(1)) not in looks.values()
