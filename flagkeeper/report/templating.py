@@ -2,7 +2,9 @@
 
 The templates ship in report/templates/; `--template DIR` puts an organisation's own first
 (a file of the same name replaces ours, e.g. report.html.j2 or style.css for branding; the
-others still come from the package). HTML is autoescaped; Markdown cells go through the `cell`
+others still come from the package). The templates run in Jinja2's sandbox: a template folder
+may come from a repository under review, and it must not reach Python's internals from there.
+HTML is autoescaped; Markdown cells go through the `cell`
 and `code` filters. The templates only format: what to say comes from report/data.py and
 report/wording.py, the charts from report/charts.py.
 """
@@ -13,7 +15,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import traceback
+
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup, escape
 
 from flagkeeper.config import FLAG_TYPES
@@ -95,7 +100,7 @@ def charts(report: Report) -> dict[str, Markup]:
 def _environment(override: Path | None, html: bool) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(override))] if override is not None else []
     loaders.append(jinja2.PackageLoader("flagkeeper.report", "templates"))
-    environment = jinja2.Environment(
+    environment = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders), autoescape=html, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
     )  # fmt: skip
@@ -120,8 +125,12 @@ def render_report(report: Report, output_format: str, template_dir: Path | None 
         return environment.get_template(TEMPLATES[output_format]).render(context)
     except jinja2.TemplateSyntaxError as error:
         raise FlagkeeperError(f"template error: {error.message}", Path(error.filename or error.name or "?"), error.lineno) from None
-    except jinja2.TemplateError as error:
-        raise FlagkeeperError(f"template error: {error.message or error}", template_dir) from None
+    except Exception as error:  # a template of the user's that fails as it runs: name it, no traceback
+        if template_dir is None and not isinstance(error, jinja2.TemplateError):
+            raise  # ours: a bug, not bad input
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename.endswith((".j2", ".css"))]
+        place = (Path(frames[-1].filename), frames[-1].lineno) if frames else (template_dir, None)
+        raise FlagkeeperError(f"template error: {error}", *place) from None
 
 
 def _linker(report: Report) -> Any:

@@ -272,3 +272,11 @@ def test_a_report_json_older_than_flag_health_still_serves_as_previous(tmp_path:
     (tmp_path / "q3.json").write_text(json.dumps(old), encoding="utf-8")
     text = run(["report", str(store), "--today", "2026-10-15", "--previous", "q3.json"], tmp_path).stdout
     assert "flag health is 50%;" in text and "**Flag health: 50%** (2026Q3: –)." in text  # nothing to compare with
+
+
+def test_a_template_that_fails_as_it_runs_or_reaches_for_internals_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "report.md.j2").write_text("# title\n\n{{ headline.expired + 'x' }}\n", encoding="utf-8")
+    assert re.search(r"report\.md\.j2:3: template error: unsupported operand", _error(run([*SMARS, "--template", str(tmp_path)], REPO)))
+    # The sandbox: a template folder from a repository under review cannot reach Python's internals.
+    (tmp_path / "report.md.j2").write_text("{{ report.__class__.__init__.__globals__ }}\n", encoding="utf-8")
+    assert "template error: " in _error(run([*SMARS, "--template", str(tmp_path)], REPO))
