@@ -11,11 +11,10 @@ report/wording.py, the charts from report/charts.py.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-
-import traceback
 
 import jinja2
 import jinja2.sandbox
