@@ -28,6 +28,7 @@ from flagkeeper.report.data import HEADLINE_LABELS, HEADLINE_MEANINGS, HEALTH_FO
 
 TREND_SERIES = ("needing_action", "expired", "unowned", "removable")
 TEMPLATES = {"markdown": "report.md.j2", "html": "report.html.j2"}
+FIX_FIRST_SHOWN = 15  # the page lists the worst; the rest are counted, with the command that lists them (the JSON has all)
 
 
 def cell(text: object) -> str:
@@ -118,7 +119,8 @@ def render_report(report: Report, output_format: str, template_dir: Path | None 
     context: dict[str, Any] = {
         "report": report, "headline": asdict(report.headline), "labels": HEADLINE_LABELS, "meanings": HEADLINE_MEANINGS,
         "formula": HEALTH_FORMULA, "glossary": wording.GLOSSARY, "wording": wording, "link": _linker(report),
-        "charts": charts(report) if html else {},
+        "charts": charts(report) if html else {}, "shown": FIX_FIRST_SHOWN,
+        "more_command": "flagkeeper check --select " + ",".join(sorted({risk.code for risk in report.risks[FIX_FIRST_SHOWN:]})),
     }  # fmt: skip
     try:
         return environment.get_template(TEMPLATES[output_format]).render(context)

@@ -280,3 +280,14 @@ def test_a_template_that_fails_as_it_runs_or_reaches_for_internals_is_one_line(t
     # The sandbox: a template folder from a repository under review cannot reach Python's internals.
     (tmp_path / "report.md.j2").write_text("{{ report.__class__.__init__.__globals__ }}\n", encoding="utf-8")
     assert "template error: " in _error(run([*SMARS, "--template", str(tmp_path)], REPO))
+
+
+def test_the_page_lists_the_worst_fifteen_and_counts_the_rest(project: Callable[[dict[str, str]], Path]) -> None:
+    orphans = {f"orphan{index:02}.py": "x = 1\n" * (index + 1) for index in range(17)}
+    folder = project({"flagkeeper.toml": 'entry-points = ["app"]\n', "app.py": "import os\n", **orphans})
+    text = run(["report", "--today", "2026-07-01"], folder).stdout
+    assert "| 15 | medium | FK006 unreachable-module | – | `orphan02.py:1` | 3 | Delete the module" in text and "| 16 |" not in text
+    assert "And 2 more of lower rank: `flagkeeper check --select FK006` lists them." in text
+    assert len(run(["report", "--today", "2026-07-01", "--format", "json"], folder).json()["fix_first"]) == 17
+    page = run(["report", "--today", "2026-07-01", "--format", "html"], folder).stdout
+    assert undefined_numbers(page) == [] and "<p>And <span" in page
