@@ -65,6 +65,11 @@ class Repository:
         """Commits after `base` up to and including `head`, oldest first."""
         return _git(self.top, "rev-list", "--reverse", "--first-parent", f"{base}..{head}").decode().split()
 
+    def last_commit_by(self, moment: str) -> str | None:
+        """The last commit of HEAD's first-parent line made before `moment` (ISO 8601), None when there is none."""
+        found = _git(self.top, "rev-list", "-1", "--first-parent", f"--before={moment}", "HEAD").decode().strip()
+        return found or None
+
     def tree(self, commit: str) -> dict[str, str]:
         """Project-relative path -> blob id of every file under the project root at `commit`."""
         listing = _git(self.top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", self.prefix or ".")

@@ -4,6 +4,10 @@ Hand-drawn rather than a plotting library: the report must be one self-contained
 reads without JavaScript, printed or on a phone, and these two shapes are all it needs. Every
 chart has an `id`, `role="img"`, a <title> and a <desc> (what a screen reader says), axes with
 labels, and a <title> on each bar (its exact value on hover). Every text is escaped.
+
+Colours: `Styles` gives each meaning (a flag type, a measure) one look for the whole page, so a
+colour means the same in every chart. The eight Okabe-Ito colours come first; past them the
+colours come again with stripes, then with dots, so no two series of a chart look alike.
 """
 
 from __future__ import annotations
@@ -14,15 +18,53 @@ from html import escape
 
 # Okabe-Ito: told apart also with the common colour-vision deficiencies, and in greyscale print.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+PATTERNS = ("solid", "stripes", "dots")
 WIDTH = 520
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
 LABEL_CHARS = 22  # longer category labels are shortened (the bar's <title> keeps the whole)
 
 
 @dataclass(frozen=True)
+class Style:
+    colour: str
+    pattern: str  # one of PATTERNS
+
+    def fill(self, chart_id: str) -> str:
+        return self.colour if self.pattern == "solid" else f"url(#{self.pattern_id(chart_id)})"
+
+    def pattern_id(self, chart_id: str) -> str:
+        return f"{chart_id}-{self.pattern}-{self.colour.lstrip('#').lower()}"
+
+    def definition(self, chart_id: str) -> str:
+        """The <pattern> a patterned fill refers to: the colour's stripes or dots on white."""
+        mark = (
+            f'<path d="M0 8 L8 0" stroke="{self.colour}" stroke-width="3"/>'
+            if self.pattern == "stripes" else f'<circle cx="4" cy="4" r="2.2" fill="{self.colour}"/>'
+        )  # fmt: skip
+        return (
+            f'<pattern id="{self.pattern_id(chart_id)}" data-colour="{self.colour}" data-pattern="{self.pattern}" width="8" height="8" '
+            f'patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="#fff"/>{mark}</pattern>'
+        )
+
+
+class Styles:
+    """One style per meaning for a whole page, handed out in the order meanings are first asked for."""
+
+    def __init__(self) -> None:
+        self._given: dict[str, Style] = {}
+
+    def __call__(self, meaning: str) -> Style:
+        if meaning not in self._given:
+            count = len(self._given)
+            self._given[meaning] = Style(PALETTE[count % len(PALETTE)], PATTERNS[count // len(PALETTE) % len(PATTERNS)])
+        return self._given[meaning]
+
+
+@dataclass(frozen=True)
 class Series:
     name: str
     values: tuple[int, ...]  # one per category
+    style: Style
 
 
 def _short(text: str) -> str:
@@ -49,24 +91,29 @@ def nice_ticks(top: int) -> list[int]:
     return list(range(0, max(1, -(-top // step)) * step + 1, step))
 
 
-def _open(chart_id: str, title: str, description: str, height: int) -> list[str]:
+def _open(chart_id: str, title: str, description: str, height: int, styles: Sequence[Style] = ()) -> list[str]:
     ident = escape(chart_id)
+    patterns = sorted({style.definition(chart_id) for style in styles if style.pattern != "solid"})
     return [
         f'<svg id="{ident}" class="chart" role="img" aria-labelledby="{ident}-title {ident}-desc" '
         f'viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg" {FONT} font-size="12">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(description)}</desc>',
+        *([f"<defs>{''.join(patterns)}</defs>"] if patterns else []),
     ]
 
 
-def _legend(series: Sequence[Series]) -> tuple[list[str], int]:
+def _legend(chart_id: str, series: Sequence[Series]) -> tuple[list[str], int]:
     """Colour keys in rows from the top left, and the height they take."""
     parts, x, y = [], 56, 18
-    for index, one in enumerate(series):
+    for one in series:
         width = 28 + 7 * len(one.name)  # about 7 units a character at font-size 12
         if x + width > WIDTH and x > 56:
             x, y = 56, y + 18
-        parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{PALETTE[index % len(PALETTE)]}"/>')
+        parts.append(
+            f'<rect class="key" data-series="{escape(one.name)}" x="{x}" y="{y - 10}" width="12" height="12" '
+            f'fill="{one.style.fill(chart_id)}" stroke="#555" stroke-width="0.5"/>'
+        )
         parts.append(f'<text x="{x + 16}" y="{y}" fill="#333">{escape(one.name)}</text>')
         x += width
     return parts, y + 8
@@ -90,12 +137,12 @@ def column_chart(
         f"{category}: " + ", ".join(f"{one.name} {one.values[index]}" for one in series if one.values[index] or not stacked)
         for index, category in enumerate(categories)
     )
-    legend, legend_height = _legend(series)
+    legend, legend_height = _legend(chart_id, series)
     left, right, plot_top = 56, WIDTH - 12, legend_height + 16
     plot_bottom = plot_top + 200
     ticks = nice_ticks(top)
     scale = (plot_bottom - plot_top) / ticks[-1]
-    lines = _open(chart_id, title, f"{title}. {summary}.", plot_bottom + 40) + legend
+    lines = _open(chart_id, title, f"{title}. {summary}.", plot_bottom + 40, [one.style for one in series]) + legend
     for tick in ticks:
         y = plot_bottom - tick * scale
         lines.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>')
@@ -105,12 +152,14 @@ def column_chart(
     for index, category in enumerate(categories):
         x = left + index * band
         lines.append(_wrapped(category, x + band / 2, plot_bottom + 18, max(4, int(band / 7))))
-        lines += _columns(categories[index], series, index, x, band, stacked, plot_bottom, scale)
+        lines += _columns(chart_id, categories[index], series, index, x, band, stacked, plot_bottom, scale)
     lines.append(f'<line x1="{left}" x2="{right}" y1="{plot_bottom}" y2="{plot_bottom}" stroke="#777"/>')
     return "\n".join([*lines, "</svg>"])
 
 
-def _columns(category: str, series: Sequence[Series], index: int, x: float, band: float, stacked: bool, bottom: int, scale: float) -> list[str]:
+def _columns(
+    chart_id: str, category: str, series: Sequence[Series], index: int, x: float, band: float, stacked: bool, bottom: int, scale: float
+) -> list[str]:
     width = band * (0.55 if stacked else 0.8 / len(series))
     start = x + (band - (width if stacked else width * len(series))) / 2
     base, parts = float(bottom), []
@@ -120,9 +169,8 @@ def _columns(category: str, series: Sequence[Series], index: int, x: float, band
             continue
         tall = value * scale
         left, top = (start, base - tall) if stacked else (start + number * width, bottom - tall)
-        colour = PALETTE[number % len(PALETTE)]
         parts.append(
-            f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{tall:.1f}" fill="{colour}">'
+            f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{tall:.1f}" fill="{one.style.fill(chart_id)}">'
             f"<title>{escape(one.name)}, {escape(category)}: {value}</title></rect>"
         )
         if not stacked:
@@ -131,7 +179,7 @@ def _columns(category: str, series: Sequence[Series], index: int, x: float, band
     return parts
 
 
-def bar_chart(chart_id: str, title: str, labels: Sequence[str], values: Sequence[int], *, x_label: str, empty: str) -> str:
+def bar_chart(chart_id: str, title: str, labels: Sequence[str], values: Sequence[int], *, style: Style, x_label: str, empty: str) -> str:
     """One horizontal bar per label, its value at its end, a scale below."""
     if not values or max(values) == 0:
         return _empty(chart_id, title, empty)
@@ -141,7 +189,7 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], values: Sequence
     ticks = nice_ticks(max(values))
     scale = (right - left) / ticks[-1]
     summary = "; ".join(f"{label}: {value}" for label, value in zip(labels, values, strict=True))
-    lines = _open(chart_id, title, f"{title}. {summary}.", height)
+    lines = _open(chart_id, title, f"{title}. {summary}.", height, [style])
     for tick in ticks:
         x = left + tick * scale
         lines.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{bottom}" stroke="#e3e3e3"/>')
@@ -151,7 +199,7 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], values: Sequence
         length = value * scale
         lines.append(f'<text x="{left - 8}" y="{y + row / 2 + 4:.1f}" text-anchor="end" fill="#333">{escape(_short(label))}</text>')
         lines.append(
-            f'<rect x="{left}" y="{y + 5}" width="{length:.1f}" height="{row - 10}" fill="{PALETTE[5]}">'
+            f'<rect x="{left}" y="{y + 5}" width="{length:.1f}" height="{row - 10}" fill="{style.fill(chart_id)}">'
             f"<title>{escape(label)}: {value}</title></rect>"
         )
         lines.append(f'<text x="{left + length + 5:.1f}" y="{y + row / 2 + 4:.1f}" fill="#333">{value}</text>')

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from flagkeeper.checks.runner import run_checks, select_rules
 from flagkeeper.config import FLAG_TYPES
@@ -20,6 +20,8 @@ from flagkeeper.project.imports import ModuleStatus
 from flagkeeper.project.inventory import InventoryEntry, build_inventory
 from flagkeeper.project.model import Project
 from flagkeeper.registry.lifecycle import FlagStatus
+from flagkeeper.report.links import CodeLinks
+from flagkeeper.report.risks import Risk, find_risks
 
 UNOWNED = "(unowned)"
 # Upper bounds in days (exclusive); the last bucket is open.
@@ -29,6 +31,8 @@ AGE_BUCKETS: tuple[tuple[str, int | None], ...] = (
 NO_AGE = "no created date"
 OLDEST_SHOWN = 10
 TREND_QUARTERS = 8  # quarters of history a report carries forward for the trend chart
+# Actions that say a flag is not healthy; `extend` (due within the quarter) is a plan, not a fault.
+UNHEALTHY_ACTIONS = frozenset({"remove", "new-key", "retire", "register", "assign-owner"})
 
 
 @dataclass(frozen=True, order=True)
@@ -92,6 +96,14 @@ class FlagRow:
         return self.type or ("unregistered" if self.status == FlagStatus.UNREGISTERED else "(no type)")
 
     @property
+    def healthy(self) -> bool:
+        """Owned, registered, in date, read in Python, and its value can still change."""
+        return (
+            self.status == FlagStatus.ACTIVE and self.owner is not None and self.reads > 0 and not self.dead_lines
+            and not any(action.kind in UNHEALTHY_ACTIONS for action in self.actions)
+        )  # fmt: skip
+
+    @property
     def age_bucket(self) -> str:
         if self.age_days is None:
             return NO_AGE
@@ -111,8 +123,19 @@ class Headline:
     removable: int
     dead_lines: int
     needing_action: int  # the flag debt: flags with at least one action
+    flags: int = 0  # every flag of the report: 0 in a report JSON older than flag health
+    healthy: int = 0
+
+    @property
+    def health(self) -> int | None:
+        """Flag health in whole percent: healthy flags out of all flags; None without flags."""
+        return round(100 * self.healthy / self.flags) if self.flags else None
 
 
+HEALTH_FORMULA = (
+    "healthy flags ÷ all flags × 100, where a flag is healthy when it is owned, registered, not expired or retired, "
+    "read in Python code, and its value can still change"
+)
 HEADLINE_LABELS = {
     "flags_in_code": "Flags in code",
     "registered": "Registered flags",
@@ -123,8 +146,24 @@ HEADLINE_LABELS = {
     "removable": "Removable flags",
     "dead_lines": "Lines behind dead flags",
     "needing_action": "Flags that need action",
+    "flags": "Flags",
+    "healthy": "Healthy flags",
 }
-assert list(HEADLINE_LABELS) == [field.name for field in fields(Headline)]
+# What each headline number counts: printed beside it on the page (docs/report-format.md has the same).
+HEADLINE_MEANINGS = {
+    "flags_in_code": "keys read in Python code",
+    "registered": "[flags.*] entries of the registry",
+    "expired": "flags past their expiry date (expires, or created plus the type's lifetime)",
+    "unowned": "flags registered without an owner, or not registered at all",
+    "retired_key_reuses": "retired keys that code reads again (FK003)",
+    "zombie_modules": "modules reachable only through a dead flag's branch (FK007)",
+    "removable": "flags read in code whose value can no longer change: flagkeeper remove deletes them with their dead branch",
+    "dead_lines": "distinct lines that run only under a value a flag can no longer take, plus the zombie modules' lines",
+    "needing_action": "flags with at least one suggested action: the flag debt",
+    "flags": "keys read in code or registered (tombstones nothing reads are not counted)",
+    "healthy": "flags that are owned, registered, in date, read in Python, and whose value can still change",
+}
+assert list(HEADLINE_LABELS) == list(HEADLINE_MEANINGS) == [field.name for field in fields(Headline)]
 
 
 @dataclass(frozen=True)
@@ -139,6 +178,7 @@ class TrendPoint:
     quarter: str
     today: dt.date
     headline: Headline
+    debt_by_type: dict[str, int] = field(default_factory=dict)  # flag type -> flags that need action; {} from an older report
 
 
 @dataclass(frozen=True)
@@ -174,14 +214,17 @@ class Report:
     zombie_modules: tuple[ZombieModule, ...]
     trend: tuple[TrendPoint, ...]  # oldest first, this report last
     changes: Changes | None
+    risks: tuple[Risk, ...] = ()  # ranked, worst first
+    links: CodeLinks | None = None  # where file references link to, when the code host is known
 
     def by_owner(self) -> dict[str, list[FlagRow]]:
-        """Flags that need action per owner: owners by name, unowned last; most overdue first."""
+        """Flags that need action per owner, the owner holding the most debt first (flags needing
+        action, then dead lines behind them); within an owner, most overdue first."""
         grouped: dict[str, list[FlagRow]] = defaultdict(list)
         for row in self.flags:
             if row.actions:
                 grouped[row.owner_label].append(row)
-        order = sorted(grouped, key=lambda owner: (owner == UNOWNED, owner))
+        order = sorted(grouped, key=lambda owner: (-len(grouped[owner]), -sum(row.dead_lines for row in grouped[owner]), owner))
         return {owner: sorted(grouped[owner], key=lambda row: (-(row.overdue_days or 0), row.key)) for owner in order}
 
     def oldest(self) -> list[FlagRow]:
@@ -189,8 +232,8 @@ class Report:
         return sorted(dated, key=lambda row: (-(row.age_days or 0), row.key))[:OLDEST_SHOWN]
 
     def types(self) -> list[str]:
-        """Flag types present, in the registry's order, then any others."""
-        present = {row.type_label for row in self.flags}
+        """Flag types present now or in the trend's debt, in the registry's order, then any others."""
+        present = {row.type_label for row in self.flags} | {name for point in self.trend for name in point.debt_by_type}
         return [name for name in FLAG_TYPES if name in present] + sorted(present - set(FLAG_TYPES))
 
     def age_buckets(self) -> list[str]:
@@ -199,7 +242,8 @@ class Report:
 
     def age_table(self) -> dict[str, dict[str, int]]:
         """Flag type -> age bucket -> flags; every bucket present, empty ones 0."""
-        table = {name: dict.fromkeys(self.age_buckets(), 0) for name in self.types()}
+        table = {name: dict.fromkeys(self.age_buckets(), 0) for name in {row.type_label for row in self.flags}}
+        table = {name: table[name] for name in self.types() if name in table}
         for row in self.flags:
             table[row.type_label][row.age_bucket] += 1
         return table
@@ -210,6 +254,10 @@ class Report:
             if row.status == FlagStatus.EXPIRED:
                 counted[row.owner_label] += 1
         return dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
+
+    @property
+    def previous_health(self) -> int | None:
+        return None if self.changes is None else self.changes.previous.health
 
     @property
     def debt_change(self) -> int | None:
@@ -309,11 +357,16 @@ def _trend(previous: Snapshot | None, current: TrendPoint) -> tuple[TrendPoint, 
     return (*earlier, current)[-TREND_QUARTERS:]
 
 
-def build_report(project: Project, quarter: Quarter, previous: Snapshot | None = None) -> Report:
+def build_report(
+    project: Project, quarter: Quarter, previous: Snapshot | None = None, links: CodeLinks | None = None, risks: bool = True
+) -> Report:
+    """The report of `project`; `risks=False` leaves out the Fix-first list (a trend point needs only the headline)."""
     per_key, all_dead = _dead_lines(project)
     zombies = _zombie_modules(project)
     zombie_lines = {(zombie.path, line) for zombie in zombies for line in range(1, zombie.lines + 1)}
     flags = _flag_rows(project, quarter, per_key)
+    removes = {row.key: action.command for row in flags for action in row.actions if action.kind == "remove"}
+    ranked = find_risks(project, {key: len(lines) for key, lines in per_key.items()}, removes) if risks else []
     headline = Headline(
         flags_in_code=len(project.inventory),
         registered=len(project.registry.flags),
@@ -324,7 +377,21 @@ def build_report(project: Project, quarter: Quarter, previous: Snapshot | None =
         removable=sum(1 for row in flags if any(action.kind == "remove" for action in row.actions)),
         dead_lines=len(all_dead | zombie_lines),
         needing_action=sum(1 for row in flags if row.actions),
+        flags=len(flags),
+        healthy=sum(1 for row in flags if row.healthy),
     )
-    point = TrendPoint(quarter.label, project.today, headline)
+    debt_by_type: dict[str, int] = defaultdict(int)
+    for row in flags:
+        if row.actions:
+            debt_by_type[row.type_label] += 1
+    point = TrendPoint(quarter.label, project.today, headline, dict(sorted(debt_by_type.items())))
     changes = _changes(previous, flags) if previous is not None else None
-    return Report(project.config.root.name, quarter, project.today, headline, tuple(flags), tuple(zombies), _trend(previous, point), changes)
+    return Report(
+        project.config.root.name, quarter, project.today, headline, tuple(flags), tuple(zombies), _trend(previous, point), changes,
+        tuple(ranked), links,
+    )  # fmt: skip
+
+
+def snapshot_of(report: Report) -> Snapshot:
+    """What `report` tells the next quarter's, as its JSON would (`--history` chains reports through it)."""
+    return Snapshot(report.quarter.label, report.today, {row.key: row.status for row in report.flags}, report.headline, report.trend)

@@ -1,4 +1,4 @@
-"""The cleanup report as Markdown (GitHub tables, no HTML) and as JSON, and reading a previous JSON back.
+"""The cleanup report as JSON, and reading a previous JSON back (Markdown and HTML: templating.py).
 
 The JSON is the format `--previous` reads, so both directions live here; docs/report-format.md
 describes it field by field. Its keys come out in the order written below, never sorted.
@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.report.data import HEADLINE_LABELS, Action, FlagRow, Headline, Report, Snapshot, TrendPoint
+from flagkeeper.report.data import FlagRow, Headline, Report, Snapshot, TrendPoint
 from flagkeeper.tomlread import parse_json, read_text
 
 SCHEMA = 1
+LATER_FIELDS = ("flags", "healthy")  # headline fields added after schema 1 was first written
 
 
 # JSON ---------------------------------------------------------------------------------------------
@@ -31,12 +32,12 @@ def _flag_record(row: FlagRow) -> dict[str, Any]:
         "key": row.key, "owner": row.owner, "type": row.type, "status": row.status,
         "created": _date(row.created), "expires": _date(row.expires), "age_days": row.age_days,
         "overdue_days": row.overdue_days, "reads": row.reads, "files": row.files, "dead_lines": row.dead_lines,
-        "actions": [asdict(action) for action in row.actions],
+        "healthy": row.healthy, "actions": [asdict(action) for action in row.actions],
     }  # fmt: skip
 
 
 def _point_record(point: TrendPoint) -> dict[str, Any]:
-    return {"quarter": point.quarter, "today": _date(point.today), "headline": asdict(point.headline)}
+    return {"quarter": point.quarter, "today": _date(point.today), "headline": asdict(point.headline), "debt_by_type": point.debt_by_type}
 
 
 def report_record(report: Report) -> dict[str, Any]:
@@ -47,6 +48,8 @@ def report_record(report: Report) -> dict[str, Any]:
         "quarter": report.quarter.label,
         "today": _date(report.today),
         "headline": asdict(report.headline),
+        "health": report.headline.health,
+        "fix_first": [asdict(risk) for risk in report.risks],
         "flags": [_flag_record(row) for row in report.flags],
         "zombie_modules": [asdict(zombie) for zombie in report.zombie_modules],
         "age_buckets": report.age_table(),
@@ -64,14 +67,19 @@ def render_report_json(report: Report) -> str:
 
 
 def _headline(data: Any) -> Headline:
-    names = [field.name for field in fields(Headline)]
+    """A headline; `flags` and `healthy` may be missing (a report older than flag health: no health then)."""
+    names = [field.name for field in fields(Headline) if field.name not in LATER_FIELDS]
     if not isinstance(data, dict) or not all(isinstance(data.get(name), int) for name in names):
         raise ValueError(f"a headline needs the whole numbers {', '.join(names)}")
-    return Headline(**{name: data[name] for name in names})
+    later = {name: data[name] for name in LATER_FIELDS if isinstance(data.get(name), int)}
+    return Headline(**{name: data[name] for name in names}, **later)
 
 
 def _point(data: Any) -> TrendPoint:
-    return TrendPoint(str(data["quarter"]), dt.date.fromisoformat(data["today"]), _headline(data["headline"]))
+    by_type = data.get("debt_by_type", {})  # absent from reports older than the by-type trend
+    if not isinstance(by_type, dict) or not all(isinstance(count, int) for count in by_type.values()):
+        raise ValueError("a trend point's debt_by_type maps flag types to whole numbers")
+    return TrendPoint(str(data["quarter"]), dt.date.fromisoformat(data["today"]), _headline(data["headline"]), {str(k): v for k, v in by_type.items()})
 
 
 def read_previous(path: Path) -> Snapshot:
@@ -87,133 +95,3 @@ def read_previous(path: Path) -> Snapshot:
     except (ValueError, KeyError, TypeError) as exc:
         detail = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
         raise FlagkeeperError(f"not a flagkeeper report JSON (written by `flagkeeper report --format json`): {detail}", path) from None
-
-
-# Markdown ------------------------------------------------------------------------------------------
-
-
-def _cell(text: str) -> str:
-    """Text for a table cell: a `|` would end the cell, a newline the row."""
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def _code(text: str) -> str:
-    fence = "``" if "`" in text else "`"
-    return _cell(f"{fence}{text}{fence}")
-
-
-def _table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
-    """A GitHub table; `align` has one letter per column, l or r."""
-    rule = ["---:" if letter == "r" else "---" for letter in align]
-    return ["| " + " | ".join(row) + " |" for row in (header, rule, *rows)]
-
-
-def days(count: int | None) -> str:
-    if count is None:
-        return "–"
-    return "1 day" if count == 1 else f"{count} days"
-
-
-def expires(row: FlagRow) -> str:
-    """The expiry date; "never" for a registered permanent flag, a dash for a key the registry does not know."""
-    return _date(row.expires) or ("never" if row.type else "–")
-
-
-def signed(change: int) -> str:
-    return f"+{change}" if change > 0 else ("±0" if change == 0 else f"−{-change}")
-
-
-def describe_action(action: Action) -> str:
-    """`kind`: command — reason; the command as code unless it is prose."""
-    label = action.kind.replace("-", " ")
-    command = _code(action.command) if action.command.startswith("flagkeeper ") else _cell(action.command)
-    return f"**{label}**: {command} — {_cell(action.reason)}"
-
-
-def debt_sentence(report: Report) -> str:
-    """'Flag debt went up: …' for the changes section (plain text, the renderer adds emphasis)."""
-    change = report.debt_change
-    assert report.changes is not None and change is not None
-    direction = "up" if change > 0 else ("down" if change < 0 else "nowhere")
-    return (
-        f"Flag debt went {direction} since {report.changes.quarter}: {report.headline.needing_action} flags need action, "
-        f"{report.changes.previous.needing_action} did then ({signed(change)})."
-    )
-
-
-def dead_code_sentence(report: Report) -> str:
-    dead, in_zombies = report.headline.dead_lines, sum(zombie.lines for zombie in report.zombie_modules)
-    return (
-        f"{dead} lines run only under a value a flag can no longer take: "
-        f"{dead - in_zombies} in branches of live modules, {in_zombies} in zombie modules."
-    )
-
-
-def _changes_section(report: Report) -> list[str]:
-    changes = report.changes
-    if changes is None:
-        return []
-    previous, current = asdict(changes.previous), asdict(report.headline)
-    rows = [[label, str(previous[name]), str(current[name]), signed(current[name] - previous[name])] for name, label in HEADLINE_LABELS.items()]
-    lines = ["", f"## Since {changes.quarter} (report of {changes.today})", "", debt_sentence(report), ""]
-    lines += _table(["Measure", changes.quarter, report.quarter.label, "change"], rows, "lrrr")
-    lines.append("")
-    for title, keys in (("Added", changes.added), ("Removed", changes.removed), ("Newly expired", changes.newly_expired)):
-        lines.append(f"- {title}: " + (", ".join(_code(key) for key in keys) if keys else "none"))
-    return lines
-
-
-def _owner_sections(report: Report) -> list[str]:
-    lines = ["", "## Flags that need action, by owner"]
-    owners = report.by_owner()
-    if not owners:
-        return [*lines, "", "None: every flag is owned, registered, in date and read."]
-    header = ["Flag", "Type", "Age", "Expires", "Overdue", "Reads", "Files", "Suggested action"]
-    for owner, rows in owners.items():
-        lines += ["", f"### {_cell(owner)} ({len(rows)})", ""]
-        cells = [
-            [_code(row.key), _cell(row.type_label), days(row.age_days), expires(row), days(row.overdue_days),
-             str(row.reads), str(row.files), "; ".join(describe_action(action) for action in row.actions)]
-            for row in rows
-        ]  # fmt: skip
-        lines += _table(header, cells, "llrlrrrl")
-    return lines
-
-
-def _dead_code_section(report: Report) -> list[str]:
-    lines = ["", "## Dead code", "", dead_code_sentence(report)]
-    if report.zombie_modules:
-        lines.append("")
-        lines += _table(["Zombie module", "File", "Lines"], [[_code(z.module), _code(z.path), str(z.lines)] for z in report.zombie_modules], "llr")
-    return lines
-
-
-def _oldest_section(report: Report) -> list[str]:
-    rows = [
-        [_code(row.key), _cell(row.owner_label), _cell(row.type_label), _date(row.created) or "–", days(row.age_days), row.status]
-        for row in report.oldest()
-    ]
-    return ["", "## Oldest flags", "", *_table(["Flag", "Owner", "Type", "Created", "Age", "Status"], rows, "llllrl")]
-
-
-def _age_section(report: Report) -> list[str]:
-    table, buckets = report.age_table(), report.age_buckets()
-    rows = [[_cell(name), *(str(count) for count in counts.values()), str(sum(counts.values()))] for name, counts in table.items()]
-    return ["", "## Flags by type and age", "", *_table(["Type", *buckets, "Total"], rows, "l" + "r" * (len(buckets) + 1))]
-
-
-def render_report_markdown(report: Report) -> str:
-    headline = asdict(report.headline)
-    lines = [
-        f"# Flag cleanup report: {_cell(report.project)}, {report.quarter.label}",
-        "",
-        f"As of {report.today}, written by `flagkeeper report`. Ages count from each flag's `created` date.",
-        "",
-        *_table(["Headline", "Count"], [[label, str(headline[name])] for name, label in HEADLINE_LABELS.items()], "lr"),
-        *_changes_section(report),
-        *_owner_sections(report),
-        *_dead_code_section(report),
-        *_oldest_section(report),
-        *_age_section(report),
-    ]
-    return "\n".join(lines) + "\n"

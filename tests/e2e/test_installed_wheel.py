@@ -30,6 +30,20 @@ def test_wheel_ships_every_pack(wheel: Path) -> None:
     packs = sorted(name for name in names if name.startswith("flagkeeper/rules/"))
     assert packs == sorted(f"flagkeeper/rules/{path.name}" for path in (REPO / "rules").glob("*.toml"))
     assert "flagkeeper/py.typed" in names
+    templates = REPO / "flagkeeper" / "report" / "templates"
+    assert {f"flagkeeper/report/templates/{path.name}" for path in templates.iterdir()} <= set(names)  # the report's
+
+
+def test_installed_tool_renders_the_report_from_its_templates(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    folder = write_tree(tmp_path / "project", {"app.py": APP})
+    program = "import sys; sys.path.insert(0, sys.argv.pop(1)); from flagkeeper.cli.main import main; main()"
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", program, str(site), "report", "--format", "html", "--no-links"], cwd=folder, capture_output=True, text=True, check=False
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "<h2 id=\"fix-first-title\">Fix first</h2>" in result.stdout and "@media print" in result.stdout
 
 
 def test_installed_tool_finds_its_packs(wheel: Path, tmp_path: Path) -> None:

@@ -65,10 +65,23 @@ def _severe(browser: Any) -> list[dict[str, Any]]:
     return [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
 
+def _first_screen(browser: Any, css: str) -> list[Any]:
+    """The elements matching `css` that lie wholly within the first 900 pixels of the page."""
+    from selenium.webdriver.common.by import By
+
+    return [element for element in browser.find_elements(By.CSS_SELECTOR, css) if element.location["y"] + element.size["height"] <= 900]
+
+
 def test_smars_report_shows_its_charts_without_console_errors(browser: Any, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    assert run(["report", "examples/smars_legacy", "--today", "2012-08-01", "--format", "html", "--output", str(page)], REPO).exit_code == 0
+    args = ["report", "examples/smars_legacy", "--today", "2012-08-01", "--format", "html", "--no-links", "--output", str(page)]
+    assert run(args, REPO).exit_code == 0
     _open(browser, page)
+    # The first screen: the summary, the health figure with its formula, and Fix first led by FK003, FK010, FK004, FK007.
+    assert _first_screen(browser, "p.summary") and _first_screen(browser, "section.health .value")[0].text == "38%"
+    assert "× 100" in _first_screen(browser, "#def-health")[0].text
+    shown = [row.text.split()[2] for row in _first_screen(browser, "#fix-first tbody tr")]
+    assert {"FK003", "FK004", "FK007", "FK010"} <= set(shown[:6]), shown
     age = _chart(browser, "chart-age")
     assert age.find_element("css selector", "title").get_attribute("textContent") == "Flags by age and type"
     _chart(browser, "chart-expired")

@@ -17,7 +17,8 @@ import pytest
 from flagkeeper.report.charts import nice_ticks
 from tests.conftest import FIXTURES, REPO, Result, assert_golden, run
 
-SMARS = ["report", "examples/smars_legacy", "--today", "2012-08-01"]
+# --no-links: the goldens must not depend on the checkout's git remote and commit.
+SMARS = ["report", "examples/smars_legacy", "--today", "2012-08-01", "--no-links"]
 STOREFRONT = FIXTURES / "report" / "storefront"
 
 
@@ -38,8 +39,12 @@ def test_smars_headline_counts_the_flag_debt() -> None:
     assert report["schema"] == 1 and report["quarter"] == "2012Q3"
     assert report["headline"] == {
         "flags_in_code": 7, "registered": 7, "expired": 3, "unowned": 2, "retired_key_reuses": 1,
-        "zombie_modules": 3, "removable": 2, "dead_lines": 173, "needing_action": 5,
+        "zombie_modules": 3, "removable": 2, "dead_lines": 173, "needing_action": 5, "flags": 8, "healthy": 3,
     }  # fmt: skip
+    # Healthy: owned, registered, in date, read, and able to change: the kill switch, dark_pool_ioc and inet_routing.
+    assert report["health"] == 38 and sorted(flag["key"] for flag in report["flags"] if flag["healthy"]) == [
+        "dark_pool_ioc", "inet_routing", "smars_kill_switch",
+    ]  # fmt: skip
     flags = {flag["key"]: flag for flag in report["flags"]}
     assert [action["command"] for action in flags["odd_lot_sweep"]["actions"]][0] == "flagkeeper remove odd_lot_sweep --value false"
     assert flags["odd_lot_sweep"]["overdue_days"] == 489 and flags["odd_lot_sweep"]["files"] == 2
@@ -60,7 +65,8 @@ def test_markdown_is_github_tables_without_html() -> None:
 def test_html_is_one_self_contained_page_without_scripts() -> None:
     page = run([*SMARS, "--format", "html"], REPO).stdout
     assert page.startswith("<!DOCTYPE html>") and '<meta name="viewport"' in page and "@media print" in page
-    assert "<script" not in page.lower() and not re.search(r"""(src|href)=|url\(|@import""", page)
+    # Nothing fetched: no src, no stylesheet link, no url() but a pattern of the page's own (#id); links (<a href>) are not fetched.
+    assert "<script" not in page.lower() and not re.search(r"""src=|<link|url\((?!#)|@import""", page)
     assert 'id="chart-age"' in page and 'id="chart-expired"' in page and 'id="chart-trend"' not in page
     assert page.count('role="img"') == 2
 
@@ -179,6 +185,8 @@ def test_html_over_two_quarters_draws_the_trend(two_quarters: tuple[Path, list[s
     page = run([*args, "--format", "html"], folder).stdout
     trend = page.split('<svg id="chart-trend"', 1)[1].split("</svg>", 1)[0]
     assert "<title>Flags that need action, 2026Q3: 2</title>" in trend and "<title>Flags that need action, 2026Q4: 3</title>" in trend
+    by_type = page.split('<svg id="chart-trend-types"', 1)[1].split("</svg>", 1)[0]
+    assert "<title>release, 2026Q3: 1</title>" in by_type and "<title>unregistered, 2026Q4: 1</title>" in by_type
 
 
 def test_the_trend_carries_forward_and_debt_can_go_down(two_quarters: tuple[Path, list[str]]) -> None:
@@ -202,7 +210,7 @@ def test_json_is_what_the_documentation_describes() -> None:
     report = run([*SMARS, "--format", "json"], REPO).json()
     documented = (REPO / "docs" / "report-format.md").read_text(encoding="utf-8")
     fields = set(report) | set(report["headline"]) | set(report["flags"][0]) | set(report["flags"][0]["actions"][0])
-    fields |= set(report["zombie_modules"][0]) | set(report["trend"][0])
+    fields |= set(report["zombie_modules"][0]) | set(report["trend"][0]) | set(report["fix_first"][0])
     assert sorted(name for name in fields if f"`{name}`" not in documented) == []
     assert json.dumps(report["headline"]) == json.dumps(report["trend"][-1]["headline"])
 
