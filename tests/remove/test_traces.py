@@ -5,6 +5,7 @@ frontend read) is listed, with its file and line, as remaining work."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -165,3 +166,53 @@ def test_every_python_trace_goes_and_the_frontend_read_is_left_as_work(tmp_path:
     assert (root / "web/src/checkout.ts").read_text(encoding="utf-8") == SHOP["web/src/checkout.ts"]
     remaining = result.stderr.split("remaining work")[1]
     assert "web/src/checkout.ts:4: typescript read of 'new_flow': remove it by hand" in remaining
+
+
+def test_without_tests_the_tests_of_the_gone_state_are_listed_and_json_has_the_plan(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "shop", SHOP)
+    result = run(["remove", "new_flow", "--value", "false", "--format", "json"], root)
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr == ""
+    plan = json.loads(result.stdout)
+    assert (plan["key"], plan["value"], plan["written"]) == ("new_flow", False, False)
+    changed = {change["path"]: change["removed"] for change in plan["changes"]}
+    assert changed["shop/tests/test_checkout.py"] == {"override": 2}  # the decorators of the kept state
+    assert changed["shop/settings.py"] == {"default": 1} and changed["shop/features.py"] == {"registration": 1}
+    assert '-    @override_flag("new_flow", active=False)\n' in next(c["diff"] for c in plan["changes"] if c["path"].endswith("test_checkout.py"))
+    assert [(entry["path"], entry["line"]) for entry in plan["remaining"]] == [
+        ("shop/tests/test_checkout.py", 11),
+        ("shop/tests/test_checkout.py", 19),
+        ("shop/tests/test_checkout.py", 28),
+        ("web/src/checkout.ts", 4),
+        ("flags.toml", 1),  # last: --registry-retire would take it
+    ]
+    assert plan["remaining"][0]["what"] == (
+        "test CheckoutTests.test_new_flow_discounts runs with 'new_flow' set to True, a state that is gone: delete it (--tests does)"
+    )
+    assert (root / "shop/settings.py").read_text(encoding="utf-8") == SHOP["shop/settings.py"]  # nothing written
+
+
+def test_what_cannot_be_edited_is_listed_with_file_and_line(tmp_path: Path) -> None:
+    files = dict(SHOP)
+    files["shop/features.py"] += 'NEW_FLOW = manager.add("new_flow")\n'  # held by a name other code may use
+    files["shop/tests/test_odd.py"] = """\
+from waffle.testutils import override_flag
+
+from shop.features import is_active
+
+
+@override_flag("new_flow", active="yes")
+def test_odd_value():
+    assert is_active("new" + "_" + SUFFIX) is not None
+
+
+def helper(prefix):
+    return is_active(prefix + "_flow")
+"""
+    root = write_tree(tmp_path / "shop", files)
+    result = run(["remove", "new_flow", "--value", "false", "--tests", "--format", "json"], root)
+    remaining = {(entry["path"], entry["line"]): entry["what"] for entry in json.loads(result.stdout)["remaining"]}
+    assert remaining[("shop/features.py", 19)] == "this registration of 'new_flow' could not be removed: edit it by hand"
+    assert remaining[("shop/tests/test_odd.py", 6)] == ("override_flag() sets 'new_flow' to 'yes', not a value like False in test_odd_value: edit it by hand")
+    assert remaining[("shop/tests/test_odd.py", 12)] == "read with a computed key (prefix + \"_flow\") that may be 'new_flow': check it by hand"
+    assert remaining[("shop/tests/test_odd.py", 8)] == 'read with a computed key ("new" + "_" + SUFFIX) that may be \'new_flow\': check it by hand'
