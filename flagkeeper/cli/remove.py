@@ -138,8 +138,10 @@ def remove(
     Every read of KEY (also through constants) becomes VALUE; `not`, `and`/`or`, comparisons,
     `if`/`elif`/`else`, conditional expressions and `while` are simplified, and then the
     imports, key constants and private functions that only the deleted code used are deleted.
-    The whole project around PATHS (default: the current folder) is analysed; only files
-    under PATHS change.
+    Overrides of KEY in tests and settings, its registrations in code and its defaults-mapping
+    entries go too; what flagkeeper cannot remove (frontend reads, computed keys) is listed at
+    the end as remaining work, with file and line. The whole project around PATHS (default:
+    the current folder) is analysed; only files under PATHS change.
 
     Every new file must compile; a file flagkeeper cannot change safely is left unchanged with
     a one-line reason, the others are changed, and the registry entry is not retired. With

@@ -56,7 +56,8 @@ class _TraceFinder:
     def edit_file(self, facts: FileFacts, text: str) -> tuple[TraceEdit, list[Remaining]]:
         """The file without the key's overrides and registrations, from its current text."""
         fresh = analyse_file(facts.path, text, facts.module, facts.is_package, self.project.matcher)
-        overrides = [found for found in fresh.overrides if self._resolves(facts, found.key)]
+        registered = self.key in self.project.registered  # a `registered-only` override counts only then
+        overrides = [found for found in fresh.overrides if self._resolves(facts, found.key) and (registered or not found.registered_only)]
         registrations = [found for found in fresh.registrations if self._resolves(facts, found.key)]
         tree = ast.parse(text)
         edits, remaining = plan_overrides(facts.path, self.key, overrides, self.value, tree, is_test_module(facts), self.tests)
