@@ -85,7 +85,8 @@ def _apply(plan: RemovalPlan, retirement: tuple[FileChange, Callable[[str], str]
     under its lock, on its text as it is then; if that fails the files go back as they were."""
     from flagkeeper.remove.write import apply_changes
 
-    retire = None if retirement is None else partial(edit_registry, retirement[0].path, retirement[1])
+    # create: where flags live only in code, the tombstone starts flags.toml
+    retire = None if retirement is None else partial(edit_registry, retirement[0].path, retirement[1], create=True)
     apply_changes(plan.changes, root, retire)
 
 

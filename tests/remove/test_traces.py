@@ -216,3 +216,15 @@ def helper(prefix):
     assert remaining[("shop/tests/test_odd.py", 6)] == ("override_flag() sets 'new_flow' to 'yes', not a value like False in test_odd_value: edit it by hand")
     assert remaining[("shop/tests/test_odd.py", 12)] == "read with a computed key (prefix + \"_flow\") that may be 'new_flow': check it by hand"
     assert remaining[("shop/tests/test_odd.py", 8)] == 'read with a computed key ("new" + "_" + SUFFIX) that may be \'new_flow\': check it by hand'
+
+
+def test_a_flag_registered_only_in_code_gets_its_tombstone_in_a_new_registry(tmp_path: Path) -> None:
+    files = {path: text for path, text in SHOP.items() if path != "flags.toml"}
+    root = write_tree(tmp_path / "shop", files)
+    result = run(["remove", "new_flow", "--value", "false", "--tests", "--registry-retire", "--write", "--today", "2026-12-01"], root)
+    assert result.exit_code == 0, result.stderr
+    registry = (root / "flags.toml").read_text(encoding="utf-8")
+    assert registry.startswith('[retired.new_flow]\nretired = 2026-12-01\nmeaning = "The new checkout flow, behind a flag until it is proven."\n')
+    assert result.stderr.endswith(
+        "remaining work (1): traces of the flag flagkeeper did not remove\n  web/src/checkout.ts:4: typescript read of 'new_flow': remove it by hand\n"
+    )
