@@ -19,6 +19,7 @@ import click
 
 from flagkeeper.cli.common import CONFIG_OPTION, TODAY_OPTION, fail, load_project
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import relative_path
 from flagkeeper.project.model import Project
 from flagkeeper.registry.edit import edit_registry, last_commit_reading, retire_entry
 
@@ -49,8 +50,7 @@ def summary(change: FileChange) -> str:
 
 
 def _registry_shown(project: Project) -> str:
-    path = project.config.registry
-    return path.relative_to(project.config.root).as_posix() if path.is_relative_to(project.config.root) else str(path)
+    return relative_path(project.config.registry, project.config.root)
 
 
 def _registry_change(project: Project, key: str, meaning: str | None) -> tuple[FileChange, Callable[[str], str]] | None:

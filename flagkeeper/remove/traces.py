@@ -24,6 +24,7 @@ from typing import Any
 
 from flagkeeper.analysis.analyse import analyse_file
 from flagkeeper.analysis.facts import Concat, Dynamic, FileFacts, KeyExpr, Literal, NameRef
+from flagkeeper.paths import relative_path
 from flagkeeper.project.imports import is_test_module
 from flagkeeper.project.model import Project
 from flagkeeper.registry.sources import CODE, FLAGS_TOML
@@ -39,7 +40,7 @@ class Traces:
 
 
 def _relative(project: Project, path: Path) -> str:
-    return path.relative_to(project.config.root).as_posix() if path.is_relative_to(project.config.root) else str(path)
+    return relative_path(path, project.config.root)
 
 
 def _not_done(path: str, key: str, edits: Iterable[Edit]) -> list[Remaining]:
