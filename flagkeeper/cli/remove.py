@@ -8,7 +8,6 @@ modules that became unreachable go to standard error. Errors exit 2.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -20,13 +19,14 @@ import click
 
 from flagkeeper.cli.common import CONFIG_OPTION, TODAY_OPTION, fail, load_project
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import relative_path
 from flagkeeper.project.model import Project
 from flagkeeper.registry.edit import edit_registry, last_commit_reading, retire_entry
 
 if TYPE_CHECKING:  # removal imports libcst, a fifth of a second that only this command should pay
     from flagkeeper.remove.project import FileChange, RemovalPlan
 
-_NOUNS = ("branch", "dead statement", "local", "import", "constant", "function", "test")
+_NOUNS = ("branch", "dead statement", "local", "import", "constant", "function", "test", "override", "registration", "default")
 
 
 def _plural(count: int, noun: str) -> str:
@@ -44,17 +44,13 @@ def summary(change: FileChange) -> str:
     removed = [_plural(counts[noun], noun) for noun in _NOUNS if counts[noun]]
     if removed:
         parts.append("removed " + ", ".join(removed))
-    if change.counts.get("tombstone"):
+    if counts.get("tombstone"):
         parts.append("moved the entry to [retired]")
     return f"{change.shown}: {', '.join(parts) or 'changed'}"
 
 
-def unified_diff(change: FileChange) -> str:
-    before = change.before.splitlines(keepends=True)
-    after = (change.after or "").splitlines(keepends=True)
-    target = f"b/{change.shown}" if change.after is not None else "/dev/null"
-    lines = difflib.unified_diff(before, after, f"a/{change.shown}", target)
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+def _registry_shown(project: Project) -> str:
+    return relative_path(project.config.registry, project.config.root)
 
 
 def _registry_change(project: Project, key: str, meaning: str | None) -> tuple[FileChange, Callable[[str], str]] | None:
@@ -63,16 +59,25 @@ def _registry_change(project: Project, key: str, meaning: str | None) -> tuple[F
     if key in registry.retired and key not in registry.flags:
         return None
     entry = registry.flags.get(key)
-    meaning = meaning or (entry.text("description") if entry else None)
+    registered = project.registered.get(key)  # flags.toml's description first, then the code's
+    meaning = meaning or (entry.text("description") if entry else None) or (registered.field("description") if registered else None)
     if not meaning:
         raise FlagkeeperError(f"'{key}' has no description in the registry: say what it meant with --meaning")
     path = project.config.registry
     before = path.read_text(encoding="utf-8") if path.is_file() else ""
     edit = partial(retire_entry, path=path, key=key, meaning=meaning, today=project.today, last_commit=last_commit_reading(project.config.root, key))
-    shown = path.relative_to(project.config.root).as_posix() if path.is_relative_to(project.config.root) else str(path)
+    shown = _registry_shown(project)
     from flagkeeper.remove.project import FileChange
 
     return FileChange(path, shown, before, edit(before), Counter({"tombstone": 1})), edit
+
+
+def _keep_entry(plan: RemovalPlan, project: Project, key: str) -> None:
+    """Without --registry-retire the registry entry stays: the last trace, listed for the user."""
+    from flagkeeper.remove.traceedit import Remaining
+
+    shown = _registry_shown(project)
+    plan.remaining.append(Remaining(shown, project.registry.flags[key].line, f"the entry of '{key}' stays: --registry-retire turns it into a tombstone"))
 
 
 def _apply(plan: RemovalPlan, retirement: tuple[FileChange, Callable[[str], str]] | None, root: Path) -> None:
@@ -80,8 +85,17 @@ def _apply(plan: RemovalPlan, retirement: tuple[FileChange, Callable[[str], str]
     under its lock, on its text as it is then; if that fails the files go back as they were."""
     from flagkeeper.remove.write import apply_changes
 
-    retire = None if retirement is None else partial(edit_registry, retirement[0].path, retirement[1])
+    # create: where flags live only in code, the tombstone starts flags.toml
+    retire = None if retirement is None else partial(edit_registry, retirement[0].path, retirement[1], create=True)
     apply_changes(plan.changes, root, retire)
+
+
+def _remaining(plan: RemovalPlan) -> None:
+    """The traces flagkeeper left to a person, last, where they are seen."""
+    if plan.remaining:
+        click.echo(f"remaining work ({len(plan.remaining)}): traces of the flag flagkeeper did not remove", err=True)
+        for entry in plan.remaining:
+            click.echo(f"  {entry}", err=True)
 
 
 def _report(plan: RemovalPlan, registry_change: FileChange | None, write: bool) -> None:
@@ -97,6 +111,7 @@ def _report(plan: RemovalPlan, registry_change: FileChange | None, write: bool) 
         click.echo(f"flagkeeper: error: {error}", err=True)
     files = "1 file" if len(changes) == 1 else f"{len(changes)} files"
     click.echo(f"{'changed' if write else 'would change'} {files}" if changes else "nothing to change", err=True)
+    _remaining(plan)
 
 
 @click.command()
@@ -110,20 +125,24 @@ def _report(plan: RemovalPlan, registry_change: FileChange | None, write: bool) 
 @click.option("--delete-modules", is_flag=True, help="Delete the modules that no entry point reaches any more.")
 @click.option("--registry-retire", is_flag=True, help="Move the flag's registry entry to [retired] with a tombstone.")
 @click.option("--meaning", help="What the key meant, for the tombstone (default: the entry's description).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: the diff on standard output, a summary on standard error; json: the whole plan as one JSON document.")  # fmt: skip
 @CONFIG_OPTION
 @click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The flag registry (default: flags.toml at the project root).")
 @TODAY_OPTION
 def remove(
     key: str, paths: tuple[Path, ...], value_text: str, show_diff: bool, write: bool, tests: bool, delete_modules: bool,
-    registry_retire: bool, meaning: str | None, config_file: Path | None, registry: Path | None, today: dt.datetime | None,
+    registry_retire: bool, meaning: str | None, output_format: str, config_file: Path | None, registry: Path | None, today: dt.datetime | None,
 ) -> None:  # fmt: skip
     """Remove flag KEY from the code under PATHS, as if it always read VALUE.
 
     Every read of KEY (also through constants) becomes VALUE; `not`, `and`/`or`, comparisons,
     `if`/`elif`/`else`, conditional expressions and `while` are simplified, and then the
     imports, key constants and private functions that only the deleted code used are deleted.
-    The whole project around PATHS (default: the current folder) is analysed; only files
-    under PATHS change.
+    Overrides of KEY in tests and settings, its registrations in code and its defaults-mapping
+    entries go too; what flagkeeper cannot remove (frontend reads, computed keys) is listed at
+    the end as remaining work, with file and line. The whole project around PATHS (default:
+    the current folder) is analysed; only files under PATHS change.
 
     Every new file must compile; a file flagkeeper cannot change safely is left unchanged with
     a one-line reason, the others are changed, and the registry entry is not retired. With
@@ -147,15 +166,25 @@ def remove(
             plan.notes.append(f"the registry entry of '{key}' stays: a file that reads it was left unchanged")
         elif registry_retire and retirement is None:
             plan.notes.append(f"'{key}' is retired in the registry already")
+        elif not registry_retire and key in project.registry.flags:
+            _keep_entry(plan, project, key)
         if write:
             _apply(plan, retirement, project.config.root)
     except FlagkeeperError as error:
         fail(error)
     registry_change = retirement[0] if retirement else None
-    if not write:
+    from flagkeeper.remove.report import plan_json, unified_diff
+
+    if output_format == "json":
+        click.echo(plan_json(plan, plan.changes + ([registry_change] if registry_change else []), key, value, write), nl=False)
+    elif not write:
         for change in plan.changes + ([registry_change] if registry_change else []):
             click.echo(unified_diff(change), nl=False)
-    _report(plan, registry_change, write)
+    if output_format == "text":
+        _report(plan, registry_change, write)
+    else:
+        for message in plan.errors:
+            click.echo(f"flagkeeper: error: {message}", err=True)
     if plan.errors:
         sys.exit(2)
     sys.exit(1 if not write and (plan.changes or registry_change) else 0)

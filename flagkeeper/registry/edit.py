@@ -332,8 +332,8 @@ def retire_entry(text: str, path: Path, key: str, meaning: str, today: dt.date, 
             raise FlagkeeperError(f"'{key}' is written inline under [flags]; give it its own [flags.{key}] table first", path, flags[key].line)
         start, end = span
         comments = _comments(lines, start, end)
-        if start and not lines[start - 1].strip() and end < len(lines) and not lines[end].strip():
-            end += 1  # one blank line goes with the table
+        if (start == 0 or not lines[start - 1].strip()) and end < len(lines) and not lines[end].strip():
+            end += 1  # one blank line goes with the table (the one below it, at the top of the file)
         del lines[start:end]
     lines = _insert_table(lines, "retired", list(retired), render_table("retired", key, fields) + comments)
     return _checked("\n".join(lines) + "\n", path, lambda new, old: key in old and key not in new)

@@ -35,7 +35,7 @@ class ReadSpot:
     key_code: str
 
 
-def _same_expression(first: str, second: str) -> bool:
+def same_expression(first: str, second: str) -> bool:
     """Equal as Python expressions, however they are spelled (quotes, spaces, line breaks)."""
     try:
         return ast.dump(ast.parse(f"({first.strip()})", mode="eval")) == ast.dump(ast.parse(f"({second.strip()})", mode="eval"))
@@ -45,10 +45,10 @@ def _same_expression(first: str, second: str) -> bool:
 
 def _holds_key(node: cst.Call | cst.Subscript, key_code: str) -> bool:
     if isinstance(node, cst.Call):
-        return any(_same_expression(code_of(arg.value), key_code) for arg in node.args)
+        return any(same_expression(code_of(arg.value), key_code) for arg in node.args)
     index = m.extract(node, m.Subscript(slice=[m.SubscriptElement(slice=m.Index(value=m.SaveMatchedNode(m.DoNotCare(), "key")))]))
     key = index["key"] if index is not None else None
-    return isinstance(key, cst.CSTNode) and _same_expression(code_of(key), key_code)
+    return isinstance(key, cst.CSTNode) and same_expression(code_of(key), key_code)
 
 
 class _ReadFinder(cst.CSTVisitor):

@@ -38,6 +38,8 @@ from flagkeeper.project.model import Project
 from flagkeeper.remove.bridge import ReadSpot, RemovalError
 from flagkeeper.remove.prune import Doomed
 from flagkeeper.remove.source import Refusal, remove_definitions, remove_reads
+from flagkeeper.remove.traceedit import Remaining
+from flagkeeper.remove.traces import find_traces
 from flagkeeper.remove.usage import Usage, definitions, import_bindings, is_private, names_in
 
 
@@ -97,6 +99,7 @@ class RemovalPlan:
     deleted: list[str]
     errors: list[str]  # one line each; those files are left as they were
     notes: list[str]
+    remaining: list[Remaining] = field(default_factory=list)  # traces left to a person (traces.py)
 
 
 class _Removal:
@@ -310,6 +313,10 @@ def plan_removal(project: Project, key: str, value: Any, paths: list[Path], test
         raise FlagkeeperError(f"unknown flag key '{key}': no code reads it and the registry does not list it")
     run = _Removal(project, key, value, paths, tests)
     run.replace_reads()
+    traces = find_traces(project, key, value, run.texts, run.editable - run.frozen, tests)  # overrides, registrations
+    for path, edit in traces.edits.items():
+        if run._compiles(path, edit.text):
+            run._set(path, edit.text, edit.counts)
     notes: list[str] = []
     deleted_modules: set[str] = set()
     unreachable: list[str] = []
@@ -333,4 +340,4 @@ def plan_removal(project: Project, key: str, value: Any, paths: list[Path], test
         if after != run.before[path]:
             counts = run.counts[path] if after is not None else Counter({"module": 1})
             changes.append(FileChange(project.config.root / path, path, run.before[path], after, counts, run.encodings[path]))
-    return RemovalPlan(changes, unreachable, sorted(deleted_modules), run.errors, run.notes + notes)
+    return RemovalPlan(changes, unreachable, sorted(deleted_modules), run.errors, run.notes + notes, traces.remaining)

@@ -150,7 +150,7 @@ def _first_terminator(body: Sequence[cst.BaseStatement]) -> int | None:
     return next((index for index, statement in enumerate(body) if _terminates(statement)), None)
 
 
-def _statements(suite: cst.BaseSuite, leading: Sequence[cst.EmptyLine]) -> list[cst.BaseStatement]:
+def block_statements(suite: cst.BaseSuite, leading: Sequence[cst.EmptyLine]) -> list[cst.BaseStatement]:
     """The statements of a block, ready to stand in its parent's place; `leading` comments go first."""
     if isinstance(suite, cst.SimpleStatementSuite):
         return [cst.SimpleStatementLine(body=suite.body, leading_lines=leading)]
@@ -276,13 +276,13 @@ class Simplifier(StatementTransformer):
         known = truth(updated_node.test)
         if known is True:
             self.branches += orelse is not None
-            return cst.FlattenSentinel(_statements(updated_node.body, updated_node.leading_lines))
+            return cst.FlattenSentinel(block_statements(updated_node.body, updated_node.leading_lines))
         if known is False:
             self.branches += 1
             if orelse is None:
                 return cst.RemoveFromParent()
             if isinstance(orelse, cst.Else):
-                return cst.FlattenSentinel(_statements(orelse.body, updated_node.leading_lines))
+                return cst.FlattenSentinel(block_statements(orelse.body, updated_node.leading_lines))
             return orelse.with_changes(leading_lines=updated_node.leading_lines)
         if orelse is None and id(updated_node.body) in self.emptied and is_pure(updated_node.test):
             return cst.RemoveFromParent()  # `if x: pass` left by the pruning
@@ -297,7 +297,7 @@ class Simplifier(StatementTransformer):
         self.branches += 1
         if updated_node.orelse is None:
             return cst.RemoveFromParent()
-        return cst.FlattenSentinel(_statements(updated_node.orelse.body, updated_node.leading_lines))
+        return cst.FlattenSentinel(block_statements(updated_node.orelse.body, updated_node.leading_lines))
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
         body = list(updated_node.body)

@@ -88,3 +88,9 @@ def test_the_next_edit_removes_temporary_files_a_killed_edit_left(tmp_path: Path
     other.write_text("someone else's")
     assert run(["registry", "add", "b", "--owner", "o", "--type", "permission"], folder).exit_code == 0
     assert not stale.exists() and other.exists()
+
+
+def test_retiring_the_first_table_leaves_no_blank_line_at_the_top(tmp_path: Path) -> None:
+    folder = _project(tmp_path, '[flags.a]\nowner = "x"\n\n[flags.b]\nowner = "y"\n')
+    assert run(["registry", "retire", "a", "--meaning", "gone", "--today", "2026-01-02"], folder).exit_code == 0
+    assert (folder / "flags.toml").read_text(encoding="utf-8").startswith('[flags.b]\nowner = "y"\n')
