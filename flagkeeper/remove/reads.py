@@ -111,12 +111,13 @@ class ReadReplacer(StatementTransformer):
     def __init__(self, reads: dict[int, ReadSpot], fold: Fold, value: Any, config: cst.PartialParserConfig):
         super().__init__()
         self.reads, self.fold, self.value, self.config = reads, fold, value, config
-        self.inserted: set[int] = set()
+        # id -> node: holding the node keeps its id from being reused by a node made later.
+        self.inserted: dict[int, cst.BaseExpression] = {}
         self.mismatch: tuple[int, str] | None = None
 
     def _value_for(self, original: cst.BaseExpression, updated: cst.BaseExpression) -> cst.BaseExpression:
         value = literal_node(self.value, self.config).with_changes(lpar=updated.lpar, rpar=updated.rpar)
-        self.inserted.add(id(value))
+        self.inserted[id(value)] = value
         return value
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:

@@ -178,7 +178,9 @@ class Simplifier(StatementTransformer):
         super().__init__()
         self.branches = 0
         self.statements = 0
-        self.emptied: set[int] = set()  # blocks whose every statement was dropped (now a lone `pass`)
+        # Blocks whose every statement was dropped (now a lone `pass`), by id; holding the node
+        # keeps its id from being reused by a block made later.
+        self.emptied: dict[int, cst.IndentedBlock] = {}
 
     # -- expressions ---------------------------------------------------------------------------
     def leave_UnaryOperation(self, original_node: cst.UnaryOperation, updated_node: cst.UnaryOperation) -> cst.BaseExpression:
@@ -308,7 +310,7 @@ class Simplifier(StatementTransformer):
             body = body[: end + 1]
         if not body:
             emptied = updated_node.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
-            self.emptied.add(id(emptied))
+            self.emptied[id(emptied)] = emptied
             return emptied
         return updated_node.with_changes(body=body)
 
