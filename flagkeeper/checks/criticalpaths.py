@@ -44,17 +44,16 @@ class CriticalPaths:
                 rest.append(self._toward[rest[-1]])
         return [*self._before(node), *rest]
 
-    def through_caller(self, node: Node, line: int) -> list[Node] | None:
-        """As `after`, or else through a caller that goes on to a critical call after calling `node`
-        (a helper that reads a flag for the function that decides): entry -> ... -> caller -> node,
-        then the caller's way on."""
+    def through_caller(self, node: Node, line: int) -> tuple[Node, list[Node]] | None:
+        """The function that goes on to a critical call and its path (`after`): `node` itself, or
+        else a caller that goes on after calling `node` (a helper that reads a flag for the
+        function that decides)."""
         if (path := self.after(node, line)) is not None:
-            return path
+            return node, path
         for caller in sorted(self._callers.get(node, ()), key=node_name):
             call_line = next(call.line for call in self.graph.calls_from(caller) if call.target == node)
-            if (onward := self.after(caller, call_line)) is not None:
-                index = onward.index(caller)
-                return [*onward[: index + 1], node, *onward[index + 1 :]]
+            if (path := self.after(caller, call_line)) is not None:
+                return caller, path
         return None
 
     def related(self, target: Node) -> Related:
