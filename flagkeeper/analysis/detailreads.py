@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import re
 
-_DETAILS_CALL = re.compile(r"get_\w+_details(?:_async)?|variation_detail")
+_DETAILS_CALL = re.compile(r"get_(?:boolean|string|integer|float|object)_details(?:_async)?|variation_detail")
 # Fields that tell a failed evaluation from a served value (OpenFeature, LaunchDarkly).
 _FAILURE_FIELDS = frozenset({"error_code", "error_message", "reason", "variant", "variation_index", "is_default_value"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)

@@ -9,10 +9,12 @@ whose own body raises, such as a nested `fail()`. A raise in a function of anoth
 not seen, so a handler calling one may be reported.
 
 An error branch is an `if` without guessing: its test looks at a name the statement just
-before assigned from a call (`ok = send(...)`, `result, err = fetch()`) for failure only —
-`not ok`, `not result.ok` (or `success`, `succeeded`, `is_success`), `result.error` (or
-`errors`, `error_code`, `failed`, `exception`), `err` or `err is not None` for a name that
-says error. Its body is judged as a clause's is.
+before assigned from a call (`ok = send(...)`, `result, err = fetch()`) for failure only,
+and the names say so — `not ok` (or `sent`, `success`, `send_ok`...), `not result.ok` (or
+`success`, `succeeded`, `is_success`), `result.error` (or `errors`, `error_code`, `failed`,
+`exception`), `err` or `err is not None` (or `error`, `exc`, `send_error`...). `not user`
+or `not rows` asks whether something is there, not whether a call failed: not a branch. Its
+body is judged as a clause's is.
 
 A second walk of the tree, kept apart from structure.py's walk: it visits only statements,
 and only files with a `try` or such an `if` pay for more than the walk.
@@ -34,7 +36,8 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 # What an error branch's test may look at (see the module's docstring).
 _SUCCESS_ATTRIBUTES = frozenset({"ok", "success", "succeeded", "successful", "is_success", "is_ok"})
 _ERROR_ATTRIBUTES = frozenset({"error", "errors", "err", "error_code", "error_message", "exception", "failed", "failure"})
-_ERROR_NAME = re.compile(r"(?:\w+_)?(?:err|error|errors|exc|exception|failure)")
+_ERROR_NAME = re.compile(r"(?:\w+_)?(?:err|error|errors|exc|exception|failure|failed)")
+_SUCCESS_NAME = re.compile(r"(?:\w+_)?(?:ok|success|succeeded|successful|sent|delivered|passed|healthy|acquired)")
 
 
 def find_handlers(tree: ast.Module, aliases: dict[str, str]) -> tuple[tuple[Handler, ...], tuple[str, ...]]:
@@ -106,7 +109,7 @@ def _error_test(test: ast.expr, names: set[str]) -> str:
     if not isinstance(name, ast.Name) or name.id not in names:
         return ""
     if negated:
-        fails = attribute in _SUCCESS_ATTRIBUTES or not attribute
+        fails = attribute in _SUCCESS_ATTRIBUTES if attribute else _SUCCESS_NAME.fullmatch(name.id) is not None
     else:
         fails = attribute in _ERROR_ATTRIBUTES or (not attribute and _ERROR_NAME.fullmatch(name.id) is not None)
     return ast.unparse(test) if fails else ""

@@ -89,6 +89,9 @@ async def route(order):
     status: Status = lookup(order)
     if not status.success:
         pass
+    sent = mailer.send(order)
+    if not sent:
+        log.error("not sent")
 """
 
 
@@ -98,6 +101,7 @@ def test_an_error_branch_tests_a_name_just_assigned_from_a_call_for_failure() ->
         Handler("route", 6, 5, 9, "", ("mailer.send",), plain=True, stops=False, test="result.error"),  # to the end of its else
         Handler("route", 11, 5, 12, "", (), plain=False, stops=True, test="err is not None"),
         Handler("route", 14, 5, 15, "", (), plain=True, stops=False, test="not status.success"),
+        Handler("route", 17, 5, 18, "", ("log.error",), plain=True, stops=False, test="not sent"),
     )
 
 
@@ -110,6 +114,8 @@ def test_an_error_branch_tests_a_name_just_assigned_from_a_call_for_failure() ->
         "result = send()\nif result.ok:\n    log.error('x')\n",  # success, not failure
         "value = fetch()\nif value is not None:\n    log.info('x')\n",  # a name that does not say error
         "value = fetch()\nif value:\n    log.info('x')\n",
+        "user = find_user()\nif not user:\n    log.info('x')\n",  # something absent, not a failed call
+        "obj, created = get_or_create()\nif not created:\n    log.info('x')\n",
         "err = fetch()\nif other:\n    log.info('x')\n",  # another name
     ],
 )
