@@ -73,6 +73,26 @@ class SilentFlagFallbackRule(Rule):
         "flags pass through it. Not reported: details passed on, returned or stored (they may be "
         "checked there); a clause that logs, counts or raises (FK013 judges whether that stops a path)."
     )
+    measured = (
+        "The same runs as FK013's (its page has the command and the `critical` lists), and "
+        "`--select FK019` without `critical` on wagtail and saleor. *Silent clauses* are `except` "
+        "clauses that call and raise nothing; *around a read* those whose `try` holds a flag read.\n\n"
+        "| code base | Python flag reads | details reads unchecked | silent clauses | around a read | findings |\n"
+        "|---|---|---|---|---|---|\n"
+        "| kitsune (django-waffle) | 11 | 0 | 122 | 0 | 0 |\n"
+        "| flagsmith (api, OpenFeature) | 16 | 0 | 58 | 0 | 0 |\n"
+        "| redash | 2 | 0 | 97 | 0 | 0 |\n"
+        "| wagtail, saleor | - | 0 | - | 0 | 0 |\n"
+        "| flagkeeper | 0 | 0 | 30 | 0 | 0 |\n\n"
+        "Nothing to judge: none of these applications reads flags through a details API (flagsmith "
+        "reads `get_boolean_value`), and none wraps a flag read in a `try` (kitsune's flags are "
+        "read mostly in templates; its 11 Python reads are bare `waffle.switch_is_active`). The "
+        "rule is quiet where flags are read plainly. Of ten LaunchDarkly and OpenFeature wrappers "
+        "in public code looked at by hand (a code search for `variation(flag_key, context, "
+        "default)` and `.get_boolean_details(`), most log before they fall back (a signal, not "
+        "reported) and one returns `False` from `except Exception` silently (reported). Precision "
+        "on a code base with real findings is not measured yet."
+    )
     fix = (
         "Check the details' `error_code` (or `reason`) and decide what a failure means on this path; in a wrapper, "
         "log or count the failure before falling back, and let it raise where a caller must stop."
