@@ -87,10 +87,11 @@ class SilentFlagFallbackRule(Rule):
         "Nothing to judge: none of these applications reads flags through a details API (flagsmith "
         "reads `get_boolean_value`), and none wraps a flag read in a `try` (kitsune's flags are "
         "read mostly in templates; its 11 Python reads are bare `waffle.switch_is_active`). The "
-        "rule is quiet where flags are read plainly. Of ten LaunchDarkly and OpenFeature wrappers "
-        "in public code looked at by hand (a code search for `variation(flag_key, context, "
-        "default)` and `.get_boolean_details(`), most log before they fall back (a signal, not "
-        "reported) and one returns `False` from `except Exception` silently (reported). Precision "
+        "rule is quiet where flags are read plainly. A public code search (`variation(flag_key, "
+        "context, default)`, `.get_boolean_details(`) found five wrappers with a `try` around the "
+        "read: four log before they fall back (not reported), one returns `False` from `except "
+        "Exception` without a word (reported, rightly: its `reason == \"ERROR\"` check also "
+        "returns `False` silently). Precision "
         "on a code base with real findings is not measured yet."
     )
     fix = (
