@@ -133,21 +133,25 @@ class SilentFlagFallbackRule(Rule):
     )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        graph = CallGraph(project)
-        paths = CriticalPaths(project, graph) if project.config.critical else None
         reads: dict[str, list[Reference]] = {}
         for reference in project.references:
             reads.setdefault(reference.module, []).append(reference)
+        # The call graph only for a project with critical functions and a details read to judge.
+        judged = project.config.critical and any(facts.unchecked_details for facts in project.files)
+        graph = CallGraph(project) if judged else None
+        paths = CriticalPaths(project, graph) if graph is not None else None
         for facts in project.files:
             own = reads.get(facts.module, [])
-            if paths is not None:
-                yield from self._unchecked_details(project, facts, own, graph, paths)
+            if graph is not None and paths is not None and facts.unchecked_details:
+                yield from self._unchecked_details(facts, own, graph, paths)
             for handler in facts.handlers:
+                if not handler.fallback:
+                    continue
                 caught = [ref for ref in own if ref.read.function == handler.function and handler.tried[0] <= ref.read.line <= handler.tried[1]]
-                if handler.fallback and caught:
+                if caught:
                     yield self._silent(project, facts, handler, caught[0])
 
-    def _unchecked_details(self, project: Project, facts: FileFacts, reads: list[Reference], graph: CallGraph, paths: CriticalPaths) -> Iterator[Diagnostic]:
+    def _unchecked_details(self, facts: FileFacts, reads: list[Reference], graph: CallGraph, paths: CriticalPaths) -> Iterator[Diagnostic]:
         unchecked = set(facts.unchecked_details)
         for reference in reads:
             read = reference.read
@@ -160,7 +164,7 @@ class SilentFlagFallbackRule(Rule):
             goes_on, path = found
             message = (
                 f"{_flag(reference)} is read with {read.call} in {node_name(node)} and its error code and reason are never "
-                f"checked: a failed evaluation (flag not found, provider not ready) gives the default ({read.default}) as if "
+                f"checked: a failed evaluation (flag not found, provider not ready) gives {_default(read.default)} as if "
                 f"it were served, and {node_name(goes_on)} goes on to critical function {paths.critical[path[-1]]} "
                 f"({a_chain([node_name(step) for step in path])}): check `error_code` or `reason` and decide what a failure "
                 "means on this path: stop it, or fall back on purpose and count it"
@@ -182,3 +186,7 @@ class SilentFlagFallbackRule(Rule):
 
 def _flag(reference: Reference) -> str:
     return f"flag '{reference.key}'" if reference.key is not None else f"a flag with key `{reference.read.key_code}`"
+
+
+def _default(code: str | None) -> str:
+    return f"the default ({code})" if code is not None else "the SDK's default"
