@@ -13,6 +13,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
+from flagkeeper.analysis.detailreads import find_unchecked_details
 from flagkeeper.analysis.downlevel import downlevel
 from flagkeeper.analysis.facts import (
     Branch,
@@ -133,4 +134,5 @@ def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Mat
         bases=structure.bases,
         handlers=handlers,
         raisers=raisers,
+        unchecked_details=find_unchecked_details(tree, source),
     )  # fmt: skip

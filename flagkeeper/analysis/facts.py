@@ -216,18 +216,26 @@ class FileFacts(_Record, frozen=True):
     language: str = "python"
     # For the call graph (FK010): each class's bases as written, first names resolved through the imports.
     bases: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
-    handlers: tuple[Handler, ...] = ()  # `except` clauses (FK013 alert-only-handler)
+    handlers: tuple[Handler, ...] = ()  # `except` clauses and error branches (FK013, FK019)
     raisers: tuple[str, ...] = ()  # qualnames of functions whose body has a `raise` statement of its own (FK013)
+    # (line, column) of each flag read through a details API (`get_boolean_details`, `variation_detail`)
+    # whose error code and reason the code never looks at (FK019 silent-flag-fallback)
+    unchecked_details: tuple[tuple[int, int], ...] = ()
 
 
 class Handler(_Record, frozen=True):
-    """An `except` clause, for the alert-only-handler rule (FK013), on lines `line`..`last`.
+    """An `except` clause or an error branch, for the alert-only-handler rule (FK013), on lines
+    `line`..`last`; an `except` clause also for the silent-flag-fallback rule (FK019).
 
     `caught` is the source of the clause's exception type (empty for a bare `except:`);
     `calls` the callee of each statement of the body that is a bare call, resolved through the
     imports as Call's are; `plain` says every statement is such a call (or `pass`, or an
     assignment without a call); `stops` says the body raises, returns, breaks or continues
-    somewhere, or calls a function of this file whose body raises (a nested `fail()`)."""
+    somewhere, or calls a function of this file whose body raises (a nested `fail()`).
+    `test` is an error branch's `if` test (`not ok`, `result.error`; empty for a clause): its
+    lines run to the end of the `if` statement, `else` included. `tried` are the lines of a
+    clause's `try` body; `fallback` the source of a body that calls and raises nothing
+    (`return default`, `pass`), else empty."""
 
     function: str | None
     line: int
@@ -237,3 +245,6 @@ class Handler(_Record, frozen=True):
     calls: tuple[str, ...]
     plain: bool
     stops: bool
+    test: str = ""
+    tried: tuple[int, int] = (0, 0)
+    fallback: str = ""

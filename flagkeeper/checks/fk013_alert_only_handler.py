@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-from collections import deque
 from collections.abc import Iterable, Iterator
 
 from flagkeeper.analysis.facts import FileFacts, Handler
 from flagkeeper.checks.base import Case, Need, Rule
-from flagkeeper.checks.diagnostic import WARNING, Diagnostic, Related, a_chain, a_few
+from flagkeeper.checks.criticalpaths import CriticalPaths
+from flagkeeper.checks.diagnostic import WARNING, Diagnostic, a_chain, a_few
 from flagkeeper.project.callgraph import CallGraph, Node, node_name
 from flagkeeper.project.model import Project
 
@@ -30,20 +30,24 @@ _SEND = "def send_child_order(order):\n    pass\n"
 _REGISTRY = '[flags.halt_trading]\nowner = "trading-ops"\ntype = "kill-switch"\n'
 
 
-def _app(handler: str, more: dict[str, str] | None = None, imports: str = "") -> dict[str, str]:
-    """A project whose entry point app.py checks an order, handles the failure with `handler`,
-    then sends the order (orders.send_child_order is critical)."""
+_EXCEPT = "    try:\n        check(order)\n    except ValueError:\n"
+_IF_NOT_OK = "    ok = check(order)\n    if not ok:\n"  # an error branch
+
+
+def _app(handler: str, more: dict[str, str] | None = None, imports: str = "", catch: str = _EXCEPT) -> dict[str, str]:
+    """A project whose entry point app.py checks an order, handles the failure with `handler` (in
+    an `except` clause, or the branch `catch` opens), then sends the order (orders.send_child_order
+    is critical)."""
     body = "".join(f"        {line}\n" for line in handler.splitlines())
     app = (
         f"{imports}import logging\nimport orders\n\nlog = logging.getLogger(__name__)\n\n\n"
-        "def route(order):\n    try:\n        check(order)\n    except ValueError:\n"
-        f"{body}    orders.send_child_order(order)\n\n\ndef check(order):\n    pass\n\n\nroute(1)\n"
+        f"def route(order):\n{catch}{body}    orders.send_child_order(order)\n\n\ndef check(order):\n    pass\n\n\nroute(1)\n"
     )
     return {"flagkeeper.toml": _CONFIG, "flags.toml": _REGISTRY, "orders.py": _SEND, "app.py": app, **(more or {})}
 
 
 _FIRES = (
-    "app.py:10:5: FK013 `except ValueError` in app.route only alerts ({calls}) and carries on to critical "
+    "app.py:10:5: FK013 `{what}` in app.route only alerts ({calls}) and carries on to critical "
     "function orders.send_child_order (app -> app.route -> orders.send_child_order): a handler on this path "
     "must stop it (raise, return) or trip a kill switch; an alert, a page included, does not stop it"
 )
@@ -56,10 +60,12 @@ class AlertOnlyHandlerRule(Rule):
     code = "FK013"
     name = "alert-only-handler"
     severity = WARNING
-    summary = "An `except` clause on a path to a `critical` function that only logs, prints or mails, and carries on."
+    summary = "An `except` clause or error branch on a path to a `critical` function that only logs, prints or mails, and carries on."
     why = (
         'Before the open on 1 August 2012 SMARS sent 97 "Power Peg disabled" e-mails to a list; '
-        "nobody read them as alarms, and the order path went on. A handler on the way to a `critical` "
+        "nobody read them as alarms, and the order path went on. A handler (an `except` clause, or an "
+        "error branch: an `if` right after `ok = call(...)` testing `not ok`, `not result.ok`, "
+        "`result.error`, `err is not None` and the like) on the way to a `critical` "
         "function (or inside one) whose body only calls alert sinks (logging, `warnings.warn`, print, "
         "mail, Sentry, Slack, PagerDuty; `alert-calls` adds more) and then reaches the critical call "
         "(on a later line of its function) is an alarm that cannot stop anything. Not reported: a "
@@ -88,7 +94,29 @@ class AlertOnlyHandlerRule(Rule):
         "the error in an `if` to raise it later (redash's `QueryExecutor.run`). The rule is quiet on "
         "these code bases: its reach is the call graph's, which does not follow Celery's `.delay()` "
         "(in flagsmith only 7 functions reach a critical one) nor take framework callbacks as entry "
-        "points, and its test is strict (a body of alert calls only, one level of wrappers)."
+        "points, and its test is strict (a body of alert calls only, one level of wrappers).\n\n"
+        "**Error branches** (`if not ok:` after `ok = call()`), measured again with them, tests, "
+        "migrations and `playwright_tests` excluded:\n\n"
+        "```\nflagkeeper check PATH --isolated --select FK013,FK019 -j 1 --today 2026-12-01 \\\n"
+        "  --extend-exclude 'tests,test_*.py,*_tests.py,tests.py,migrations,conftest.py,playwright_tests' \\\n"
+        "  --config 'critical = [...]'\n```\n\n"
+        "| code base | `critical` | clauses (alert-only) | error branches (alert-only) | findings |\n"
+        "|---|---|---|---|---|\n"
+        "| kitsune | `users.utils.deactivate_user`, `anonymize_user`, `delete_user_pipeline`, "
+        "`sumo.email_utils.send_messages`, `search.es_utils.index_objects_bulk` | 256 (13) | 0 | 0 |\n"
+        "| flagsmith (api) | as above (six functions) | 210 (17) | 1 (0) | 0 |\n"
+        "| redash | as above | 304 (45) | 36 (0) | 0 |\n"
+        "| saleor, wagtail | (branches counted only) | - | 12 (0), 0 | - |\n"
+        "| flagkeeper | as above | 102 (0) | 0 | 0 |\n\n"
+        "Every branch looked at is an error branch (saleor's 12: `error = check_for_duplicates(...)` "
+        "then `if error:` raise or record it; redash's 36: 31 `if error is not None:` after "
+        "`data, error = self.run_query(...)`, `if not resp.ok: return`), and none only alerts: "
+        "these code bases raise, return or hand the error to a function that raises. A first "
+        "version took `if not name:` for any name; kitsune's 37 such tests (`not ids`, `not created`, "
+        "`not index`) ask whether something is there, not whether a call failed, so a bare name "
+        "must now say success (`ok`, `sent`, `success`). Before `playwright_tests` was excluded, "
+        "kitsune gave one finding, a false positive: a test helper that prints, reaching "
+        "`send_messages` through a method called `execute` that the call graph resolves by name."
     )
     fix = "Stop the path in the handler (raise or return) or trip the kill switch: an alert, a page included, lets it carry on."
     # Entry points start the paths when there are any; without them a path starts at the handler's
@@ -96,11 +124,20 @@ class AlertOnlyHandlerRule(Rule):
     needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.IMPORT_GRAPH, Need.CALL_GRAPH})
     whole_program = True
     INVALID = (
-        Case(_app("log.error('order check failed')"), expect=(_FIRES.format(calls="log.error"),)),
+        Case(_app("log.error('order check failed')"), expect=(_FIRES.format(what="except ValueError", calls="log.error"),)),
         # a print, a message assembled first, and a function of the project that only logs and mails
         Case(
             _app("text = 'check failed'\nprint(text)\nnotify_ops(text)", {"ops.py": _NOTIFY}, imports="from ops import notify_ops\n"),
-            expect=(_FIRES.format(calls="print, ops.notify_ops").replace(":10:5:", ":11:5:"),),
+            expect=(_FIRES.format(what="except ValueError", calls="print, ops.notify_ops").replace(":10:5:", ":11:5:"),),
+        ),
+        # an error branch: a result just assigned from a call, tested for failure, only logged
+        Case(
+            _app("log.error('order check failed')", catch=_IF_NOT_OK),
+            expect=(_FIRES.format(what="if not ok", calls="log.error").replace(":10:5:", ":9:5:"),),
+        ),
+        Case(
+            _app("log.warning('check failed: %s', err)", catch="    value, err = check(order)\n    if err is not None:\n"),
+            expect=(_FIRES.format(what="if err is not None", calls="log.warning").replace(":10:5:", ":9:5:"),),
         ),
     )  # fmt: skip
     VALID = (
@@ -113,6 +150,12 @@ class AlertOnlyHandlerRule(Rule):
         # a configured halt function
         Case(_app("ops.mail('check failed')\nops.halt()", _OPS_ALERTS, imports="import ops\n")),
         Case(_app("log.error('order check failed')\nsys.exit(1)", imports="import sys\n")),
+        # error branches that stop: log-and-return, raise, the kill switch
+        Case(_app("log.error('order check failed')\nreturn", catch=_IF_NOT_OK)),
+        Case(_app("raise RuntimeError('order check failed')", catch=_IF_NOT_OK)),
+        Case(_app("ops.mail('check failed')\nops.trip_kill_switch()", {"ops.py": _TRIP, **_OPS_ALERTS}, imports="import ops\n", catch=_IF_NOT_OK)),
+        # an `if not` on a result assigned two statements before: not recognised as an error branch
+        Case(_app("log.info('no order')", catch="    ok = bool(order)\n    log.info('routing')\n    if not ok:\n")),
         # the same handler on a path that reaches no critical function
         Case({**_app("log.error('order check failed')"), "flagkeeper.toml": _CONFIG.replace("orders.send_child_order", "app.check")}),
     )  # fmt: skip
@@ -121,33 +164,30 @@ class AlertOnlyHandlerRule(Rule):
         if not project.config.critical:
             return
         graph = CallGraph(project)
-        critical = {node: name for name in project.config.critical if (node := graph.find(name)) is not None}
-        toward = _next_steps(graph, critical)
-        parents = _shortest_tree(graph)
+        paths = CriticalPaths(project, graph)
         calls = _Calls(project, graph)
         for facts in project.files:
             for handler in facts.handlers:
                 if handler.stops or not handler.plain or not calls.only_alert(facts, handler):
                     continue
                 node = graph.enclosing(facts, handler.function)
-                path = _path_through(graph, node, handler, critical, toward, parents)
+                path = paths.after(node, handler.last)
                 if path is not None:
-                    yield self._finding(project, facts, handler, node, path, critical)
+                    yield self._finding(project, facts, handler, node, path, paths)
 
-    def _finding(self, project: Project, facts: FileFacts, handler: Handler, node: Node, path: list[Node], critical: dict[Node, str]) -> Diagnostic:
-        caught = f"except {handler.caught}" if handler.caught else "except"
+    def _finding(self, project: Project, facts: FileFacts, handler: Handler, node: Node, path: list[Node], paths: CriticalPaths) -> Diagnostic:
+        if handler.test:
+            what = f"if {handler.test}"
+        else:
+            what = f"except {handler.caught}" if handler.caught else "except"
         target = path[-1]
         message = (
-            f"`{caught}` in {node_name(node)} only alerts ({a_few(list(dict.fromkeys(handler.calls)))}) "
-            f"and carries on to critical function {critical[target]} ({a_chain([node_name(node) for node in path])}): "
+            f"`{what}` in {node_name(node)} only alerts ({a_few(list(dict.fromkeys(handler.calls)))}) "
+            f"and carries on to critical function {paths.critical[target]} ({a_chain([node_name(node) for node in path])}): "
             "a handler on this path must stop it (raise, return) or trip a kill switch; an alert, a page included, does not stop it"
         )
-        module, qualname = target
-        target_facts = project.modules[module]
-        line = next(function.line for function in target_facts.functions if function.qualname == qualname)
-        related = (Related(project.config.root / target_facts.path, line, 1, f"critical function {critical[target]}"),)
         diagnostic = self.report(project.config.root / facts.path, handler.line, handler.column, message)
-        return dataclasses.replace(diagnostic, related=related)
+        return dataclasses.replace(diagnostic, related=(paths.related(target),))
 
 
 class _Calls:
@@ -194,59 +234,3 @@ class _Calls:
 def _matches(callee: str, patterns: Iterable[str]) -> bool:
     name = callee.lower()
     return any(fnmatch.fnmatchcase(name, pattern.lower()) for pattern in patterns)
-
-
-def _path_through(
-    graph: CallGraph, node: Node, handler: Handler, critical: dict[Node, str], toward: dict[Node, Node], parents: dict[Node, Node | None]
-) -> list[Node] | None:
-    """entry -> ... -> the handler's function -> ... -> a critical function, leaving the function by a
-    call after the handler; None when the handler's function goes on to no critical call. The path
-    starts at the handler's function when no entry reaches it (a framework callback, a view)."""
-    if node in critical:
-        rest = [node]
-    else:
-        later = sorted(
-            (call.line, node_name(call.target), call.target) for call in graph.calls_from(node) if call.line > handler.last and call.target in toward
-        )
-        if not later:
-            return None
-        rest = [node, later[0][2]]
-        while rest[-1] not in critical:
-            rest.append(toward[rest[-1]])
-    before: list[Node] = []
-    step = parents.get(node)
-    while step is not None:
-        before.append(step)
-        step = parents[step]
-    return [*before[::-1], *rest]
-
-
-def _shortest_tree(graph: CallGraph) -> dict[Node, Node | None]:
-    """Every node reached from an entry, with the node before it on a shortest path (BFS)."""
-    parents: dict[Node, Node | None] = dict.fromkeys(graph.entries)
-    queue = deque(graph.entries)
-    while queue:
-        node = queue.popleft()
-        for call in graph.calls_from(node):
-            if call.target not in parents:
-                parents[call.target] = node
-                queue.append(call.target)
-    return parents
-
-
-def _next_steps(graph: CallGraph, critical: dict[Node, str]) -> dict[Node, Node]:
-    """Every node that can reach a critical function, with its next step on a shortest way there
-    (a critical function maps to itself)."""
-    callers: dict[Node, list[Node]] = {}
-    for node in graph.nodes:
-        for call in graph.calls_from(node):
-            callers.setdefault(call.target, []).append(node)
-    toward = {node: node for node in critical}
-    queue = deque(critical)
-    while queue:
-        node = queue.popleft()
-        for caller in callers.get(node, ()):
-            if caller not in toward:
-                toward[caller] = node
-                queue.append(caller)
-    return toward

@@ -108,6 +108,14 @@ def build_configured(
     return build_project(paths, config, as_date(today), inputs)
 
 
+def _names_a_file(value: str) -> bool:
+    """A setting longer than a file name can be (`critical = [...]`) names no file."""
+    try:
+        return Path(value).is_file()
+    except OSError:
+        return False
+
+
 @dataclasses.dataclass(frozen=True)
 class ConfigChoice:
     """`--config` (a config file, or `KEY=VALUE` settings, as in ruff) and `--isolated`."""
@@ -119,12 +127,12 @@ class ConfigChoice:
     @classmethod
     def of(cls, values: tuple[str, ...], isolated: bool) -> ConfigChoice:
         """An existing file names the config to use (one at most); anything else is a KEY=VALUE setting."""
-        files = [Path(value) for value in values if Path(value).is_file()]
+        files = [Path(value) for value in values if _names_a_file(value)]
         if len(files) > 1:
             raise FlagkeeperError("--config names more than one config file")
         if files and isolated:
             raise FlagkeeperError("--isolated ignores config files: give settings as --config KEY=VALUE")
-        overrides = tuple(value for value in values if not Path(value).is_file())
+        overrides = tuple(value for value in values if not _names_a_file(value))
         return cls(files[0] if files else None, overrides, isolated)
 
     @property

@@ -60,6 +60,13 @@ def test_config_key_value_overrides_one_setting(monorepo: Path) -> None:
     assert isolated.exit_code == 1 and "FK001" not in isolated.stdout and "FK002 flag 'b-search'" in isolated.stdout
 
 
+
+def test_an_inline_setting_longer_than_a_file_name_is_a_setting(monorepo: Path) -> None:
+    long = f"exclude = [{', '.join(repr(f'generated_{n}') for n in range(40))}]"  # over 255 bytes: no file name
+    result = run(["check", *TODAY, "--output-format", "text", "--isolated", "--config", long, "--config", "select=['FK002']", "svc_b"], monorepo)
+    assert result.exit_code == 1 and "FK002 flag 'b-search'" in result.stdout
+
+
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
