@@ -22,6 +22,7 @@ from flagkeeper.checks.fk010_missing_kill_switch import MissingKillSwitchRule
 from flagkeeper.checks.fk011_fleet_drift import FleetDriftRule
 from flagkeeper.checks.fk012_stale_override import StaleOverrideRule
 from flagkeeper.checks.fk013_alert_only_handler import AlertOnlyHandlerRule
+from flagkeeper.checks.fk014_launched_flag import LaunchedFlagRule
 from flagkeeper.checks.fk100_unused_suppression import UnusedSuppressionRule
 from flagkeeper.checks.suppress import apply_suppressions
 from flagkeeper.errors import FlagkeeperError
@@ -43,6 +44,7 @@ ALL_RULES: tuple[Rule, ...] = (
     FleetDriftRule(),
     StaleOverrideRule(),
     AlertOnlyHandlerRule(),
+    LaunchedFlagRule(),
     UnusedSuppressionRule(),
 )
 
