@@ -23,6 +23,10 @@ from flagkeeper.checks.fk011_fleet_drift import FleetDriftRule
 from flagkeeper.checks.fk012_stale_override import StaleOverrideRule
 from flagkeeper.checks.fk013_alert_only_handler import AlertOnlyHandlerRule
 from flagkeeper.checks.fk014_launched_flag import LaunchedFlagRule
+from flagkeeper.checks.fk015_unknown_to_service import UnknownToServiceRule
+from flagkeeper.checks.fk016_unread_service_flag import UnreadServiceFlagRule
+from flagkeeper.checks.fk017_retired_key_in_service import RetiredKeyInServiceRule
+from flagkeeper.checks.fk018_default_differs_from_served import DefaultDiffersFromServedRule
 from flagkeeper.checks.fk100_unused_suppression import UnusedSuppressionRule
 from flagkeeper.checks.suppress import apply_suppressions
 from flagkeeper.errors import FlagkeeperError
@@ -45,6 +49,10 @@ ALL_RULES: tuple[Rule, ...] = (
     StaleOverrideRule(),
     AlertOnlyHandlerRule(),
     LaunchedFlagRule(),
+    UnknownToServiceRule(),
+    UnreadServiceFlagRule(),
+    RetiredKeyInServiceRule(),
+    DefaultDiffersFromServedRule(),
     UnusedSuppressionRule(),
 )
 

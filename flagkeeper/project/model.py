@@ -282,14 +282,15 @@ class Project:
     @cached_property
     def frontend_reads(self) -> list[FrontendRead]:
         """Flag reads in JavaScript and TypeScript, keys resolved across their files (not Python's)
-        and joined to the registered and retired keys as spelled there."""
+        and joined to the registered, retired and flag-service keys as spelled there."""
         files = self.scripts.facts if self.scripts is not None else []
         resolver = KeyResolver(files)
         resolver.modules = import_names(resolver.modules)
         # A frontend read through a pack is evidence of its SDK's conventions, as a Python read is.
         used = {read.pack for facts in files for read in facts.references}
         aliases = self._with_pack_aliases(used | {reference.read.pack for reference in self.references})
-        index = spelling_index([*self.registered, *self.registry.retired], lambda key: key_spellings(key, aliases))
+        service = list(self.service.flags) if self.service is not None else []  # a frontend reads the service's keys too
+        index = spelling_index([*self.registered, *self.registry.retired, *service], lambda key: key_spellings(key, aliases))
         return frontend_reads(files, self.config.root, resolver.resolve, self.matcher.is_flag_key, index)
 
     @cached_property
