@@ -274,15 +274,15 @@ def _remove_action(project: Project, key: str, stuck: StuckValue | None) -> Acti
     if stuck is not None and stuck.decided:
         return Action("remove", f"flagkeeper remove {key} --value {str(stuck.value).lower()}", stuck.reason)
     launched = project.lifecycle.launched(key)  # here only with a value other than true or false
-    served = launched or served_everywhere(project.service, key)
     if stuck is None and launched is None:
         return None
-    reasons = [stuck.reason] if stuck is not None else []
+    served = launched or served_everywhere(project.service, key)
+    reason = stuck.reason if stuck is not None else "launched"
     if served is None:
         command = f"decide the value it keeps, then `flagkeeper remove {key} --value VALUE`"
-        return Action("remove", command, "; ".join([*reasons, _why_no_served_value(project, key)]))
+        return Action("remove", command, f"{reason}; {_why_no_served_value(project, key)}")
     command = remove_command(key, served.value) or f"delete the reads of {key} by hand, keeping the code for {served.shown}"
-    return Action("remove", command, "; ".join([*reasons, served.describe(project.today)]))
+    return Action("remove", command, f"{reason} (the flag service has {served.describe(project.today)})")
 
 
 def _why_no_served_value(project: Project, key: str) -> str:
