@@ -99,8 +99,11 @@ def registry_rules() -> list[RegistryRule]:
 
 
 def rules_that_run(project: Project, rules: list[Rule]) -> list[Rule]:
-    """The selected rules that can judge this project: reachability needs entry points."""
-    return rules if project.entry_points else [rule for rule in rules if Need.ENTRY_POINTS not in rule.needs]
+    """The selected rules that can judge this project: reachability needs entry points, the
+    flag-service rules a state file."""
+    missing = set() if project.entry_points else {Need.ENTRY_POINTS}
+    missing |= set() if project.service is not None else {Need.SERVICE}
+    return [rule for rule in rules if not rule.needs & missing]
 
 
 def run_checks(project: Project, rules: list[Rule], warn_unused_ignores: bool = False) -> list[Diagnostic]:

@@ -315,8 +315,11 @@ def _explain_run(run: ProjectFindings) -> None:
         f"analysed {files} Python files; registry {display_path(project.registry.path)}",
         f"rules run: {', '.join(rule.code for rule in ran) or 'none'}",
     ]
-    if skipped:
-        lines.append(f"rules skipped (no entry points): {', '.join(rule.code for rule in skipped)}")
+    from flagkeeper.checks.base import Need
+
+    for need, reason in ((Need.ENTRY_POINTS, "no entry points"), (Need.SERVICE, "no flag-service state")):
+        if codes := [rule.code for rule in skipped if need in rule.needs]:
+            lines.append(f"rules skipped ({reason}): {', '.join(codes)}")
     if hidden:
         lines.append(f"the baseline hid {hidden} findings")
     for line in lines:

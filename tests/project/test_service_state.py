@@ -115,3 +115,14 @@ def test_reads_through_another_vendor_or_no_service_are_not_the_services() -> No
     assert reads_service("launchdarkly", "launchdarkly") and reads_service("openfeature", "launchdarkly")
     assert reads_service("house", "unleash")  # a project's own pack may wrap any service
     assert not reads_service("unleash", "launchdarkly") and not reads_service("env", "flagd") and not reads_service("django-waffle", "unleash")
+
+
+def test_without_a_state_file_the_service_rules_are_skipped_and_say_why(tmp_path: Path) -> None:
+    folder = write_tree(tmp_path, {"app.py": APP, "flagkeeper.toml": 'entry-points = ["app"]\n'})
+    verbose = run(["check", ".", "--verbose"], folder).stderr
+    assert "flagkeeper: rules skipped (no flag-service state): FK014, FK015, FK016, FK017, FK018\n" in verbose
+    assert "no entry points" not in verbose
+    junit = run(["check", ".", "--format", "junit"], folder).stdout
+    assert junit.count('<skipped message="not run: no flag-service state (flag-state.toml, written by `flagkeeper pull`)" />') == 5
+    (folder / "flag-state.toml").write_text(STATE)
+    assert "rules skipped" not in run(["check", ".", "--verbose"], folder).stderr
