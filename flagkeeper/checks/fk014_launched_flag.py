@@ -39,8 +39,7 @@ class LaunchedFlagRule(Rule):
         "away from waking it. flagkeeper can: the value to keep is the one the service serves "
         "(from flag-state.toml, which `flagkeeper pull` writes), not a guess. A kill-switch or "
         "permission flag (a type that lives forever in flags.toml) serves one value as its normal "
-        "life and is not judged; nor are reads through another vendor's SDK, environment variables "
-        "or django-waffle. With `launched-days` in the config the week becomes another span."
+        "life and is not judged; nor are reads of environment variables or django-waffle. With `launched-days` in the config the week becomes another span."
     )
     fix = "Run the suggested `flagkeeper remove KEY --value VALUE`, then archive the flag in the service."
     needs = frozenset({Need.REGISTRY, Need.REFERENCES, Need.SERVICE})

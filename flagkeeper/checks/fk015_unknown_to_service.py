@@ -75,7 +75,7 @@ class UnknownToServiceRule(Rule):
     )  # fmt: skip
 
     def check(self, project: Project) -> Iterator[Diagnostic]:
-        for state, reference in service_reads(project):
+        for state, reference in service_reads(project, through_its_sdk=True):
             key, read = reference.key, reference.read
             flag = state.flags.get(key or "")
             if flag is not None and not flag.archived:

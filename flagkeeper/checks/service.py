@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from flagkeeper.project.model import Project, Reference
-from flagkeeper.registry.served import reads_service
+from flagkeeper.registry.served import NOT_SERVICE_PACKS, reads_service
 from flagkeeper.registry.servicestate import ServiceState
 
 STATE_HEADER = '[service]\nprovider = "launchdarkly"\nsource = "https://app.launchdarkly.com project default"\n'
@@ -22,14 +22,19 @@ def state_flag(key: str, environments: dict[str, str], fields: str = "") -> str:
     return f"\n[flags.{key}]\n{fields}{tables}"
 
 
-def service_reads(project: Project) -> Iterator[tuple[ServiceState, Reference]]:
-    """Python reads of a key, not retired, through a pack that may ask the service the state describes."""
+def service_reads(project: Project, through_its_sdk: bool = False) -> Iterator[tuple[ServiceState, Reference]]:
+    """Python reads of a key, not retired, that may ask the service the state describes: all but
+    environment variables and django-waffle (a key the service defines is evidence enough, and a
+    shipped pack's call may match a wrapper of another SDK: mitxonline's PostHog `is_enabled` reads
+    as Unleash's); `through_its_sdk` also leaves out reads through another vendor's pack."""
     state = project.service
     if state is None:
         return
     for reference in project.references:
-        key = reference.key
-        if key is not None and key not in project.registry.retired and reads_service(reference.read.pack, state.provider):
+        key, pack = reference.key, reference.read.pack
+        if key is None or key in project.registry.retired or pack in NOT_SERVICE_PACKS:
+            continue
+        if not through_its_sdk or reads_service(pack, state.provider):
             yield state, reference
 
 

@@ -126,3 +126,14 @@ def test_without_a_state_file_the_service_rules_are_skipped_and_say_why(tmp_path
     assert junit.count('<skipped message="not run: no flag-service state (flag-state.toml, written by `flagkeeper pull`)" />') == 5
     (folder / "flag-state.toml").write_text(STATE)
     assert "rules skipped" not in run(["check", ".", "--verbose"], folder).stderr
+
+
+def test_a_key_the_service_serves_is_judged_whichever_pack_matched_its_read(tmp_path: Path) -> None:
+    """A wrapper named like another SDK's call (mitxonline's PostHog `features.is_enabled` matches
+    the Unleash pack) still reads the service's key: FK014 judges it; FK015 does not judge such reads."""
+    app = (
+        'from UnleashClient import UnleashClient\n\nclient = UnleashClient("u", "a")\n'
+        'if client.is_enabled("new-checkout"):\n    pass\nif client.is_enabled("other"):\n    pass\n'
+    )
+    folder = write_tree(tmp_path, {"app.py": app, "flag-state.toml": STATE.replace("launchdarkly", "posthog")})
+    assert codes(folder) == ["FK014"]
