@@ -38,6 +38,9 @@ DEFAULT_LIFETIMES: dict[str, int | None] = {
 }
 MAX_LIFETIME = 36525  # a hundred years: beyond, say "permanent"
 
+# LaunchDarkly's "launched": one value served to everyone for 7 days.
+DEFAULT_LAUNCHED_DAYS = 7
+
 # A syntax tree takes over a hundred times its source in memory: 5 MB is far above hand-written
 # code and keeps one file's analysis under about a gigabyte.
 DEFAULT_MAX_FILE_SIZE = 5.0
@@ -108,6 +111,10 @@ class Config:
     # FK013: calls that only tell someone (added to the rule's defaults) and calls that stop the program.
     alert_calls: tuple[str, ...] = ()
     halt_calls: tuple[str, ...] = ()
+    # The flag-service state file (`flagkeeper pull`); read when it exists, an error when named and missing.
+    flag_state: Path = Path("flag-state.toml")
+    flag_state_named: bool = False
+    launched_days: int = DEFAULT_LAUNCHED_DAYS  # served as one value everywhere this long: launched (FK014)
 
     @property
     def project_packs(self) -> tuple[Path, ...]:
@@ -254,6 +261,8 @@ _KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "text-references-exclude": (_string_list, "a list of glob patterns"),
     "alert-calls": (_string_list, "a list of dotted call names or glob patterns"),
     "halt-calls": (_string_list, "a list of dotted call names or glob patterns"),
+    "flag-state": (_string, "the path of the flag-service state file that `flagkeeper pull` writes"),
+    "launched-days": (_days, f"a number of days (0 to {MAX_LIFETIME})"),
 }
 
 CONFIG_KEYS = tuple(_KEYS)
@@ -277,6 +286,7 @@ def _require_inside(source: Path, values: dict[str, Any], line_of: Callable[[str
     named = [("registry", values.get("registry", "flags.toml")), ("baseline", values.get("baseline"))]
     named += [(key, pack) for key in ("rule-packs", "extend-rule-packs") for pack in values.get(key, ()) if pack.endswith(".toml")]
     named += [("registry-sources", path) for path in values.get("registry-sources", ())]
+    named += [("flag-state", values.get("flag-state"))]
     root = source.parent.resolve()
     for key, value in named:
         if value is not None and inside_root((root / value).resolve(), root) is None:
@@ -435,6 +445,9 @@ def parse_config(table: dict[str, Any], source: Path, given: bool = False) -> Co
         text_references_exclude=values.get("text-references-exclude", ()),
         alert_calls=values.get("alert-calls", ()),
         halt_calls=values.get("halt-calls", ()),
+        flag_state=root / values.get("flag-state", "flag-state.toml"),
+        flag_state_named="flag-state" in values,
+        launched_days=values.get("launched-days", DEFAULT_LAUNCHED_DAYS),
     )
 
 

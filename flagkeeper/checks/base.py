@@ -33,6 +33,7 @@ class Need(enum.Enum):
     ENTRY_POINTS = "entry points (reachability)"
     CALL_GRAPH = "the call graph"
     FLEET = "deploy manifests"
+    SERVICE = "the flag-service state (flag-state.toml)"
     SUPPRESSIONS = "the findings of the other rules and the inline suppressions"
 
 

@@ -23,14 +23,15 @@ class ZombieCodeRule(Rule):
     code = "FK007"
     name = "zombie-code"
     severity = ERROR
-    summary = "A module or function that runs only through a branch whose flag is retired, expired or declared off."
+    summary = "A module or function that runs only through a branch whose flag is retired, expired, declared off or launched."
     why = (
         "Power Peg was dead from 2003, yet its code stayed reachable behind one flag check. When "
         "the flag was switched on again in 2012 it woke up, and its safeguard had been moved away "
-        "in the meantime. A flag that is retired, declared off (`flags-off` in the config) or "
-        "stuck (`state = \"on\"`/`\"off\"` in the registry) can no longer change, so code that "
-        "only runs under its other value is dead: delete it with the branch. A merely expired flag "
-        "has no final value yet: its code is a warning, removable once the value is decided. An "
+        "in the meantime. A flag that is retired, declared off (`flags-off` in the config), "
+        "stuck (`state = \"on\"`/`\"off\"` in the registry) or launched (FK014) can no longer "
+        "change, so code that only runs under its other value is dead: delete it with the branch. "
+        "A merely expired flag has no final value unless the service serves one: its code is a "
+        "warning. An "
         "import counts as guarded when every use of what it imports sits inside the flag's branch. "
         "A module-level function is a zombie when every reference to it sits in a dead branch; "
         "decorated functions and methods are not judged, since frameworks and receivers of "
@@ -92,6 +93,28 @@ class ZombieCodeRule(Rule):
                 "which is expired on 2026-03-31: app -> algos.power_peg (app.py:2 uses algos.power_peg only when the flag is "
                 "on); removable once the flag's final value is decided: if it stays false, `flagkeeper remove peg_enabled "
                 "--value false` deletes the branch and this module",
+            ),
+        ),
+        # the flag service has served false everywhere for months: its value is known
+        Case(
+            {
+                "flagkeeper.toml": 'entry-points = ["app"]\n',
+                "app.py": _APP,
+                "algos/__init__.py": "",
+                "algos/power_peg.py": "def work(order):\n    pass\n",
+                "flag-state.toml": (
+                    '[service]\nprovider = "launchdarkly"\n\n[flags.peg_enabled.environments.production]\n'
+                    "on = false\nserved = false\nserved-since = 2026-01-01T00:00:00Z\n"
+                ),
+            },
+            expect=(
+                "algos/__init__.py:1:1: FK007 module algos runs only through code guarded by flag 'peg_enabled', which is "
+                "launched (the flag service has served false in every environment since 2026-01-01 (151 days)): app -> algos "
+                "(app.py:2 uses algos only when the flag is on); delete the dead branch and this module",
+                "algos/power_peg.py:1:1: FK007 module algos.power_peg runs only through code guarded by flag 'peg_enabled', "
+                "which is launched (the flag service has served false in every environment since 2026-01-01 (151 days)): app "
+                "-> algos.power_peg (app.py:2 uses algos.power_peg only when the flag is on); delete the dead branch and this "
+                "module",
             ),
         ),
     )  # fmt: skip

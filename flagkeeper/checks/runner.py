@@ -22,6 +22,11 @@ from flagkeeper.checks.fk010_missing_kill_switch import MissingKillSwitchRule
 from flagkeeper.checks.fk011_fleet_drift import FleetDriftRule
 from flagkeeper.checks.fk012_stale_override import StaleOverrideRule
 from flagkeeper.checks.fk013_alert_only_handler import AlertOnlyHandlerRule
+from flagkeeper.checks.fk014_launched_flag import LaunchedFlagRule
+from flagkeeper.checks.fk015_unknown_to_service import UnknownToServiceRule
+from flagkeeper.checks.fk016_unread_service_flag import UnreadServiceFlagRule
+from flagkeeper.checks.fk017_retired_key_in_service import RetiredKeyInServiceRule
+from flagkeeper.checks.fk018_default_differs_from_served import DefaultDiffersFromServedRule
 from flagkeeper.checks.fk019_silent_flag_fallback import SilentFlagFallbackRule
 from flagkeeper.checks.fk100_unused_suppression import UnusedSuppressionRule
 from flagkeeper.checks.suppress import apply_suppressions
@@ -44,6 +49,11 @@ ALL_RULES: tuple[Rule, ...] = (
     FleetDriftRule(),
     StaleOverrideRule(),
     AlertOnlyHandlerRule(),
+    LaunchedFlagRule(),
+    UnknownToServiceRule(),
+    UnreadServiceFlagRule(),
+    RetiredKeyInServiceRule(),
+    DefaultDiffersFromServedRule(),
     SilentFlagFallbackRule(),
     UnusedSuppressionRule(),
 )
@@ -91,8 +101,11 @@ def registry_rules() -> list[RegistryRule]:
 
 
 def rules_that_run(project: Project, rules: list[Rule]) -> list[Rule]:
-    """The selected rules that can judge this project: reachability needs entry points."""
-    return rules if project.entry_points else [rule for rule in rules if Need.ENTRY_POINTS not in rule.needs]
+    """The selected rules that can judge this project: reachability needs entry points, the
+    flag-service rules a state file."""
+    missing = set() if project.entry_points else {Need.ENTRY_POINTS}
+    missing |= set() if project.service is not None else {Need.SERVICE}
+    return [rule for rule in rules if not rule.needs & missing]
 
 
 def run_checks(project: Project, rules: list[Rule], warn_unused_ignores: bool = False) -> list[Diagnostic]:

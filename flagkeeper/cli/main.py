@@ -227,7 +227,8 @@ def _run_projects(projects: Projects, selection: Selection, stdin_filename: Path
             paths = [stdin_filename.resolve()]
             project = _with_buffer(project, paths[0], sys.stdin.buffer.read())
         found = _project_findings(project, paths, selection, quiet)
-        runs.append(found.keep(functools.partial(projects.judges, config)))  # files of a nested project are its own
+        has_nested = any(other.root != config.root and other.root.is_relative_to(config.root) for other, _ in projects.groups)
+        runs.append(found.keep(functools.partial(projects.judges, config), has_nested))  # files of a nested project are its own
     return runs
 
 
@@ -316,8 +317,11 @@ def _explain_run(run: ProjectFindings) -> None:
         f"analysed {plural(files, 'file', before='Python ')}; registry {display_path(project.registry.path)}",
         f"rules run: {', '.join(rule.code for rule in ran) or 'none'}",
     ]
-    if skipped:
-        lines.append(f"rules skipped (no entry points): {', '.join(rule.code for rule in skipped)}")
+    from flagkeeper.checks.base import Need
+
+    for need, reason in ((Need.ENTRY_POINTS, "no entry points"), (Need.SERVICE, "no flag-service state")):
+        if codes := [rule.code for rule in skipped if need in rule.needs]:
+            lines.append(f"rules skipped ({reason}): {', '.join(codes)}")
     if hidden:
         lines.append(f"the baseline hid {hidden} findings")
     for line in lines:

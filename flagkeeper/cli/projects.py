@@ -46,13 +46,11 @@ class ProjectFindings:
     def root(self) -> Path:
         return self.project.config.root
 
-    def keep(self, judged: Callable[[Path], bool]) -> ProjectFindings:
-        """Only the findings in the files `judged` (those this project's config judges, not a nested one),
-        and only those files counted."""
-        return replace(
-            self, found=[d for d in self.found if judged(d.path)], shown=[d for d in self.shown if judged(d.path)],
-            files=sum(judged(self.root / facts.path) for facts in self.project.files),
-        )  # fmt: skip
+    def keep(self, judged: Callable[[Path], bool], has_nested: bool) -> ProjectFindings:
+        """Only the findings in the files `judged` (those this project's config judges, not a nested
+        one); with projects nested in this one, only those files counted (which loads the facts)."""
+        kept = replace(self, found=[d for d in self.found if judged(d.path)], shown=[d for d in self.shown if judged(d.path)])
+        return replace(kept, files=sum(judged(self.root / facts.path) for facts in self.project.files)) if has_nested else kept
 
     def without_baseline(self, baseline: Path | None) -> ProjectFindings:
         if baseline is None:

@@ -6,7 +6,7 @@ then `#2`, `#3`... for a repeat in the same file; a `<failure>` with message
 `path:line:col: message`, type the code, text `path:line:col: CODE message`), one passing
 `<testcase>` (classname `flagkeeper`, name `CODE name`) per rule that ran and found nothing,
 and one `<skipped>` case per selected rule that could not run (reachability rules without
-entry points). One case per finding, not per rule: Jenkins shows only the first failure of a
+entry points, flag-service rules without a state file). One case per finding, not per rule: Jenkins shows only the first failure of a
 test case. No line number in a name: CI systems track a test's history by its name, and code
 moving above a finding must not make it a new test. Valid against junit-10.xsd (tests/schemas).
 Characters XML cannot carry (control characters in a file name) are written as repr escapes.
@@ -18,12 +18,16 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Sequence
 
-from flagkeeper.checks.base import Rule
+from flagkeeper.checks.base import Need, Rule
 from flagkeeper.checks.diagnostic import Diagnostic
 from flagkeeper.output.escape import xml_text
 from flagkeeper.paths import display_path
 
 TOOL = "flagkeeper"
+_NOT_RUN = {
+    Need.ENTRY_POINTS: "not run: the project has no entry points (set entry-points in the config)",
+    Need.SERVICE: "not run: no flag-service state (flag-state.toml, written by `flagkeeper pull`)",
+}
 
 
 def _rule_titles(diagnostics: Sequence[Diagnostic], rules: Sequence[Rule]) -> list[tuple[str, str]]:
@@ -68,6 +72,6 @@ def render_junit(diagnostics: list[Diagnostic], rules: Sequence[Rule], skipped: 
         ET.SubElement(suite, "testcase", {"classname": TOOL, "name": f"{code} {name}", "time": "0"})
     for rule in skipped:
         case = ET.SubElement(suite, "testcase", {"classname": TOOL, "name": f"{rule.code} {rule.name}", "time": "0"})
-        ET.SubElement(case, "skipped", {"message": "not run: the project has no entry points (set entry-points in the config)"})
+        ET.SubElement(case, "skipped", {"message": _NOT_RUN[Need.SERVICE if Need.SERVICE in rule.needs else Need.ENTRY_POINTS]})
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

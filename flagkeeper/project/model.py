@@ -41,6 +41,7 @@ from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, Module
 from flagkeeper.project.textrefs import TextReference, defines_flags, find_text_references, read_text_file
 from flagkeeper.registry.lifecycle import Lifecycle
 from flagkeeper.registry.model import Registry, load_registry
+from flagkeeper.registry.servicestate import ServiceState, load_state
 from flagkeeper.registry.sources import CODE, RegisteredFlag, SourceEntry, merge_sources, read_source_file
 from flagkeeper.tomlread import read_text
 
@@ -138,11 +139,15 @@ class Project:
     executed_lines: Mapping[str, int] | None = None  # from --coverage: project path -> lines that ran
     fleet: tuple[Manifest, ...] = ()  # from --fleet: the servers' deploy manifests (FK011)
     scripts: ScannedFiles | None = None  # the JavaScript and TypeScript files (project/frontend.py)
+    service: ServiceState | None = None  # what the flag service knows (flag-state.toml); None without a state file
 
     def at(self, files: list[FileFacts], registry: Registry, text_files: tuple[Path, ...] = ()) -> Project:
         """This project with other files and registry (a git revision, or files being edited), read
         with the same configuration and packs; the run's evidence describes this tree only."""
-        return Project(self.config, registry, self.matcher, ScannedFiles.of(files), text_files, self.today, self.include_tests_as_entry_points)
+        return Project(
+            self.config, registry, self.matcher, ScannedFiles.of(files), text_files, self.today, self.include_tests_as_entry_points,
+            service=self.service,  # the service as it is now: a revision is judged against it
+        )  # fmt: skip
 
     @cached_property
     def files(self) -> list[FileFacts]:
@@ -167,7 +172,7 @@ class Project:
         texts += self.registry_source_texts.items()
         return cache.key(
             *self.scanned.keys, *(f"{path}\0{text is not None}" for path, text in texts), *(text or "" for _, text in texts),
-            repr(self.config), self.today.isoformat(), str(self.include_tests_as_entry_points),
+            repr(self.config), self.today.isoformat(), str(self.include_tests_as_entry_points), repr(self.service),
         )  # fmt: skip
 
     @property
@@ -217,7 +222,10 @@ class Project:
 
     @cached_property
     def lifecycle(self) -> Lifecycle:
-        return Lifecycle(self.registry, self.today, self.config.lifetimes, self.config.flags_off, frozenset(self.registered))
+        return Lifecycle(
+            self.registry, self.today, self.config.lifetimes, self.config.flags_off, frozenset(self.registered),
+            self.service, self.config.launched_days,
+        )  # fmt: skip
 
     @cached_property
     def resolver(self) -> KeyResolver:
@@ -274,14 +282,15 @@ class Project:
     @cached_property
     def frontend_reads(self) -> list[FrontendRead]:
         """Flag reads in JavaScript and TypeScript, keys resolved across their files (not Python's)
-        and joined to the registered and retired keys as spelled there."""
+        and joined to the registered, retired and flag-service keys as spelled there."""
         files = self.scripts.facts if self.scripts is not None else []
         resolver = KeyResolver(files)
         resolver.modules = import_names(resolver.modules)
         # A frontend read through a pack is evidence of its SDK's conventions, as a Python read is.
         used = {read.pack for facts in files for read in facts.references}
         aliases = self._with_pack_aliases(used | {reference.read.pack for reference in self.references})
-        index = spelling_index([*self.registered, *self.registry.retired], lambda key: key_spellings(key, aliases))
+        service = list(self.service.flags) if self.service is not None else []  # a frontend reads the service's keys too
+        index = spelling_index([*self.registered, *self.registry.retired, *service], lambda key: key_spellings(key, aliases))
         return frontend_reads(files, self.config.root, resolver.resolve, self.matcher.is_flag_key, index)
 
     @cached_property
@@ -382,7 +391,8 @@ def build_project(paths: list[Path], config: Config, today: dt.date, inputs: Pro
     scripts = ScannedFiles((), lambda: scanned.facts[len(sources.python) :])
     executed = load_executed_lines(inputs.coverage_file, [facts.path for facts in files.facts]) if inputs.coverage_file else None
     fleet = tuple(load_manifests([path.resolve() for path in inputs.fleet])) if inputs.fleet else ()
-    return Project(config, registry, matcher, files, sources.text, today, inputs.include_tests, executed, fleet, scripts)
+    service = load_state(config.flag_state) if config.flag_state_named or config.flag_state.is_file() else None
+    return Project(config, registry, matcher, files, sources.text, today, inputs.include_tests, executed, fleet, scripts, service)
 
 
 def checked_against(config: Config, files: list[FileFacts]) -> list[FileFacts]:

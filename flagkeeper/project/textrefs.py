@@ -51,7 +51,7 @@ def read_text_file(path: Path) -> str | None:
 
 def defines_flags(path: Path, text: str) -> bool:
     """Is this a file that names keys to define them, whatever its path: a flagkeeper registry
-    (TOML of only [flags.*] and [retired.*]), a deploy manifest (TOML or JSON with `server` and
+    (TOML of only [flags.*] and [retired.*]) or flag-service state file, a deploy manifest (TOML or JSON with `server` and
     `enabled`), or a vendor export or flag definition file (flagd, OpenFeature, Unleash,
     LaunchDarkly JSON, a Flagsmith environment document)? Cheap text tests first: most text files are none of these."""
     if path.suffix == ".toml" and ("[flags." in text or "[retired." in text or "enabled" in text):
@@ -59,7 +59,9 @@ def defines_flags(path: Path, text: str) -> bool:
             data = parse_toml(text, path)
         except FlagkeeperError:  # not TOML: then not a registry either
             return False
-        return (bool(data) and set(data) <= {"flags", "retired"}) or _is_deploy_manifest(data)
+        registry = bool(data) and set(data) <= {"flags", "retired"}
+        service_state = "flags" in data and set(data) <= {"service", "flags"}  # flag-state.toml (`flagkeeper pull`)
+        return registry or service_state or _is_deploy_manifest(data)
     hints = ('"flags"', '"features"', '"items"', '"server"', '"feature_states"')
     if path.suffix == ".json" and text.lstrip().startswith("{") and any(word in text for word in hints):
         try:

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 
-from flagkeeper.config import DEFAULT_LIFETIMES
+from flagkeeper.config import DEFAULT_LAUNCHED_DAYS, DEFAULT_LIFETIMES
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.registry.model import FlagEntry, Registry
+from flagkeeper.registry.served import Served, served_everywhere
+from flagkeeper.registry.servicestate import ServiceState
 
 KILL_SWITCH = "kill-switch"  # the flag type whose flags stop critical code (FK010, FK011)
 
@@ -81,6 +83,8 @@ class Lifecycle:
     # Keys registered by any source (code, flag definition files), not only flags.toml: active,
     # with no expiry unless flags.toml gives one.
     registered: Collection[str] = ()
+    service: ServiceState | None = None  # what the flag service serves (flag-state.toml)
+    launched_days: int = DEFAULT_LAUNCHED_DAYS
 
     def expiry(self, key: str) -> dt.date | None:
         entry = self.registry.flags.get(key)
@@ -105,11 +109,26 @@ class Lifecycle:
     def kill_switches(self) -> frozenset[str]:
         return kill_switches(self.registry)
 
+    def is_permanent(self, key: str) -> bool:
+        """A registered flag whose type lives forever (kill switches, permissions): serving one value is its normal life."""
+        entry = self.registry.flags.get(key)
+        return entry is not None and entry.type is not None and self.lifetimes.get(entry.type, 0) is None
+
+    def launched(self, key: str | None) -> Served | None:
+        """The value the service has served `key` in every environment for at least `launched_days`;
+        None for a permanent flag, or when the service has not (or there is no service state)."""
+        served = served_everywhere(self.service, key)
+        if served is None or key is None or self.is_permanent(key) or not served.launched(self.today, self.launched_days):
+            return None
+        return served
+
     def stuck_value(self, key: str | None) -> StuckValue | None:
         """The value a flag can no longer change from, and why; None while it may still go either way.
 
         Retired, declared-off and expired flags read false (an expired flag declared
-        `state = "on"` reads true): code that runs only under the other value is dead.
+        `state = "on"` reads true): code that runs only under the other value is dead. A flag the
+        service has launched (served as one true or false everywhere for `launched_days`) reads
+        that value, as does an expired flag the service serves as one value everywhere.
         """
         if key is None:
             return None
@@ -123,6 +142,12 @@ class Lifecycle:
         if tombstone is not None:
             when = f" on {tombstone.retired}" if tombstone.retired else ""
             return StuckValue(False, f"retired{when}" + (f" ({tombstone.meaning})" if tombstone.meaning else ""))
+        served = served_everywhere(self.service, key)
+        if served is not None and isinstance(served.value, bool) and not self.is_permanent(key):
+            if served.launched(self.today, self.launched_days):
+                return StuckValue(served.value, f"launched (the flag service has {served.describe(self.today)})")
+            if self.is_expired(key):  # its time is up, and the service says which value it keeps
+                return StuckValue(served.value, f"expired on {self.expiry(key)} (the flag service has {served.describe(self.today)})")
         if self.is_expired(key):
             return StuckValue(False, f"expired on {self.expiry(key)}", decided=False)
         return None

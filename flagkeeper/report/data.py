@@ -19,7 +19,8 @@ from flagkeeper.errors import FlagkeeperError
 from flagkeeper.project.imports import ModuleStatus
 from flagkeeper.project.inventory import InventoryEntry, build_inventory
 from flagkeeper.project.model import Project
-from flagkeeper.registry.lifecycle import FlagStatus
+from flagkeeper.registry.lifecycle import FlagStatus, StuckValue
+from flagkeeper.registry.served import remove_command, served_everywhere
 from flagkeeper.report.links import CodeLinks
 from flagkeeper.report.risks import Risk, find_risks
 
@@ -296,8 +297,8 @@ def _actions(project: Project, entry: InventoryEntry, reads: int, reused: set[st
         # The key may gate new code (give it a new key) or the old meaning's dead code (remove it).
         command = f"give the new code a new key, then `flagkeeper remove {key} --value false` deletes the old meaning's code"
         actions.append(Action("new-key", command, "a retired key is read again: FK003"))
-    elif stuck is not None and reads:
-        actions.append(Action("remove", f"flagkeeper remove {key} --value {str(stuck.value).lower()}", stuck.reason))
+    elif reads and (remove := _remove_action(project, key, stuck)) is not None:
+        actions.append(remove)
     elif registered is not None and key in unused:
         actions.append(Action("retire", retire, "nothing reads it: FK005"))
     elif registered is not None and stuck is not None and entry.status is not FlagStatus.RETIRED:
@@ -313,6 +314,33 @@ def _actions(project: Project, entry: InventoryEntry, reads: int, reused: set[st
     elif entry.owner is None and registered is not None:
         actions.append(Action("assign-owner", f"set `owner` in [flags.{key}] of {registry.path.name}", "no owner"))
     return tuple(actions)
+
+
+def _remove_action(project: Project, key: str, stuck: StuckValue | None) -> Action | None:
+    """Remove a flag read in code that is dead or has launched; the value the flag keeps is the
+    decided one or the one the flag service serves everywhere, never a guess."""
+    if stuck is not None and stuck.decided:
+        return Action("remove", f"flagkeeper remove {key} --value {str(stuck.value).lower()}", stuck.reason)
+    launched = project.lifecycle.launched(key)  # here only with a value other than true or false
+    if stuck is None and launched is None:
+        return None
+    served = launched or served_everywhere(project.service, key)
+    reason = stuck.reason if stuck is not None else "launched"
+    if served is None:
+        command = f"decide the value it keeps, then `flagkeeper remove {key} --value VALUE`"
+        return Action("remove", command, f"{reason}; {_why_no_served_value(project, key)}")
+    command = remove_command(key, served.value) or f"delete the reads of {key} by hand, keeping the code for {served.shown}"
+    return Action("remove", command, f"{reason} (the flag service has {served.describe(project.today)})")
+
+
+def _why_no_served_value(project: Project, key: str) -> str:
+    service = project.service
+    flag = service.flags.get(key) if service is not None else None
+    if service is None:
+        return "no service state says which value it serves"
+    if flag is None:
+        return "the flag service does not define it"
+    return "archived in the flag service" if flag.archived else "the flag service serves no single value in every environment"
 
 
 def _flag_rows(project: Project, quarter: Quarter, dead_lines: dict[str, set[tuple[str, int]]]) -> list[FlagRow]:

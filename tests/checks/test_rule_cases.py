@@ -48,6 +48,6 @@ def test_codes_are_unique() -> None:
 
 def test_the_runner_derives_its_rule_sets_from_what_rules_declare() -> None:
     assert REACHABILITY_CODES == ("FK006", "FK007", "FK010")
-    assert WHOLE_PROGRAM_CODES == ("FK004", "FK005", "FK006", "FK007", "FK010", "FK013", "FK019")
+    assert WHOLE_PROGRAM_CODES == ("FK004", "FK005", "FK006", "FK007", "FK010", "FK013", "FK016", "FK019")
     assert [rule.code for rule in registry_rules()] == ["FK008"]
     assert [rule.code for rule in ALL_RULES if rule.needs == {Need.REGISTRY}] == ["FK008"]
