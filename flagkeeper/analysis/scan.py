@@ -15,7 +15,6 @@ import os
 import sys
 import tokenize
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -23,11 +22,10 @@ from typing import TypeVar
 import click
 import msgspec
 
-from flagkeeper.analysis.analyse import analyse_file
 from flagkeeper.analysis.cache import Cache, decode_facts, encode
 from flagkeeper.analysis.discovery import SCRIPT_SUFFIXES, module_name
 from flagkeeper.analysis.facts import FileFacts, ParseError
-from flagkeeper.analysis.javascript import analyse_script, script_module_name
+from flagkeeper.analysis.javascript import script_module_name
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
@@ -63,6 +61,11 @@ def _decode(data: bytes, path: Path) -> str:
 
 
 def _analyse(job: _Job, matcher: Matcher) -> FileFacts:
+    # The analysers are imported when a file is to be analysed: a warm run takes every file's facts
+    # from the cache and never needs them (nor the worker pool below).
+    from flagkeeper.analysis.analyse import analyse_file
+    from flagkeeper.analysis.javascript import analyse_script
+
     if PurePosixPath(job[0]).suffix in SCRIPT_SUFFIXES:
         return analyse_script(*job, matcher.script_reads)
     return analyse_file(*job, matcher)
@@ -117,6 +120,8 @@ def _analyse_all(jobs: list[_Job], matcher: Matcher, options: ScanOptions, encod
     # Largest first: a few very large modules (real code has them) at the end of the list would
     # leave one worker busy alone while the others wait.
     order = sorted(range(len(jobs)), key=lambda index: -len(jobs[index][1]))
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(matcher,)) as pool:
         chunks = pool.map(_analyse_in_worker, (jobs[index] for index in order), chunksize=max(1, min(32, len(jobs) // (workers * 8))))
         for index, data in zip(order, chunks, strict=True):
