@@ -1,10 +1,11 @@
 """The cache: every file's FileFacts, and the findings of recent `check` runs.
 
 A FileFacts entry is named by a hash of the file's bytes, its project path, module name and
-package-ness, and the analyser: flagkeeper's version, its source (so a development checkout
-never reads stale entries), and the active rule packs with the config's key patterns. A run's
-entry is named by every input of the run (model.Project.fingerprint). A changed input is a
-different name, so nothing is ever invalidated in place.
+package-ness, and the analyser: flagkeeper's version, the size and time of each of its source
+files (so a development checkout never reads stale entries), and the active rule packs with the
+config's key patterns. A run's entry is named by every input of the run
+(model.Project.fingerprint). A changed input is a different name, so nothing is ever
+invalidated in place.
 
 The cache folder sits inside the scanned checkout, which may be hostile (a pull request in CI
 can commit files there), so everything in it is untrusted input:
@@ -96,11 +97,16 @@ def decode_facts(data: bytes | msgspec.Raw) -> FileFacts | None:
 
 
 def analyser_fingerprint(matcher: Matcher) -> bytes:
-    """What, besides a file itself, decides its FileFacts: the code that reads it and the packs."""
+    """What, besides a file itself, decides its FileFacts: the code that reads it and the packs.
+
+    The code counts by each source file's size and modification time, not its bytes: any edit of
+    a development checkout changes them, and reading and hashing the package's 120-odd files on
+    every run was a twentieth of a warm `check` of a small project."""
     digest = hashlib.blake2b(flagkeeper.__version__.encode(), digest_size=16)
     package = Path(flagkeeper.__file__).parent
     for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+        found = source.stat()
+        digest.update(f"{source.relative_to(package).as_posix()}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
     digest.update(repr(matcher.packs).encode())
     return digest.digest()
 

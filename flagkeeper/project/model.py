@@ -34,7 +34,6 @@ from flagkeeper.errors import FlagkeeperError
 from flagkeeper.project.aliases import key_spellings
 from flagkeeper.project.confidence import DeadCodeEvidence
 from flagkeeper.project.coverage import load_executed_lines
-from flagkeeper.project.entrypoints import ProjectFiles, entry_targets, find_entry_points, is_glob, matching
 from flagkeeper.project.fleet import Manifest, load_manifests
 from flagkeeper.project.frontend import FrontendRead, frontend_reads, import_names, spelling_index
 from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus
@@ -302,11 +301,15 @@ class Project:
     @cached_property
     def entry_targets(self) -> list[str]:
         """`module` or `module:function` from the config and the project's pyproject.toml."""
+        from flagkeeper.project.entrypoints import entry_targets  # the detectors: only runs that judge reachability load them
+
         return entry_targets(self.config.entry_points, self.pyproject, self.pyproject_text)
 
     @cached_property
     def entry_point_reasons(self) -> dict[str, tuple[str, ...]]:
         """Entry module -> why it is one (configured, packaging, frameworks), sorted by module."""
+        from flagkeeper.project.entrypoints import ProjectFiles, find_entry_points
+
         files = ProjectFiles(self.modules, self.config.root, self.pyproject_text, self.include_tests_as_entry_points)
         return find_entry_points(files, self.config.entry_points)
 
@@ -387,6 +390,8 @@ def build_project(paths: list[Path], config: Config, today: dt.date, inputs: Pro
 
 def checked_against(config: Config, files: list[FileFacts]) -> list[FileFacts]:
     """`files`, once `entry-points` and `critical` are known to name modules and functions of them."""
+    from flagkeeper.project.entrypoints import ProjectFiles, is_glob, matching
+
     modules = {facts.module for facts in files}
     for name in config.entry_points:
         if is_glob(name):
