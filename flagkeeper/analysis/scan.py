@@ -22,7 +22,7 @@ from typing import TypeVar
 import click
 import msgspec
 
-from flagkeeper.analysis.cache import Cache, decode_facts, encode
+from flagkeeper.analysis.cache import Cache, Content, decode_facts, encode
 from flagkeeper.analysis.discovery import SCRIPT_SUFFIXES, module_name
 from flagkeeper.analysis.facts import FileFacts, ParseError
 from flagkeeper.analysis.javascript import script_module_name
@@ -142,9 +142,10 @@ class ScannedFiles:
     """The project's Python files: their cache keys at once, their facts when first needed (a
     `check` whose findings the cache holds needs none)."""
 
-    def __init__(self, keys: tuple[str, ...], load: Callable[[], list[FileFacts]], cache: Cache | None = None):
+    def __init__(self, keys: tuple[str, ...], load: Callable[[], list[FileFacts]], cache: Cache | None = None, text_keys: tuple[str, ...] = ()):
         self.keys = keys  # one per file; empty without a cache
         self.cache = cache
+        self.text_keys = text_keys  # one per text file searched for keys (model.text_keys); empty without a cache
         self._load = load
 
     @functools.cached_property
@@ -194,24 +195,38 @@ def _too_large(size: int, path: Path, project_path: str, module: str, is_package
 def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: ScanOptions = ScanOptions()) -> ScannedFiles:
     """The files, in the order given; paths in the facts are relative to the root.
 
-    Every file is read and hashed now, and decoded unless the cache holds it, so an unreadable
-    file fails the run here; the analysis waits until the facts are needed.
+    Every file is looked at now: read and hashed unless its stamp in the cache vouches for it
+    (cache.Cache.content), and decoded unless the cache holds its facts, so an unreadable file
+    fails the run here; the analysis waits until the facts are needed.
     """
     cache = Cache.open(options.cache_dir, matcher) if options.cache_dir is not None else None
+    limit = int(config.max_file_size * _MB)  # the bytes are cheap; their syntax tree is not
     planned = []
     for path in paths:
         project_path = relative_path(path, config.root)
         module, is_package = script_module_name(project_path) if path.suffix in SCRIPT_SUFFIXES else module_name(path, config)
-        data = _read_bytes(path)
-        if len(data) > config.max_file_size * _MB:  # the bytes are cheap; their syntax tree is not
-            skipped = _too_large(len(data), path, project_path, module, is_package, config)
+        found = _content(path, cache, limit)
+        if found.size > limit:
+            skipped = _too_large(found.size, path, project_path, module, is_package, config)
             key = cache.key(project_path, repr(skipped)) if cache else ""
             planned.append(_Planned(path, project_path, module, is_package, key, None, skipped))
             continue
-        key = cache.key(project_path, module, str(is_package), data) if cache else ""
-        source = None if cache and key in cache.facts else _decode(data, path)
+        key = cache.key(project_path, module, str(is_package), found.digest) if cache else ""
+        source = None if cache and key in cache.facts else _decode(found.data if found.data is not None else _read_bytes(path), path)
         planned.append(_Planned(path, project_path, module, is_package, key, source))
     return ScannedFiles(tuple(item.key for item in planned) if cache else (), functools.partial(_facts, planned, matcher, options, cache), cache)
+
+
+def _content(path: Path, cache: Cache | None, limit: int) -> Content:
+    """The file's size and digest (from its stamp, or read; a file over `limit` is not read), or
+    without a cache its bytes."""
+    if cache is None:
+        data = _read_bytes(path)
+        return Content(len(data), b"", data)
+    try:
+        return cache.content(path, _read_bytes, limit)
+    except OSError as exc:  # its stat failed: gone or out of reach
+        raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
 
 
 def _facts(planned: list[_Planned], matcher: Matcher, options: ScanOptions, cache: Cache | None) -> list[FileFacts]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from flagkeeper.analysis.cache import Cache
 from flagkeeper.analysis.discovery import discover
 from flagkeeper.analysis.facts import (
     Concat,
@@ -37,7 +38,7 @@ from flagkeeper.project.coverage import load_executed_lines
 from flagkeeper.project.fleet import Manifest, load_manifests
 from flagkeeper.project.frontend import FrontendRead, frontend_reads, import_names, spelling_index
 from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus
-from flagkeeper.project.textrefs import TextReference, defines_flags, find_text_references, read_text_file
+from flagkeeper.project.textrefs import MAX_TEXT_FILE_BYTES, TextReference, defines_flags, find_text_references, read_text_file
 from flagkeeper.registry.lifecycle import Lifecycle
 from flagkeeper.registry.model import Registry, load_registry
 from flagkeeper.registry.sources import CODE, RegisteredFlag, SourceEntry, merge_sources, read_source_file
@@ -157,15 +158,16 @@ class Project:
         (no cache, or coverage data or deploy manifests, which are not worth hashing for a cache).
 
         Each input counts as this run read it, once (a file edited during the run must not name
-        findings computed from its old text)."""
+        findings computed from its old text); the text files searched for keys count by their
+        digests (text_keys), so a warm run reads none of them."""
         cache = self.scanned.cache
         if cache is None or self.executed_lines is not None or self.fleet:
             return None
         registry = self.registry.text if self.registry.exists else None
-        texts = [(self.registry.path, registry), (self.pyproject, self.pyproject_text), *self.text_contents.items()]
-        texts += self.registry_source_texts.items()
+        texts = [(self.registry.path, registry), (self.pyproject, self.pyproject_text), *self.registry_source_texts.items()]
+        searched = (f"{path}\0{key}" for path, key in zip(self.text_files, self.scanned.text_keys, strict=True))
         return cache.key(
-            *self.scanned.keys, *(f"{path}\0{text is not None}" for path, text in texts), *(text or "" for _, text in texts),
+            *self.scanned.keys, *(f"{path}\0{text is not None}" for path, text in texts), *(text or "" for _, text in texts), *searched,
             repr(self.config), self.today.isoformat(), str(self.include_tests_as_entry_points),
         )  # fmt: skip
 
@@ -381,11 +383,31 @@ def build_project(paths: list[Path], config: Config, today: dt.date, inputs: Pro
     sources = discover([config.root, *paths], config)
     # One scan for both, so one cache holds the facts of both.
     scanned = scan(sources.python + sources.scripts, config, matcher, inputs.options or ScanOptions())
-    files = ScannedFiles(scanned.keys, lambda: checked_against(config, scanned.facts[: len(sources.python)]), scanned.cache)
+    texts = text_keys(scanned.cache, sources.text)
+    if scanned.cache is not None:
+        scanned.cache.save_stamps()  # every file of the run has been looked at
+    files = ScannedFiles(scanned.keys, lambda: checked_against(config, scanned.facts[: len(sources.python)]), scanned.cache, texts)
     scripts = ScannedFiles((), lambda: scanned.facts[len(sources.python) :])
     executed = load_executed_lines(inputs.coverage_file, [facts.path for facts in files.facts]) if inputs.coverage_file else None
     fleet = tuple(load_manifests([path.resolve() for path in inputs.fleet])) if inputs.fleet else ()
     return Project(config, registry, matcher, files, sources.text, today, inputs.include_tests, executed, fleet, scripts)
+
+
+def text_keys(cache: Cache | None, paths: tuple[Path, ...]) -> tuple[str, ...]:
+    """What names each text file searched for keys in a run's fingerprint: the digest of its bytes
+    (from its stamp when the stamp vouches for it: a warm run reads none), or why it is not
+    searched (over the size read_text_file reads, unreadable). Empty without a cache."""
+    if cache is None:
+        return ()
+    keys = []
+    for path in paths:
+        try:
+            found = cache.content(path, Path.read_bytes, MAX_TEXT_FILE_BYTES)
+        except OSError:
+            keys.append("unreadable")
+            continue
+        keys.append(found.digest.hex() if found.size <= MAX_TEXT_FILE_BYTES else "too large")
+    return tuple(keys)
 
 
 def checked_against(config: Config, files: list[FileFacts]) -> list[FileFacts]:
