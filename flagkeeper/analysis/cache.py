@@ -38,16 +38,14 @@ import contextlib
 import hashlib
 import os
 import re
-import secrets
 import shutil
 import stat
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import msgspec
 
@@ -114,8 +112,7 @@ class _Stamps(msgspec.Struct, array_like=True, gc=False):
 _STAMPS_FILE = msgspec.msgpack.Decoder(_Stamps)
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(NamedTuple):
     """A file as the cache names it: its size, the digest of its bytes (empty for a file over the
     caller's limit, never read), and the bytes when they had to be read."""
 
@@ -232,7 +229,7 @@ def _read(folder: int, name: str) -> bytes | None:
 def _write(folder: int, name: str, data: bytes) -> None:
     """Replace `name` in `folder` whole: a new temporary file, then a rename (which replaces a
     link named `name`, never the file it points to)."""
-    temporary = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    temporary = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"  # os.urandom: `secrets` costs its imports at every start
     descriptor = os.open(temporary, _CREATE, 0o666, dir_fd=folder)
     try:
         with open(descriptor, "wb", closefd=False) as stream:

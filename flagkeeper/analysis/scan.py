@@ -13,7 +13,6 @@ import gc
 import io
 import os
 import sys
-import tokenize
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -80,6 +79,8 @@ def _read_bytes(path: Path) -> bytes:
 
 def decode_source(data: bytes, path: Path) -> str:
     """Decode Python source bytes as the interpreter would; `path` names them in errors."""
+    import tokenize  # here: a warm run decodes no file
+
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return data.decode(encoding)
