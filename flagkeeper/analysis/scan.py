@@ -143,10 +143,14 @@ class ScannedFiles:
     """The project's Python files: their cache keys at once, their facts when first needed (a
     `check` whose findings the cache holds needs none)."""
 
-    def __init__(self, keys: tuple[str, ...], load: Callable[[], list[FileFacts]], cache: Cache | None = None, text_keys: tuple[str, ...] = ()):
+    def __init__(
+        self, keys: tuple[str, ...], load: Callable[[], list[FileFacts]], cache: Cache | None = None,
+        text_keys: tuple[str, ...] = (), text_bytes: dict[Path, bytes] | None = None,
+    ):  # fmt: skip
         self.keys = keys  # one per file; empty without a cache
         self.cache = cache
         self.text_keys = text_keys  # one per text file searched for keys (model.text_keys); empty without a cache
+        self.text_bytes = text_bytes if text_bytes is not None else {}  # those text_keys read, until the run searches them
         self._load = load
 
     @functools.cached_property

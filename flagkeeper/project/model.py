@@ -38,7 +38,7 @@ from flagkeeper.project.coverage import load_executed_lines
 from flagkeeper.project.fleet import Manifest, load_manifests
 from flagkeeper.project.frontend import FrontendRead, frontend_reads, import_names, spelling_index
 from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus
-from flagkeeper.project.textrefs import MAX_TEXT_FILE_BYTES, TextReference, defines_flags, find_text_references, read_text_file
+from flagkeeper.project.textrefs import MAX_TEXT_FILE_BYTES, TextReference, decoded_text, defines_flags, find_text_references, read_text_file
 from flagkeeper.registry.lifecycle import Lifecycle
 from flagkeeper.registry.model import Registry, load_registry
 from flagkeeper.registry.sources import CODE, RegisteredFlag, SourceEntry, merge_sources, read_source_file
@@ -182,14 +182,13 @@ class Project:
 
     @cached_property
     def text_contents(self) -> dict[Path, str]:
-        """The non-Python files searched for keys, read once; unreadable or huge ones left out, and
-        those that define flags rather than read them (registries, exports, deploy manifests)."""
+        """The non-Python files searched for keys, read once (the bytes text_keys read for the run's
+        key, else now); unreadable or huge ones left out, and those that define flags rather than
+        read them (registries, exports, deploy manifests)."""
         manifests = {manifest.path.resolve() for manifest in self.fleet}
-        return {
-            path: text
-            for path in self.text_files
-            if (text := read_text_file(path)) is not None and not defines_flags(path, text) and path.resolve() not in manifests
-        }
+        keyed = self.scanned.text_bytes  # the bytes the run's key was computed from, where the scan read them
+        texts = {path: decoded_text(keyed.pop(path)) if path in keyed else read_text_file(path) for path in self.text_files}
+        return {path: text for path, text in texts.items() if text is not None and not defines_flags(path, text) and path.resolve() not in manifests}
 
     @cached_property
     def registry_source_texts(self) -> dict[Path, str]:
@@ -383,23 +382,24 @@ def build_project(paths: list[Path], config: Config, today: dt.date, inputs: Pro
     sources = discover([config.root, *paths], config)
     # One scan for both, so one cache holds the facts of both.
     scanned = scan(sources.python + sources.scripts, config, matcher, inputs.options or ScanOptions())
-    texts = text_keys(scanned.cache, sources.text)
+    texts, text_bytes = text_keys(scanned.cache, sources.text)
     if scanned.cache is not None:
         scanned.cache.save_stamps()  # every file of the run has been looked at
-    files = ScannedFiles(scanned.keys, lambda: checked_against(config, scanned.facts[: len(sources.python)]), scanned.cache, texts)
+    files = ScannedFiles(scanned.keys, lambda: checked_against(config, scanned.facts[: len(sources.python)]), scanned.cache, texts, text_bytes)
     scripts = ScannedFiles((), lambda: scanned.facts[len(sources.python) :])
     executed = load_executed_lines(inputs.coverage_file, [facts.path for facts in files.facts]) if inputs.coverage_file else None
     fleet = tuple(load_manifests([path.resolve() for path in inputs.fleet])) if inputs.fleet else ()
     return Project(config, registry, matcher, files, sources.text, today, inputs.include_tests, executed, fleet, scripts)
 
 
-def text_keys(cache: Cache | None, paths: tuple[Path, ...]) -> tuple[str, ...]:
+def text_keys(cache: Cache | None, paths: tuple[Path, ...]) -> tuple[tuple[str, ...], dict[Path, bytes]]:
     """What names each text file searched for keys in a run's fingerprint: the digest of its bytes
     (from its stamp when the stamp vouches for it: a warm run reads none), or why it is not
-    searched (over the size read_text_file reads, unreadable). Empty without a cache."""
+    searched (over the size read_text_file reads, unreadable); and the bytes of those it read,
+    which the run then searches (a file is read once). Empty without a cache."""
     if cache is None:
-        return ()
-    keys = []
+        return (), {}
+    keys, read = [], {}
     for path in paths:
         try:
             found = cache.content(path, Path.read_bytes, MAX_TEXT_FILE_BYTES)
@@ -407,7 +407,9 @@ def text_keys(cache: Cache | None, paths: tuple[Path, ...]) -> tuple[str, ...]:
             keys.append("unreadable")
             continue
         keys.append(found.digest.hex() if found.size <= MAX_TEXT_FILE_BYTES else "too large")
-    return tuple(keys)
+        if found.data is not None:
+            read[path] = found.data
+    return tuple(keys), read
 
 
 def checked_against(config: Config, files: list[FileFacts]) -> list[FileFacts]:
