@@ -24,7 +24,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised only on Python 3.10
     import sre_constants
     import sre_parse
-from flagkeeper.tomlread import key_line, load_toml, parse_toml, read_text
+from flagkeeper.tomlread import key_line, parse_config_toml, parse_toml, read_text
 
 FLAG_TYPES = ("release", "experiment", "operational", "kill-switch", "permission")
 
@@ -271,7 +271,7 @@ CONFIG_KEYS = tuple(_KEYS)
 def _tool_table(pyproject: Path) -> dict[str, Any] | None:
     """`[tool.flagkeeper]` of a pyproject.toml, None when it has none; a `tool` or section of another shape is an error."""
     text = read_text(pyproject)
-    tool = parse_toml(text, pyproject).get("tool", {})
+    tool = parse_config_toml(text, pyproject).get("tool", {})
     if not isinstance(tool, dict):
         raise FlagkeeperError("'tool' must be a table", pyproject, key_line(text, "tool"))
     table = tool.get("flagkeeper")
@@ -296,7 +296,7 @@ def _require_inside(source: Path, values: dict[str, Any], line_of: Callable[[str
 
 def _config_table(path: Path) -> dict[str, Any]:
     """The flagkeeper table of a pyproject.toml (empty without one) or of a flagkeeper.toml."""
-    return (_tool_table(path) or {}) if path.name == "pyproject.toml" else load_toml(path)
+    return (_tool_table(path) or {}) if path.name == "pyproject.toml" else parse_config_toml(read_text(path), path)
 
 
 @dataclass(frozen=True)
@@ -369,7 +369,7 @@ def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
     for candidate in (folder, *folder.parents):
         own = candidate / "flagkeeper.toml"
         if own.is_file():
-            return own, load_toml(own)
+            return own, parse_config_toml(read_text(own), own)
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file():
             table = _tool_table(pyproject)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import re
 import sys
@@ -44,6 +46,18 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
         raise FlagkeeperError(f"invalid TOML: {_AT_LINE.sub('', message)}", path, line) from None
     except RecursionError:  # tomllib recurses once per level of nested arrays and tables
         raise FlagkeeperError("invalid TOML: nested too deeply", path) from None
+
+
+def parse_config_toml(text: str, path: Path) -> dict[str, Any]:
+    """parse_toml for pyproject.toml and flagkeeper.toml, which one run reads several times (the
+    config search, the nested projects, the entry points): each text parsed once per process, a
+    copy returned each time so that no caller sees another's changes."""
+    return copy.deepcopy(_parsed_once(text, path))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_once(text: str, path: Path) -> dict[str, Any]:
+    return parse_toml(text, path)
 
 
 def parse_json(text: str, path: Path, invalid: str = "invalid JSON") -> Any:

@@ -1,10 +1,11 @@
 """The cache: every file's FileFacts, and the findings of recent `check` runs.
 
 A FileFacts entry is named by a hash of the file's bytes, its project path, module name and
-package-ness, and the analyser: flagkeeper's version, its source (so a development checkout
-never reads stale entries), and the active rule packs with the config's key patterns. A run's
-entry is named by every input of the run (model.Project.fingerprint). A changed input is a
-different name, so nothing is ever invalidated in place.
+package-ness, and the analyser: flagkeeper's version, the size and time of each of its source
+files (so a development checkout never reads stale entries), and the active rule packs with the
+config's key patterns. A run's entry is named by every input of the run
+(model.Project.fingerprint). A changed input is a different name, so nothing is ever
+invalidated in place.
 
 The cache folder sits inside the scanned checkout, which may be hostile (a pull request in CI
 can commit files there), so everything in it is untrusted input:
@@ -22,6 +23,13 @@ rewritten whole after a run that analysed something: one sequential write costs 
 writing thousands of small files, and entries of files that changed or went away drop out by
 themselves. Every write goes to a temporary file that is then renamed, so concurrent runs and
 crashes leave a whole file (the last run's) or the previous one.
+
+`stamps.msgpack` is git's index for the files a run reads: each file's size, modification time
+and inode with the digest of its bytes, so a warm run neither reads nor hashes a file whose stat
+is as recorded. git's "racy" rule guards the one way a stat can lie: a file changed again within
+the same tick of the clock, after its bytes were read, keeps its time (and maybe its size). So a
+stamp vouches for a file only when the file's time is older than the run that recorded it began,
+less RACY_MARGIN_NS; a newer file is read and hashed again.
 """
 
 from __future__ import annotations
@@ -30,14 +38,14 @@ import contextlib
 import hashlib
 import os
 import re
-import secrets
 import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import msgspec
 
@@ -49,6 +57,11 @@ from flagkeeper.errors import FlagkeeperError
 DEFAULT_DIR = ".flagkeeper_cache"
 RECENT_RUNS = 8  # check runs remembered: enough for a hook and a CI step with their options
 FACTS_FILE = "facts.msgpack"
+STAMPS_FILE = "stamps.msgpack"
+# A file changed less than this before a run began is read again by the next run, whatever its
+# stat says: the coarsest file-time tick in use (FAT's two seconds) plus the lag of the kernel's
+# coarse clock, so that a change after the run read the file always shows in the time.
+RACY_MARGIN_NS = 2_000_000_000
 RUNS_DIR = "runs"
 _RUN_NAME = re.compile(r"[0-9a-f]{40}")  # Cache.key's hex digest: the only files pruned from runs/
 Entry = TypeVar("Entry")
@@ -82,6 +95,32 @@ _FACTS = msgspec.msgpack.Decoder(FileFacts)
 _FACTS_FILE = msgspec.msgpack.Decoder(dict[str, msgspec.Raw])  # each entry decoded only when needed
 
 
+class Stamp(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """What git's index keeps of a file: enough of its stat to see it unchanged, and its digest."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: bytes
+
+
+class _Stamps(msgspec.Struct, array_like=True, gc=False):
+    vouched_before_ns: int  # a stamp vouches for a file whose time is older than this
+    files: dict[str, Stamp]  # absolute path -> stamp
+
+
+_STAMPS_FILE = msgspec.msgpack.Decoder(_Stamps)
+
+
+class Content(NamedTuple):
+    """A file as the cache names it: its size, the digest of its bytes (empty for a file over the
+    caller's limit, never read), and the bytes when they had to be read."""
+
+    size: int
+    digest: bytes
+    data: bytes | None
+
+
 def encode(value: object) -> bytes:
     """MessagePack of FileFacts, a run's result, or other plain records."""
     return _ENCODER.encode(value)
@@ -96,11 +135,16 @@ def decode_facts(data: bytes | msgspec.Raw) -> FileFacts | None:
 
 
 def analyser_fingerprint(matcher: Matcher) -> bytes:
-    """What, besides a file itself, decides its FileFacts: the code that reads it and the packs."""
+    """What, besides a file itself, decides its FileFacts: the code that reads it and the packs.
+
+    The code counts by each source file's size and modification time, not its bytes: any edit of
+    a development checkout changes them, and reading and hashing the package's 120-odd files on
+    every run was a twentieth of a warm `check` of a small project."""
     digest = hashlib.blake2b(flagkeeper.__version__.encode(), digest_size=16)
     package = Path(flagkeeper.__file__).parent
     for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+        found = source.stat()
+        digest.update(f"{source.relative_to(package).as_posix()}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
     digest.update(repr(matcher.packs).encode())
     return digest.digest()
 
@@ -185,7 +229,7 @@ def _read(folder: int, name: str) -> bytes | None:
 def _write(folder: int, name: str, data: bytes) -> None:
     """Replace `name` in `folder` whole: a new temporary file, then a rename (which replaces a
     link named `name`, never the file it points to)."""
-    temporary = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    temporary = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"  # os.urandom: `secrets` costs its imports at every start
     descriptor = os.open(temporary, _CREATE, 0o666, dir_fd=folder)
     try:
         with open(descriptor, "wb", closefd=False) as stream:
@@ -212,9 +256,13 @@ def _prune_runs(runs: int) -> None:
 
 class Cache:
     def __init__(self, folder: Path, matcher: Matcher):
+        self.started_ns = time.time_ns()  # before any file of this run is looked at
         self.folder = folder
         self.salt = analyser_fingerprint(matcher)
         self.facts: dict[str, msgspec.Raw] = self._load_facts()  # name -> encoded FileFacts
+        self._stamps = self._load_stamps()
+        self._seen: dict[str, Stamp] = {}  # the stamps of this run's files
+        self._read: set[str] = set()  # the files this run read and hashed
 
     @classmethod
     def open(cls, folder: Path, matcher: Matcher) -> Cache | None:
@@ -228,6 +276,56 @@ class Cache:
             return _FACTS_FILE.decode(data) if data else {}
         except Exception:  # torn, foreign or crafted: every file is a miss
             return {}
+
+    def _load_stamps(self) -> _Stamps:
+        with _owned_folder(str(self.folder)) as folder:
+            data = _read(folder, STAMPS_FILE) if folder is not None else None
+        try:
+            return _STAMPS_FILE.decode(data) if data else _Stamps(0, {})
+        except Exception:  # torn, foreign or crafted: every file is read
+            return _Stamps(0, {})
+
+    def content(self, path: Path, read: Callable[[Path], bytes], limit: int | None = None) -> Content:
+        """`path` as the cache names it: from its stamp when the stamp vouches for it (stat as
+        recorded, time older than the recording run), else read with `read` and hashed now. A file
+        over `limit` bytes is not read. OSError when the file cannot be looked at."""
+        found = os.stat(path)
+        if limit is not None and found.st_size > limit:
+            return Content(found.st_size, b"", None)
+        name = str(path)
+        stamp = self._stamps.files.get(name)
+        if (
+            stamp is not None and (stamp.size, stamp.mtime_ns, stamp.inode) == (found.st_size, found.st_mtime_ns, found.st_ino)
+            and found.st_mtime_ns < self._stamps.vouched_before_ns and os.access(path, os.R_OK)
+        ):  # fmt: skip
+            self._seen[name] = stamp
+            return Content(stamp.size, stamp.digest, None)
+        data = read(path)  # the stat was taken first: a change in between shows in the next run's stat
+        self._seen[name] = Stamp(found.st_size, found.st_mtime_ns, found.st_ino, hashlib.blake2b(data, digest_size=20).digest())
+        self._read.add(name)
+        return Content(len(data), self._seen[name].digest, data)
+
+    def save_stamps(self) -> None:
+        """Record the stamps of this run's files, when a file was read or the set of files changed."""
+        if not self._read and self._seen.keys() == self._stamps.files.keys():
+            return
+        self._stamps = _Stamps(self.started_ns - RACY_MARGIN_NS, self._seen)
+        self._seen, self._read = {}, set()
+        with self._writable() as folder, contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
+            if folder is not None:
+                _write(folder, STAMPS_FILE, encode(self._stamps))
+
+    def unchanged_since_read(self) -> bool:
+        """Is every file this run took as its stamp says, still? False when one changed during the
+        run: then findings computed from its new text must not be stored under its old digest."""
+        for name, stamp in self._stamps.files.items():
+            try:
+                found = os.stat(name)
+            except OSError:
+                return False
+            if (stamp.size, stamp.mtime_ns, stamp.inode) != (found.st_size, found.st_mtime_ns, found.st_ino):
+                return False
+        return True
 
     def key(self, *parts: str | bytes) -> str:
         """A name for an entry computed from `parts` by this flagkeeper with these packs."""

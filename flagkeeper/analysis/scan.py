@@ -13,9 +13,7 @@ import gc
 import io
 import os
 import sys
-import tokenize
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
@@ -23,11 +21,10 @@ from typing import TypeVar
 import click
 import msgspec
 
-from flagkeeper.analysis.analyse import analyse_file
-from flagkeeper.analysis.cache import Cache, decode_facts, encode
+from flagkeeper.analysis.cache import Cache, Content, decode_facts, encode
 from flagkeeper.analysis.discovery import SCRIPT_SUFFIXES, module_name
 from flagkeeper.analysis.facts import FileFacts, ParseError
-from flagkeeper.analysis.javascript import analyse_script, script_module_name
+from flagkeeper.analysis.javascript import script_module_name
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
@@ -63,6 +60,11 @@ def _decode(data: bytes, path: Path) -> str:
 
 
 def _analyse(job: _Job, matcher: Matcher) -> FileFacts:
+    # The analysers are imported when a file is to be analysed: a warm run takes every file's facts
+    # from the cache and never needs them (nor the worker pool below).
+    from flagkeeper.analysis.analyse import analyse_file
+    from flagkeeper.analysis.javascript import analyse_script
+
     if PurePosixPath(job[0]).suffix in SCRIPT_SUFFIXES:
         return analyse_script(*job, matcher.script_reads)
     return analyse_file(*job, matcher)
@@ -77,6 +79,8 @@ def _read_bytes(path: Path) -> bytes:
 
 def decode_source(data: bytes, path: Path) -> str:
     """Decode Python source bytes as the interpreter would; `path` names them in errors."""
+    import tokenize  # here: a warm run decodes no file
+
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return data.decode(encoding)
@@ -117,6 +121,8 @@ def _analyse_all(jobs: list[_Job], matcher: Matcher, options: ScanOptions, encod
     # Largest first: a few very large modules (real code has them) at the end of the list would
     # leave one worker busy alone while the others wait.
     order = sorted(range(len(jobs)), key=lambda index: -len(jobs[index][1]))
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(matcher,)) as pool:
         chunks = pool.map(_analyse_in_worker, (jobs[index] for index in order), chunksize=max(1, min(32, len(jobs) // (workers * 8))))
         for index, data in zip(order, chunks, strict=True):
@@ -137,9 +143,14 @@ class ScannedFiles:
     """The project's Python files: their cache keys at once, their facts when first needed (a
     `check` whose findings the cache holds needs none)."""
 
-    def __init__(self, keys: tuple[str, ...], load: Callable[[], list[FileFacts]], cache: Cache | None = None):
+    def __init__(
+        self, keys: tuple[str, ...], load: Callable[[], list[FileFacts]], cache: Cache | None = None,
+        text_keys: tuple[str, ...] = (), text_bytes: dict[Path, bytes] | None = None,
+    ):  # fmt: skip
         self.keys = keys  # one per file; empty without a cache
         self.cache = cache
+        self.text_keys = text_keys  # one per text file searched for keys (model.text_keys); empty without a cache
+        self.text_bytes = text_bytes if text_bytes is not None else {}  # those text_keys read, until the run searches them
         self._load = load
 
     @functools.cached_property
@@ -189,24 +200,38 @@ def _too_large(size: int, path: Path, project_path: str, module: str, is_package
 def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: ScanOptions = ScanOptions()) -> ScannedFiles:
     """The files, in the order given; paths in the facts are relative to the root.
 
-    Every file is read and hashed now, and decoded unless the cache holds it, so an unreadable
-    file fails the run here; the analysis waits until the facts are needed.
+    Every file is looked at now: read and hashed unless its stamp in the cache vouches for it
+    (cache.Cache.content), and decoded unless the cache holds its facts, so an unreadable file
+    fails the run here; the analysis waits until the facts are needed.
     """
     cache = Cache.open(options.cache_dir, matcher) if options.cache_dir is not None else None
+    limit = int(config.max_file_size * _MB)  # the bytes are cheap; their syntax tree is not
     planned = []
     for path in paths:
         project_path = relative_path(path, config.root)
         module, is_package = script_module_name(project_path) if path.suffix in SCRIPT_SUFFIXES else module_name(path, config)
-        data = _read_bytes(path)
-        if len(data) > config.max_file_size * _MB:  # the bytes are cheap; their syntax tree is not
-            skipped = _too_large(len(data), path, project_path, module, is_package, config)
+        found = _content(path, cache, limit)
+        if found.size > limit:
+            skipped = _too_large(found.size, path, project_path, module, is_package, config)
             key = cache.key(project_path, repr(skipped)) if cache else ""
             planned.append(_Planned(path, project_path, module, is_package, key, None, skipped))
             continue
-        key = cache.key(project_path, module, str(is_package), data) if cache else ""
-        source = None if cache and key in cache.facts else _decode(data, path)
+        key = cache.key(project_path, module, str(is_package), found.digest) if cache else ""
+        source = None if cache and key in cache.facts else _decode(found.data if found.data is not None else _read_bytes(path), path)
         planned.append(_Planned(path, project_path, module, is_package, key, source))
     return ScannedFiles(tuple(item.key for item in planned) if cache else (), functools.partial(_facts, planned, matcher, options, cache), cache)
+
+
+def _content(path: Path, cache: Cache | None, limit: int) -> Content:
+    """The file's size and digest (from its stamp, or read; a file over `limit` is not read), or
+    without a cache its bytes."""
+    if cache is None:
+        data = _read_bytes(path)
+        return Content(len(data), b"", data)
+    try:
+        return cache.content(path, _read_bytes, limit)
+    except OSError as exc:  # its stat failed: gone or out of reach
+        raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
 
 
 def _facts(planned: list[_Planned], matcher: Matcher, options: ScanOptions, cache: Cache | None) -> list[FileFacts]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import io
 import re
-import tokenize
 from collections.abc import Iterator
 
 from flagkeeper.analysis.facts import Suppression
@@ -52,6 +51,8 @@ def find_suppressions(source: str, tree: ast.Module | None = None) -> tuple[Supp
     if tree is None:
         comments = [(number, line) for number, line in enumerate(source.splitlines(), start=1) if "#" in line]
     else:  # only comment tokens: the marker inside a string literal is not a suppression
+        import tokenize  # here: the registry's suppressions, read on every run, need no tokenizer
+
         tokens = tokenize.generate_tokens(io.StringIO(source).readline)
         comments = [(token.start[0], token.string) for token in tokens if token.type == tokenize.COMMENT]
     extent = _statement_extents(tree) if tree is not None else {}

@@ -139,6 +139,6 @@ def check_project(project: Project, rules: list[Rule], warn_unused_ignores: bool
     if found is None:
         ran = tuple(rule.code for rule in rules_that_run(project, rules))
         found = CheckRun(run_checks(project, rules, warn_unused_ignores), ran, bool(project.entry_points), len(project.files))
-        if cache and key:
+        if cache and key and cache.unchanged_since_read():  # a file edited meanwhile: its findings are not those of its digest
             cache.save_run(key, found)
     return found

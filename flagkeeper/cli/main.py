@@ -10,26 +10,11 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from flagkeeper import __version__
-from flagkeeper.analysis.analyse import analyse_file
-from flagkeeper.analysis.cache import remove_cache
-from flagkeeper.analysis.discovery import module_name
-from flagkeeper.analysis.scan import decode_source
-from flagkeeper.checks.base import Rule
-from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic
-from flagkeeper.checks.fk011_fleet_drift import short
-from flagkeeper.checks.fk011_fleet_drift import verify as verify_fleet
-from flagkeeper.checks.runner import (
-    REACHABILITY_CODES,
-    check_project,
-    run_checks,
-    select_rules,
-    validate_codes,
-)
 from flagkeeper.cli.common import (
     CONFIG_OPTION,
     TODAY_OPTION,
@@ -45,35 +30,19 @@ from flagkeeper.cli.common import (
     scan_options,
     use_color,
 )
-from flagkeeper.cli.projects import MergedFindings, ProjectFindings, Selection, render_files, render_settings
-from flagkeeper.config import Config, load_config
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.fleet.fingerprint import fingerprint as fleet_fingerprint
-from flagkeeper.fleet.fingerprint import render_fingerprint, render_fleet_table
-from flagkeeper.history.diff import compare, diff_revisions, since
-from flagkeeper.history.render import render_diff_json, render_diff_text
-from flagkeeper.output.baseline import write_baseline as write_baseline_file
 from flagkeeper.output.formats import FORMATS, TEXT_FORMATS, render_findings
-from flagkeeper.output.graph import (
-    GraphEdge,
-    GraphGuard,
-    GraphModule,
-    GraphView,
-    render_entry_points_json,
-    render_entry_points_text,
-    render_graph_dot,
-    render_graph_json,
-    render_graph_text,
-)
-from flagkeeper.output.inventory import render_inventory_csv, render_inventory_json, render_inventory_table
-from flagkeeper.output.json import render_json
-from flagkeeper.output.ruledocs import find_rule, rule_markdown, rules_index
-from flagkeeper.output.text import plural, render_statistics, render_text
-from flagkeeper.paths import display_path, relative_path
-from flagkeeper.project.fleet import load_manifests
-from flagkeeper.project.inventory import build_inventory, flag_states
-from flagkeeper.project.model import Project
-from flagkeeper.registry.model import load_registry
+from flagkeeper.paths import display_path
+
+# Each command imports what only it needs inside its function: `flagkeeper check` on a small
+# project is mostly the import of the package, and should not pay for the other commands'.
+if TYPE_CHECKING:
+    from flagkeeper.checks.base import Rule
+    from flagkeeper.checks.diagnostic import Diagnostic
+    from flagkeeper.cli.projects import ProjectFindings, Selection
+    from flagkeeper.config import Config
+    from flagkeeper.output.graph import GraphView
+    from flagkeeper.project.model import Project
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -181,6 +150,12 @@ def check(
     reported in every file (compared with git's HEAD), as pre-commit needs. Paths under different
     configs are different projects, each analysed whole with its own config, as in ruff.
     """
+    from flagkeeper.checks.diagnostic import ERROR, WARNING
+    from flagkeeper.checks.runner import validate_codes
+    from flagkeeper.cli.projects import MergedFindings, Selection, render_files, render_settings
+    from flagkeeper.output.baseline import write_baseline as write_baseline_file
+    from flagkeeper.output.text import render_statistics
+
     if show_settings is not None or show_files:
         click.echo(render_settings(show_settings, projects.choice) if show_settings is not None else render_files(projects.groups), nl=False)
         sys.exit(0)
@@ -234,6 +209,9 @@ def _run_projects(projects: Projects, selection: Selection, stdin_filename: Path
 
 def _project_findings(project: Project, paths: list[Path], selection: Selection, quiet: bool) -> ProjectFindings:
     """One project's findings in `paths`, before the baseline."""
+    from flagkeeper.checks.runner import REACHABILITY_CODES, check_project, validate_codes
+    from flagkeeper.cli.projects import ProjectFindings
+
     config = project.config
     per_file = tuple(code for codes in config.per_file_ignores.values() for code in codes)
     configured = [("select", config.select), ("ignore", config.ignore), ("per-file-ignores", per_file)]
@@ -260,6 +238,11 @@ def _project_findings(project: Project, paths: list[Path], selection: Selection,
 
 def _with_buffer(project: Project, path: Path, data: bytes) -> Project:
     """The project with the text of `path` replaced by an editor's buffer (--stdin-filename); the file may not exist yet."""
+    from flagkeeper.analysis.analyse import analyse_file
+    from flagkeeper.analysis.discovery import module_name
+    from flagkeeper.analysis.scan import decode_source
+    from flagkeeper.paths import relative_path
+
     if path.suffix != ".py":
         fail(FlagkeeperError("--stdin-filename must name a Python file", path))
     config = project.config
@@ -283,6 +266,9 @@ def _names_project_input(config: Config, paths: list[Path]) -> bool:
 def _brought_since(project: Project, revision: str | None, diagnostics: list[Diagnostic], rules: list[Rule]) -> list[Diagnostic]:
     """The findings a change brought: since --since REV; or, when a project input was given without it,
     every finding HEAD did not have (all of them outside git or before the first commit)."""
+    from flagkeeper.checks.runner import run_checks
+    from flagkeeper.history.diff import since
+
     def run(before: Project) -> list[Diagnostic]:
         return run_checks(before, rules)
 
@@ -297,6 +283,8 @@ def _brought_since(project: Project, revision: str | None, diagnostics: list[Dia
 def _selected_rules(config: Config, chosen: tuple[str, ...], dropped: tuple[str, ...], added: tuple[str, ...]) -> list[Rule]:
     """ruff's selection: a --select on the command line starts afresh, else the config's `select`;
     --extend-select and `extend-select` add to it, --ignore, --extend-ignore and `extend-ignore` take away."""
+    from flagkeeper.checks.runner import select_rules
+
     base = chosen or config.select
     extended = (*base, *config.extend_select, *added) if base else ()  # no `select` means every rule already
     ignored = dropped if chosen else config.ignore + config.extend_ignore + dropped
@@ -310,6 +298,9 @@ def _without_summary(report: str) -> str:
 
 def _explain_run(run: ProjectFindings) -> None:
     """--verbose: what a project's run was made of, on standard error."""
+    from flagkeeper.checks.base import Need
+    from flagkeeper.output.text import plural
+
     project, files, ran, skipped, hidden = run.project, run.files, run.ran, run.skipped, len(run.found) - len(run.shown)
     config = project.config
     lines = [
@@ -317,13 +308,11 @@ def _explain_run(run: ProjectFindings) -> None:
         f"analysed {plural(files, 'file', before='Python ')}; registry {display_path(project.registry.path)}",
         f"rules run: {', '.join(rule.code for rule in ran) or 'none'}",
     ]
-    from flagkeeper.checks.base import Need
-
     for need, reason in ((Need.ENTRY_POINTS, "no entry points"), (Need.SERVICE, "no flag-service state")):
         if codes := [rule.code for rule in skipped if need in rule.needs]:
             lines.append(f"rules skipped ({reason}): {', '.join(codes)}")
     if hidden:
-        lines.append(f"the baseline hid {hidden} findings")
+        lines.append(f"the baseline hid {plural(hidden, 'finding')}")
     for line in lines:
         click.echo(f"flagkeeper: {line}", err=True)
 
@@ -333,6 +322,9 @@ def _explain_run(run: ProjectFindings) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 def inventory(project: Project, paths: list[Path], output_format: str) -> None:
     """List every flag key in code or registry, its registry status, owner, expiry and references."""
+    from flagkeeper.output.inventory import render_inventory_csv, render_inventory_json, render_inventory_table
+    from flagkeeper.project.inventory import build_inventory
+
     entries, dynamic = build_inventory(project)
     render = {"table": render_inventory_table, "json": render_inventory_json, "csv": render_inventory_csv}[output_format]
     click.echo(render(entries, dynamic), nl=False)
@@ -350,6 +342,14 @@ def graph(project: Project, paths: list[Path], output_format: str, list_entry_po
     the flag guards on the edges. `--entry-points` lists the entry points instead, each with the
     reasons it is one (configured, packaging, or a framework's convention).
     """
+    from flagkeeper.output.graph import (
+        render_entry_points_json,
+        render_entry_points_text,
+        render_graph_dot,
+        render_graph_json,
+        render_graph_text,
+    )
+
     if not project.entry_points:
         message = "no entry points: set entry-points in [tool.flagkeeper], declare [project.scripts], or add a __main__ module"
         fail(FlagkeeperError(message, project.config.source))
@@ -361,6 +361,8 @@ def graph(project: Project, paths: list[Path], output_format: str, list_entry_po
 
 def graph_view(project: Project) -> GraphView:
     """The import graph as `flagkeeper graph` shows it: statuses, and guards with whether their flag is dead."""
+    from flagkeeper.output.graph import GraphEdge, GraphGuard, GraphModule, GraphView
+
     graph = project.import_graph
     modules = tuple(GraphModule(module, graph.facts(module).path, status) for module, status in sorted(project.module_status.items()))
     edges = tuple(
@@ -386,6 +388,10 @@ def diff(base: str, head: str | None, config_file: Path | None, today: dt.dateti
     Exit 1 when a key was repurposed: it disappeared and came back, its reads moved entirely
     to other modules, or its registry description or type changed while its reads remained.
     """
+    from flagkeeper.history.diff import compare, diff_revisions
+    from flagkeeper.history.render import render_diff_json, render_diff_text
+    from flagkeeper.project.inventory import flag_states
+
     try:
         if Path(base).is_dir() and head is not None and Path(head).is_dir():
             old, new = (load_project([Path(folder)], config_file, None, today) for folder in (base, head))
@@ -405,6 +411,8 @@ def diff(base: str, head: str | None, config_file: Path | None, today: dt.dateti
 @click.option("--all", "show_all", is_flag=True, help="List every rule.")
 def rule(code: str | None, show_all: bool) -> None:
     """Print a rule's documentation (FK003, or its name such as retired-key-reused)."""
+    from flagkeeper.output.ruledocs import find_rule, rule_markdown, rules_index
+
     if show_all or code is None:
         click.echo(rules_index(), nl=False)
         return
@@ -425,6 +433,9 @@ def fingerprint(project: Project, paths: list[Path], build_id: str | None, outpu
     A flag's meaning is a hash of its registry description, type, owner and scope and of the
     modules that read it: `fleet verify` compares them across servers. Same tree, same output.
     """
+    from flagkeeper.fleet.fingerprint import fingerprint as fleet_fingerprint
+    from flagkeeper.fleet.fingerprint import render_fingerprint
+
     emit(render_fingerprint(fleet_fingerprint(project, build_id)), output_file, "the fingerprint")
 
 
@@ -446,6 +457,15 @@ def verify(manifests: tuple[Path, ...], expect: str | None, registry: Path | Non
     when a flag switched on means something else on one server, is unknown to its build, or a
     kill switch is missing from one; 0 when all agree; 2 on a malformed manifest.
     """
+    from flagkeeper.checks.fk011_fleet_drift import short
+    from flagkeeper.checks.fk011_fleet_drift import verify as verify_fleet
+    from flagkeeper.config import load_config
+    from flagkeeper.fleet.fingerprint import render_fleet_table
+    from flagkeeper.output.json import render_json
+    from flagkeeper.output.text import render_text
+    from flagkeeper.project.fleet import load_manifests
+    from flagkeeper.registry.model import load_registry
+
     try:
         loaded = load_manifests(list(manifests))
         config = load_config([loaded[0].path.parent])
@@ -476,6 +496,9 @@ def clean(paths: tuple[Path, ...], config_file: Path | None, cache_dir: Path | N
     Only a flagkeeper cache is removed: not a link, not another user's folder, not one git
     tracks, and only one holding the CACHEDIR.TAG flagkeeper writes.
     """
+    from flagkeeper.analysis.cache import remove_cache
+    from flagkeeper.config import load_config
+
     try:
         folder = scan_options(load_config(list(paths) or [Path(".")], config_file), cache_dir=cache_dir).cache_dir
         if folder is None:

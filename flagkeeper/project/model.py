@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from flagkeeper.analysis.cache import Cache
 from flagkeeper.analysis.discovery import discover
 from flagkeeper.analysis.facts import (
     Concat,
@@ -34,11 +35,10 @@ from flagkeeper.errors import FlagkeeperError
 from flagkeeper.project.aliases import key_spellings
 from flagkeeper.project.confidence import DeadCodeEvidence
 from flagkeeper.project.coverage import load_executed_lines
-from flagkeeper.project.entrypoints import ProjectFiles, entry_targets, find_entry_points, is_glob, matching
 from flagkeeper.project.fleet import Manifest, load_manifests
 from flagkeeper.project.frontend import FrontendRead, frontend_reads, import_names, spelling_index
 from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus
-from flagkeeper.project.textrefs import TextReference, defines_flags, find_text_references, read_text_file
+from flagkeeper.project.textrefs import MAX_TEXT_FILE_BYTES, TextReference, decoded_text, defines_flags, find_text_references, read_text_file
 from flagkeeper.registry.lifecycle import Lifecycle
 from flagkeeper.registry.model import Registry, load_registry
 from flagkeeper.registry.servicestate import ServiceState, load_state
@@ -163,15 +163,16 @@ class Project:
         (no cache, or coverage data or deploy manifests, which are not worth hashing for a cache).
 
         Each input counts as this run read it, once (a file edited during the run must not name
-        findings computed from its old text)."""
+        findings computed from its old text); the text files searched for keys count by their
+        digests (text_keys), so a warm run reads none of them."""
         cache = self.scanned.cache
         if cache is None or self.executed_lines is not None or self.fleet:
             return None
         registry = self.registry.text if self.registry.exists else None
-        texts = [(self.registry.path, registry), (self.pyproject, self.pyproject_text), *self.text_contents.items()]
-        texts += self.registry_source_texts.items()
+        texts = [(self.registry.path, registry), (self.pyproject, self.pyproject_text), *self.registry_source_texts.items()]
+        searched = (f"{path}\0{key}" for path, key in zip(self.text_files, self.scanned.text_keys, strict=True))
         return cache.key(
-            *self.scanned.keys, *(f"{path}\0{text is not None}" for path, text in texts), *(text or "" for _, text in texts),
+            *self.scanned.keys, *(f"{path}\0{text is not None}" for path, text in texts), *(text or "" for _, text in texts), *searched,
             repr(self.config), self.today.isoformat(), str(self.include_tests_as_entry_points), repr(self.service),
         )  # fmt: skip
 
@@ -186,14 +187,13 @@ class Project:
 
     @cached_property
     def text_contents(self) -> dict[Path, str]:
-        """The non-Python files searched for keys, read once; unreadable or huge ones left out, and
-        those that define flags rather than read them (registries, exports, deploy manifests)."""
+        """The non-Python files searched for keys, read once (the bytes text_keys read for the run's
+        key, else now); unreadable or huge ones left out, and those that define flags rather than
+        read them (registries, exports, deploy manifests)."""
         manifests = {manifest.path.resolve() for manifest in self.fleet}
-        return {
-            path: text
-            for path in self.text_files
-            if (text := read_text_file(path)) is not None and not defines_flags(path, text) and path.resolve() not in manifests
-        }
+        keyed = self.scanned.text_bytes  # the bytes the run's key was computed from, where the scan read them
+        texts = {path: decoded_text(keyed.pop(path)) if path in keyed else read_text_file(path) for path in self.text_files}
+        return {path: text for path, text in texts.items() if text is not None and not defines_flags(path, text) and path.resolve() not in manifests}
 
     @cached_property
     def registry_source_texts(self) -> dict[Path, str]:
@@ -311,11 +311,15 @@ class Project:
     @cached_property
     def entry_targets(self) -> list[str]:
         """`module` or `module:function` from the config and the project's pyproject.toml."""
+        from flagkeeper.project.entrypoints import entry_targets  # the detectors: only runs that judge reachability load them
+
         return entry_targets(self.config.entry_points, self.pyproject, self.pyproject_text)
 
     @cached_property
     def entry_point_reasons(self) -> dict[str, tuple[str, ...]]:
         """Entry module -> why it is one (configured, packaging, frameworks), sorted by module."""
+        from flagkeeper.project.entrypoints import ProjectFiles, find_entry_points
+
         files = ProjectFiles(self.modules, self.config.root, self.pyproject_text, self.include_tests_as_entry_points)
         return find_entry_points(files, self.config.entry_points)
 
@@ -387,7 +391,10 @@ def build_project(paths: list[Path], config: Config, today: dt.date, inputs: Pro
     sources = discover([config.root, *paths], config)
     # One scan for both, so one cache holds the facts of both.
     scanned = scan(sources.python + sources.scripts, config, matcher, inputs.options or ScanOptions())
-    files = ScannedFiles(scanned.keys, lambda: checked_against(config, scanned.facts[: len(sources.python)]), scanned.cache)
+    texts, text_bytes = text_keys(scanned.cache, sources.text)
+    if scanned.cache is not None:
+        scanned.cache.save_stamps()  # every file of the run has been looked at
+    files = ScannedFiles(scanned.keys, lambda: checked_against(config, scanned.facts[: len(sources.python)]), scanned.cache, texts, text_bytes)
     scripts = ScannedFiles((), lambda: scanned.facts[len(sources.python) :])
     executed = load_executed_lines(inputs.coverage_file, [facts.path for facts in files.facts]) if inputs.coverage_file else None
     fleet = tuple(load_manifests([path.resolve() for path in inputs.fleet])) if inputs.fleet else ()
@@ -395,8 +402,30 @@ def build_project(paths: list[Path], config: Config, today: dt.date, inputs: Pro
     return Project(config, registry, matcher, files, sources.text, today, inputs.include_tests, executed, fleet, scripts, service)
 
 
+def text_keys(cache: Cache | None, paths: tuple[Path, ...]) -> tuple[tuple[str, ...], dict[Path, bytes]]:
+    """What names each text file searched for keys in a run's fingerprint: the digest of its bytes
+    (from its stamp when the stamp vouches for it: a warm run reads none), or why it is not
+    searched (over the size read_text_file reads, unreadable); and the bytes of those it read,
+    which the run then searches (a file is read once). Empty without a cache."""
+    if cache is None:
+        return (), {}
+    keys, read = [], {}
+    for path in paths:
+        try:
+            found = cache.content(path, Path.read_bytes, MAX_TEXT_FILE_BYTES)
+        except OSError:
+            keys.append("unreadable")
+            continue
+        keys.append(found.digest.hex() if found.size <= MAX_TEXT_FILE_BYTES else "too large")
+        if found.data is not None:
+            read[path] = found.data
+    return tuple(keys), read
+
+
 def checked_against(config: Config, files: list[FileFacts]) -> list[FileFacts]:
     """`files`, once `entry-points` and `critical` are known to name modules and functions of them."""
+    from flagkeeper.project.entrypoints import ProjectFiles, is_glob, matching
+
     modules = {facts.module for facts in files}
     for name in config.entry_points:
         if is_glob(name):

@@ -49,6 +49,11 @@ def read_text_file(path: Path) -> str | None:
         return None  # an unreadable asset cannot read a flag; Python sources are read strictly
 
 
+def decoded_text(data: bytes) -> str:
+    """`data` as read_text_file reads a file: UTF-8 with bad bytes replaced, universal newlines."""
+    return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def defines_flags(path: Path, text: str) -> bool:
     """Is this a file that names keys to define them, whatever its path: a flagkeeper registry
     (TOML of only [flags.*] and [retired.*]) or flag-service state file, a deploy manifest (TOML or JSON with `server` and

@@ -14,6 +14,7 @@ import msgspec
 import pytest
 
 import flagkeeper
+from flagkeeper.analysis import analyse as analyse_module
 from flagkeeper.analysis import scan as scan_module
 from flagkeeper.analysis.cache import RECENT_RUNS
 from flagkeeper.analysis.facts import FileFacts
@@ -52,13 +53,13 @@ def facts_of(root: Path, options: ScanOptions) -> list[FileFacts]:
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths the scan analyses (rather than reads from the cache), in order."""
     analysed: list[str] = []
-    original: Callable[..., FileFacts] = scan_module.analyse_file
+    original: Callable[..., FileFacts] = analyse_module.analyse_file
 
     def counting(path: str, *rest: object) -> FileFacts:
         analysed.append(path)
         return original(path, *rest)
 
-    monkeypatch.setattr(scan_module, "analyse_file", counting)
+    monkeypatch.setattr(analyse_module, "analyse_file", counting)  # the scan imports it when it analyses
     return analysed
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flagkeeper.analysis.facts import STRING_LINK
 from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles
-from flagkeeper.tomlread import parse_toml
+from flagkeeper.tomlread import parse_config_toml
 
 _SETUP_CALLS = ("setuptools.setup", "distutils.core.setup")
 # [tool.*] tables whose strings run or load modules; not mypy's or ruff's, which only name them.
@@ -27,7 +27,7 @@ def pyproject_targets(pyproject: Path, text: str | None) -> list[tuple[str, str]
     """(`module` or `module:function`, the table naming it) from pyproject.toml (`text`: its contents)."""
     if text is None:
         return []
-    project = parse_toml(text, pyproject).get("project", {})
+    project = parse_config_toml(text, pyproject).get("project", {})
     tables = [("[project.scripts]", project.get("scripts", {})), ("[project.gui-scripts]", project.get("gui-scripts", {}))]
     tables += [(f"[project.entry-points.{group}]", table) for group, table in project.get("entry-points", {}).items()]
     return [(value, title) for title, table in tables if isinstance(table, dict) for value in table.values() if isinstance(value, str)]
@@ -51,7 +51,7 @@ def _tool_targets(files: ProjectFiles) -> Iterator[tuple[str, str]]:
     """(module, tool) for each project module a running tool's string names (`a.b`, `a.b.Class`)."""
     if files.pyproject_text is None:
         return
-    tools = parse_toml(files.pyproject_text, files.root / "pyproject.toml").get("tool", {})
+    tools = parse_config_toml(files.pyproject_text, files.root / "pyproject.toml").get("tool", {})
     for tool in _RUNNING_TOOLS:
         for text in _strings(tools.get(tool)):
             for dotted in _DOTTED.findall(text):
