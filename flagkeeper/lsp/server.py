@@ -344,9 +344,7 @@ def _resolved(ls: FlagkeeperServer, action: types.CodeAction) -> types.CodeActio
     return action
 
 
-def _action(
-    ls: FlagkeeperServer, title: str, kind: str, edit: Callable[[], FileEdit], diagnostics: list[types.Diagnostic]
-) -> types.CodeAction:
+def _action(ls: FlagkeeperServer, title: str, kind: str, edit: Callable[[], FileEdit], diagnostics: list[types.Diagnostic]) -> types.CodeAction:
     """An action whose edit is computed now; one that cannot be made is shown disabled, with why."""
     action = types.CodeAction(title=title, kind=kind, diagnostics=diagnostics or None)
     try:
