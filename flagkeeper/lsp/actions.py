@@ -26,7 +26,6 @@ from flagkeeper.registry.codeowners import load_codeowners
 from flagkeeper.registry.edit import NewFlag, add_entry, extend_entry
 from flagkeeper.registry.lifecycle import default_expiry
 from flagkeeper.registry.validate import EditRules, key_patterns
-from flagkeeper.remove.project import plan_removal
 
 NEW_FLAG_TYPE = "release"
 EXTENSION_DAYS = 30  # for a type the configuration gives no lifetime
@@ -99,6 +98,8 @@ def extend_edit(project: Project, key: str, registry_text: str) -> FileEdit:
 def removal_edits(project: Project, key: str, value: Any) -> list[FileEdit]:
     """What `flagkeeper remove KEY --value VALUE` changes in the project (modules are not deleted);
     an error names the first file it would leave unchanged."""
+    from flagkeeper.remove.project import plan_removal  # libcst: paid when a removal is asked for, not at startup
+
     plan = plan_removal(project, key, value, [project.config.root])
     if plan.errors:
         raise FlagkeeperError(plan.errors[0])

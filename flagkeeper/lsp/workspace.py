@@ -21,7 +21,7 @@ from pathlib import Path
 
 from flagkeeper.analysis.analyse import analyse_file
 from flagkeeper.analysis.discovery import module_name
-from flagkeeper.analysis.facts import FileFacts
+from flagkeeper.analysis.facts import FileFacts, KeyExpr
 from flagkeeper.analysis.scan import ScannedFiles
 from flagkeeper.checks.base import Rule
 from flagkeeper.checks.diagnostic import Diagnostic
@@ -29,11 +29,46 @@ from flagkeeper.checks.runner import run_checks
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import relative_path
-from flagkeeper.project.model import Project
+from flagkeeper.project.model import KeyResolver, Project
 from flagkeeper.registry.model import Registry, parse_registry
 
 # Views of the model that read files from disk: a buffer does not change them, so the overlay takes the base's.
 _DISK_VIEWS = ("text_contents", "registry_source_texts", "pyproject_text")
+# Views built from the files' graph shape (_graph_shape): the overlay takes the base's while no buffer changed it.
+_GRAPH_VIEWS = ("import_graph", "entry_targets", "entry_point_reasons", "entry_points", "dead_code_evidence")
+# ... and these also from the registry: taken while the registry is the base's too.
+_STATUS_VIEWS = ("module_status",)
+
+
+class _RememberingResolver(KeyResolver):
+    """Key resolution that keeps its answers: while no buffer changes a constant or an import
+    (_graph_shape), every overlay resolves the same keys of the same files, a fifth of a run."""
+
+    def __init__(self, files: list[FileFacts]):
+        super().__init__(files)
+        self._answers: dict[tuple[str, KeyExpr], str | None] = {}
+
+    def resolve(self, module: str, expr: KeyExpr, seen: frozenset[tuple[str, str]] = frozenset()) -> str | None:
+        if seen:
+            return super().resolve(module, expr, seen)
+        if (module, expr) not in self._answers:
+            self._answers[module, expr] = super().resolve(module, expr)
+        return self._answers[module, expr]
+
+
+def _graph_shape(facts: FileFacts) -> tuple[object, ...]:
+    """What of a file's facts the import graph, the entry points and the dead-code evidence are
+    built from, without line numbers and call sites: typing a flag read or a line inside a function
+    leaves it as it was, and then the overlay reuses the base's graph instead of building it
+    again. The lines left out only place the steps of an import chain (related locations)."""
+    return (
+        facts.module, facts.is_package, facts.error is None, facts.aliases, facts.constants,
+        frozenset((target, guards, dynamic) for target, _, guards, dynamic in facts.imports),
+        frozenset((link.target, link.kind) for link in facts.links),
+        tuple((function.qualname, function.decorated, function.uses) for function in facts.functions),
+        frozenset((callee, caller) for callee, _, caller, _ in facts.calls),
+        facts.is_script, facts.string_lists, facts.decorators, facts.bases,
+    )  # fmt: skip
 
 
 class Workspace:
@@ -53,6 +88,7 @@ class Workspace:
         self._project: Project | None = None
         self._findings: list[Diagnostic] | None = None
         self._saved: set[Path] = set()  # buffers saved since the base was built: the base is stale once they close
+        self._resolver: _RememberingResolver | None = None  # the base's, shared by overlays that keep its graph shape
 
     @property
     def base(self) -> Project:
@@ -67,6 +103,7 @@ class Workspace:
     def reload(self) -> None:
         """Build the project on disk again (the config, the registry or many files changed)."""
         self._base = None
+        self._resolver = None
         self._facts.clear()
         self._saved.clear()
         self._changed()
@@ -134,10 +171,24 @@ class Workspace:
         python = {relative_path(path, base.config.root): path for path in self.buffers if self.is_python(path)}
         if not python and base.config.registry not in self.buffers:
             return base
-        files = [self._buffer_facts(python.pop(facts.path)) if facts.path in python else facts for facts in base.files]
+        same_graph = True
+        files = []
+        for facts in base.files:
+            if facts.path in python:
+                buffer = self._buffer_facts(python.pop(facts.path))
+                same_graph = same_graph and _graph_shape(buffer) == _graph_shape(facts)
+                facts = buffer
+            files.append(facts)
         files += [self._buffer_facts(path) for path in python.values()]  # new files
-        project = dataclasses.replace(base, registry=self._registry(), scanned=ScannedFiles.of(files))
-        for view in _DISK_VIEWS:
+        registry = self._registry()
+        project = dataclasses.replace(base, registry=registry, scanned=ScannedFiles.of(files))
+        shared = _DISK_VIEWS
+        if same_graph and len(files) == len(base.files):
+            shared += _GRAPH_VIEWS + (_STATUS_VIEWS if registry is base.registry else ())
+            if self._resolver is None:
+                self._resolver = _RememberingResolver(base.files)
+            project.__dict__["resolver"] = self._resolver
+        for view in shared:
             project.__dict__[view] = getattr(base, view)  # functools.cached_property keeps its value there
         return project
 
