@@ -182,7 +182,7 @@ class Workspace:
         files += [self._buffer_facts(path) for path in python.values()]  # new files
         registry = self._registry()
         project = dataclasses.replace(base, registry=registry, scanned=ScannedFiles.of(files))
-        shared = _DISK_VIEWS
+        shared: tuple[str, ...] = _DISK_VIEWS
         if same_graph and len(files) == len(base.files):
             shared += _GRAPH_VIEWS + (_STATUS_VIEWS if registry is base.registry else ())
             if self._resolver is None:

@@ -88,6 +88,7 @@ class Editor:
 
     async def diagnostics_where(self, document: str, condition: Any) -> list[types.Diagnostic]:
         """The first diagnostics published for `document` that satisfy `condition`."""
+
         async def wait() -> list[types.Diagnostic]:
             while document not in self.diagnostics or not condition(self.diagnostics[document]):
                 self.published.clear()
