@@ -58,13 +58,11 @@ class _RememberingResolver(KeyResolver):
 
 def _graph_shape(facts: FileFacts) -> tuple[object, ...]:
     """What of a file's facts the import graph, the entry points and the dead-code evidence are
-    built from, without line numbers and call sites: typing a flag read or a line inside a function
-    leaves it as it was, and then the overlay reuses the base's graph instead of building it
-    again. The lines left out only place the steps of an import chain (related locations)."""
+    built from; the lines of functions and calls left out, which they do not show. Typing a flag
+    read or a line inside a function below the imports leaves it as it was, and then the overlay
+    reuses the base's graph instead of building it again."""
     return (
-        facts.module, facts.is_package, facts.error is None, facts.aliases, facts.constants,
-        frozenset((target, guards, dynamic) for target, _, guards, dynamic in facts.imports),
-        frozenset((link.target, link.kind) for link in facts.links),
+        facts.module, facts.is_package, facts.error is None, facts.aliases, facts.constants, facts.imports, facts.links,
         tuple((function.qualname, function.decorated, function.uses) for function in facts.functions),
         frozenset((callee, caller) for callee, _, caller, _ in facts.calls),
         facts.is_script, facts.string_lists, facts.decorators, facts.bases,
