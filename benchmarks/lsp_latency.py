@@ -76,7 +76,11 @@ async def over_stdio(root: Path, today: str, repeat: int, path: Path, lines: lis
 
     client = LanguageClient("lsp-latency", "1")
     published: asyncio.Queue[types.PublishDiagnosticsParams] = asyncio.Queue()
-    client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)(published.put_nowait)
+
+    @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def diagnostics(params: types.PublishDiagnosticsParams) -> None:
+        published.put_nowait(params)
+
     await client.start_io(sys.executable, "-m", "flagkeeper", "server", "--today", today, cwd=root, env=dict(os.environ))
     await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=from_fs_path(str(root))))
     client.initialized(types.InitializedParams())

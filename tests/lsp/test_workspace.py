@@ -36,7 +36,7 @@ def _shown(findings: list) -> list[tuple[str, str, int, int, str]]:
 
 CASES = [
         # a new read inside the function: the graph's shape is unchanged, the base's graph is reused
-        ("router.py", GUARDED_APP.replace("        power_peg.work(order)\n", '        power_peg.work(order)\n        ldclient.get().variation("dark_pool", order, False)\n')),
+        ("router.py", GUARDED_APP.replace("    else:\n", '        ldclient.get().variation("dark_pool", order, False)\n    else:\n')),
         # lines inserted above everything: the imports move, and the messages that name their lines
         ("router.py", "# a comment\n\n" + GUARDED_APP),
         # the guarded use becomes unguarded: another graph
