@@ -50,7 +50,7 @@ class FlagkeeperServer(LanguageServer):
         self.debounce = debounce
         self.model: Workspace | None = None
         self.pending: asyncio.Task[None] | None = None
-        self.published: set[str] = set()  # URIs with diagnostics shown
+        self.uris: dict[Path, str] = {}  # an open document's path (resolved) -> the URI the editor names it by
 
     @property
     def root(self) -> Path:
@@ -136,7 +136,7 @@ def _register_documents(server: FlagkeeperServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: FlagkeeperServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.ready().close_buffer(_path(params.text_document.uri))
-        ls.published.discard(params.text_document.uri)
+        ls.uris.pop(_path(params.text_document.uri), None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
         _schedule(ls)
 
@@ -154,6 +154,7 @@ def _path(uri: str) -> Path:
 
 def _buffer_changed(ls: FlagkeeperServer, uri: str) -> None:
     document = ls.workspace.get_text_document(uri)
+    ls.uris[_path(uri)] = uri
     ls.ready().set_buffer(_path(uri), document.source)
     _schedule(ls)
 
@@ -186,10 +187,9 @@ def publish(ls: FlagkeeperServer) -> None:
         where = ls.line_range(path, problem.line or 1, 1)
         by_path[path].append(types.Diagnostic(where, str(problem.message), types.DiagnosticSeverity.Error, source=SOURCE))
     for path, diagnostics in by_path.items():
-        uri = from_fs_path(str(path)) or ""
+        uri = ls.uris.get(path) or from_fs_path(str(path)) or ""
         version = ls.workspace.get_text_document(uri).version
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
-        ls.published.add(uri)
 
 
 def _diagnostic(ls: FlagkeeperServer, finding: Diagnostic) -> types.Diagnostic:
