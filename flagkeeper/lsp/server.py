@@ -32,6 +32,7 @@ from flagkeeper.lsp.keys import KeyIndex, Place, describe_key
 from flagkeeper.lsp.workspace import Workspace
 from flagkeeper.output.links import rule_url
 from flagkeeper.project.model import Project
+from flagkeeper.registry.lifecycle import FlagStatus
 from flagkeeper.registry.servicestate import STATE_FILE_NAME, ServiceFlag, load_state
 
 DEBOUNCE = 0.15  # seconds of quiet after a keystroke before the rules run
@@ -303,9 +304,8 @@ def _key_actions(ls: FlagkeeperServer, key: str, diagnostics: list[types.Diagnos
     model = ls.ready()
     project = model.project
     registry = project.config.registry
-    status = project.lifecycle.status(key)
     actions = []
-    if status == "unregistered":
+    if project.lifecycle.status(key) is FlagStatus.UNREGISTERED:
         register = functools.partial(register_edit, project, key, model.text(registry))
         actions.append(_action(ls, f"Register flag '{key}' in {registry.name}", QUICK_FIX, register, diagnostics))
     if key in project.registry.flags and project.lifecycle.expiry(key) is not None:
