@@ -43,7 +43,7 @@ CASES = [
         ("router.py", GUARDED_APP + "\npower_peg.work(None)\n"),
         # a new file that is not on disk yet
         ("jobs.py", 'import ldclient\nfrom algos import power_peg\n\nif ldclient.get().variation("peg_enabled", None, False):\n    power_peg.work(1)\n'),
-        # the registry retires the key: every read is FK003 and the guarded module a zombie
+        # the registry retires the key: every read is FK003 and the guarded module a zombie (the graph is kept, the statuses are not)
         ("flags.toml", RETIRED),
 ]
 
@@ -57,8 +57,7 @@ def test_a_buffer_is_judged_as_the_same_text_saved(tmp_path: Path, name: str, te
     workspace.set_buffer(editing / name, text)
     expected = _shown(_workspace(saved).findings())
     assert _shown(workspace.findings()) == expected
-    reused = workspace.project.import_graph is workspace.base.import_graph
-    assert reused == (text is CASES[0][1])  # the first edit keeps the graph's shape
+    assert (workspace.project.import_graph is workspace.base.import_graph) == (name == "flags.toml" or text is CASES[0][1])
     assert expected != _shown(_workspace(write_tree(tmp_path / "before", FILES).resolve()).findings())  # the edit matters
 
 
