@@ -174,6 +174,10 @@ def test_the_remove_action_edits_as_remove_diff_prints(tmp_path: Path) -> None:
             actions = await editor.actions(app, 4, 35, [])
             titles = [action.title for action in actions]
             assert titles == ["Extend the expiry of 'rlp_routing'", "Remove flag 'rlp_routing' as true", "Remove flag 'rlp_routing' as false"]
+            extension = actions[0].edit
+            assert extension is not None  # the type's 40 days from the expiry, which is later than today
+            extended = apply_edit({uri(root / "flags.toml"): REGISTRY}, extension)[uri(root / "flags.toml")]
+            assert "expires = 2026-08-09\n" in extended and 'reason = "extended from the editor"' in extended
             removal = await editor.resolve(actions[2])
             assert removal.disabled is None and removal.edit is not None
             texts = {uri(root / name): (root / name).read_text() for name in ("app.py", "jobs.py")}
