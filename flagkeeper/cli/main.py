@@ -87,6 +87,9 @@ class _LazyGroup(click.Group):
         return command
 
 
+_LazyGroup.lazy["server"] = "flagkeeper.cli.server:server"  # the language server (issue 23)
+
+
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="flagkeeper")
 @click.pass_context

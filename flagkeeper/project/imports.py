@@ -112,6 +112,9 @@ class ImportGraph:
         self._out: dict[str, list[ImportEdge]] = {module: [] for module in self._facts}
         for edge in self._edges.values():
             self._out[edge.source].append(edge)
+        # The graph never changes once built: path answers are kept (the language server asks the same ones on every keystroke).
+        self._paths: dict[tuple[str, str], bool] = {}
+        self._routes: dict[tuple[str, str], list[str] | None] = {}
 
     @functools.cached_property
     def _graph(self) -> nx.DiGraph[str]:
@@ -165,7 +168,9 @@ class ImportGraph:
     def has_path(self, source: str, target: str) -> bool:
         import networkx as nx
 
-        return bool(nx.has_path(self._graph, source, target))
+        if (source, target) not in self._paths:
+            self._paths[source, target] = bool(nx.has_path(self._graph, source, target))
+        return self._paths[source, target]
 
     def shortest_path(self, source: str, target: str) -> list[str]:
         import networkx as nx
@@ -176,6 +181,12 @@ class ImportGraph:
     def route(self, source: str, target: str) -> list[str] | None:
         """A shortest chain of imports from `source` to `target`, or to the nearest module inside
         package `target` (which runs it first) followed by `target`; None when there is none."""
+        if (source, target) not in self._routes:
+            self._routes[source, target] = self._route(source, target)
+        found = self._routes[source, target]
+        return None if found is None else list(found)
+
+    def _route(self, source: str, target: str) -> list[str] | None:
         if self.has_path(source, target):
             return self.shortest_path(source, target)
         inside = [module for module in self._facts if module.startswith(f"{target}.") and self.has_path(source, module)]

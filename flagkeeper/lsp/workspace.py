@@ -1,0 +1,213 @@
+"""The project as the editor sees it: the files on disk, with the unsaved buffers laid over them.
+
+The project on disk (the base) is built once, through the facts cache, so opening a workspace
+whose facts are cached is a warm load. A buffer is analysed alone, in memory (analyse_file,
+the same per-file step `check --stdin-filename` uses), and its facts replace those of its file:
+the whole-program rules (FK001-FK005, FK007, FK009) then judge the buffer as typed against
+every other file as cached, without analysing the project again. A flags.toml buffer replaces
+the registry. What the model reads from disk besides the Python files (non-Python text files
+for FK005, registry sources, pyproject.toml) is shared with the base, read once.
+
+A change on disk that the buffers do not show (the config, the registry saved or edited by a
+command, a rule pack, a branch switch) calls for `reload`: the base is built again, and the
+facts cache makes that cost what a warm `check` costs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+from flagkeeper.analysis.analyse import analyse_file
+from flagkeeper.analysis.discovery import module_name
+from flagkeeper.analysis.facts import FileFacts, KeyExpr
+from flagkeeper.analysis.scan import ScannedFiles
+from flagkeeper.checks.base import Rule
+from flagkeeper.checks.diagnostic import Diagnostic
+from flagkeeper.checks.runner import run_checks
+from flagkeeper.config import Config
+from flagkeeper.errors import FlagkeeperError
+from flagkeeper.paths import relative_path
+from flagkeeper.project.model import KeyResolver, Project
+from flagkeeper.registry.model import Registry, parse_registry
+
+# Views of the model that read files from disk: a buffer does not change them, so the overlay takes the base's.
+_DISK_VIEWS = ("text_contents", "registry_source_texts", "pyproject_text")
+# Views built from the files' graph shape (_graph_shape): the overlay takes the base's while no buffer changed it.
+_GRAPH_VIEWS = ("import_graph", "entry_targets", "entry_point_reasons", "entry_points", "dead_code_evidence")
+# ... and these also from the registry: taken while the registry is the base's too.
+_STATUS_VIEWS = ("module_status",)
+
+
+class _RememberingResolver(KeyResolver):
+    """Key resolution that keeps its answers: while no buffer changes a constant or an import
+    (_graph_shape), every overlay resolves the same keys of the same files, a fifth of a run."""
+
+    def __init__(self, files: list[FileFacts]):
+        super().__init__(files)
+        self._answers: dict[tuple[str, KeyExpr], str | None] = {}
+
+    def resolve(self, module: str, expr: KeyExpr, seen: frozenset[tuple[str, str]] = frozenset()) -> str | None:
+        if seen:
+            return super().resolve(module, expr, seen)
+        if (module, expr) not in self._answers:
+            self._answers[module, expr] = super().resolve(module, expr)
+        return self._answers[module, expr]
+
+
+def _graph_shape(facts: FileFacts) -> tuple[object, ...]:
+    """What of a file's facts the import graph, the entry points and the dead-code evidence are
+    built from; the lines of functions and calls left out, which they do not show. Typing a flag
+    read or a line inside a function below the imports leaves it as it was, and then the overlay
+    reuses the base's graph instead of building it again."""
+    return (
+        facts.module, facts.is_package, facts.error is None, facts.aliases, facts.constants, facts.imports, facts.links,
+        tuple((function.qualname, function.decorated, function.uses) for function in facts.functions),
+        frozenset((callee, caller) for callee, _, caller, _ in facts.calls),
+        facts.is_script, facts.string_lists, facts.decorators, facts.bases,
+    )  # fmt: skip
+
+
+class Workspace:
+    """The base project, the open buffers, and the project and findings with the buffers applied.
+
+    `load` builds the project on disk (the command line's way, with its cache); `rules` are the
+    rules the project's config selects. Everything is worked out on first use after a change.
+    """
+
+    def __init__(self, load: Callable[[], Project], rules: Callable[[Config], list[Rule]]):
+        self._load = load
+        self._rules = rules
+        self._base: Project | None = None
+        self.buffers: dict[Path, str] = {}
+        self._facts: dict[Path, FileFacts] = {}  # the analysed Python buffers
+        self.errors: dict[Path, FlagkeeperError] = {}  # buffers that cannot be read (a registry that is not TOML)
+        self._project: Project | None = None
+        self._findings: list[Diagnostic] | None = None
+        self._saved: set[Path] = set()  # buffers saved since the base was built: the base is stale once they close
+        self._resolver: _RememberingResolver | None = None  # the base's, shared by overlays that keep its graph shape
+
+    @property
+    def base(self) -> Project:
+        if self._base is None:
+            self._base = self._load()
+        return self._base
+
+    @property
+    def root(self) -> Path:
+        return self.base.config.root
+
+    def reload(self) -> None:
+        """Build the project on disk again (the config, the registry or many files changed)."""
+        self._base = None
+        self._resolver = None
+        self._facts.clear()
+        self._saved.clear()
+        self._changed()
+
+    def needs_reload(self, changed: Path) -> bool:
+        """Does a change on disk of `changed` make the base stale? Not for an open buffer: the editor's text counts."""
+        return changed not in self.buffers
+
+    def saved(self, path: Path) -> None:
+        self._saved.add(path)
+
+    def _changed(self) -> None:
+        self._project = None
+        self._findings = None
+
+    def set_buffer(self, path: Path, text: str) -> None:
+        """The editor's text of `path` (opened or changed)."""
+        self.buffers[path] = text
+        self._facts.pop(path, None)
+        self._changed()
+
+    def close_buffer(self, path: Path) -> None:
+        """The file as on disk again (read again when the buffer was saved)."""
+        self.buffers.pop(path, None)
+        self._facts.pop(path, None)
+        self.errors.pop(path, None)
+        if path in self._saved:
+            self.reload()
+        self._changed()
+
+    def text(self, path: Path) -> str | None:
+        """The text of `path` as the editor has it, else as on disk; None when unreadable."""
+        if path in self.buffers:
+            return self.buffers[path]
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def is_python(self, path: Path) -> bool:
+        """Is `path` a Python file of the project: one it analysed, or a new file under its root
+        (not yet on disk when discovery ran)? Excluded files are not."""
+        relative = relative_path(path, self.root)
+        return path.suffix == ".py" and (relative in self._paths() or (not path.exists() and path.is_relative_to(self.root)))
+
+    def _paths(self) -> set[str]:
+        return {facts.path for facts in self.base.files}
+
+    def _buffer_facts(self, path: Path) -> FileFacts:
+        if path not in self._facts:
+            config = self.base.config
+            module, is_package = module_name(path, config)
+            self._facts[path] = analyse_file(relative_path(path, config.root), self.buffers[path], module, is_package, self.base.matcher)
+        return self._facts[path]
+
+    @property
+    def project(self) -> Project:
+        """The project with every buffer applied."""
+        if self._project is None:
+            self._project = self._overlay()
+        return self._project
+
+    def _overlay(self) -> Project:
+        base = self.base
+        python = {relative_path(path, base.config.root): path for path in self.buffers if self.is_python(path)}
+        if not python and base.config.registry not in self.buffers:
+            return base
+        same_graph = True
+        files = []
+        for facts in base.files:
+            if facts.path in python:
+                buffer = self._buffer_facts(python.pop(facts.path))
+                same_graph = same_graph and _graph_shape(buffer) == _graph_shape(facts)
+                facts = buffer
+            files.append(facts)
+        files += [self._buffer_facts(path) for path in python.values()]  # new files
+        registry = self._registry()
+        project = dataclasses.replace(base, registry=registry, scanned=ScannedFiles.of(files))
+        shared: tuple[str, ...] = _DISK_VIEWS
+        if same_graph and len(files) == len(base.files):
+            shared += _GRAPH_VIEWS + (_STATUS_VIEWS if registry is base.registry else ())
+            if self._resolver is None:
+                self._resolver = _RememberingResolver(base.files)
+            project.__dict__["resolver"] = self._resolver
+        for view in shared:
+            project.__dict__[view] = getattr(base, view)  # functools.cached_property keeps its value there
+        return project
+
+    def _registry(self) -> Registry:
+        """The registry as the editor has it; the one on disk while the buffer is not valid TOML."""
+        path = self.base.config.registry
+        self.errors.pop(path, None)
+        if path not in self.buffers:
+            return self.base.registry
+        try:
+            return parse_registry(self.buffers[path], path)
+        except FlagkeeperError as error:
+            self.errors[path] = error
+            return self.base.registry
+
+    def findings(self) -> list[Diagnostic]:
+        """Every finding of the project with the buffers applied, as `check` reports them."""
+        if self._findings is None:
+            project = self.project
+            self._findings = run_checks(project, self._rules(project.config))
+        return self._findings
+
+    def findings_in(self, path: Path) -> list[Diagnostic]:
+        return [diagnostic for diagnostic in self.findings() if diagnostic.path == path]
