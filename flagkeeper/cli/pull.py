@@ -9,8 +9,8 @@ import click
 from flagkeeper.cli.common import CONFIG_OPTION, fail
 from flagkeeper.config import load_config
 from flagkeeper.errors import FlagkeeperError
+from flagkeeper.output.text import plural
 from flagkeeper.paths import display_path
-from flagkeeper.registry.servicestate import STATE_FILE_NAME
 from flagkeeper.services.pull import PROVIDERS, pull_state, write_state
 from flagkeeper.services.settings import PullSettings
 
@@ -23,7 +23,7 @@ from flagkeeper.services.settings import PullSettings
               help="Only this environment (repeatable; default: all). For PostHog and flagd: the name to write (default \"default\").")  # fmt: skip
 @click.option("--url", metavar="URL", help="The service's base URL (default: the provider's environment variable, else its cloud).")
 @click.option("--source", metavar="FILE|URL", help="flagd: the flag definition file or its URL.")
-@click.option("--state", "state_file", type=click.Path(path_type=Path, dir_okay=False), help="The state file (default: flag-state.toml at the project root).")
+@click.option("--state", "state_file", type=click.Path(path_type=Path, dir_okay=False), help="The state file (default: the config's flag-state).")
 @click.option("--dry-run", is_flag=True, help="Show how the state file would change; write nothing.")
 def pull(
     provider: str, config_file: Path | None, project: str | None, environments: tuple[str, ...], url: str | None, source: str | None,
@@ -41,8 +41,9 @@ def pull(
     cannot be read (unreachable, credential refused, unexpected answer): the file is untouched.
     """
     try:
-        root = load_config([Path(".")], config_file).root
-        target = state_file or root / STATE_FILE_NAME
+        config = load_config([Path(".")], config_file)
+        root = config.root
+        target = state_file or config.flag_state  # the config's `flag-state`, where the rules read it
         settings = PullSettings(root=root, project=project, environments=environments, url=url, source=source)
         outcome = pull_state(provider, settings, target)
         shown = display_path(target.resolve())
@@ -53,5 +54,4 @@ def pull(
     except FlagkeeperError as error:
         fail(error)
     verb = ("wrote" if outcome.old_text is None else "updated") if outcome.changed else "unchanged:"
-    count = len(outcome.state.flags)
-    click.echo(f"{verb} {shown}: {count} flag{'' if count == 1 else 's'} from {provider}", err=True)
+    click.echo(f"{verb} {shown}: {plural(len(outcome.state.flags), 'flag')} from {provider}", err=True)

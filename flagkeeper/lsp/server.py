@@ -12,7 +12,6 @@ registry, rule packs, a branch switch) rebuild the project.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -33,7 +32,7 @@ from flagkeeper.lsp.workspace import Workspace
 from flagkeeper.output.links import rule_url
 from flagkeeper.project.model import Project
 from flagkeeper.registry.lifecycle import FlagStatus
-from flagkeeper.registry.servicestate import STATE_FILE_NAME, ServiceFlag, load_state
+from flagkeeper.registry.servicestate import ServiceFlag
 
 DEBOUNCE = 0.15  # seconds of quiet after a keystroke before the rules run
 SOURCE = "flagkeeper"
@@ -222,13 +221,8 @@ def _key_at(ls: FlagkeeperServer, uri: str, position: types.Position) -> tuple[K
 
 
 def _served(project: Project, key: str) -> ServiceFlag | None:
-    """What the flag service serves for `key`, from flag-state.toml when the project has one."""
-    path = project.config.root / STATE_FILE_NAME
-    if not path.is_file():
-        return None
-    with contextlib.suppress(FlagkeeperError):
-        return load_state(path).flags.get(key)
-    return None
+    """What the flag service serves for `key`, from the project's state file (the config's flag-state)."""
+    return project.service.flags.get(key) if project.service is not None else None
 
 
 def _register_navigation(server: FlagkeeperServer) -> None:

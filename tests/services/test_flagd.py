@@ -86,3 +86,14 @@ def test_json_nulls_are_left_out_as_toml_has_none(pull_project) -> None:
     assert result.exit_code == 0, result.stderr
     assert "[[flags.layout.variations]]\ncolumns = 2\n" in state
     assert "[flags.layout.environments.default.served]\ncolumns = 2\n" in state
+
+
+def test_pull_writes_where_the_config_says_the_rules_read(pull_project) -> None:
+    root = pull_project.root
+    (root / "flagkeeper.toml").write_text('flag-state = "ops/served.toml"\n', encoding="utf-8")
+    (root / "ops").mkdir()
+    (root / "flags.flagd.json").write_text(json.dumps(FLAGD), encoding="utf-8")
+    result, _ = pull_project("flagd", "--source", "flags.flagd.json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "wrote ops/served.toml: 3 flags from flagd\n"
+    assert load_state(root / "ops" / "served.toml").flags["new-checkout"].served_everywhere() == (True, None)
