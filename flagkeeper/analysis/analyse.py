@@ -117,4 +117,5 @@ def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Mat
         bases=structure.bases,
         handlers=handlers,
         raisers=raisers,
+        names=" ".join(sorted(structure.names)),
     )  # fmt: skip
