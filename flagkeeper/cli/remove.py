@@ -197,7 +197,8 @@ def remove(
             entries = f"entry of '{next(iter(flags))}' stays: a file that reads it" if len(flags) == 1 else "entries stay: a file that reads one"
             plan.notes.append(f"the registry {entries} was left unchanged")
         elif registry_retire and retirement is None:
-            plan.notes.append(f"'{next(iter(flags))}' is retired in the registry already" if len(flags) == 1 else "every flag is retired in the registry already")
+            retired = f"'{next(iter(flags))}' is" if len(flags) == 1 else "every flag is"
+            plan.notes.append(f"{retired} retired in the registry already")
         if write:
             _apply(plan, retirement, project.config.root)
     except FlagkeeperError as error:

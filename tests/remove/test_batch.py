@@ -137,7 +137,7 @@ def test_a_report_with_nothing_to_remove(project) -> None:
         (["new_flow=true", "old_banner=false", "--meaning", "x", "--registry-retire"], {}, "--meaning says what one flag meant"),
         (["--from-report", "missing.json"], {}, "missing.json"),
         (["--from-report", "bad.json"], {"bad.json": "{\n  oops"}, "bad.json:2: not a flagkeeper report JSON: Expecting property name"),
-        (["--from-report", "other.json"], {"other.json": '{"findings": []}'}, 'other.json: not a flagkeeper report JSON (written by `flagkeeper report --format json`)'),
+        (["--from-report", "other.json"], {"other.json": '{"findings": []}'}, "other.json: not a flagkeeper report JSON (written by `flagkeeper report"),
         (["--from-report", "odd.json"], {"odd.json": '{"schema": 1, "flags": [{"key": "a", "actions": [{"kind": "remove", "command": "rm -rf"}]}]}'},
          "odd.json: flags[0]: a remove action whose command is not `flagkeeper remove KEY --value VALUE`"),
     ],
