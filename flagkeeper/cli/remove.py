@@ -121,9 +121,7 @@ def _flags_and_paths(arguments: tuple[str, ...], value_text: str | None, report:
     if value_text is not None:
         if not arguments:
             raise FlagkeeperError("give the KEY whose value --value is")
-        key, *rest = arguments
-        if is_flag_argument(key) or any(map(is_flag_argument, rest)):
-            raise FlagkeeperError("give one KEY with --value, or KEY=VALUE ... without it")
+        key, *rest = arguments  # the KEY as given, even with a `=` in it, as before KEY=VALUE
         flags = [(key, parse_value(value_text))]
     else:
         rest = [argument for argument in arguments if not is_flag_argument(argument)]

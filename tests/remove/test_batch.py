@@ -133,7 +133,7 @@ def test_a_report_with_nothing_to_remove(project) -> None:
         (["new_flow=true", "new_flow=false"], {}, "'new_flow' is given two values: True and False"),
         (["new_flow"], {}, "'new_flow': give KEY=VALUE (such as new_flow=false), or KEY --value VALUE"),
         ([], {}, "give the flags to remove: KEY=VALUE ..., KEY --value VALUE, or --from-report REPORT.json"),
-        (["new_flow=true", "--value", "true"], {}, "give one KEY with --value, or KEY=VALUE ... without it"),
+        (["new_flow=true", "--value", "true"], {}, "unknown flag key 'new_flow=true'"),  # with --value, the KEY is taken as it is
         (["new_flow=true", "old_banner=false", "--meaning", "x", "--registry-retire"], {}, "--meaning says what one flag meant"),
         (["--from-report", "missing.json"], {}, "missing.json"),
         (["--from-report", "bad.json"], {"bad.json": "{\n  oops"}, "bad.json:2: not a flagkeeper report JSON: Expecting property name"),
