@@ -135,4 +135,5 @@ def _analyse(path: str, source: str, module: str, is_package: bool, matcher: Mat
         handlers=handlers,
         raisers=raisers,
         unchecked_details=find_unchecked_details(tree, source),
+        names=" ".join(sorted(structure.names)),
     )  # fmt: skip

@@ -34,6 +34,7 @@ _PLUGIN_FINDERS = ("pkgutil.iter_modules", "pkgutil.walk_packages")
 # `a.b.C`, `a.b:app` (uvicorn, entry points) and `name = a.b:main` (setup.py entry points).
 _DOTTED_PATH = re.compile(r"(?:[\w.-]+ *= *)?(?P<path>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?P<attr>:[A-Za-z_][\w.]*)?")
 _LISTED_NAME = re.compile(r"__all__|[A-Z][A-Z0-9_]*")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def key_expr(node: ast.expr) -> KeyExpr:
@@ -185,6 +186,9 @@ class Structure:
     scope_spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     with_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
     decorator_ids: set[int] = field(default_factory=set)
+    # For `flagkeeper remove` (FileFacts.names): every name the file reads or deletes, attribute
+    # name, and identifier in a string that is not a docstring.
+    names: set[str] = field(default_factory=set)
 
 
 # Fields that only ever hold operators and contexts (`ast.Load`, `ast.Add`, ...): nothing to visit.
@@ -251,6 +255,7 @@ class _Collector(ast.NodeVisitor):
         if not self.scopes and _is_main_guard(node.test):
             self.found.is_script = True
         if _is_type_checking(node.test):
+            self.found.names |= _names_read(node.body)
             for statement in node.orelse:
                 self.visit(statement)
             return
@@ -288,8 +293,13 @@ class _Collector(ast.NodeVisitor):
         self._site(node)
         self.generic_visit(node)
 
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self.found.names.add(node.attr)
+        self.generic_visit(node)
+
     def record_attribute(self, node: ast.Attribute) -> None:
         """An attribute load, for packs that read `settings.FLAG` (visited only when one is active)."""
+        self.found.names.add(node.attr)
         if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) and node.value.id not in ("self", "cls"):
             scopes = [*self.scopes, self.decorating] if self.decorating else self.scopes
             self.found.name_attributes.append((node, ".".join(scopes) or None))
@@ -358,9 +368,26 @@ class _Collector(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if isinstance(node.ctx, ast.Load):
             self.found.uses.setdefault(node.id, []).append((node.lineno, node.col_offset))
+            self.found.names.add(node.id)
+        elif isinstance(node.ctx, ast.Del):
+            self.found.names.add(node.id)
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if isinstance(node.value, ast.Constant):  # a docstring, or a string as a comment: its words are no uses
+            self._record_dotted_path(node.value)
+        else:
+            self.visit(node.value)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         self._record_dotted_path(node)
+        value = node.value
+        if isinstance(value, str):
+            if value.isidentifier():  # the common case, without the regex
+                self.found.names.add(value)
+            else:
+                self.found.names.update(_WORD.findall(value))
+        elif isinstance(value, bytes):
+            self.found.names.update(_WORD.findall(value.decode("latin-1")))
 
     # What the entry-point detectors need (project/entrypoints/), recorded during the same walk.
 
@@ -444,6 +471,19 @@ class _Collector(ast.NodeVisitor):
                 self.found.imports.append(RawImport(name, None, node.lineno, node.col_offset, dynamic=True))
         elif node.args and computed:
             self._computed_import(node.args[0], node.lineno)
+
+
+def _names_read(statements: list[ast.stmt]) -> set[str]:
+    """The names read in statements the walk skips (under `if TYPE_CHECKING:`): plain names and
+    attribute names only; what `flagkeeper remove` deletes is rarely named there."""
+    names = set()
+    for statement in statements:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                names.add(node.attr)
+    return names
 
 
 def _constants(tree: ast.Module) -> dict[str, KeyExpr]:

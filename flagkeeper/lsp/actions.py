@@ -100,7 +100,7 @@ def removal_edits(project: Project, key: str, value: Any) -> list[FileEdit]:
     an error names the first file it would leave unchanged."""
     from flagkeeper.remove.project import plan_removal  # libcst: paid when a removal is asked for, not at startup
 
-    plan = plan_removal(project, key, value, [project.config.root])
+    plan = plan_removal(project, {key: value}, [project.config.root])
     if plan.errors:
         raise FlagkeeperError(plan.errors[0])
     return [FileEdit(change.path, change.before, change.after) for change in plan.changes if change.after is not None]

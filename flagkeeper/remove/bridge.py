@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import libcst as cst
 import libcst.matchers as m
@@ -28,11 +29,13 @@ class RemovalError(Exception):
 
 @dataclass(frozen=True)
 class ReadSpot:
-    """Where the analysis found a read: its Call/Subscript starts at `line`, `column` (1-based characters)."""
+    """Where the analysis found a read: its Call/Subscript starts at `line`, `column` (1-based
+    characters); `value` is what the flag keeps for good, the read's replacement."""
 
     line: int
     column: int
     key_code: str
+    value: Any
 
 
 def same_expression(first: str, second: str) -> bool:

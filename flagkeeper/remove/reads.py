@@ -36,9 +36,10 @@ def _compatible(value: Any, other: Any) -> bool:
 
 @dataclass
 class Fold:
-    """The locals to fold: ids of their uses (Name nodes) and of their assignments (statements)."""
+    """The locals to fold: ids of their uses (Name nodes, with the value each becomes) and of
+    their assignments (statements)."""
 
-    uses: set[int] = field(default_factory=set)
+    uses: dict[int, Any] = field(default_factory=dict)
     statements: set[int] = field(default_factory=set)
 
 
@@ -96,7 +97,8 @@ def plan_fold(wrapper: MetadataWrapper, reads: dict[int, ReadSpot]) -> Fold:
     for statement in holders:
         uses = _foldable_uses(scopes, statement)
         if uses is not None:
-            fold.uses |= {id(use) for use in uses}
+            value = reads[id(cst.ensure_type(statement.body[0], cst.Assign).value)].value
+            fold.uses.update(dict.fromkeys(map(id, uses), value))
             fold.statements.add(id(statement))
     return fold
 
@@ -108,26 +110,31 @@ class ReadReplacer(StatementTransformer):
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, reads: dict[int, ReadSpot], fold: Fold, value: Any, config: cst.PartialParserConfig):
+    def __init__(self, reads: dict[int, ReadSpot], fold: Fold, config: cst.PartialParserConfig):
         super().__init__()
-        self.reads, self.fold, self.value, self.config = reads, fold, value, config
-        # id -> node: holding the node keeps its id from being reused by a node made later.
-        self.inserted: dict[int, cst.BaseExpression] = {}
+        self.reads, self.fold, self.config = reads, fold, config
+        # id of each literal put in -> (the literal, its value): holding the node keeps its id from
+        # being reused by a node made later.
+        self.inserted: dict[int, tuple[cst.BaseExpression, Any]] = {}
         self.mismatch: tuple[int, str] | None = None
 
-    def _value_for(self, original: cst.BaseExpression, updated: cst.BaseExpression) -> cst.BaseExpression:
-        value = literal_node(self.value, self.config).with_changes(lpar=updated.lpar, rpar=updated.rpar)
-        self.inserted[id(value)] = value
-        return value
+    def _value_for(self, value: Any, updated: cst.BaseExpression) -> cst.BaseExpression:
+        node = literal_node(value, self.config).with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        self.inserted[id(node)] = (node, value)
+        return node
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        return self._value_for(original_node, updated_node) if id(original_node) in self.reads else updated_node
+        spot = self.reads.get(id(original_node))
+        return updated_node if spot is None else self._value_for(spot.value, updated_node)
 
     def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
-        return self._value_for(original_node, updated_node) if id(original_node) in self.reads else updated_node
+        spot = self.reads.get(id(original_node))
+        return updated_node if spot is None else self._value_for(spot.value, updated_node)
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        return self._value_for(original_node, updated_node) if id(original_node) in self.fold.uses else updated_node
+        if id(original_node) not in self.fold.uses:
+            return updated_node
+        return self._value_for(self.fold.uses[id(original_node)], updated_node)
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -136,12 +143,13 @@ class ReadReplacer(StatementTransformer):
 
     def leave_Comparison(self, original_node: cst.Comparison, updated_node: cst.Comparison) -> cst.Comparison:
         sides = [updated_node.left, *(target.comparator for target in updated_node.comparisons)]
-        if self.mismatch is None and any(id(side) in self.inserted for side in sides):
+        values = [self.inserted[id(side)][1] for side in sides if id(side) in self.inserted]
+        if self.mismatch is None and values:
             for side in sides:
                 other = literal_value(side)
-                if id(side) not in self.inserted and other is not UNKNOWN and not _compatible(self.value, other):
+                if id(side) not in self.inserted and other is not UNKNOWN and not _compatible(values[0], other):
                     line = self.get_metadata(PositionProvider, original_node).start.line
-                    self.mismatch = (line, f"the flag is compared with {code_of(side).strip()}, not a value like {self.value!r}")
+                    self.mismatch = (line, f"the flag is compared with {code_of(side).strip()}, not a value like {values[0]!r}")
         return updated_node
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from flagkeeper.remove.project import FileChange, RemovalPlan
@@ -19,11 +20,10 @@ def unified_diff(change: FileChange) -> str:
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
-def plan_json(plan: RemovalPlan, changes: list[FileChange], key: str, value: Any, written: bool) -> str:
+def plan_json(plan: RemovalPlan, changes: list[FileChange], flags: Mapping[str, Any], written: bool) -> str:
     """The plan as one JSON document; `changes` are the plan's and the registry's, in that order."""
     document = {
-        "key": key,
-        "value": value,
+        "flags": [{"key": key, "value": value} for key, value in flags.items()],
         "written": written,
         "changes": [
             {"path": change.shown, "deleted": change.after is None, "removed": dict(sorted(change.counts.items())), "diff": unified_diff(change)}

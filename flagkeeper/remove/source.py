@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
@@ -54,12 +53,12 @@ def _check_generators(source: str, before: cst.Module, after: cst.Module) -> Non
         raise Refusal(f"{name.replace('.<locals>', '')}() would no longer be a generator (its only yield is in the removed branch)", was.lines[name])
 
 
-def remove_reads(source: str, spots: Sequence[ReadSpot], value: Any) -> Removal:
-    """`source` with the reads at `spots` replaced by `value` and the code around them simplified."""
+def remove_reads(source: str, spots: Sequence[ReadSpot]) -> Removal:
+    """`source` with the reads at `spots` replaced by their values and the code around them simplified."""
     wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
     reads = find_read_nodes(wrapper, spots)
     fold = plan_fold(wrapper, reads)
-    replacer = ReadReplacer(reads, fold, value, wrapper.module.config_for_parsing)
+    replacer = ReadReplacer(reads, fold, wrapper.module.config_for_parsing)
     module = wrapper.visit(replacer)
     if replacer.mismatch is not None:
         line, message = replacer.mismatch

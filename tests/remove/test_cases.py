@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from flagkeeper.cli.common import load_project
-from flagkeeper.remove.project import parse_value, plan_removal
+from flagkeeper.remove.batch import parse_value
+from flagkeeper.remove.project import plan_removal
 from tests.conftest import FIXTURES, write_tree
 
 CASES = sorted((FIXTURES / "remove").glob("*.case"))
@@ -43,7 +44,7 @@ def read_case(path: Path) -> tuple[dict[str, str], dict[str, str], dict[str, str
 def removed(root: Path, header: dict[str, str]) -> dict[str, str]:
     """Run the removal on the project at `root`: changed file -> its new text."""
     project = load_project([root], None, None, None)
-    plan = plan_removal(project, header["key"], parse_value(header["value"]), [root], tests="tests" in header.get("options", ""))
+    plan = plan_removal(project, {header["key"]: parse_value(header["value"])}, [root], tests="tests" in header.get("options", ""))
     assert not plan.errors
     return {change.shown: change.after or "" for change in plan.changes}
 

@@ -22,7 +22,7 @@ from tests.conftest import REPO, run
 
 SMARS = REPO / "examples" / "smars_legacy"
 SMARS_REMAINING = """\
-remaining work (1): traces of the flag flagkeeper did not remove
+remaining work (1): traces flagkeeper did not remove
   flags.toml:15: the entry of 'peg_enabled' stays: --registry-retire turns it into a tombstone
 """
 
@@ -62,7 +62,7 @@ def test_every_read_of_the_smars_example_maps_to_one_node() -> None:
     for reference in project.references:  # also the read whose key is dynamic
         wrapper = MetadataWrapper(cst.parse_module(reference.path.read_text(encoding="utf-8")))
         read = reference.read
-        assert len(find_read_nodes(wrapper, [ReadSpot(read.line, read.column, read.key_code)])) == 1
+        assert len(find_read_nodes(wrapper, [ReadSpot(read.line, read.column, read.key_code, False)])) == 1
 
 
 def test_removing_power_peg_from_smars(smars: Path) -> None:
@@ -165,7 +165,7 @@ def test_a_value_of_the_wrong_kind_leaves_the_file(project) -> None:
 
 def test_a_result_that_would_not_parse_leaves_the_file(project, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = project({"app.py": APP})
-    monkeypatch.setattr(removal, "remove_reads", lambda source, spots, value: Removal("def broken(:\n", {}))
+    monkeypatch.setattr(removal, "remove_reads", lambda source, spots: Removal("def broken(:\n", {}))
     result = run(["remove", "new_flow", "--value", "true", "--write"], folder)
     assert result.exit_code == 2
     assert "app.py: the result would not parse (invalid syntax, line 1); the file is left unchanged" in result.stderr
@@ -180,9 +180,9 @@ def test_an_unparsable_file_is_left_alone(project) -> None:
 
 def test_a_read_that_is_not_where_the_analysis_says_is_an_error() -> None:
     wrapper = MetadataWrapper(cst.parse_module('x = flags.is_enabled("a")\n'))
-    assert len(find_read_nodes(wrapper, [ReadSpot(1, 5, "'a'")])) == 1  # spelled differently, same key
+    assert len(find_read_nodes(wrapper, [ReadSpot(1, 5, "'a'", True)])) == 1  # spelled differently, same key
     with pytest.raises(RemovalError, match="no flag read of 'a' found at column 3"):
-        find_read_nodes(wrapper, [ReadSpot(1, 3, "'a'")])
+        find_read_nodes(wrapper, [ReadSpot(1, 3, "'a'", True)])
 
 
 @pytest.mark.parametrize(
@@ -194,7 +194,7 @@ def test_a_read_that_is_not_where_the_analysis_says_is_an_error() -> None:
     ],
 )
 def test_values_of_other_kinds(source: str, value: object, expected: str) -> None:
-    assert remove_reads(source, [ReadSpot(1, 4, '"k"')], value).text == expected
+    assert remove_reads(source, [ReadSpot(1, 4, '"k"', value)]).text == expected
 
 
 def test_delete_modules_keeps_the_package_of_a_reached_module(project) -> None:

@@ -174,7 +174,7 @@ def test_without_tests_the_tests_of_the_gone_state_are_listed_and_json_has_the_p
     assert result.exit_code == 1, result.stderr
     assert result.stderr == ""
     plan = json.loads(result.stdout)
-    assert (plan["key"], plan["value"], plan["written"]) == ("new_flow", False, False)
+    assert (plan["flags"], plan["written"]) == ([{"key": "new_flow", "value": False}], False)
     changed = {change["path"]: change["removed"] for change in plan["changes"]}
     assert changed["shop/tests/test_checkout.py"] == {"override": 2}  # the decorators of the kept state
     assert changed["shop/settings.py"] == {"default": 1} and changed["shop/features.py"] == {"registration": 1}
@@ -226,5 +226,5 @@ def test_a_flag_registered_only_in_code_gets_its_tombstone_in_a_new_registry(tmp
     registry = (root / "flags.toml").read_text(encoding="utf-8")
     assert registry.startswith('[retired.new_flow]\nretired = 2026-12-01\nmeaning = "The new checkout flow, behind a flag until it is proven."\n')
     assert result.stderr.endswith(
-        "remaining work (1): traces of the flag flagkeeper did not remove\n  web/src/checkout.ts:4: typescript read of 'new_flow': remove it by hand\n"
+        "remaining work (1): traces flagkeeper did not remove\n  web/src/checkout.ts:4: typescript read of 'new_flow': remove it by hand\n"
     )
