@@ -30,12 +30,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import tomlkit
+from typing import TYPE_CHECKING, Any
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.tomlread import key_line, parse_toml, read_text
+
+if TYPE_CHECKING:
+    import tomlkit.items
 
 STATE_FILE_NAME = "flag-state.toml"
 _HEADER = "Written by `flagkeeper pull`: what the flag service knows. Review changes like code; do not edit by hand."
@@ -117,6 +118,8 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def _table(entries: list[tuple[str, Any]]) -> tomlkit.items.Table:
+    import tomlkit  # only `pull` writes the file: a check that reads it does not pay for tomlkit
+
     table = tomlkit.table()
     for name, value in entries:
         if value is None or value == () or (name == "archived" and value is False):
@@ -129,6 +132,8 @@ def _table(entries: list[tuple[str, Any]]) -> tomlkit.items.Table:
 
 def dump_state(state: ServiceState) -> str:
     """The state file's text: the same state always gives the same bytes."""
+    import tomlkit
+
     document = tomlkit.document()
     document.add(tomlkit.comment(_HEADER))
     document.add("service", _table([("provider", state.provider), ("source", state.source)]))
