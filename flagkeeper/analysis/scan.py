@@ -13,6 +13,7 @@ import gc
 import io
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -96,9 +97,17 @@ _Job = tuple[str, str, str, bool]  # project path, source, module, is_package
 _worker_matcher: Matcher | None = None
 
 
+def ignore_scanned_code_warnings() -> None:
+    """Parsing a scanned file warns about its code (`1()`, an invalid escape such as "\\d"): that
+    is the file's business, and would bury the findings under lines on standard error."""
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning, message="invalid escape sequence")
+
+
 def _start_worker(matcher: Matcher) -> None:
     global _worker_matcher
     _worker_matcher = matcher
+    ignore_scanned_code_warnings()  # a worker that was not forked does not inherit the filters
     # Syntax trees hold no reference cycles, so reference counting frees them; the cyclic
     # collector would only rescan the objects of each parse, at a tenth of the analysis time.
     gc.disable()

@@ -15,6 +15,8 @@ def run() -> None:
     if sys.argv[1:] in (["--version"], ["-V"]):
         print(f"flagkeeper, version {__version__}")  # what click's version_option prints
         return
+    from flagkeeper.analysis.scan import ignore_scanned_code_warnings
     from flagkeeper.cli.main import run as run_commands
 
+    ignore_scanned_code_warnings()
     run_commands()

@@ -152,3 +152,15 @@ def test_the_console_script_leaves_fast_with_all_its_output(tmp_path: Path) -> N
         console = subprocess.run([sys.executable, "-m", "flagkeeper", *args], cwd=tmp_path, stdout=out, stderr=subprocess.PIPE, text=True)
     assert console.returncode == in_process.exit_code == 1
     assert (tmp_path / "out.json").read_text() == in_process.stdout and len(in_process.json()) == 18
+
+
+def test_a_scanned_files_own_syntax_warnings_are_not_printed(tmp_path: Path) -> None:
+    """Python warns when it compiles `1()` (and, from 3.12, "\\d"): the file's business, not the run's."""
+    (tmp_path / "app.py").write_text(
+        'import ldclient\n\n\ndef f():\n    if ldclient.get().variation("beta", None, False):\n        return 1()\n    return "\\d"\n'
+    )
+    (tmp_path / "flags.toml").write_text('[flags.beta]\nowner = "a"\ntype = "release"\ndescription = "b"\n')
+    for args in (["check", ".", "--no-cache"], ["remove", "beta=true"]):
+        result = subprocess.run([sys.executable, "-m", "flagkeeper", *args], cwd=tmp_path, capture_output=True, text=True)
+        assert result.returncode in (0, 1), result.stderr
+        assert "Warning" not in result.stderr, args
