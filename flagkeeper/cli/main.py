@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -243,7 +244,7 @@ def _with_buffer(project: Project, path: Path, data: bytes) -> Project:
     """The project with the text of `path` replaced by an editor's buffer (--stdin-filename); the file may not exist yet."""
     from flagkeeper.analysis.analyse import analyse_file
     from flagkeeper.analysis.discovery import module_name
-    from flagkeeper.analysis.scan import decode_source
+    from flagkeeper.analysis.scan import ScannedFiles, decode_source
     from flagkeeper.paths import relative_path
 
     if path.suffix != ".py":
@@ -256,7 +257,8 @@ def _with_buffer(project: Project, path: Path, data: bytes) -> Project:
     except FlagkeeperError as error:
         fail(error)
     files = [facts for facts in project.files if facts.path != relative] + [buffer]
-    return project.at(files, project.registry, project.text_files)
+    # The same tree with one file's text replaced: its frontend, coverage and fleet evidence still hold.
+    return dataclasses.replace(project, scanned=ScannedFiles.of(files))
 
 
 def _names_project_input(config: Config, paths: list[Path]) -> bool:
