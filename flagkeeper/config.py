@@ -286,7 +286,7 @@ def _require_inside(source: Path, values: dict[str, Any], line_of: Callable[[str
     named = [("registry", values.get("registry", "flags.toml")), ("baseline", values.get("baseline"))]
     named += [(key, pack) for key in ("rule-packs", "extend-rule-packs") for pack in values.get(key, ()) if pack.endswith(".toml")]
     named += [("registry-sources", path) for path in values.get("registry-sources", ())]
-    named += [("flag-state", values.get("flag-state"))]
+    named += [("flag-state", values.get("flag-state", "flag-state.toml"))]  # the default too, as for the registry
     root = source.parent.resolve()
     for key, value in named:
         if value is not None and inside_root((root / value).resolve(), root) is None:

@@ -70,3 +70,11 @@ def test_an_unreadable_folder_stops_the_walk_with_one_line(tmp_path: Path, monke
     monkeypatch.setattr(os, "scandir", scandir)
     result = run(["check"], project)
     assert (result.exit_code, result.stderr.strip()) == (2, "flagkeeper: error: locked: cannot read folder: Permission denied")
+
+
+def test_a_flag_state_link_out_of_the_root_is_an_error(tmp_path: Path, outside: Path) -> None:
+    (outside / "flag-state.toml").write_text('[service]\nprovider = "flagd"\n')
+    project = write_tree(tmp_path / "project", {"flagkeeper.toml": "", "app.py": SECRET_READ})
+    (project / "flag-state.toml").symlink_to(outside / "flag-state.toml")
+    refused = run(["check"], project)
+    assert refused.exit_code == 2 and "'flag-state' names 'flag-state.toml', which leads outside the project root" in refused.stderr
