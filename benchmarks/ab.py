@@ -31,8 +31,9 @@ from run import mid_size_module  # noqa: E402
 SCENARIOS = ("cold", "warm", "one file changed")
 
 
-def timed(argv: list[str], folder: str) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds of the child processes, and the number of findings printed.
+def child_times(argv: list[str], folder: str | Path) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds of the child process, and what it printed (exit 0 or 1: findings
+    are fine, an error stops the benchmark).
 
     Run from `folder`, away from any source checkout: `python -m` puts the working folder
     first on the import path, and a checkout there would shadow the install being measured.
@@ -44,8 +45,13 @@ def timed(argv: list[str], folder: str) -> tuple[float, float, int]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         sys.exit(f"{' '.join(argv)} failed:\n{done.stderr}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, len(json.loads(done.stdout))
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done.stdout
+
+
+def timed(argv: list[str], folder: str) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds, and the number of findings printed (JSON)."""
+    wall, cpu, output = child_times(argv, folder)
+    return wall, cpu, len(json.loads(output))
 
 
 def main() -> int:

@@ -17,14 +17,15 @@ system of the child process) are reported: on a shared machine read the CPU colu
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ab import child_times  # noqa: E402
 
 APP = 'import os\n\n\ndef checkout():\n    if os.environ.get("FEATURE_NEW_CHECKOUT"):\n        return "new"\n    return "old"\n'
 REGISTRY = '[flags.FEATURE_NEW_CHECKOUT]\nowner = "payments"\ntype = "release"\ncreated = 2026-01-01\nexpires = 2026-09-30\n'
@@ -41,15 +42,9 @@ def make_project(folder: Path) -> None:
 
 
 def timed(argv: list[str], folder: Path) -> tuple[float, float]:
-    """Wall and CPU seconds of one run (exit 0 or 1: findings are fine, an error is not)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, cwd=folder)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1):
-        sys.exit(f"{' '.join(argv)} failed:\n{done.stderr}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    """Wall and CPU seconds of one run."""
+    wall, cpu, _ = child_times(argv, folder)
+    return wall, cpu
 
 
 def main() -> int:
