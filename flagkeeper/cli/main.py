@@ -310,7 +310,7 @@ def _explain_run(run: ProjectFindings) -> None:
     config = project.config
     lines = [
         f"config: {display_path(config.source) if config.source else 'none (defaults)'}; project root {display_path(config.root)}",
-        f"analysed {plural(files, 'file', before='Python ')}; registry {display_path(project.registry.path)}",
+        f"analysed {plural(files, 'Python file')}; registry {display_path(project.registry.path)}",
         f"rules run: {', '.join(rule.code for rule in ran) or 'none'}",
     ]
     for need, reason in ((Need.ENTRY_POINTS, "no entry points"), (Need.SERVICE, "no flag-service state")):

@@ -19,11 +19,11 @@ from flagkeeper.paths import display_path
 _COLOUR = {ERROR: "red"}
 
 
-def plural(count: int, noun: str, *, before: str = "") -> str:
-    """`1 file`, `2 files`, `3 matches`; `before` goes between number and noun (`2 Python files`)."""
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `2 files`, `3 matches`, `2 Python files`."""
     if count != 1:
         noun += "es" if noun.endswith(("ch", "sh", "s", "x")) else "s"
-    return f"{count} {before}{noun}"
+    return f"{count} {noun}"
 
 
 def summary(diagnostics: Sequence[Diagnostic], files: int | None = None, hidden: int = 0) -> str:
