@@ -38,7 +38,6 @@ from flagkeeper.tomlread import key_line, parse_toml, read_text
 if TYPE_CHECKING:
     import tomlkit.items
 
-STATE_FILE_NAME = "flag-state.toml"
 _HEADER = "Written by `flagkeeper pull`: what the flag service knows. Review changes like code; do not edit by hand."
 
 

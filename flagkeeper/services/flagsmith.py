@@ -25,18 +25,14 @@ from urllib.parse import quote
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.registry.exports import JsonObject
 from flagkeeper.registry.servicestate import EnvironmentState, ServiceFlag, ServiceState
-from flagkeeper.services.http import ServiceClient, connect
+from flagkeeper.services.http import ServiceClient, connect, next_link
 from flagkeeper.services.settings import PullSettings, value_type
 
 DEFAULT_URL = "https://api.flagsmith.com"
 
 
-def _next_link(page: JsonObject, params: dict[str, Any]) -> str | None:
-    return page.text("next")
-
-
 def _all(client: ServiceClient, path: str, params: dict[str, Any]) -> list[JsonObject]:
-    return [result for page in client.pages(path, params, _next_link) for result in page.objects("results")]
+    return [result for page in client.pages(path, params, next_link) for result in page.objects("results")]
 
 
 def _served(feature: JsonObject, state: JsonObject) -> Any:

@@ -140,6 +140,11 @@ class ServiceClient:
         raise FlagkeeperError(f"{self.url(path)}: more than {MAX_PAGES} pages; stopped")
 
 
+def next_link(page: JsonObject, params: dict[str, Any]) -> str | None:
+    """The next page's URL in the page's `next` member (Flagsmith's and PostHog's pagination), for `pages`."""
+    return page.text("next")
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"

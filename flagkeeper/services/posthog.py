@@ -22,14 +22,10 @@ from urllib.parse import quote
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.registry.exports import JsonObject
 from flagkeeper.registry.servicestate import EnvironmentState, ServiceFlag, ServiceState
-from flagkeeper.services.http import connect
+from flagkeeper.services.http import connect, next_link
 from flagkeeper.services.settings import PullSettings
 
 DEFAULT_URL = "https://us.posthog.com"
-
-
-def _next_link(page: JsonObject, params: dict[str, Any]) -> str | None:
-    return page.text("next")
 
 
 def _served(flag: JsonObject, variants: list[str]) -> Any:
@@ -65,6 +61,6 @@ def pull(settings: PullSettings) -> ServiceState:
     if not settings.project:
         raise FlagkeeperError("give the PostHog project's id with --project")
     with connect(settings.url, "POSTHOG_HOST", DEFAULT_URL, "POSTHOG_PERSONAL_API_KEY", "a PostHog personal API key", "Bearer ") as client:
-        pages = client.pages(f"/api/projects/{quote(settings.project, safe='')}/feature_flags/", {"limit": 100}, _next_link)
+        pages = client.pages(f"/api/projects/{quote(settings.project, safe='')}/feature_flags/", {"limit": 100}, next_link)
         flags = {flag.key: flag for page in pages for flag in (_flag(item, settings.environment()) for item in page.objects("results"))}
     return ServiceState("posthog", f"{client.base_url} project {settings.project}", flags)

@@ -62,10 +62,11 @@ def _flag(listed: JsonObject, detail: JsonObject | None, settings: PullSettings)
 
 
 def _next_offset(page: JsonObject, params: dict[str, Any]) -> dict[str, Any] | None:
-    total, offset = page.data.get("total"), params["offset"] + len(page.objects("features"))
+    total, features = page.data.get("total"), page.objects("features")
     if not isinstance(total, int):
         raise page.wrong("total", "a whole number")
-    return {**params, "offset": offset} if page.objects("features") and offset < total else None
+    offset = params["offset"] + len(features)
+    return {**params, "offset": offset} if features and offset < total else None
 
 
 def pull(settings: PullSettings) -> ServiceState:
