@@ -243,8 +243,8 @@ class Report:
 
     def age_table(self) -> dict[str, dict[str, int]]:
         """Flag type -> age bucket -> flags; every bucket present, empty ones 0."""
-        table = {name: dict.fromkeys(self.age_buckets(), 0) for name in {row.type_label for row in self.flags}}
-        table = {name: table[name] for name in self.types() if name in table}
+        present, buckets = {row.type_label for row in self.flags}, self.age_buckets()
+        table = {name: dict.fromkeys(buckets, 0) for name in self.types() if name in present}
         for row in self.flags:
             table[row.type_label][row.age_bucket] += 1
         return table

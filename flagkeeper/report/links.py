@@ -78,16 +78,14 @@ def _from_remote(top: Path) -> str | None:
 
 def code_links(project: Project, template: str | None) -> CodeLinks | None:
     """Where the report's file references link to, or None when the code host is not known."""
+    repository: Repository | None = None
+    commit: str | None = None
     try:
-        repository: Repository | None = Repository.of(project.config.root)
-    except FlagkeeperError:
-        repository = None
-    commit = repository.commit("HEAD") if repository is not None and _has_commits(repository) else None
+        repository = Repository.of(project.config.root)
+        commit = repository.commit("HEAD")
+    except FlagkeeperError:  # not a git repository, or one without commits
+        pass
     chosen = template or _from_project_urls(project) or (_from_remote(repository.top) if repository else None)
     if chosen is None or (commit is None and "{commit}" in chosen):
         return None
     return CodeLinks(chosen, commit, repository.prefix if repository else "")
-
-
-def _has_commits(repository: Repository) -> bool:
-    return subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=repository.top, capture_output=True, check=False).returncode == 0
