@@ -111,8 +111,8 @@ def _remaining(plan: RemovalPlan) -> None:
             click.echo(f"  {entry}", err=True)
 
 
-def _report(plan: RemovalPlan, registry_change: FileChange | None, write: bool) -> None:
-    changes = plan.changes + ([registry_change] if registry_change else [])
+def _report(plan: RemovalPlan, changes: list[FileChange], write: bool) -> None:
+    """`changes`: the plan's and the registry's, in that order."""
     for change in changes:
         click.echo(summary(change), err=True)
     if plan.unreachable:
@@ -234,7 +234,7 @@ def remove(
         if not write:
             for change in changes:
                 click.echo(unified_diff(change), nl=False)
-        _report(plan, registry_change, write)
+        _report(plan, changes, write)
     if plan.errors:
         sys.exit(2)
     sys.exit(1 if not write and (plan.changes or registry_change) else 0)

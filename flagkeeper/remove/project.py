@@ -397,7 +397,8 @@ def known_keys(project: Project, keys: list[str]) -> list[str]:
 def plan_removal(project: Project, flags: Mapping[str, Any], paths: list[Path], tests: bool = False, delete_modules: bool = False) -> RemovalPlan:
     """Every change `flagkeeper remove KEY=VALUE ...` makes to the files under `paths`: `flags`
     maps each key to the value it keeps for good."""
-    unknown = [key for key in flags if key not in known_keys(project, list(flags))]
+    known = known_keys(project, list(flags))
+    unknown = [key for key in flags if key not in known]
     if unknown:
         raise FlagkeeperError(f"unknown flag key {_quoted(unknown)}: no code reads it and the registry does not list it")
     run = _Removal(project, flags, paths, tests)
@@ -411,12 +412,12 @@ def plan_removal(project: Project, flags: Mapping[str, Any], paths: list[Path], 
     notes: list[str] = []
     deleted_modules: set[str] = set()
     unreachable: list[str] = []
+    by_module = {facts.module: path for path, facts in run.facts.items()}
     while True:
         run.clean_up(deleted_modules)
         if not project.entry_points:
             notes.append("no entry points, so modules that became unreachable cannot be judged (set entry-points in the config)")
             break
-        by_module = {facts.module: path for path, facts in run.facts.items()}
         found = [module for module in run.newly_unreachable() if by_module.get(module) in run.editable]
         unreachable = sorted(set(unreachable) | set(found))
         fresh = set(found) - deleted_modules if delete_modules else set()
