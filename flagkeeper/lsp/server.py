@@ -32,7 +32,6 @@ from flagkeeper.lsp.workspace import Workspace
 from flagkeeper.output.links import rule_url
 from flagkeeper.project.model import Project
 from flagkeeper.registry.lifecycle import FlagStatus
-from flagkeeper.registry.servicestate import ServiceFlag
 
 DEBOUNCE = 0.15  # seconds of quiet after a keystroke before the rules run
 SOURCE = "flagkeeper"
@@ -220,11 +219,6 @@ def _key_at(ls: FlagkeeperServer, uri: str, position: types.Position) -> tuple[K
     return None if found is None else (index, *found)
 
 
-def _served(project: Project, key: str) -> ServiceFlag | None:
-    """What the flag service serves for `key`, from the project's state file (the config's flag-state)."""
-    return project.service.flags.get(key) if project.service is not None else None
-
-
 def _register_navigation(server: FlagkeeperServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: FlagkeeperServer, params: types.HoverParams) -> types.Hover | None:
@@ -232,7 +226,7 @@ def _register_navigation(server: FlagkeeperServer) -> None:
         if found is None:
             return None
         index, key, place = found
-        text = describe_key(index.project, key, index.reads(key), _served(index.project, key))
+        text = describe_key(index.project, key, index.reads(key))
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text), range=ls.place_range(place))
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
