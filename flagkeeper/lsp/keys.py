@@ -108,9 +108,11 @@ def _days(when: dt.date, today: dt.date) -> str:
     return f"in {days} days" if days > 0 else f"{-days} days ago"
 
 
-def describe_key(project: Project, key: str, reads: list[Place], served: ServiceFlag | None) -> str:
-    """A hover's Markdown: the key's lifecycle, its reads, and what the flag service serves."""
+def describe_key(project: Project, key: str, reads: list[Place]) -> str:
+    """A hover's Markdown: the key's lifecycle, its reads, and what the flag service serves
+    (from the project's state file, the config's flag-state)."""
     lifecycle, registry, root = project.lifecycle, project.registry, project.config.root
+    served = project.service.flags.get(key) if project.service is not None else None
     status = lifecycle.status(key)
     lines = [f"**flag `{key}`**: {status}"]
     if status is FlagStatus.RETIRED:

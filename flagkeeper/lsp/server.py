@@ -32,7 +32,6 @@ from flagkeeper.lsp.workspace import Workspace
 from flagkeeper.output.links import rule_url
 from flagkeeper.project.model import Project
 from flagkeeper.registry.lifecycle import FlagStatus
-from flagkeeper.registry.servicestate import ServiceFlag
 
 DEBOUNCE = 0.15  # seconds of quiet after a keystroke before the rules run
 SOURCE = "flagkeeper"
@@ -83,9 +82,8 @@ class FlagkeeperServer(LanguageServer):
     def location(self, place: Place) -> types.Location:
         return types.Location(uri=from_fs_path(str(place.path)) or "", range=self.place_range(place))
 
-    def line_range(self, path: Path, line: int, column: int) -> types.Range:
-        """From (line, column), 1-based, to the end of the line, as SARIF's region without an end column."""
-        lines = self.lines(path)
+    def line_range(self, lines: list[str], line: int, column: int) -> types.Range:
+        """From (line, column), 1-based, of a file's `lines` to the end of the line, as SARIF's region without an end column."""
         end = len(lines[line - 1].rstrip("\r\n")) if 0 < line <= len(lines) else column
         return types.Range(self.position(lines, line - 1, column - 1), self.position(lines, line - 1, end))
 
@@ -179,12 +177,13 @@ def publish(ls: FlagkeeperServer) -> None:
     except FlagkeeperError as error:
         ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"flagkeeper: {error}"))
         return
+    lines_of = functools.cache(ls.lines)  # each file read and split once per run, not once per finding
     by_path: dict[Path, list[types.Diagnostic]] = {path: [] for path in model.buffers}
     for finding in findings:
         if finding.path in by_path:
-            by_path[finding.path].append(_diagnostic(ls, finding))
+            by_path[finding.path].append(_diagnostic(ls, finding, lines_of))
     for path, problem in model.errors.items():
-        where = ls.line_range(path, problem.line or 1, 1)
+        where = ls.line_range(lines_of(path), problem.line or 1, 1)
         by_path[path].append(types.Diagnostic(where, str(problem.message), types.DiagnosticSeverity.Error, source=SOURCE))
     for path, diagnostics in by_path.items():
         uri = ls.uris.get(path) or from_fs_path(str(path)) or ""
@@ -192,15 +191,15 @@ def publish(ls: FlagkeeperServer) -> None:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
 
 
-def _diagnostic(ls: FlagkeeperServer, finding: Diagnostic) -> types.Diagnostic:
+def _diagnostic(ls: FlagkeeperServer, finding: Diagnostic, lines_of: Callable[[Path], list[str]]) -> types.Diagnostic:
     related = [
         types.DiagnosticRelatedInformation(
-            types.Location(from_fs_path(str(place.path)) or "", ls.line_range(place.path, place.line, place.column)), place.message
+            types.Location(from_fs_path(str(place.path)) or "", ls.line_range(lines_of(place.path), place.line, place.column)), place.message
         )
         for place in (*finding.related, *finding.flow)
     ]
     return types.Diagnostic(
-        range=ls.line_range(finding.path, finding.line, finding.column),
+        range=ls.line_range(lines_of(finding.path), finding.line, finding.column),
         message=finding.message,
         severity=types.DiagnosticSeverity.Error if finding.severity == ERROR else types.DiagnosticSeverity.Warning,
         code=finding.code,
@@ -220,11 +219,6 @@ def _key_at(ls: FlagkeeperServer, uri: str, position: types.Position) -> tuple[K
     return None if found is None else (index, *found)
 
 
-def _served(project: Project, key: str) -> ServiceFlag | None:
-    """What the flag service serves for `key`, from the project's state file (the config's flag-state)."""
-    return project.service.flags.get(key) if project.service is not None else None
-
-
 def _register_navigation(server: FlagkeeperServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: FlagkeeperServer, params: types.HoverParams) -> types.Hover | None:
@@ -232,7 +226,7 @@ def _register_navigation(server: FlagkeeperServer) -> None:
         if found is None:
             return None
         index, key, place = found
-        text = describe_key(index.project, key, index.reads(key), _served(index.project, key))
+        text = describe_key(index.project, key, index.reads(key))
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text), range=ls.place_range(place))
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)

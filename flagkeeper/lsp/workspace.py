@@ -87,6 +87,7 @@ class Workspace:
         self._findings: list[Diagnostic] | None = None
         self._saved: set[Path] = set()  # buffers saved since the base was built: the base is stale once they close
         self._resolver: _RememberingResolver | None = None  # the base's, shared by overlays that keep its graph shape
+        self._base_paths: set[str] | None = None  # the base's files' paths, asked for each buffer on every overlay
 
     @property
     def base(self) -> Project:
@@ -102,6 +103,7 @@ class Workspace:
         """Build the project on disk again (the config, the registry or many files changed)."""
         self._base = None
         self._resolver = None
+        self._base_paths = None
         self._facts.clear()
         self._saved.clear()
         self._changed()
@@ -148,7 +150,9 @@ class Workspace:
         return path.suffix == ".py" and (relative in self._paths() or (not path.exists() and path.is_relative_to(self.root)))
 
     def _paths(self) -> set[str]:
-        return {facts.path for facts in self.base.files}
+        if self._base_paths is None:
+            self._base_paths = {facts.path for facts in self.base.files}
+        return self._base_paths
 
     def _buffer_facts(self, path: Path) -> FileFacts:
         if path not in self._facts:
