@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flagkeeper.config import DEFAULT_LIFETIMES
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import relative_path
 from flagkeeper.project.model import Project
 from flagkeeper.registry.codeowners import load_codeowners
 from flagkeeper.registry.edit import NewFlag, add_entry, extend_entry
-from flagkeeper.registry.lifecycle import default_expiry
+from flagkeeper.registry.lifecycle import default_expiry, lifetime_days
 from flagkeeper.registry.validate import EditRules, key_patterns
 
 NEW_FLAG_TYPE = "release"
@@ -89,7 +88,7 @@ def extend_edit(project: Project, key: str, registry_text: str) -> FileEdit:
     current = project.lifecycle.expiry(key)
     if entry is None or current is None:
         raise FlagkeeperError(f"'{key}' has no expiry in {project.registry.path.name} to extend")
-    days = project.config.lifetimes.get(entry.type or "", DEFAULT_LIFETIMES.get(entry.type or "")) or EXTENSION_DAYS
+    days = lifetime_days(entry.type, project.config.lifetimes) or EXTENSION_DAYS
     to = max(project.today, current) + dt.timedelta(days=days)
     rules = EditRules(project.today, False, key_patterns(project.matcher.packs))
     return FileEdit(project.registry.path, registry_text, extend_entry(registry_text, project.registry.path, key, to, EXTENSION_REASON, rules))

@@ -46,9 +46,14 @@ class StuckValue:
     decided: bool = True
 
 
+def lifetime_days(flag_type: str | None, lifetimes: Mapping[str, int | None]) -> int | None:
+    """The type's lifetime in days: the configured one, else the default; None when permanent."""
+    return lifetimes.get(flag_type or "", DEFAULT_LIFETIMES.get(flag_type or ""))
+
+
 def default_expiry(flag_type: str | None, created: dt.date | None, lifetimes: Mapping[str, int | None]) -> dt.date | None:
     """`created` plus the type's lifetime (the configured one, else the default); None when permanent."""
-    lifetime = lifetimes.get(flag_type or "", DEFAULT_LIFETIMES.get(flag_type or ""))
+    lifetime = lifetime_days(flag_type, lifetimes)
     if created is None or lifetime is None:
         return None
     try:
