@@ -23,9 +23,9 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.Module)
 
 def find_unchecked_details(tree: ast.Module, source: str) -> tuple[tuple[int, int], ...]:
     """(line, column) of each details call whose result's failure fields are never read."""
-    found: list[tuple[int, int]] = []
     if "_detail" not in source:  # most files: no second walk
         return ()
+    found: list[tuple[int, int]] = []
     for scope in ast.walk(tree):
         if isinstance(scope, _SCOPES):
             found += _unchecked_in(scope)

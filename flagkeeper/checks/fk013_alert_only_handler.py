@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 from collections.abc import Iterable, Iterator
 
@@ -186,8 +185,7 @@ class AlertOnlyHandlerRule(Rule):
             f"and carries on to critical function {paths.critical[target]} ({a_chain([node_name(node) for node in path])}): "
             "a handler on this path must stop it (raise, return) or trip a kill switch; an alert, a page included, does not stop it"
         )
-        diagnostic = self.report(project.config.root / facts.path, handler.line, handler.column, message)
-        return dataclasses.replace(diagnostic, related=(paths.related(target),))
+        return self.report(project.config.root / facts.path, handler.line, handler.column, message, related=(paths.related(target),))
 
 
 class _Calls:

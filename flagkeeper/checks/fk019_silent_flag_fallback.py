@@ -4,7 +4,6 @@ around a flag client whose `except` clause returns a fallback and says nothing."
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from flagkeeper.analysis.facts import FileFacts, Handler
@@ -171,8 +170,7 @@ class SilentFlagFallbackRule(Rule):
                 f"({a_chain([node_name(step) for step in path])}): check `error_code` or `reason` and decide what a failure "
                 "means on this path: stop it, or fall back on purpose and count it"
             )
-            diagnostic = self.report(reference.path, read.line, read.column, message, key=reference.key)
-            yield dataclasses.replace(diagnostic, related=(paths.related(path[-1]),))
+            yield self.report(reference.path, read.line, read.column, message, key=reference.key, related=(paths.related(path[-1]),))
 
     def _silent(self, project: Project, facts: FileFacts, handler: Handler, reference: Reference) -> Diagnostic:
         caught = f"except {handler.caught}" if handler.caught else "except"
