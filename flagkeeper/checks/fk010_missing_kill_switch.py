@@ -148,7 +148,7 @@ class MissingKillSwitchRule(Rule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         if not project.config.critical:
             return
-        graph = CallGraph(project)
+        graph = project.call_graph
         kill_switches = project.lifecycle.kill_switches
         checking = {
             (reference.module, reference.read.function) for reference in project.references if reference.key in kill_switches

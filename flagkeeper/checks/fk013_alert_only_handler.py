@@ -162,7 +162,7 @@ class AlertOnlyHandlerRule(Rule):
     def check(self, project: Project) -> Iterator[Diagnostic]:
         if not project.config.critical:
             return
-        graph = CallGraph(project)
+        graph = project.call_graph
         paths = CriticalPaths(project, graph)
         calls = _Calls(project, graph)
         for facts in project.files:

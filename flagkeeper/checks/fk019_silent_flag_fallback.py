@@ -139,7 +139,7 @@ class SilentFlagFallbackRule(Rule):
             reads.setdefault(reference.module, []).append(reference)
         # The call graph only for a project with critical functions and a details read to judge.
         judged = project.config.critical and any(facts.unchecked_details for facts in project.files)
-        graph = CallGraph(project) if judged else None
+        graph = project.call_graph if judged else None
         paths = CriticalPaths(project, graph) if graph is not None else None
         for facts in project.files:
             own = reads.get(facts.module, [])

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flagkeeper.analysis.cache import Cache
 from flagkeeper.analysis.discovery import discover
@@ -44,6 +45,9 @@ from flagkeeper.registry.model import Registry, load_registry
 from flagkeeper.registry.servicestate import ServiceState, load_state
 from flagkeeper.registry.sources import CODE, RegisteredFlag, SourceEntry, merge_sources, read_source_file
 from flagkeeper.tomlread import read_text
+
+if TYPE_CHECKING:
+    from flagkeeper.project.callgraph import CallGraph
 
 _UNGUARDED: frozenset[KeyGuard] = frozenset()
 
@@ -179,6 +183,14 @@ class Project:
     @property
     def pyproject(self) -> Path:
         return self.config.root / "pyproject.toml"
+
+    @cached_property
+    def call_graph(self) -> CallGraph:
+        """Who calls what (callgraph.py), built once for every rule that follows call paths (FK010,
+        FK013, FK019); imported here, as callgraph.py builds on this module."""
+        from flagkeeper.project.callgraph import CallGraph
+
+        return CallGraph(self)
 
     @cached_property
     def pyproject_text(self) -> str | None:

@@ -7,9 +7,8 @@ import datetime as dt
 
 import pytest
 
-from flagkeeper.checks import fk010_missing_kill_switch
 from flagkeeper.config import load_config
-from flagkeeper.project import model
+from flagkeeper.project import callgraph, model
 from flagkeeper.project.model import build_project
 from tests.conftest import REPO, run
 
@@ -30,7 +29,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return Counted
 
     monkeypatch.setattr(model, "ImportGraph", counting("import graph", model.ImportGraph))
-    monkeypatch.setattr(fk010_missing_kill_switch, "CallGraph", counting("call graph", fk010_missing_kill_switch.CallGraph))
+    monkeypatch.setattr(callgraph, "CallGraph", counting("call graph", callgraph.CallGraph))
     return counted
 
 
