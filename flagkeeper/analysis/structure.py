@@ -243,9 +243,13 @@ class _Collector(ast.NodeVisitor):
             elif isinstance(value, ast.AST):
                 self.visit(value)
 
-    def _site(self, node: ast.Call | ast.Subscript | ast.Compare) -> None:
+    def _qualname(self) -> str | None:
+        """The qualname around the node being visited (a decorator's is the function's)."""
         scopes = [*self.scopes, self.decorating] if self.decorating else self.scopes
-        self.found.sites.append((node, ".".join(scopes) or None))
+        return ".".join(scopes) or None
+
+    def _site(self, node: ast.Call | ast.Subscript | ast.Compare) -> None:
+        self.found.sites.append((node, self._qualname()))
 
     def _conditional(self, node: ast.AST, kind: str) -> None:
         self.found.conditionals.append((node, kind))
@@ -301,8 +305,7 @@ class _Collector(ast.NodeVisitor):
         """An attribute load, for packs that read `settings.FLAG` (visited only when one is active)."""
         self.found.names.add(node.attr)
         if isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load) and node.value.id not in ("self", "cls"):
-            scopes = [*self.scopes, self.decorating] if self.decorating else self.scopes
-            self.found.name_attributes.append((node, ".".join(scopes) or None))
+            self.found.name_attributes.append((node, self._qualname()))
         self.generic_visit(node)
 
     def visit_With(self, node: ast.With | ast.AsyncWith) -> None:

@@ -127,12 +127,13 @@ class ConfigChoice:
     @classmethod
     def of(cls, values: tuple[str, ...], isolated: bool) -> ConfigChoice:
         """An existing file names the config to use (one at most); anything else is a KEY=VALUE setting."""
-        files = [Path(value) for value in values if _names_a_file(value)]
+        names_file = {value: _names_a_file(value) for value in values}  # one stat per value
+        files = [Path(value) for value in values if names_file[value]]
         if len(files) > 1:
             raise FlagkeeperError("--config names more than one config file")
         if files and isolated:
             raise FlagkeeperError("--isolated ignores config files: give settings as --config KEY=VALUE")
-        overrides = tuple(value for value in values if not _names_a_file(value))
+        overrides = tuple(value for value in values if not names_file[value])
         return cls(files[0] if files else None, overrides, isolated)
 
     @property

@@ -75,7 +75,7 @@ class _LazyGroup(click.Group):
 
     lazy = {"registry": "flagkeeper.cli.registry:registry", "init": "flagkeeper.cli.registry:init",
             "remove": "flagkeeper.cli.remove:remove", "report": "flagkeeper.cli.report:report",
-            "pull": "flagkeeper.cli.pull:pull"}  # fmt: skip
+            "pull": "flagkeeper.cli.pull:pull", "server": "flagkeeper.cli.server:server"}  # fmt: skip
 
     def list_commands(self, context: click.Context) -> list[str]:
         return sorted([*super().list_commands(context), *self.lazy])
@@ -86,9 +86,6 @@ class _LazyGroup(click.Group):
         module, attribute = self.lazy[name].split(":")
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
-
-
-_LazyGroup.lazy["server"] = "flagkeeper.cli.server:server"  # the language server (issue 23)
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -263,8 +260,7 @@ def _with_buffer(project: Project, path: Path, data: bytes) -> Project:
 
 def _names_project_input(config: Config, paths: list[Path]) -> bool:
     """Is a path given a file every finding depends on: the registry, a registry source, a project pack, the config?"""
-    packs = [config.root / entry for entry in config.rule_packs if entry.endswith(".toml")]
-    inputs = {path.resolve() for path in [config.registry, *config.registry_sources, *packs, *([config.source] if config.source else [])]}
+    inputs = {path.resolve() for path in [config.registry, *config.registry_sources, *config.project_packs, *([config.source] if config.source else [])]}
     return any(path in inputs for path in paths)
 
 
