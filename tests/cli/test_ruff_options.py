@@ -246,3 +246,17 @@ def test_stdin_filename_lints_an_editor_buffer(project) -> None:
     assert lint("--stdin-filename", "app.py", "-", text=APP).returncode == 0  # the buffer, not the file on disk
     assert lint("--stdin-filename", "new.py", "-").stdout.startswith("new.py:5:4: FK001 flag 'unsaved-key'")  # not saved yet
     assert lint("--stdin-filename", "app.py", "other.py").stderr == "flagkeeper: error: with --stdin-filename, give `-` (standard input) as the only path\n"
+
+
+def test_a_project_pack_given_alone_reports_what_it_brought_everywhere(project) -> None:
+    """A pack named by extend-rule-packs, as by rule-packs: staged alone, it widens the run (pre-commit)."""
+    folder = project({
+        "flagkeeper.toml": 'extend-rule-packs = ["house.toml"]\n',
+        "house.toml": '[pack]\nname = "house"\ndescription = "in-house"\n[[read]]\ncall = "house.off"\nkey = { position = 0 }\n',
+        "app.py": 'import house\n\nhouse.on("dark")\n',
+        "flags.toml": "",
+    })  # fmt: skip
+    assert run(["check", "--", "house.toml"], folder).exit_code == 0
+    (folder / "house.toml").write_text((folder / "house.toml").read_text().replace("house.off", "house.on"))
+    result = run(["check", "--output-format", "concise", "--", "house.toml"], folder)
+    assert result.exit_code == 1 and result.stdout.startswith("app.py:3:1: FK001")
