@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 
+from flagkeeper.checks.diagnostic import Diagnostic
 from flagkeeper.checks.runner import run_checks, select_rules
 from flagkeeper.config import FLAG_TYPES
 from flagkeeper.errors import FlagkeeperError
@@ -22,7 +23,7 @@ from flagkeeper.project.model import Project
 from flagkeeper.registry.lifecycle import FlagStatus, StuckValue
 from flagkeeper.registry.served import remove_command, served_everywhere
 from flagkeeper.report.links import CodeLinks
-from flagkeeper.report.risks import Risk, find_risks
+from flagkeeper.report.risks import Risk, find_risks, risk_rules
 
 UNOWNED = "(unowned)"
 # Upper bounds in days (exclusive); the last bucket is open.
@@ -343,9 +344,9 @@ def _why_no_served_value(project: Project, key: str) -> str:
     return "archived in the flag service" if flag.archived else "the flag service serves no single value in every environment"
 
 
-def _flag_rows(project: Project, quarter: Quarter, dead_lines: dict[str, set[tuple[str, int]]]) -> list[FlagRow]:
-    rules = select_rules(("FK003", "FK005"), ())
-    findings = run_checks(project, rules)
+def _flag_rows(
+    project: Project, quarter: Quarter, dead_lines: dict[str, set[tuple[str, int]]], findings: list[Diagnostic]
+) -> list[FlagRow]:
     reused = {d.key for d in findings if d.code == "FK003" and d.key}
     unused = {d.key for d in findings if d.code == "FK005" and d.key}
     entries, _ = build_inventory(project)
@@ -392,9 +393,12 @@ def build_report(
     per_key, all_dead = _dead_lines(project)
     zombies = _zombie_modules(project)
     zombie_lines = {(zombie.path, line) for zombie in zombies for line in range(1, zombie.lines + 1)}
-    flags = _flag_rows(project, quarter, per_key)
+    # One run of every rule the report asks (FK003 serves both the flag rows and the Fix-first list).
+    rules = select_rules(("FK003", "FK005", *(risk_rules(project) if risks else ())), ())
+    findings = run_checks(project, rules)
+    flags = _flag_rows(project, quarter, per_key, findings)
     removes = {row.key: action.command for row in flags for action in row.actions if action.kind == "remove"}
-    ranked = find_risks(project, {key: len(lines) for key, lines in per_key.items()}, removes) if risks else []
+    ranked = find_risks(project, findings, {key: len(lines) for key, lines in per_key.items()}, removes) if risks else []
     headline = Headline(
         flags_in_code=len(project.inventory),
         registered=len(project.registry.flags),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flagkeeper.checks.diagnostic import Diagnostic
-from flagkeeper.checks.runner import run_checks, select_rules
+from flagkeeper.checks.runner import select_rules
 from flagkeeper.paths import relative_path
 from flagkeeper.project.model import Project
 
@@ -55,13 +55,16 @@ def _lines(diagnostic: Diagnostic, path: str, module_lines: dict[str, int], key_
     return None
 
 
-def find_risks(project: Project, key_lines: dict[str, int], removes: dict[str, str]) -> list[Risk]:
-    """The ranked findings; `key_lines`: lines each key's dead value guards; `removes`: key -> its remove command."""
-    rules = {rule.code: rule for rule in select_rules(tuple(TIERS), ())}
-    if not project.fleet:
-        rules.pop("FK011")
+def risk_rules(project: Project) -> tuple[str, ...]:
+    """The codes of the rules whose findings rank: FK011 only where deploy manifests were given."""
+    return tuple(code for code in TIERS if code != "FK011" or project.fleet)
+
+
+def find_risks(project: Project, findings: list[Diagnostic], key_lines: dict[str, int], removes: dict[str, str]) -> list[Risk]:
+    """The ranked ones of `findings`; `key_lines`: lines each key's dead value guards; `removes`: key -> its remove command."""
+    rules = {rule.code: rule for rule in select_rules(risk_rules(project), ())}
+    found = [diagnostic for diagnostic in findings if diagnostic.code in rules]
     module_lines = {facts.path: facts.lines for facts in project.files}
-    found = run_checks(project, list(rules.values()))
     # A key's blast radius: the lines its dead value guards and the zombie modules only it reaches.
     key_lines = dict(key_lines)
     for diagnostic in found:

@@ -257,3 +257,15 @@ def test_a_project_without_flags_says_so(project: Callable[[dict[str, str]], Pat
     assert "None: every flag is owned, registered, in date and read." in text
     page = run(["report", "--today", "2026-06-01", "--format", "html"], folder).stdout
     assert "No flags in code or registry." in page and "No expired flags." in page and 'id="chart-age"' in page
+
+
+def test_each_rule_runs_once_per_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """FK003 feeds both the flag rows and the Fix-first list: one run of it serves both."""
+    from flagkeeper.checks.fk003_retired_key_reused import RetiredKeyReusedRule
+
+    calls: list[str] = []
+    check = RetiredKeyReusedRule.check
+    monkeypatch.setattr(RetiredKeyReusedRule, "check", lambda self, project: calls.append("FK003") or check(self, project))
+    report = run([*SMARS, "--format", "json"], REPO).json()
+    assert calls == ["FK003"]
+    assert report["headline"]["retired_key_reuses"] == 1 and any(risk["code"] == "FK003" for risk in report["fix_first"])
