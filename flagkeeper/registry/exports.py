@@ -178,16 +178,20 @@ def _flagd(export: JsonObject) -> list[ImportedFlag]:
                 created=own.date("created") or shared.date("created"),
                 expires=own.date("expires") or shared.date("expires"),
                 description=own.text("description"),
-                default=_default_variant(flag),
+                default=json.dumps(default[0]) if (default := flagd_default(flag)) else None,
             )
         )
     return imported
 
 
-def _default_variant(flag: JsonObject) -> str | None:
-    """The value of a flagd flag's `defaultVariant`, as JSON."""
+def flagd_default(flag: JsonObject) -> tuple[Any] | None:
+    """The value of a flagd flag's `defaultVariant` (in a 1-tuple: the value may be null), None without one."""
     variants, chosen = flag.obj("variants").data, flag.data.get("defaultVariant")
-    return json.dumps(variants[chosen]) if isinstance(chosen, str) and chosen in variants else None
+    if chosen is None:
+        return None
+    if not isinstance(chosen, str) or chosen not in variants:
+        raise flag.wrong("defaultVariant", "the name of one of the variants")
+    return (variants[chosen],)
 
 
 def _openfeature(manifest: JsonObject) -> list[ImportedFlag]:

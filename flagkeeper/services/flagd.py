@@ -15,7 +15,7 @@ from typing import Any
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import relative_path
-from flagkeeper.registry.exports import JsonObject, flagd_flags, flagd_owner
+from flagkeeper.registry.exports import JsonObject, flagd_default, flagd_flags, flagd_owner
 from flagkeeper.registry.servicestate import EnvironmentState, ServiceFlag, ServiceState
 from flagkeeper.services.http import ServiceClient
 from flagkeeper.services.settings import PullSettings, value_type
@@ -23,13 +23,10 @@ from flagkeeper.tomlread import parse_json, read_text
 
 
 def _flag(key: str, flag: JsonObject, shared: JsonObject, environment: str) -> ServiceFlag:
-    variants = flag.obj("variants").data
     on = flag.choice("state", ("ENABLED", "DISABLED"), required=True) == "ENABLED"
-    chosen = flag.data.get("defaultVariant")
-    if chosen is not None and (not isinstance(chosen, str) or chosen not in variants):
-        raise flag.wrong("defaultVariant", "the name of one of the variants")
-    served = variants[chosen] if on and chosen is not None and not flag.data.get("targeting") else None
-    values: tuple[Any, ...] = tuple(variants.values())
+    default = flagd_default(flag)
+    served = default[0] if on and default and not flag.data.get("targeting") else None
+    values: tuple[Any, ...] = tuple(flag.obj("variants").data.values())
     return ServiceFlag(
         key=key, type=value_type(values), variations=values, maintainer=flagd_owner(flag, shared),
         environments={environment: EnvironmentState(on=on, served=served)},

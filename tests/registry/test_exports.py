@@ -149,6 +149,8 @@ def test_launchdarkly_creation_date_is_a_utc_date() -> None:
     [
         ("flagd-bad-state.json", "flagd", 'flags.new-checkout.state: must be one of "ENABLED", "DISABLED", not "on"'),
         ("flagd-array-no-key.json", "flagd", "flags[1].key: is missing"),
+        # as `flagkeeper pull` judges a flagd file: a default that names no variant is an error, not "no default"
+        ("flagd-bad-default-variant.json", "flagd", 'flags.new-checkout.defaultVariant: must be the name of one of the variants, not "maybe"'),
         ("flagd-bad-created.json", "flagd", 'flags.new-checkout.metadata.created: must be an ISO 8601 date or date-time like 2024-05-01, not "last tuesday"'),
         ("unleash-created-at-number.json", "unleash", "features[1].createdAt: must be an ISO 8601 date or date-time like 2024-05-01, not 12"),
         ("unleash-empty-name.json", "unleash", 'features[0].name: a flag key must be a non-empty string, not ""'),
