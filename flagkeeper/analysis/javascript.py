@@ -34,10 +34,13 @@ if TYPE_CHECKING:
 MAX_KEY_DEPTH = 32
 MAX_OBJECT_DEPTH = 6
 _WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"})
-# A script whose lines average more characters than this is a minified bundle (`jquery.min.js`,
-# a vendored build): written by a tool, not where a team reads a flag by hand, and the most
-# expensive kind of file to parse. Hand-written code averages 30-40 characters a line.
+# A script over MINIFIED_MIN_BYTES whose lines average more characters than MINIFIED_LINE_LENGTH
+# is a minified bundle (`jquery.min.js`, a vendored build): written by a tool, not where a team
+# reads a flag by hand, and the most expensive kind of file to parse. Hand-written code averages
+# 30-40 characters a line; the size floor spares small hand-written files with a long line of
+# data (an SVG path in a React component), which cost little to parse anyway.
 MINIFIED_LINE_LENGTH = 200
+MINIFIED_MIN_BYTES = 8 * 1024
 _CALLEE = "[(identifier) @name (member_expression property: (property_identifier) @name)] @callee"
 
 
@@ -348,7 +351,7 @@ class _ScriptReader:
 
 def is_minified(source: str, lines: int) -> bool:
     """Is this script a minified bundle, read for nothing but its text (FK005 still searches it)?"""
-    return len(source) > MINIFIED_LINE_LENGTH * max(lines, 1)
+    return len(source) > max(MINIFIED_MIN_BYTES, MINIFIED_LINE_LENGTH * max(lines, 1))
 
 
 def analyse_script(path: str, source: str, module: str, is_package: bool, reads: ScriptReads) -> FileFacts:

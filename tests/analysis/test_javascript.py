@@ -109,9 +109,10 @@ def test_keys_in_enums_and_object_literals_resolve_across_files(tmp_path: Path) 
 
 def test_a_minified_bundle_is_searched_as_text_but_not_parsed(tmp_path: Path) -> None:
     registry = '[flags.in-bundle]\nowner = "ui"\ntype = "operational"\n\n[flags.by-hand]\nowner = "ui"\ntype = "operational"\n'
-    statements = ["var a=1;"] * 40 + ["useFlag('in-bundle');"]
+    statements = ["var a=1;"] * 1100 + ["useFlag('in-bundle');"]  # over MINIFIED_MIN_BYTES on one line
     by_hand = "useFlag('by-hand');\n" + "\n".join(statements) + "\n"
-    files = {"flags.toml": registry, "app.py": "", "web/vendor.min.js": "".join(statements) + "\n", "web/app.js": by_hand}
+    svg_logo = f"useFlag('in-bundle');\nexport const Logo = () => <path d='{'M0 0L1 1' * 200}' />;\n"  # small: parsed
+    files = {"flags.toml": registry, "app.py": "", "web/vendor.min.js": "".join(statements) + "\n", "web/app.js": by_hand, "web/Logo.tsx": svg_logo}
     root = write_tree(tmp_path / "p", files)
     data = run(["inventory", ".", "--format", "json"], root).json()
     reads = {flag["key"]: [(ref["kind"], ref["path"]) for ref in flag["references"]] for flag in data["flags"]}
@@ -119,6 +120,7 @@ def test_a_minified_bundle_is_searched_as_text_but_not_parsed(tmp_path: Path) ->
     # the same statements a line each are.
     assert ("javascript", "web/app.js") in reads["by-hand"] and ("javascript", "web/app.js") in reads["in-bundle"]
     assert ("text", "web/vendor.min.js") in reads["in-bundle"] and ("javascript", "web/vendor.min.js") not in reads["in-bundle"]
+    assert ("typescript", "web/Logo.tsx") in reads["in-bundle"]
     root = write_tree(tmp_path / "q", {**files, "web/app.js": "useFlag('by-hand');\n"})
     # Its text still counts as a use of the key for FK005.
     assert run(["check", ".", "--format", "json", "--select", "FK005"], root).json() == []
