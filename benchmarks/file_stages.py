@@ -47,7 +47,9 @@ def main() -> int:
     counted_ast.parse = charged("ast.parse", ast.parse)  # type: ignore[attr-defined]
     analyse.ast = counted_ast  # type: ignore[attr-defined]
     for name, stage in (("read_structure", "structure walk"), ("find_flag_reads", "flag reads"),
-                        ("find_suppressions", "suppressions"), ("find_registrations", "registrations")):  # fmt: skip
+                        ("find_suppressions", "suppressions"), ("find_registrations", "registrations"),
+                        ("find_handlers", "handlers"), ("find_unchecked_details", "unchecked details"),
+                        ("find_overrides", "overrides")):  # fmt: skip
         setattr(analyse, name, charged(stage, getattr(analyse, name)))
     files = sorted(root.rglob("*.py"))
     lines = 0

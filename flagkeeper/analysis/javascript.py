@@ -34,6 +34,13 @@ if TYPE_CHECKING:
 MAX_KEY_DEPTH = 32
 MAX_OBJECT_DEPTH = 6
 _WRAPPERS = frozenset({"parenthesized_expression", "as_expression", "satisfies_expression", "non_null_expression"})
+# A script over MINIFIED_MIN_BYTES whose lines average more characters than MINIFIED_LINE_LENGTH
+# is a minified bundle (`jquery.min.js`, a vendored build): written by a tool, not where a team
+# reads a flag by hand, and the most expensive kind of file to parse. Hand-written code averages
+# 30-40 characters a line; the size floor spares small hand-written files with a long line of
+# data (an SVG path in a React component), which cost little to parse anyway.
+MINIFIED_LINE_LENGTH = 200
+MINIFIED_MIN_BYTES = 8 * 1024
 _CALLEE = "[(identifier) @name (member_expression property: (property_identifier) @name)] @callee"
 
 
@@ -342,11 +349,20 @@ class _ScriptReader:
                 self.aliases[self.text(alias if alias is not None else name)] = f"{module}.{self.text(name)}"
 
 
+def is_minified(source: str, lines: int) -> bool:
+    """Is this script a minified bundle, read for nothing but its text (FK005 still searches it)?"""
+    return len(source) > max(MINIFIED_MIN_BYTES, MINIFIED_LINE_LENGTH * max(lines, 1))
+
+
 def analyse_script(path: str, source: str, module: str, is_package: bool, reads: ScriptReads) -> FileFacts:
     """The facts of one JavaScript or TypeScript file; a file the parser cannot read is recorded
-    with an error (its text is still searched for keys), never raised."""
+    with an error (its text is still searched for keys), never raised. A minified bundle is not
+    parsed: its facts are its size alone."""
     suffix = posixpath.splitext(path)[1]
     language = SCRIPT_SUFFIXES[suffix]
+    lines = source.count("\n") + (not source.endswith("\n") and bool(source))
+    if is_minified(source, lines):
+        return FileFacts(path, module, is_package, lines=lines, language=language)
     data = source.encode(errors="replace")
     try:
         from tree_sitter import Parser
@@ -361,5 +377,4 @@ def analyse_script(path: str, source: str, module: str, is_package: bool, reads:
     except (ValueError, RuntimeError, RecursionError, MemoryError) as exc:
         return FileFacts(path, module, is_package, error=ParseError(f"cannot parse as {language}: {exc}", 1, 1), language=language)
     references = tuple(sorted(reader.references, key=lambda ref: (ref.line, ref.column)))
-    lines = source.count("\n") + (not source.endswith("\n") and bool(source))
     return FileFacts(path, module, is_package, reader.aliases, reader.constants, references=references, lines=lines, language=language)

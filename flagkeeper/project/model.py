@@ -205,7 +205,11 @@ class Project:
         manifests = {manifest.path.resolve() for manifest in self.fleet}
         keyed = self.scanned.text_bytes  # the bytes the run's key was computed from, where the scan read them
         texts = {path: decoded_text(keyed.pop(path)) if path in keyed else read_text_file(path) for path in self.text_files}
-        return {path: text for path, text in texts.items() if text is not None and not defines_flags(path, text) and path.resolve() not in manifests}
+        # Resolved only when there are manifests to compare with: a realpath per file is costly.
+        return {
+            path: text for path, text in texts.items()
+            if text is not None and not defines_flags(path, text) and not (manifests and path.resolve() in manifests)
+        }  # fmt: skip
 
     @cached_property
     def registry_source_texts(self) -> dict[Path, str]:

@@ -107,6 +107,25 @@ def test_keys_in_enums_and_object_literals_resolve_across_files(tmp_path: Path) 
     assert [finding["key"] for finding in findings] == ["nothing-reads-me"]
 
 
+def test_a_minified_bundle_is_searched_as_text_but_not_parsed(tmp_path: Path) -> None:
+    registry = '[flags.in-bundle]\nowner = "ui"\ntype = "operational"\n\n[flags.by-hand]\nowner = "ui"\ntype = "operational"\n'
+    statements = ["var a=1;"] * 1100 + ["useFlag('in-bundle');"]  # over MINIFIED_MIN_BYTES on one line
+    by_hand = "useFlag('by-hand');\n" + "\n".join(statements) + "\n"
+    svg_logo = f"useFlag('in-bundle');\nexport const Logo = () => <path d='{'M0 0L1 1' * 200}' />;\n"  # small: parsed
+    files = {"flags.toml": registry, "app.py": "", "web/vendor.min.js": "".join(statements) + "\n", "web/app.js": by_hand, "web/Logo.tsx": svg_logo}
+    root = write_tree(tmp_path / "p", files)
+    data = run(["inventory", ".", "--format", "json"], root).json()
+    reads = {flag["key"]: [(ref["kind"], ref["path"]) for ref in flag["references"]] for flag in data["flags"]}
+    # The bundle's read is not parsed (its lines average over MINIFIED_LINE_LENGTH characters);
+    # the same statements a line each are.
+    assert ("javascript", "web/app.js") in reads["by-hand"] and ("javascript", "web/app.js") in reads["in-bundle"]
+    assert ("text", "web/vendor.min.js") in reads["in-bundle"] and ("javascript", "web/vendor.min.js") not in reads["in-bundle"]
+    assert ("typescript", "web/Logo.tsx") in reads["in-bundle"]
+    root = write_tree(tmp_path / "q", {**files, "web/app.js": "useFlag('by-hand');\n"})
+    # Its text still counts as a use of the key for FK005.
+    assert run(["check", ".", "--format", "json", "--select", "FK005"], root).json() == []
+
+
 def test_typescript_reads_are_validated(tmp_path: Path) -> None:
     header = '[pack]\nname = "house"\ndescription = "d"\n'
     bad = {
@@ -123,8 +142,9 @@ def test_typescript_reads_are_validated(tmp_path: Path) -> None:
 
 
 def test_hostile_scripts_neither_crash_nor_hang(tmp_path: Path) -> None:
-    nested = "const x = " + "[" * 200_000 + "]" * 200_000 + ";\nuseFlag('after-nesting');\n"
-    chain = "useFlag(" + " + ".join(["'a'"] * 20_000) + ");\n"
+    # Spread over lines: on one line they would be taken for minified bundles and never parsed.
+    nested = "const x = " + "[\n" * 100_000 + "]\n" * 100_000 + ";\nuseFlag('after-nesting');\n"
+    chain = "useFlag(" + " +\n".join(["'a'"] * 20_000) + ");\n"
     root = write_tree(
         tmp_path / "p",
         {"flagkeeper.toml": "max-file-size = 0.5\n", "app.py": "", "web/nested.js": nested, "web/chain.ts": chain, "web/huge.js": "//" + "x" * 600_000},

@@ -179,3 +179,19 @@ def test_generated_flag_docs_can_be_excluded(project) -> None:
 def test_a_config_json_that_reads_a_flag_still_counts(project) -> None:
     folder = project({"flags.toml": registry("dark"), "web/settings.json": '{"theme": {"flag": "dark"}}\n', "app.py": "print(1)\n"})
     assert unused(folder) == []
+
+
+def test_a_text_file_is_read_as_text_mode_reads_it(tmp_path) -> None:
+    """read_text_file decodes bytes in one call; the text equals what Python's text mode gives
+    (UTF-8, bad bytes replaced, universal newlines), and a file over the limit is not read."""
+    from flagkeeper.project.textrefs import MAX_TEXT_FILE_BYTES, read_text_file
+
+    samples = [b"a\r\nb\rc\n", b"caf\xc3\xa9 \xff\xfe end\r", b"\xef\xbb\xbfbom\r\r\n\n", b"cut \xe2\x82", b""]
+    for index, data in enumerate(samples):
+        path = tmp_path / f"f{index}.js"
+        path.write_bytes(data)
+        assert read_text_file(path) == path.read_text(encoding="utf-8", errors="replace")
+    (tmp_path / "big.js").write_bytes(b"x" * (MAX_TEXT_FILE_BYTES + 1))
+    (tmp_path / "limit.js").write_bytes(b"x" * MAX_TEXT_FILE_BYTES)
+    assert read_text_file(tmp_path / "big.js") is None and read_text_file(tmp_path / "missing.js") is None
+    assert read_text_file(tmp_path / "limit.js") == "x" * MAX_TEXT_FILE_BYTES
