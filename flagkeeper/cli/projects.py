@@ -15,7 +15,6 @@ from flagkeeper.checks.base import Rule
 from flagkeeper.checks.diagnostic import Diagnostic
 from flagkeeper.cli.common import ConfigChoice
 from flagkeeper.config import CONFIG_KEYS, AliasConfig, Config, find_settings, settings_config
-from flagkeeper.output.baseline import load_baseline, without_baseline
 from flagkeeper.paths import display_path, relative_path
 from flagkeeper.project.model import Project
 
@@ -54,6 +53,8 @@ class ProjectFindings(msgspec.Struct, frozen=True):
     def without_baseline(self, baseline: Path | None) -> ProjectFindings:
         if baseline is None:
             return self
+        from flagkeeper.output.baseline import load_baseline, without_baseline  # with its hashing: only runs with a baseline
+
         return msgspec.structs.replace(self, shown=without_baseline(self.found, load_baseline(baseline), self.root))
 
 
