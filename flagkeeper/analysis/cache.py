@@ -35,9 +35,9 @@ less RACY_MARGIN_NS; a newer file is read and hashed again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -95,7 +95,6 @@ def _path_from_text(expected: type, value: object) -> object:
 
 
 _ENCODER = msgspec.msgpack.Encoder(enc_hook=_path_to_text)
-_FACTS = msgspec.msgpack.Decoder(FileFacts)
 _FACTS_FILE = msgspec.msgpack.Decoder(dict[str, msgspec.Raw])  # each entry decoded only when needed
 
 
@@ -130,10 +129,16 @@ def encode(value: object) -> bytes:
     return _ENCODER.encode(value)
 
 
+@functools.cache
+def _facts_decoder() -> msgspec.msgpack.Decoder[FileFacts]:
+    """Made when first needed (it reads every facts type's annotations): a run the run cache answers decodes no facts."""
+    return msgspec.msgpack.Decoder(FileFacts)
+
+
 def decode_facts(data: bytes | msgspec.Raw) -> FileFacts | None:
     """The FileFacts in `data`, or None when it holds anything else (a miss, never an error)."""
     try:
-        return _FACTS.decode(data)
+        return _facts_decoder().decode(data)
     except Exception:  # torn, foreign or crafted, including nesting deep enough to exhaust the stack
         return None
 
@@ -410,5 +415,7 @@ def remove_cache(folder: Path) -> bool:
     tag = folder / "CACHEDIR.TAG"
     if tag.is_symlink() or not tag.is_file() or tag.read_text(encoding="utf-8", errors="replace") != _MARKERS["CACHEDIR.TAG"]:
         raise FlagkeeperError("not removed: it holds no flagkeeper CACHEDIR.TAG, so it may not be a flagkeeper cache", folder)
+    import shutil  # `flagkeeper clean` alone: shutil loads the compressors
+
     shutil.rmtree(folder)
     return True
