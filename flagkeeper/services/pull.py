@@ -7,7 +7,6 @@ completely first, then written atomically.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import importlib
 from collections.abc import Callable
@@ -63,7 +62,7 @@ def _storable(value: Any) -> Any:
 
 def _without_nulls(flag: ServiceFlag) -> ServiceFlag:
     environments = {name: msgspec.structs.replace(state, served=_storable(state.served)) for name, state in flag.environments.items()}
-    return dataclasses.replace(flag, variations=tuple(_storable(list(flag.variations))), environments=environments)
+    return msgspec.structs.replace(flag, variations=tuple(_storable(list(flag.variations))), environments=environments)
 
 
 def fetch_state(provider: str, settings: PullSettings) -> ServiceState:
