@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import inside_root, repository_root
@@ -50,8 +51,7 @@ ALIAS_CASES = ("camelCase", "PascalCase", "snake_case", "UPPER_SNAKE", "kebab-ca
 KEY_PLACEHOLDER = "{key}"
 
 
-@dataclass(frozen=True)
-class AliasConfig:
+class AliasConfig(msgspec.Struct, frozen=True):
     """How a key may be spelled outside Python, from the config's or a pack's `[aliases]` table
     (docs/text-references.md): prefixes to strip, case transforms, and per file glob a regular
     expression in which `{key}` stands for any spelling of a key."""
@@ -69,8 +69,7 @@ class AliasConfig:
         )
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(msgspec.Struct, frozen=True):
     """The settings of one run; paths are absolute."""
 
     root: Path
@@ -84,12 +83,12 @@ class Config:
     extend_rule_packs: tuple[str, ...] = ()  # added to what `rule-packs` selects, as `extend-select` is to `select`
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    per_file_ignores: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
     critical: tuple[str, ...] = ()
     flags_off: tuple[str, ...] = ()
     baseline: Path | None = None
-    lifetimes: dict[str, int | None] = field(default_factory=lambda: dict(DEFAULT_LIFETIMES))
-    key_patterns: dict[str, str] = field(default_factory=dict)
+    lifetimes: dict[str, int | None] = msgspec.field(default_factory=lambda: dict(DEFAULT_LIFETIMES))
+    key_patterns: dict[str, str] = msgspec.field(default_factory=dict)
     max_file_size: float = DEFAULT_MAX_FILE_SIZE  # MB; larger Python files are reported (FK000), not parsed
     # Flag definition files (flagd, OpenFeature manifest, Unleash or LaunchDarkly export) whose
     # flags the registry adds to those of flags.toml and code registrations.
@@ -124,7 +123,7 @@ class Config:
 
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the command line's non-empty values applied."""
-        return replace(self, **{name: value for name, value in overrides.items() if value})
+        return msgspec.structs.replace(self, **{name: value for name, value in overrides.items() if value})
 
 
 def _may_backtrack(items: Any, repeated: bool = False) -> bool:
@@ -299,8 +298,7 @@ def _config_table(path: Path) -> dict[str, Any]:
     return (_tool_table(path) or {}) if path.name == "pyproject.toml" else parse_config_toml(read_text(path), path)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(msgspec.Struct, frozen=True):
     """A config table with its `extend` chain merged in (the extending file's values win), the
     command line's `--config KEY=VALUE` on top, and where each value came from."""
 
@@ -468,7 +466,7 @@ def settings_config(settings: Settings, default_root: Path, given: bool = False)
     """The Config of `settings`; without a config file, the defaults rooted at `default_root`."""
     if settings.source is None:
         # parse_config's defaults are those of a config file in default_root; it has none to name
-        return replace(parse_config(settings.table, default_root / "flagkeeper.toml", given=True), source=None)
+        return msgspec.structs.replace(parse_config(settings.table, default_root / "flagkeeper.toml", given=True), source=None)
     return parse_config(settings.table, settings.source, given=given)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from flagkeeper.errors import FlagkeeperError
@@ -65,6 +64,8 @@ def write_text_atomically(path: Path, text: str) -> None:
     temporary file. A symbolic link at `path` is replaced, never written through: the output
     path may come from a hostile checkout, and its link may point at a shell rc file.
     """
+    import tempfile  # with shutil and the compressors it imports: only commands that write a file load it
+
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:

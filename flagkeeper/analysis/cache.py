@@ -35,10 +35,9 @@ less RACY_MARGIN_NS; a newer file is read and hashed again.
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import functools
 import os
 import re
-import shutil
 import stat
 import subprocess
 import sys
@@ -50,6 +49,11 @@ from typing import NamedTuple, TypeVar
 import msgspec
 
 import flagkeeper
+
+try:  # `import hashlib` loads OpenSSL, a few milliseconds at every start, for algorithms the cache does not use
+    from _blake2 import blake2b
+except ImportError:  # an interpreter without CPython's own BLAKE2
+    from hashlib import blake2b
 from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.errors import FlagkeeperError
@@ -91,7 +95,6 @@ def _path_from_text(expected: type, value: object) -> object:
 
 
 _ENCODER = msgspec.msgpack.Encoder(enc_hook=_path_to_text)
-_FACTS = msgspec.msgpack.Decoder(FileFacts)
 _FACTS_FILE = msgspec.msgpack.Decoder(dict[str, msgspec.Raw])  # each entry decoded only when needed
 
 
@@ -126,10 +129,16 @@ def encode(value: object) -> bytes:
     return _ENCODER.encode(value)
 
 
+@functools.cache
+def _facts_decoder() -> msgspec.msgpack.Decoder[FileFacts]:
+    """Made when first needed (it reads every facts type's annotations): a run the run cache answers decodes no facts."""
+    return msgspec.msgpack.Decoder(FileFacts)
+
+
 def decode_facts(data: bytes | msgspec.Raw) -> FileFacts | None:
     """The FileFacts in `data`, or None when it holds anything else (a miss, never an error)."""
     try:
-        return _FACTS.decode(data)
+        return _facts_decoder().decode(data)
     except Exception:  # torn, foreign or crafted, including nesting deep enough to exhaust the stack
         return None
 
@@ -140,11 +149,15 @@ def analyser_fingerprint(matcher: Matcher) -> bytes:
     The code counts by each source file's size and modification time, not its bytes: any edit of
     a development checkout changes them, and reading and hashing the package's 120-odd files on
     every run was a twentieth of a warm `check` of a small project."""
-    digest = hashlib.blake2b(flagkeeper.__version__.encode(), digest_size=16)
-    package = Path(flagkeeper.__file__).parent
-    for source in sorted(package.rglob("*.py")):
-        found = source.stat()
-        digest.update(f"{source.relative_to(package).as_posix()}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
+    digest = blake2b(flagkeeper.__version__.encode(), digest_size=16)
+    package = os.path.dirname(flagkeeper.__file__)
+    sources = []  # os.walk and strings rather than Path.rglob: this runs at every start
+    for folder, _, names in os.walk(package):
+        inside = os.path.relpath(folder, package).replace(os.sep, "/")
+        sources += [(name if inside == "." else f"{inside}/{name}", os.path.join(folder, name)) for name in names if name.endswith(".py")]
+    for relative, source in sorted(sources, key=lambda item: item[0].split("/")):  # in Path order, as before
+        found = os.stat(source)
+        digest.update(f"{relative}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
     digest.update(repr(matcher.packs).encode())
     return digest.digest()
 
@@ -301,7 +314,7 @@ class Cache:
             self._seen[name] = stamp
             return Content(stamp.size, stamp.digest, None)
         data = read(path)  # the stat was taken first: a change in between shows in the next run's stat
-        self._seen[name] = Stamp(found.st_size, found.st_mtime_ns, found.st_ino, hashlib.blake2b(data, digest_size=20).digest())
+        self._seen[name] = Stamp(found.st_size, found.st_mtime_ns, found.st_ino, blake2b(data, digest_size=20).digest())
         self._read.add(name)
         return Content(len(data), self._seen[name].digest, data)
 
@@ -329,7 +342,7 @@ class Cache:
 
     def key(self, *parts: str | bytes) -> str:
         """A name for an entry computed from `parts` by this flagkeeper with these packs."""
-        digest = hashlib.blake2b(self.salt, digest_size=20)
+        digest = blake2b(self.salt, digest_size=20)
         for part in parts:
             data = part.encode() if isinstance(part, str) else part
             digest.update(len(data).to_bytes(8, "little") + data)  # lengths keep ("ab", "c") apart from ("a", "bc")
@@ -402,5 +415,7 @@ def remove_cache(folder: Path) -> bool:
     tag = folder / "CACHEDIR.TAG"
     if tag.is_symlink() or not tag.is_file() or tag.read_text(encoding="utf-8", errors="replace") != _MARKERS["CACHEDIR.TAG"]:
         raise FlagkeeperError("not removed: it holds no flagkeeper CACHEDIR.TAG, so it may not be a flagkeeper cache", folder)
+    import shutil  # `flagkeeper clean` alone: shutil loads the compressors
+
     shutil.rmtree(folder)
     return True

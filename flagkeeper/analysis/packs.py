@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+import msgspec
 
 from flagkeeper.config import AliasConfig, Config, compile_key_pattern, parse_aliases
 from flagkeeper.errors import FlagkeeperError
@@ -26,16 +27,14 @@ def shipped_packs_dir() -> Path:
     return installed if installed.is_dir() else package.parent / "rules"
 
 
-@dataclass(frozen=True)
-class ArgSpec:
+class ArgSpec(msgspec.Struct, frozen=True):
     """Where an argument sits in a call: by position, by one of its keyword names, or either."""
 
     position: int | None
     keywords: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ReadPattern:
+class ReadPattern(msgspec.Struct, frozen=True):
     """One `[[read]]` of a pack: a call or subscript that reads a flag."""
 
     pack: str
@@ -57,8 +56,7 @@ PYTHON, SCRIPT = "python", "typescript"  # the languages a [[read]] may name
 REGISTRY_FIELDS = ("type", "owner", "description", "expires", "default")
 
 
-@dataclass(frozen=True)
-class RegisterPattern:
+class RegisterPattern(msgspec.Struct, frozen=True):
     """One `[[register]]` of a pack: a call that registers a flag, or a module-level dict literal
     whose keys are flags (`assign`)."""
 
@@ -71,8 +69,7 @@ class RegisterPattern:
     comment_fields: re.Pattern[str] | None = None  # assigns: named groups lift fields from a key's comment
 
 
-@dataclass(frozen=True)
-class OverridePattern:
+class OverridePattern(msgspec.Struct, frozen=True):
     """One `[[override]]` of a pack: a call (also a decorator or a `with` item) that sets a flag
     for a test or a settings block. Its keys are the `key` argument (a string, a list of keys, or
     a dict literal of key -> value) or, with `keywords_are_keys`, the call's keyword names."""
@@ -86,8 +83,7 @@ class OverridePattern:
     registered_only: bool = False  # counts only for a key some registry source registers (`override_settings(DEBUG=True)`)
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(msgspec.Struct, frozen=True):
     name: str
     description: str
     path: Path
@@ -352,7 +348,7 @@ class _PackReader:
         for field_name, spec in (("key", read.key), ("default", read.default)):
             if spec is not None and (spec.keywords or spec.position is None):
                 raise self.fail(f"JavaScript has no keyword arguments: '{field_name}' of a typescript [[read]] takes only 'position'", field_name)
-        return replace(read, language=SCRIPT)
+        return msgspec.structs.replace(read, language=SCRIPT)
 
     def mapping_pattern(self, raw: Any, name: str) -> ReadPattern:
         pattern = raw["mapping"]
@@ -492,4 +488,4 @@ def load_matcher(config: Config) -> Matcher:
         if name not in known:
             raise FlagkeeperError(f"key-patterns names '{name}', which is not an active rule pack", config.source)
     overrides = {name: compile_key_pattern(pattern) for name, pattern in config.key_patterns.items()}
-    return Matcher([replace(pack, key_pattern=overrides[pack.name]) if pack.name in overrides else pack for pack in packs])
+    return Matcher([msgspec.structs.replace(pack, key_pattern=overrides[pack.name]) if pack.name in overrides else pack for pack in packs])

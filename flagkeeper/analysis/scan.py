@@ -15,7 +15,6 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
@@ -43,11 +42,13 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-@dataclass(frozen=True)
-class ScanOptions:
+class ScanOptions(msgspec.Struct, frozen=True):
     cache_dir: Path | None = None  # None: analyse every file, read and write no cache
     jobs: int = 1
     progress: bool = False  # a progress bar on stderr for long runs
+
+
+_NO_OPTIONS = ScanOptions()  # no cache, one process
 
 
 def read_source(path: Path) -> str:
@@ -171,8 +172,7 @@ class ScannedFiles:
         return cls((), lambda: facts)
 
 
-@dataclass(frozen=True)
-class _Planned:
+class _Planned(msgspec.Struct, frozen=True):
     path: Path
     project_path: str
     module: str
@@ -206,7 +206,7 @@ def _too_large(size: int, path: Path, project_path: str, module: str, is_package
     return FileFacts(project_path, module, is_package, error=ParseError(message, 1, 1), language=SCRIPT_SUFFIXES.get(path.suffix, "python"))
 
 
-def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: ScanOptions = ScanOptions()) -> ScannedFiles:
+def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: ScanOptions = _NO_OPTIONS) -> ScannedFiles:
     """The files, in the order given; paths in the facts are relative to the root.
 
     Every file is looked at now: read and hashed unless its stamp in the cache vouches for it

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
+
+import msgspec
 
 from flagkeeper.checks.diagnostic import Diagnostic, Related
 from flagkeeper.project.model import Project
@@ -37,8 +38,7 @@ class Need(enum.Enum):
     SUPPRESSIONS = "the findings of the other rules and the inline suppressions"
 
 
-@dataclass(frozen=True)
-class Case:
+class Case(msgspec.Struct, frozen=True):
     """A small project to run `flagkeeper check` on, and (for an INVALID case) what the rule must say."""
 
     files: dict[str, str]

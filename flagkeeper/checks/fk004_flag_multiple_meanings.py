@@ -7,6 +7,8 @@ import fnmatch
 from collections import defaultdict
 from collections.abc import Iterator
 
+import msgspec
+
 from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic, Related, a_few
 from flagkeeper.paths import relative_path
@@ -36,8 +38,7 @@ def _place(project: Project, reference: Reference) -> str:
     return f"{relative_path(reference.path, project.config.root)}:{reference.read.line}"
 
 
-@dataclasses.dataclass(frozen=True)
-class Evidence:
+class Evidence(msgspec.Struct, frozen=True):
     """Why a key may have had a second meaning, and how sure that makes the rule."""
 
     confidence: str  # "high": the registry retired an earlier meaning; "medium": two descriptions

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+import msgspec
 
 from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, Diagnostic, a_few
@@ -24,8 +25,7 @@ _FILES = {"app.py": "print('shop')\n", "flags.toml": '[flags.new-checkout]\nowne
 
 
 
-@dataclass
-class FleetReport:
+class FleetReport(msgspec.Struct):
     manifests: list[Manifest]
     reference: tuple[str, str]
     diagnostics: list[Diagnostic]

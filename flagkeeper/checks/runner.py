@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from flagkeeper.analysis.discovery import matches_glob
 from flagkeeper.checks.base import Need, RegistryRule, Rule
@@ -121,8 +122,7 @@ def run_checks(project: Project, rules: list[Rule], warn_unused_ignores: bool = 
     return sorted(kept)
 
 
-@dataclass(frozen=True)
-class CheckRun:
+class CheckRun(msgspec.Struct, frozen=True):
     """What `check` needs of a run of the rules, small enough to cache whole."""
 
     diagnostics: list[Diagnostic]

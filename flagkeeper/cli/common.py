@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import functools
 import os
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+import msgspec
 
 from flagkeeper.analysis.cache import DEFAULT_DIR
 from flagkeeper.analysis.discovery import DEFAULT_EXCLUDES, matches_glob
@@ -42,8 +42,7 @@ def scan_options(
     return ScanOptions(folder, jobs or default_jobs(), progress=progress)
 
 
-@dataclasses.dataclass(frozen=True)
-class Exclusion:
+class Exclusion(msgspec.Struct, frozen=True):
     """ruff's --exclude (replaces the config's `exclude`), --extend-exclude (adds) and --force-exclude."""
 
     exclude: tuple[str, ...] = ()
@@ -51,7 +50,7 @@ class Exclusion:
     force_exclude: bool = False
 
     def apply(self, config: Config) -> Config:
-        return dataclasses.replace(
+        return msgspec.structs.replace(
             config, exclude=self.exclude or config.exclude, extend_exclude=config.extend_exclude + self.extend_exclude,
             force_exclude=self.force_exclude or config.force_exclude,
         )  # fmt: skip
@@ -116,8 +115,7 @@ def _names_a_file(value: str) -> bool:
         return False
 
 
-@dataclasses.dataclass(frozen=True)
-class ConfigChoice:
+class ConfigChoice(msgspec.Struct, frozen=True):
     """`--config` (a config file, or `KEY=VALUE` settings, as in ruff) and `--isolated`."""
 
     file: Path | None = None
@@ -203,8 +201,7 @@ CONFIG_OPTION = click.option(
 TODAY_OPTION = click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD", help="Judge expiry as of this date (YYYY-MM-DD).")
 
 
-@dataclasses.dataclass(frozen=True)
-class Projects:
+class Projects(msgspec.Struct, frozen=True):
     """The projects a run's paths fall in (configured_paths), each built when the command asks."""
 
     groups: tuple[tuple[Config, list[Path]], ...]

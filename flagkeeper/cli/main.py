@@ -154,7 +154,6 @@ def check(
     from flagkeeper.checks.diagnostic import ERROR, WARNING
     from flagkeeper.checks.runner import validate_codes
     from flagkeeper.cli.projects import MergedFindings, Selection, render_files, render_settings
-    from flagkeeper.output.baseline import write_baseline as write_baseline_file
     from flagkeeper.output.text import render_statistics
 
     if show_settings is not None or show_files:
@@ -170,6 +169,8 @@ def check(
         selection = Selection(chosen, dropped + skipped_codes, added, warn_unused_ignores, min_confidence, since_revision)
         runs = _run_projects(projects, selection, stdin_filename, quiet or silent)
         if write_baseline is not None:
+            from flagkeeper.output.baseline import write_baseline as write_baseline_file
+
             write_baseline_file(write_baseline, runs[0].found, runs[0].root)
             click.echo(f"wrote {len(runs[0].found)} findings to the baseline {display_path(write_baseline.resolve())}", err=True)
             sys.exit(0)

@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from flagkeeper.analysis.discovery import discover
 from flagkeeper.checks.base import Rule
 from flagkeeper.checks.diagnostic import Diagnostic
 from flagkeeper.cli.common import ConfigChoice
 from flagkeeper.config import CONFIG_KEYS, AliasConfig, Config, find_settings, settings_config
-from flagkeeper.output.baseline import load_baseline, without_baseline
 from flagkeeper.paths import display_path, relative_path
 from flagkeeper.project.model import Project
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(msgspec.Struct, frozen=True):
     """What the command line chose for every project: rules, confidence, revision."""
 
     chosen: tuple[str, ...]
@@ -31,8 +30,7 @@ class Selection:
     since_revision: str | None
 
 
-@dataclass(frozen=True)
-class ProjectFindings:
+class ProjectFindings(msgspec.Struct, frozen=True):
     """One project's run: the findings in its paths (`found`), those the baseline leaves (`shown`), and its rules."""
 
     project: Project
@@ -49,17 +47,18 @@ class ProjectFindings:
     def keep(self, judged: Callable[[Path], bool], has_nested: bool) -> ProjectFindings:
         """Only the findings in the files `judged` (those this project's config judges, not a nested
         one); with projects nested in this one, only those files counted (which loads the facts)."""
-        kept = replace(self, found=[d for d in self.found if judged(d.path)], shown=[d for d in self.shown if judged(d.path)])
-        return replace(kept, files=sum(judged(self.root / facts.path) for facts in self.project.files)) if has_nested else kept
+        kept = msgspec.structs.replace(self, found=[d for d in self.found if judged(d.path)], shown=[d for d in self.shown if judged(d.path)])
+        return msgspec.structs.replace(kept, files=sum(judged(self.root / facts.path) for facts in self.project.files)) if has_nested else kept
 
     def without_baseline(self, baseline: Path | None) -> ProjectFindings:
         if baseline is None:
             return self
-        return replace(self, shown=without_baseline(self.found, load_baseline(baseline), self.root))
+        from flagkeeper.output.baseline import load_baseline, without_baseline  # with its hashing: only runs with a baseline
+
+        return msgspec.structs.replace(self, shown=without_baseline(self.found, load_baseline(baseline), self.root))
 
 
-@dataclass(frozen=True)
-class MergedFindings:
+class MergedFindings(msgspec.Struct, frozen=True):
     """The runs of every project as one report: findings sorted, so the order of the paths changes nothing."""
 
     shown: list[Diagnostic]

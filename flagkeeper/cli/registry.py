@@ -14,7 +14,7 @@ import click
 from flagkeeper.analysis.packs import load_matcher
 from flagkeeper.checks.runner import registry_rules
 from flagkeeper.cli.common import CONFIG_OPTION, TODAY_OPTION, as_date, emit, fail, load_project
-from flagkeeper.config import FLAG_TYPES, MAX_LIFETIME, load_config
+from flagkeeper.config import FLAG_TYPES, MAX_LIFETIME, Config, load_config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.output.inventory import flag_table
 from flagkeeper.output.json import render_json
@@ -41,14 +41,15 @@ from flagkeeper.tomlread import read_text
 _REGISTRY_OPTION = click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="The registry (default: the configured one).")
 
 
-def _registry_path(config_file: Path | None, registry: Path | None) -> tuple[Path, dict[str, int | None]]:
+def _registry_path(config_file: Path | None, registry: Path | None) -> tuple[Path, Config]:
+    """The registry to edit, and the config it was found with (loaded once a command)."""
     config = load_config([Path(".")], config_file)
-    return (registry.resolve() if registry else config.registry), config.lifetimes
+    return (registry.resolve() if registry else config.registry), config
 
 
-def _edit_rules(config_file: Path | None, today: dt.datetime | None, allow_past: bool) -> EditRules:
+def _edit_rules(config: Config, today: dt.datetime | None, allow_past: bool) -> EditRules:
     """What an edit must respect: the active packs' key-patterns, and dates as of --today."""
-    return EditRules(as_date(today), allow_past, key_patterns(load_matcher(load_config([Path(".")], config_file)).packs))
+    return EditRules(as_date(today), allow_past, key_patterns(load_matcher(config).packs))
 
 
 _ALLOW_PAST_OPTION = click.option("--allow-past", is_flag=True, help="Accept an expiry date before today.")
@@ -83,13 +84,14 @@ def add(key: str, owner: str, flag_type: str, expires: dt.datetime | None, lifet
     if expires and lifetime:
         fail(FlagkeeperError("give --expires or --lifetime, not both"))
     try:
-        path, lifetimes = _registry_path(config_file, registry)
+        path, config = _registry_path(config_file, registry)
+        lifetimes = config.lifetimes
         created_on = created.date() if created else as_date(today)
         if expires:
             expiry: dt.date | None = expires.date()
         else:
             expiry = default_expiry(flag_type, created_on, {**lifetimes, flag_type: lifetime} if lifetime else lifetimes)
-        add_flag(path, NewFlag(key, owner, flag_type, created_on, expiry, description, scope), _edit_rules(config_file, today, allow_past))
+        add_flag(path, NewFlag(key, owner, flag_type, created_on, expiry, description, scope), _edit_rules(config, today, allow_past))
     except FlagkeeperError as error:
         fail(error)
     click.echo(f"registered '{key}' in {display_path(path)}" + (f", expires {expiry}" if expiry else ""))
@@ -106,8 +108,8 @@ def add(key: str, owner: str, flag_type: str, expires: dt.datetime | None, lifet
 def extend(key: str, to: dt.datetime, reason: str, allow_past: bool, config_file: Path | None, registry: Path | None, today: dt.datetime | None) -> None:
     """Move KEY's expiry to a later date, keeping a short history of extensions."""
     try:
-        path, _ = _registry_path(config_file, registry)
-        extend_flag(path, key, to.date(), reason, _edit_rules(config_file, today, allow_past))
+        path, config = _registry_path(config_file, registry)
+        extend_flag(path, key, to.date(), reason, _edit_rules(config, today, allow_past))
     except FlagkeeperError as error:
         fail(error)
     click.echo(f"'{key}' now expires {to.date()}")
@@ -130,8 +132,8 @@ def set_fields(key: str, owner: str | None, flag_type: str | None, expires: dt.d
     if not any(value is not None for value in fields.values()):
         fail(FlagkeeperError("give at least one of --owner, --type, --expires, --description"))
     try:
-        path, lifetimes = _registry_path(config_file, registry)
-        set_flag(path, key, fields, _edit_rules(config_file, today, allow_past), lifetimes)
+        path, config = _registry_path(config_file, registry)
+        set_flag(path, key, fields, _edit_rules(config, today, allow_past), config.lifetimes)
         entry = load_registry(path, required=True).flags[key]
     except FlagkeeperError as error:
         fail(error)

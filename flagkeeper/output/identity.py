@@ -13,8 +13,9 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from flagkeeper.checks.diagnostic import Diagnostic
 from flagkeeper.paths import relative_path
@@ -34,8 +35,7 @@ def fingerprint(diagnostic: Diagnostic, root: Path) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:20]
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(msgspec.Struct, frozen=True):
     fingerprint: str
     occurrence: int  # 1 for the first finding with this fingerprint in the run, 2 for the next...
 

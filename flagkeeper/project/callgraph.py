@@ -22,7 +22,8 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+import msgspec
 
 from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.project.imports import KeyGuard, module_prefixes
@@ -131,8 +132,7 @@ def _caller_node(facts: FileFacts, caller: str | None, functions: set[str]) -> N
     return facts.module, caller
 
 
-@dataclass(frozen=True)
-class Call:
+class Call(msgspec.Struct, frozen=True):
     """A call from one node to another (or an import, between top levels), with its flag guards."""
 
     target: Node

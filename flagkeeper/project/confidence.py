@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+
+import msgspec
 
 from flagkeeper.analysis.facts import COMPUTED_LINK, PATH_LINK, STRING_LINK, FileFacts
 from flagkeeper.paths import relative_path
@@ -43,8 +44,7 @@ _NOT_A_START = frozenset("_-.")
 _OWN_CODES = ("FK006", "FK007")  # after these a name continues a longer one (`x.shop.y`, `my_shop.y`)
 
 
-@dataclass(frozen=True)
-class Confidence:
+class Confidence(msgspec.Struct, frozen=True):
     percent: int
     reason: str = ""  # the hint that lowered it, "" at 100
 
@@ -61,8 +61,7 @@ class Confidence:
         return "" if self.certain else f" (verify first: {self.reason}, confidence {self.percent}%)"
 
 
-@dataclass(frozen=True)
-class _Spot:
+class _Spot(msgspec.Struct, frozen=True):
     path: str  # relative to the project root
     line: int
 
@@ -70,8 +69,7 @@ class _Spot:
         return f"{self.path}:{self.line}"
 
 
-@dataclass(frozen=True)
-class _TextSpot:
+class _TextSpot(msgspec.Struct, frozen=True):
     """A place in a text file, its line counted only when it is shown."""
 
     path: str

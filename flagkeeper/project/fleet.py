@@ -5,17 +5,17 @@ They are an input of the project build (`check --fleet`, `fleet verify`); FK011 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import display_path
 from flagkeeper.tomlread import key_line, parse_json, parse_toml
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(msgspec.Struct, frozen=True):
     path: Path
     text: str
     server: str
@@ -23,7 +23,7 @@ class Manifest:
     code: str
     enabled: tuple[str, ...]
     meanings: dict[str, str] | None  # None: the manifest carries no meanings
-    readers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    readers: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
     kill_switches: tuple[str, ...] = ()
 
     @property

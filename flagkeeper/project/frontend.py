@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from flagkeeper.analysis.facts import FileFacts, FlagRef, KeyExpr
 
@@ -24,8 +25,7 @@ Spellings = Callable[[str], Mapping[str, str]]
 Resolve = Callable[[str, KeyExpr], "str | None"]
 
 
-@dataclass(frozen=True)
-class FrontendRead:
+class FrontendRead(msgspec.Struct, frozen=True):
     """A read in a frontend file. `key` is the known key it reads, or its own spelling when no
     known key matches; `alias` names the alias that matched (None: spelled as registered)."""
 

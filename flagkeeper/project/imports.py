@@ -23,11 +23,12 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from enum import Enum
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from flagkeeper.analysis.facts import COMPUTED_LINK, PATH_LINK, PLUGINS_LINK, PYFILE_LINK, STAR_LINK, TASKS_LINK, FileFacts, Guard, Link
 
@@ -40,8 +41,7 @@ TEST_FOLDER_NAMES = ("test", "tests", "*_tests")  # `*_tests`: playwright_tests,
 _COMPUTED_IMPORTERS = ("__import__", "importlib.import_module")
 
 
-@dataclass(frozen=True)
-class KeyGuard:
+class KeyGuard(msgspec.Struct, frozen=True):
     """A guard with its key resolved (None: the key is dynamic, so it is never dead)."""
 
     key: str | None
@@ -79,8 +79,7 @@ class ModuleStatus(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True)
-class ImportEdge:
+class ImportEdge(msgspec.Struct, frozen=True):
     """`source` imports `target`, first on `line`; `guards` is empty when some use is unguarded."""
 
     source: str

@@ -15,7 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flagkeeper.analysis.cache import Cache
+import msgspec
+
 from flagkeeper.analysis.discovery import discover
 from flagkeeper.analysis.facts import (
     Concat,
@@ -33,27 +34,27 @@ from flagkeeper.analysis.packs import Matcher, load_matcher
 from flagkeeper.analysis.scan import ScannedFiles, ScanOptions, scan
 from flagkeeper.config import AliasConfig, Config
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.project.aliases import key_spellings
-from flagkeeper.project.confidence import DeadCodeEvidence
-from flagkeeper.project.coverage import load_executed_lines
-from flagkeeper.project.fleet import Manifest, load_manifests
-from flagkeeper.project.frontend import FrontendRead, frontend_reads, import_names, spelling_index
-from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus
-from flagkeeper.project.textrefs import MAX_TEXT_FILE_BYTES, TextReference, decoded_text, defines_flags, find_text_references, read_text_file
-from flagkeeper.registry.lifecycle import Lifecycle
 from flagkeeper.registry.model import Registry, load_registry
-from flagkeeper.registry.servicestate import ServiceState, load_state
-from flagkeeper.registry.sources import CODE, RegisteredFlag, SourceEntry, merge_sources, read_source_file
 from flagkeeper.tomlread import read_text
 
+# The views below import what they build on where they are first used: a `check` answered by the
+# run cache builds none of them, and should not pay for importing them at every start.
 if TYPE_CHECKING:
+    from flagkeeper.analysis.cache import Cache
     from flagkeeper.project.callgraph import CallGraph
+    from flagkeeper.project.confidence import DeadCodeEvidence
+    from flagkeeper.project.fleet import Manifest
+    from flagkeeper.project.frontend import FrontendRead
+    from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus
+    from flagkeeper.project.textrefs import TextReference
+    from flagkeeper.registry.lifecycle import Lifecycle
+    from flagkeeper.registry.servicestate import ServiceState
+    from flagkeeper.registry.sources import RegisteredFlag
 
 _UNGUARDED: frozenset[KeyGuard] = frozenset()
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(msgspec.Struct, frozen=True):
     """A flag read with its key resolved; `key` is None when no static value exists (FK009)."""
 
     key: str | None
@@ -62,8 +63,7 @@ class Reference:
     read: FlagRef
 
 
-@dataclass(frozen=True)
-class Registered:
+class Registered(msgspec.Struct, frozen=True):
     """A flag registration in code with its key resolved; `key` is None when no static value exists (FK009)."""
 
     key: str | None
@@ -72,8 +72,7 @@ class Registered:
     registration: Registration
 
 
-@dataclass(frozen=True)
-class Overridden:
+class Overridden(msgspec.Struct, frozen=True):
     """A flag override (a test or settings block setting a flag) with its key resolved; `key` is None when no static value exists."""
 
     key: str | None
@@ -202,6 +201,8 @@ class Project:
         """The non-Python files searched for keys, read once (the bytes text_keys read for the run's
         key, else now); unreadable or huge ones left out, and those that define flags rather than
         read them (registries, exports, deploy manifests)."""
+        from flagkeeper.project.textrefs import decoded_text, defines_flags, read_text_file
+
         manifests = {manifest.path.resolve() for manifest in self.fleet}
         keyed = self.scanned.text_bytes  # the bytes the run's key was computed from, where the scan read them
         texts = {path: decoded_text(keyed.pop(path)) if path in keyed else read_text_file(path) for path in self.text_files}
@@ -228,6 +229,8 @@ class Project:
     @cached_property
     def registered(self) -> dict[str, RegisteredFlag]:
         """The merged registry: every key flags.toml, code or a registry-source file defines, with its sources."""
+        from flagkeeper.registry.sources import CODE, SourceEntry, merge_sources, read_source_file
+
         code = [
             SourceEntry(found.key, CODE, found.path, found.registration.line, found.registration.fields, found.registration.column)
             for found in self.registrations
@@ -238,6 +241,8 @@ class Project:
 
     @cached_property
     def lifecycle(self) -> Lifecycle:
+        from flagkeeper.registry.lifecycle import Lifecycle
+
         return Lifecycle(
             self.registry, self.today, self.config.lifetimes, self.config.flags_off, frozenset(self.registered),
             self.service, self.config.launched_days,
@@ -299,6 +304,9 @@ class Project:
     def frontend_reads(self) -> list[FrontendRead]:
         """Flag reads in JavaScript and TypeScript, keys resolved across their files (not Python's)
         and joined to the registered, retired and flag-service keys as spelled there."""
+        from flagkeeper.project.aliases import key_spellings
+        from flagkeeper.project.frontend import frontend_reads, import_names, spelling_index
+
         files = self.scripts.facts if self.scripts is not None else []
         resolver = KeyResolver(files)
         resolver.modules = import_names(resolver.modules)
@@ -318,10 +326,14 @@ class Project:
         return dict(sorted(grouped.items()))
 
     def text_references(self, keys: list[str]) -> dict[str, list[TextReference]]:
+        from flagkeeper.project.textrefs import find_text_references
+
         return find_text_references(self.text_contents.items(), keys, self.aliases, self.config.root)
 
     @cached_property
     def import_graph(self) -> ImportGraph:
+        from flagkeeper.project.imports import ImportGraph
+
         return ImportGraph(self.files, self.key_guards)
 
     @cached_property
@@ -348,6 +360,8 @@ class Project:
         """Guards written in `module`, with their keys resolved."""
         if not guards:  # nearly every import and call
             return _UNGUARDED
+        from flagkeeper.project.imports import KeyGuard
+
         return frozenset(KeyGuard(self.resolver.resolve(module, guard.key), guard.polarity) for guard in guards)
 
     def is_dead(self, guard: KeyGuard) -> bool:
@@ -365,6 +379,8 @@ class Project:
     @cached_property
     def dead_code_evidence(self) -> DeadCodeEvidence:
         """How sure each dead-code finding is (FK006, FK007): hints of a way in the graph cannot see."""
+        from flagkeeper.project.confidence import DeadCodeEvidence
+
         return DeadCodeEvidence(self.files, self.module_status, self.text_contents, self.config.root)
 
     def evidence(self, path: str) -> str:
@@ -383,8 +399,7 @@ class Project:
         return min((route for route in routes if route is not None), key=len)
 
 
-@dataclass(frozen=True)
-class ProjectInputs:
+class ProjectInputs(msgspec.Struct, frozen=True):
     """What a run reads besides the source tree: the command line's evidence and options."""
 
     registry_required: bool = False
@@ -412,10 +427,28 @@ def build_project(paths: list[Path], config: Config, today: dt.date, inputs: Pro
         scanned.cache.save_stamps()  # every file of the run has been looked at
     files = ScannedFiles(scanned.keys, lambda: checked_against(config, scanned.facts[: len(sources.python)]), scanned.cache, texts, text_bytes)
     scripts = ScannedFiles((), lambda: scanned.facts[len(sources.python) :])
+    executed, fleet = _evidence(inputs, files)
+    return Project(config, registry, matcher, files, sources.text, today, inputs.include_tests, executed, fleet, scripts, _service(config))
+
+
+def _evidence(inputs: ProjectInputs, files: ScannedFiles) -> tuple[dict[str, int] | None, tuple[Manifest, ...]]:
+    """The command line's evidence: coverage data (--coverage) and deploy manifests (--fleet)."""
+    if inputs.coverage_file is None and not inputs.fleet:
+        return None, ()
+    from flagkeeper.project.coverage import load_executed_lines
+    from flagkeeper.project.fleet import load_manifests
+
     executed = load_executed_lines(inputs.coverage_file, [facts.path for facts in files.facts]) if inputs.coverage_file else None
-    fleet = tuple(load_manifests([path.resolve() for path in inputs.fleet])) if inputs.fleet else ()
-    service = load_state(config.flag_state) if config.flag_state_named or config.flag_state.is_file() else None
-    return Project(config, registry, matcher, files, sources.text, today, inputs.include_tests, executed, fleet, scripts, service)
+    return executed, tuple(load_manifests([path.resolve() for path in inputs.fleet])) if inputs.fleet else ()
+
+
+def _service(config: Config) -> ServiceState | None:
+    """What the flag service knows (flag-state.toml), or None without a state file."""
+    if not config.flag_state_named and not config.flag_state.is_file():
+        return None
+    from flagkeeper.registry.servicestate import load_state
+
+    return load_state(config.flag_state)
 
 
 def text_keys(cache: Cache | None, paths: tuple[Path, ...]) -> tuple[tuple[str, ...], dict[Path, bytes]]:
@@ -423,8 +456,10 @@ def text_keys(cache: Cache | None, paths: tuple[Path, ...]) -> tuple[tuple[str, 
     (from its stamp when the stamp vouches for it: a warm run reads none), or why it is not
     searched (over the size read_text_file reads, unreadable); and the bytes of those it read,
     which the run then searches (a file is read once). Empty without a cache."""
-    if cache is None:
+    if cache is None or not paths:
         return (), {}
+    from flagkeeper.project.textrefs import MAX_TEXT_FILE_BYTES
+
     keys, read = [], {}
     for path in paths:
         try:

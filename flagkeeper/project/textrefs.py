@@ -15,9 +15,10 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from flagkeeper.config import KEY_PLACEHOLDER, AliasConfig
 from flagkeeper.errors import FlagkeeperError
@@ -30,8 +31,7 @@ from flagkeeper.tomlread import parse_json, parse_toml
 MAX_TEXT_FILE_BYTES = 4 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class TextReference:
+class TextReference(msgspec.Struct, frozen=True):
     key: str
     path: Path
     line: int

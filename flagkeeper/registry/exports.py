@@ -68,9 +68,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from flagkeeper.config import FLAG_TYPES
 from flagkeeper.errors import FlagkeeperError
@@ -81,8 +82,7 @@ FORMATS = ("flagd", "openfeature", "unleash", "launchdarkly")
 _OWNER_TAGS = ("owner", "team")  # tag types or metadata keys naming an owner, in priority order
 
 
-@dataclass(frozen=True)
-class ImportedFlag:
+class ImportedFlag(msgspec.Struct, frozen=True):
     """One flag as an export defines it, in the registry's terms."""
 
     key: str
@@ -314,8 +314,7 @@ def _as_object(value: object, where: str, path: Path | str) -> JsonObject:
     return JsonObject(value, where, path)
 
 
-@dataclass(frozen=True)
-class JsonObject:
+class JsonObject(msgspec.Struct, frozen=True):
     """A JSON object in an export (or a flag service's response: `path` is then its URL), with the
     JSON path that names it in error messages."""
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
+
+import msgspec
 
 from flagkeeper.config import DEFAULT_LAUNCHED_DAYS, DEFAULT_LIFETIMES
 from flagkeeper.errors import FlagkeeperError
@@ -34,8 +35,7 @@ class FlagStatus(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True)
-class StuckValue:
+class StuckValue(msgspec.Struct, frozen=True):
     """The value a flag can no longer change from, and why (for the finding's message).
 
     `decided` is False for a flag that is merely expired: it should have been removed, but
@@ -77,8 +77,7 @@ def kill_switches(registry: Registry) -> frozenset[str]:
     return frozenset(key for key, entry in registry.flags.items() if entry.type == KILL_SWITCH)
 
 
-@dataclass(frozen=True)
-class Lifecycle:
+class Lifecycle(msgspec.Struct, frozen=True, dict=True):
     """The lifecycle of every key of a registry, judged as of `today`."""
 
     registry: Registry

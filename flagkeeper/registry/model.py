@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from flagkeeper.analysis.facts import Suppression
 from flagkeeper.analysis.suppressions import find_suppressions
 from flagkeeper.errors import FlagkeeperError
@@ -29,8 +31,7 @@ def as_date(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
-@dataclass(frozen=True)
-class FlagEntry:
+class FlagEntry(msgspec.Struct, frozen=True):
     """`[flags.KEY]`: the fields as written, with typed views of the ones the checks use."""
 
     key: str
@@ -58,8 +59,7 @@ class FlagEntry:
         return as_date(self.fields.get("expires"))
 
 
-@dataclass(frozen=True)
-class Tombstone:
+class Tombstone(msgspec.Struct, frozen=True):
     """`[retired.KEY]`: a key that may never be used again, and what it used to mean."""
 
     key: str

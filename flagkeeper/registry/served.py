@@ -12,8 +12,9 @@ import ast
 import datetime as dt
 import json
 import shlex
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from flagkeeper.registry.servicestate import ServiceState
 
@@ -25,8 +26,7 @@ VENDOR_PACKS = frozenset({"launchdarkly", "unleash", "flagsmith", "posthog", "gr
 NOT_SERVICE_PACKS = frozenset({"env", "django-waffle"})
 
 
-@dataclass(frozen=True)
-class Served:
+class Served(msgspec.Struct, frozen=True):
     """A flag the service serves as one value in every environment, since `since` (None: not said)."""
 
     key: str

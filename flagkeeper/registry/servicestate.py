@@ -28,9 +28,10 @@ vendor that does not say).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.tomlread import key_line, parse_toml, read_text
@@ -41,8 +42,7 @@ if TYPE_CHECKING:
 _HEADER = "Written by `flagkeeper pull`: what the flag service knows. Review changes like code; do not edit by hand."
 
 
-@dataclass(frozen=True)
-class EnvironmentState:
+class EnvironmentState(msgspec.Struct, frozen=True):
     """One flag in one environment. `served` is the value every evaluation gets (None: no single value)."""
 
     on: bool
@@ -51,8 +51,7 @@ class EnvironmentState:
     last_evaluated: dt.datetime | None = None
 
 
-@dataclass(frozen=True)
-class ServiceFlag:
+class ServiceFlag(msgspec.Struct, frozen=True):
     """A flag as the service defines it, with its state per environment."""
 
     key: str
@@ -63,7 +62,7 @@ class ServiceFlag:
     created: dt.datetime | None = None
     archived: bool = False
     archived_at: dt.datetime | None = None
-    environments: dict[str, EnvironmentState] = field(default_factory=dict)
+    environments: dict[str, EnvironmentState] = msgspec.field(default_factory=dict)
     line: int = 0  # where `[flags.KEY]` is in the state file (0: not read from a file)
 
     def served_everywhere(self) -> tuple[Any, dt.datetime | None] | None:
@@ -80,8 +79,7 @@ class ServiceFlag:
         return states[0].served, since
 
 
-@dataclass(frozen=True)
-class ServiceState:
+class ServiceState(msgspec.Struct, frozen=True):
     """The whole state file: which service it came from, and its flags by key."""
 
     provider: str

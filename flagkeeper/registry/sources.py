@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from flagkeeper.registry.exports import ImportedFlag, export_format, parse_export
 from flagkeeper.registry.model import FlagEntry, Registry
@@ -25,8 +26,7 @@ CODE = "code"
 SOURCE_FIELDS = ("owner", "type", "expires", "description", "default")
 
 
-@dataclass(frozen=True)
-class SourceEntry:
+class SourceEntry(msgspec.Struct, frozen=True):
     """One definition of a flag: which kind of source (flags.toml, code, or an export format), where."""
 
     key: str
@@ -37,8 +37,7 @@ class SourceEntry:
     column: int = 1
 
 
-@dataclass(frozen=True)
-class RegisteredFlag:
+class RegisteredFlag(msgspec.Struct, frozen=True):
     """A registered key with every definition of it, flags.toml's first."""
 
     key: str

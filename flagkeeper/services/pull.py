@@ -7,13 +7,14 @@ completely first, then written atomically.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import write_output
@@ -60,15 +61,15 @@ def _storable(value: Any) -> Any:
 
 
 def _without_nulls(flag: ServiceFlag) -> ServiceFlag:
-    environments = {name: dataclasses.replace(state, served=_storable(state.served)) for name, state in flag.environments.items()}
-    return dataclasses.replace(flag, variations=tuple(_storable(list(flag.variations))), environments=environments)
+    environments = {name: msgspec.structs.replace(state, served=_storable(state.served)) for name, state in flag.environments.items()}
+    return msgspec.structs.replace(flag, variations=tuple(_storable(list(flag.variations))), environments=environments)
 
 
 def fetch_state(provider: str, settings: PullSettings) -> ServiceState:
     """What `provider` knows; an unexpected response is one FlagkeeperError naming the URL and the field."""
     try:
         state = _provider(provider)(settings)
-        return dataclasses.replace(state, flags={key: _without_nulls(flag) for key, flag in state.flags.items()})
+        return msgspec.structs.replace(state, flags={key: _without_nulls(flag) for key, flag in state.flags.items()})
     except FlagkeeperError as error:
         if isinstance(error.path, str):  # a URL: said in the message, as the CLI shows only file paths
             raise FlagkeeperError(f"{error.path}: unexpected response: {error.message}") from None

@@ -11,6 +11,7 @@ import pytest
 import tomllib
 
 from flagkeeper import tomlread
+from flagkeeper.cli import registry as registry_cli
 from tests.conftest import run, write_tree
 
 APP = 'import os\n\nif os.environ.get("FEATURE_NEW_CHECKOUT"):\n    print("new")\n'
@@ -23,7 +24,17 @@ NOT_LOADED = (
     "flagkeeper.analysis.analyse", "flagkeeper.analysis.structure", "concurrent.futures.process",
     "flagkeeper.project.entrypoints", "flagkeeper.history.diff", "flagkeeper.fleet.fingerprint",
     "flagkeeper.output.sarif", "flagkeeper.output.junit", "flagkeeper.output.graph", "flagkeeper.output.ruledocs",
+    # nor the model's views (text references, the frontend, registry sources), nor the baseline;
+    # nor pathspec (the default excludes are plain names), hashlib (OpenSSL), tempfile and shutil.
+    "flagkeeper.project.textrefs", "flagkeeper.project.frontend", "flagkeeper.registry.sources", "flagkeeper.output.baseline",
+    "networkx", "pathspec", "hashlib", "tempfile", "shutil",
 )  # fmt: skip
+# The dataclasses a warm `check` still generates at start (each about a millisecond; a msgspec
+# Struct costs a fiftieth): the model, the registry, and a finding with its related places.
+DATACLASSES = [
+    "flagkeeper.checks.diagnostic.Diagnostic", "flagkeeper.checks.diagnostic.Related", "flagkeeper.project.model.Project",
+    "flagkeeper.registry.model.Registry",
+]  # fmt: skip
 IN_A_FRESH_INTERPRETER = """
 import json, sys
 from flagkeeper.cli.main import main
@@ -31,6 +42,10 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
+import dataclasses
+generated = [f"{value.__module__}.{name}" for module in list(sys.modules.values()) if module.__name__.startswith("flagkeeper")
+             for name, value in vars(module).items() if dataclasses.is_dataclass(value) and value.__module__ == module.__name__]
+sys.stderr.write("\\nDATACLASSES " + json.dumps(sorted(generated)))
 sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
@@ -47,6 +62,7 @@ def test_a_warm_check_loads_only_what_it_uses(tmp_path: Path) -> None:
     loaded = set(json.loads(warm.stderr.rsplit("MODULES ", 1)[1]))
     assert "flagkeeper.analysis.analyse" in set(json.loads(cold.stderr.rsplit("MODULES ", 1)[1]))  # the cold run analysed app.py
     assert sorted(loaded & set(NOT_LOADED)) == []
+    assert json.loads(warm.stderr.rsplit("DATACLASSES ", 1)[1].split("\n", 1)[0]) == DATACLASSES
 
 
 @pytest.mark.parametrize("cache", [[], ["--no-cache"]], ids=["warm", "cold"])
@@ -65,3 +81,24 @@ def test_pyproject_is_parsed_once_a_run(tmp_path: Path, monkeypatch: pytest.Monk
     tomlread._parsed_once.cache_clear()  # as in a new process
     outcome = run([*CHECK, *cache], root)
     assert outcome.exit_code == 1 and parsed.count(PYPROJECT) == 1
+
+
+
+EDITS = {
+    "add": (["add", "NEW_FLAG", "--owner", "web", "--type", "release"], "[flags.NEW_FLAG]"),
+    "extend": (["extend", "FEATURE_NEW_CHECKOUT", "--to", "2026-12-31", "--reason", "launch slipped"], "2026-12-31"),
+    "set": (["set", "FEATURE_NEW_CHECKOUT", "--owner", "web"], 'owner = "web"'),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_registry_edit_loads_the_config_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str) -> None:
+    """The registry's path, the lifetimes and the packs' key-patterns come from one config."""
+    root = shop(tmp_path / "shop")
+    command, written = EDITS[edit]
+    loaded: list[tuple[object, ...]] = []
+    load_config = registry_cli.load_config
+    monkeypatch.setattr(registry_cli, "load_config", lambda *args: loaded.append(args) or load_config(*args))
+    outcome = run(["registry", *command, "--today", "2026-01-01"], root)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert written in (root / "flags.toml").read_text() and len(loaded) == 1

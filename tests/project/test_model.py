@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from flagkeeper.config import load_config
-from flagkeeper.project import callgraph, model
+from flagkeeper.project import callgraph, imports, model
 from flagkeeper.project.model import build_project
 from tests.conftest import REPO, run
 
@@ -28,7 +28,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
         return Counted
 
-    monkeypatch.setattr(model, "ImportGraph", counting("import graph", model.ImportGraph))
+    monkeypatch.setattr(imports, "ImportGraph", counting("import graph", imports.ImportGraph))  # model imports it when first used
     monkeypatch.setattr(callgraph, "CallGraph", counting("call graph", callgraph.CallGraph))
     return counted
 
