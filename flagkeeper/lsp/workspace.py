@@ -23,7 +23,7 @@ from flagkeeper.analysis.analyse import analyse_file
 from flagkeeper.analysis.discovery import module_name
 from flagkeeper.analysis.facts import FileFacts, KeyExpr
 from flagkeeper.analysis.scan import ScannedFiles
-from flagkeeper.checks.base import Rule
+from flagkeeper.checks.base import RegistryRule, Rule
 from flagkeeper.checks.diagnostic import Diagnostic
 from flagkeeper.checks.runner import run_checks
 from flagkeeper.config import Config
@@ -38,6 +38,10 @@ _DISK_VIEWS = ("text_contents", "registry_source_texts", "pyproject_text")
 _GRAPH_VIEWS = ("import_graph", "entry_targets", "entry_point_reasons", "entry_points", "dead_code_evidence")
 # ... and these also from the registry: taken while the registry is the base's too.
 _STATUS_VIEWS = ("module_status",)
+# Rules whose findings sit at the file, read or registration they come from and depend besides
+# only on the registry and on key resolution: while those are the base's, their findings in the
+# other files are the base's, and only the buffers are judged again.
+_PER_READ = ("FK000", "FK001", "FK002", "FK009")
 
 
 class _RememberingResolver(KeyResolver):
@@ -88,6 +92,7 @@ class Workspace:
         self._saved: set[Path] = set()  # buffers saved since the base was built: the base is stale once they close
         self._resolver: _RememberingResolver | None = None  # the base's, shared by overlays that keep its graph shape
         self._base_paths: set[str] | None = None  # the base's files' paths, asked for each buffer on every overlay
+        self._base_findings: list[Diagnostic] | None = None  # the base's findings of the rules an overlay may reuse
 
     @property
     def base(self) -> Project:
@@ -104,6 +109,7 @@ class Workspace:
         self._base = None
         self._resolver = None
         self._base_paths = None
+        self._base_findings = None
         self._facts.clear()
         self._saved.clear()
         self._changed()
@@ -210,8 +216,36 @@ class Workspace:
         """Every finding of the project with the buffers applied, as `check` reports them."""
         if self._findings is None:
             project = self.project
-            self._findings = run_checks(project, self._rules(project.config))
+            rules = self._rules(project.config)
+            self._findings = self._reusing_base(project, rules) if self._base_context(project) else run_checks(project, rules)
         return self._findings
+
+    def _base_context(self, project: Project) -> bool:
+        """Do the buffers leave the base's key resolution, registry and code registrations as they were?"""
+        base = self.base
+        return project is not base and project.resolver is self._resolver and project.registry is base.registry and project.registered == base.registered
+
+    def _reusing_base(self, project: Project, rules: list[Rule]) -> list[Diagnostic]:
+        """The findings when the buffers keep the base's context (_base_context): the registry
+        rules' are the base's, the per-read rules' the base's outside the buffers and their own
+        for the buffers (judged on a project of the buffers alone, with the context of the whole),
+        and only the other rules run on the whole project."""
+        reused = [rule for rule in rules if rule.code in _PER_READ or isinstance(rule, RegistryRule)]
+        if self._base_findings is None:
+            self._base_findings = run_checks(self.base, reused)
+        per_read = [rule for rule in reused if rule.code in _PER_READ]
+        buffers = [facts for facts in project.files if facts.path in self._facts_paths()]
+        alone = dataclasses.replace(project, scanned=ScannedFiles.of(buffers))
+        for view in ("resolver", "registered", "lifecycle", "entry_points"):
+            alone.__dict__[view] = getattr(project, view)
+        judged = {project.config.root / facts.path for facts in buffers}
+        kept = [finding for finding in self._base_findings if finding.code not in _PER_READ or finding.path not in judged]
+        others = [rule for rule in rules if rule not in reused]
+        return sorted(run_checks(project, others) + kept + run_checks(alone, per_read))
+
+    def _facts_paths(self) -> set[str]:
+        """The project paths of the analysed Python buffers."""
+        return {facts.path for facts in self._facts.values()}
 
     def findings_in(self, path: Path) -> list[Diagnostic]:
         return [diagnostic for diagnostic in self.findings() if diagnostic.path == path]
