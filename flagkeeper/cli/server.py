@@ -28,10 +28,10 @@ def server(config_file: Path | None, today: dt.datetime | None, stdio: bool) -> 
     The project is the one around the editor's workspace folder, analysed as `check` does,
     through the same cache. See docs/editors.md for VS Code, Neovim, Helix and Emacs.
     """
-    from flagkeeper.cli.main import _selected_rules
+    from flagkeeper.cli.main import selected_rules
     from flagkeeper.lsp.server import serve
 
     def load(root: Path) -> Project:
         return load_project([root], config_file, None, today, require_registry=False, progress=False)
 
-    serve(load, lambda config: _selected_rules(config, (), (), ()))
+    serve(load, lambda config: selected_rules(config, (), (), ()))

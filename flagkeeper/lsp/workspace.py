@@ -234,7 +234,8 @@ class Workspace:
         if self._base_findings is None:
             self._base_findings = run_checks(self.base, reused)
         per_read = [rule for rule in reused if rule.code in _PER_READ]
-        buffers = [facts for facts in project.files if facts.path in self._facts_paths()]
+        typed = {facts.path for facts in self._facts.values()}
+        buffers = [facts for facts in project.files if facts.path in typed]
         alone = dataclasses.replace(project, scanned=ScannedFiles.of(buffers))
         for view in ("resolver", "registered", "lifecycle", "entry_points"):
             alone.__dict__[view] = getattr(project, view)
@@ -242,10 +243,6 @@ class Workspace:
         kept = [finding for finding in self._base_findings if finding.code not in _PER_READ or finding.path not in judged]
         others = [rule for rule in rules if rule not in reused]
         return sorted(run_checks(project, others) + kept + run_checks(alone, per_read))
-
-    def _facts_paths(self) -> set[str]:
-        """The project paths of the analysed Python buffers."""
-        return {facts.path for facts in self._facts.values()}
 
     def findings_in(self, path: Path) -> list[Diagnostic]:
         return [diagnostic for diagnostic in self.findings() if diagnostic.path == path]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flagkeeper.cli.common import load_project
-from flagkeeper.cli.main import _selected_rules
+from flagkeeper.cli.main import selected_rules
 from flagkeeper.lsp.workspace import Workspace
 from tests.conftest import GUARDED_APP, write_tree
 
@@ -28,7 +28,7 @@ RETIRED = '[retired.peg_enabled]\nretired = 2003-06-30\nmeaning = "Power Peg"\n'
 
 def _workspace(root: Path) -> Workspace:
     load = lambda: load_project([root], None, None, dt.datetime(2026, 6, 1), require_registry=False, progress=False)  # noqa: E731
-    return Workspace(load, lambda config: _selected_rules(config, (), (), ()))
+    return Workspace(load, lambda config: selected_rules(config, (), (), ()))
 
 
 def _shown(findings: list) -> list[tuple[str, str, int, int, str]]:
