@@ -8,9 +8,15 @@ every other file as cached, without analysing the project again. A flags.toml bu
 the registry. What the model reads from disk besides the Python files (non-Python text files
 for FK005, registry sources, pyproject.toml) is shared with the base, read once.
 
+When the buffers also leave the registry, the code registrations and the key resolution as
+they were (a read typed inside a function), the rules that judge each read, file or registry
+entry on its own keep the base's findings outside the buffers and judge the buffers alone
+(_reusing_base); the other rules run on the whole project, FK007's function pass on the few
+functions its guards can gate (kept with the import graph).
+
 A change on disk that the buffers do not show (the config, the registry saved or edited by a
-command, a rule pack, a branch switch) calls for `reload`: the base is built again, and the
-facts cache makes that cost what a warm `check` costs.
+command, a rule pack, a branch switch) calls for `reload`: the base is built again, with the
+findings kept from it, and the facts cache makes that cost what a warm `check` costs.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from flagkeeper.checks.runner import run_checks
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import relative_path
-from flagkeeper.project.model import KeyResolver, Project
+from flagkeeper.project.model import KeyResolver, Project, Reference
 from flagkeeper.registry.model import Registry, parse_registry
 
 # Views of the model that read files from disk: a buffer does not change them, so the overlay takes the base's.
@@ -93,6 +99,7 @@ class Workspace:
         self._resolver: _RememberingResolver | None = None  # the base's, shared by overlays that keep its graph shape
         self._base_paths: set[str] | None = None  # the base's files' paths, asked for each buffer on every overlay
         self._base_findings: list[Diagnostic] | None = None  # the base's findings of the rules an overlay may reuse
+        self._base_references: list[list[Reference]] | None = None  # the base's references of each of its files
 
     @property
     def base(self) -> Project:
@@ -110,6 +117,7 @@ class Workspace:
         self._resolver = None
         self._base_paths = None
         self._base_findings = None
+        self._base_references = None
         self._facts.clear()
         self._saved.clear()
         self._changed()
@@ -239,10 +247,29 @@ class Workspace:
         alone = dataclasses.replace(project, scanned=ScannedFiles.of(buffers))
         for view in ("resolver", "registered", "lifecycle", "entry_points"):
             alone.__dict__[view] = getattr(project, view)
+        project.__dict__.setdefault("references", self._spliced_references(project, alone.references))
         judged = {project.config.root / facts.path for facts in buffers}
         kept = [finding for finding in self._base_findings if finding.code not in _PER_READ or finding.path not in judged]
         others = [rule for rule in rules if rule not in reused]
         return sorted(run_checks(project, others) + kept + run_checks(alone, per_read))
+
+    def _spliced_references(self, project: Project, typed: list[Reference]) -> list[Reference]:
+        """The overlay's references in the base's context: the base's of each file but the
+        buffers', theirs (`typed`), in the files' order, as the overlay would resolve them."""
+        if self._base_references is None:
+            by_path: dict[Path, list[Reference]] = {}
+            for reference in self.base.references:
+                by_path.setdefault(reference.path, []).append(reference)
+            self._base_references = [by_path.get(self.root / facts.path, []) for facts in self.base.files]
+        buffers: dict[Path, list[Reference]] = {}
+        for reference in typed:
+            buffers.setdefault(reference.path, []).append(reference)
+        root, names = self.root, {facts.path for facts in self._facts.values()}
+        return [
+            reference
+            for facts, base in zip(project.files, self._base_references, strict=True)
+            for reference in (buffers.get(root / facts.path, []) if facts.path in names else base)
+        ]
 
     def findings_in(self, path: Path) -> list[Diagnostic]:
         return [diagnostic for diagnostic in self.findings() if diagnostic.path == path]

@@ -112,3 +112,16 @@ def test_findings_kept_from_the_base_follow_the_disk_after_a_reload(tmp_path: Pa
     expected = _shown(_workspace(write_tree(tmp_path / "saved", {**files, **DISK_CHANGES[change], "router.py": TYPED}).resolve()).findings())
     assert _shown(workspace.findings()) == expected
     assert expected != before
+
+
+def test_two_buffers_typed_in_the_base_context_are_judged_as_saved(tmp_path: Path) -> None:
+    files = {**FILES, "orders.py": ORDERS}
+    typed = {"router.py": TYPED, "orders.py": ORDERS.replace("        return order\n", '        return ldclient.get().variation("lit_pool", order, 0)\n', 1)}
+    root = write_tree(tmp_path / "editing", files).resolve()
+    workspace = _workspace(root)
+    workspace.findings()
+    for name, text in typed.items():
+        workspace.set_buffer(root / name, text)
+    expected = _shown(_workspace(write_tree(tmp_path / "saved", {**files, **typed}).resolve()).findings())
+    assert _shown(workspace.findings()) == expected
+    assert [shown[:4] for shown in expected if shown[1] == "FK001"] == [("orders.py", "FK001", 5, 8), ("orders.py", "FK001", 6, 16)]
