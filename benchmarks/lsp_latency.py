@@ -13,7 +13,8 @@ Two measurements:
 - over stdio: the wall time from sending `textDocument/didChange` to receiving the
   `publishDiagnostics` that holds the new FK001, with a real client (pygls's LanguageClient);
   the rounds are half a second apart, so each change comes after a pause (a server that holds
-  every change back for its debounce, as before issue 23's latency work, includes it).
+  every change back for its debounce, as before issue 23's latency work, includes it); then as
+  many rounds of a burst, two changes 50 ms apart, timed from the second (the debounce included).
 
 Each measurement ends with a digest of what it found (every finding of the project after the
 last round; the last diagnostics published for the buffer), to compare two versions' output.
@@ -63,7 +64,7 @@ def _edit_site(root: Path, files: list[FileFacts]) -> tuple[Path, list[str], int
     return path, lines, line, text
 
 
-def _typed(lines: list[str], line: int, text: str, round_number: int) -> str:
+def _typed(lines: list[str], line: int, text: str, round_number: int | str) -> str:
     return "".join([*lines[:line], text.format(n=round_number), *lines[line:]])
 
 
@@ -86,7 +87,9 @@ def in_process(root: Path, today: dt.datetime, repeat: int) -> tuple[list[float]
     return timings, path, _digest(shown)
 
 
-async def over_stdio(root: Path, today: str, repeat: int, path: Path, lines: list[str], line: int, text: str) -> tuple[list[float], str]:
+async def over_stdio(root: Path, today: str, repeat: int, path: Path, lines: list[str], line: int, text: str) -> tuple[list[float], list[float], str]:
+    """Wall times from a change after a pause, then from the last change of a burst (two changes
+    50 ms apart), to the diagnostics of that change; and the digest of the last ones."""
     from lsprotocol import types
     from pygls.lsp.client import LanguageClient
     from pygls.uris import from_fs_path
@@ -104,21 +107,40 @@ async def over_stdio(root: Path, today: str, repeat: int, path: Path, lines: lis
     uri = from_fs_path(str(path)) or ""
     client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 0, "".join(lines))))
     await published.get()  # the first publish: the project built and checked
-    timings = []
+    version = 0
     last: Sequence[types.Diagnostic] = []
-    for round_number in range(repeat):
-        change = types.TextDocumentContentChangeWholeDocument(text=_typed(lines, line, text, round_number))
-        started = time.perf_counter()
-        identifier = types.VersionedTextDocumentIdentifier(version=round_number + 1, uri=uri)
-        client.text_document_did_change(types.DidChangeTextDocumentParams(identifier, [change]))
+
+    async def change(round_number: int | str) -> None:
+        nonlocal version
+        version += 1
+        identifier = types.VersionedTextDocumentIdentifier(version=version, uri=uri)
+        whole = types.TextDocumentContentChangeWholeDocument(text=_typed(lines, line, text, round_number))
+        client.text_document_did_change(types.DidChangeTextDocumentParams(identifier, [whole]))
+
+    async def published_with(round_number: int) -> None:
+        nonlocal last
         while not any(f"bench.probe-{round_number}" in diagnostic.message for diagnostic in last):
             last = (await published.get()).diagnostics
-        timings.append(time.perf_counter() - started)
+
+    after_pause, burst_end = [], []
+    for round_number in range(repeat):
+        started = time.perf_counter()
+        await change(round_number)
+        await published_with(round_number)
+        after_pause.append(time.perf_counter() - started)
         await asyncio.sleep(0.5)  # a pause between keystrokes, longer than the debounce
+    for round_number in range(repeat, 2 * repeat):
+        await change(f"x{round_number}")  # a keystroke, and 50 ms later the next one: a burst
+        await asyncio.sleep(0.05)
+        started = time.perf_counter()
+        await change(round_number)
+        await published_with(round_number)
+        burst_end.append(time.perf_counter() - started)
+        await asyncio.sleep(0.5)
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
-    return timings, _digest([f"{d.range} {d.code} {d.severity} {d.message} {d.related_information}" for d in last])
+    return after_pause, burst_end, _digest([f"{d.range} {d.code} {d.severity} {d.message} {d.related_information}" for d in last])
 
 
 def _summary(label: str, timings: list[float]) -> str:
@@ -143,8 +165,9 @@ def main() -> int:
     print(_summary("in process, CPU time of the findings for the changed buffer", cpu) + f"; after the last round: {found}")
     files = Workspace(lambda: load_project([root], None, None, dt.datetime.fromisoformat(args.today), progress=False), lambda _: []).base.files
     _, lines, line, text = _edit_site(root, files)
-    wall, published = asyncio.run(over_stdio(root, args.today, args.repeat, path, lines, line, text))
-    print(_summary("over stdio, wall time from didChange to publishDiagnostics", wall) + f"; the last publish: {published}", flush=True)
+    wall, burst, published = asyncio.run(over_stdio(root, args.today, args.repeat, path, lines, line, text))
+    print(_summary("over stdio, wall time from didChange after a pause to publishDiagnostics", wall), flush=True)
+    print(_summary("over stdio, wall time from the last didChange of a burst to publishDiagnostics", burst) + f"; the last publish: {published}")
     return 0
 
 
