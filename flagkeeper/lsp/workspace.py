@@ -212,8 +212,8 @@ class Workspace:
         """The registry as the editor has it; the one on disk while the buffer is not valid TOML."""
         path = self.base.config.registry
         self.errors.pop(path, None)
-        if path not in self.buffers:
-            return self.base.registry
+        if path not in self.buffers or (self.base.registry.exists and self.buffers[path] == self.base.registry.text):
+            return self.base.registry  # an open flags.toml as saved keeps the base's context (_base_context)
         try:
             return parse_registry(self.buffers[path], path)
         except FlagkeeperError as error:

@@ -125,3 +125,15 @@ def test_two_buffers_typed_in_the_base_context_are_judged_as_saved(tmp_path: Pat
     expected = _shown(_workspace(write_tree(tmp_path / "saved", {**files, **typed}).resolve()).findings())
     assert _shown(workspace.findings()) == expected
     assert [shown[:4] for shown in expected if shown[1] == "FK001"] == [("orders.py", "FK001", 5, 8), ("orders.py", "FK001", 6, 16)]
+
+
+def test_an_open_registry_as_saved_keeps_the_base_registry(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "editing", FILES).resolve()
+    workspace = _workspace(root)
+    workspace.set_buffer(root / "flags.toml", REGISTRY)  # opened, not changed
+    workspace.set_buffer(root / "router.py", TYPED)
+    assert workspace.project.registry is workspace.base.registry
+    assert _shown(workspace.findings()) == _shown(_workspace(write_tree(tmp_path / "saved", {**FILES, "router.py": TYPED}).resolve()).findings())
+    workspace.set_buffer(root / "flags.toml", RETIRED)
+    assert workspace.project.registry is not workspace.base.registry
+    assert "FK003" in [finding.code for finding in workspace.findings()]
