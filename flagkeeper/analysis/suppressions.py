@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from flagkeeper.analysis.facts import Suppression
 
-_COMMENT = re.compile(
+_COMMENT = re.compile(  # the one definition of a suppression comment (lsp/actions.py adds codes to its noqa form)
     r"#\s*(?:flagkeeper:\s*ignore(?:\[(?P<ours>[^\]]*)\])?|noqa\b(?:\s*:\s*(?P<noqa>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*))?)",
     re.IGNORECASE,
 )
@@ -33,6 +33,12 @@ def _codes(match: re.Match[str]) -> tuple[str, ...] | None:
         codes = tuple(code.upper() for code in _CODE.findall(match.group("noqa")))
         return codes or None  # a noqa naming only other tools' codes is theirs
     return tuple(code.upper() for code in _CODE.findall(match.group("ours") or ""))
+
+
+def noqa_codes_end(line: str) -> int | None:
+    """Where the codes of a `# noqa: CODE, ...` comment on `line` end (any tool's codes), to add one
+    there; None when the line has none."""
+    return next((match.end("noqa") for match in _COMMENT.finditer(line) if match.group("noqa") is not None), None)
 
 
 def _may_suppress(source: str) -> bool:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic, Related
 from flagkeeper.project.confidence import Confidence
-from flagkeeper.project.imports import KeyGuard, ModuleStatus
+from flagkeeper.project.imports import ImportGraph, KeyGuard, ModuleStatus
 from flagkeeper.project.model import Project
 
 _APP = (
@@ -17,6 +19,47 @@ _APP = (
     'def route(order):\n    if ldclient.get().variation("peg_enabled", order, False):\n'
     "        power_peg.work(order)\n"
 )
+
+
+@dataclass(frozen=True)
+class _GuardedFunction:
+    """A module-level, undecorated function every reference to which sits under some flag guard:
+    only such a function can be a zombie, whichever flags are dead."""
+
+    file: int  # the index of its file in the project's files
+    index: int  # its index in that file's functions
+    name: str
+    references: tuple[frozenset[KeyGuard], ...]  # the guards around each use in its module, then each import of it
+
+
+# The guarded functions of a project are found from the same facts as its import graph (the
+# functions' uses, the imports, the constants that resolve the guards' keys), so they are kept as
+# long as the graph is: the language server keeps it while a buffer leaves those facts alone,
+# and then judges a keystroke against the few candidates instead of every function.
+_GUARDED_BY_GRAPH: weakref.WeakKeyDictionary[ImportGraph, list[_GuardedFunction]] = weakref.WeakKeyDictionary()
+
+
+def _guarded_functions(project: Project) -> list[_GuardedFunction]:
+    if project.import_graph not in _GUARDED_BY_GRAPH:
+        _GUARDED_BY_GRAPH[project.import_graph] = _find_guarded_functions(project)
+    return _GUARDED_BY_GRAPH[project.import_graph]
+
+
+def _find_guarded_functions(project: Project) -> list[_GuardedFunction]:
+    imports: dict[str, list[frozenset[KeyGuard]]] = defaultdict(list)
+    for facts in project.files:
+        for target, _, guards, _ in facts.imports:
+            imports[target].append(project.key_guards(facts.module, guards))
+    found = []
+    for file, facts in enumerate(project.files):
+        for index, function in enumerate(facts.functions):
+            if "." in function.qualname or function.decorated or not all(function.uses):
+                continue
+            name = f"{facts.module}.{function.qualname}"
+            references = (*(project.key_guards(facts.module, use) for use in function.uses), *imports.get(name, ()))
+            if references and all(references):
+                found.append(_GuardedFunction(file, index, name, references))
+    return found
 
 
 class ZombieCodeRule(Rule):
@@ -179,31 +222,25 @@ class ZombieCodeRule(Rule):
         return self.report(path, line, 1, message, guard.key, severity, flow=flow, confidence=confidence.percent)
 
     def _zombie_functions(self, project: Project) -> Iterator[Diagnostic]:
-        imports: dict[str, list[frozenset[KeyGuard]]] = defaultdict(list)
-        for facts in project.files:
-            for target, _, guards, _ in facts.imports:
-                imports[target].append(project.key_guards(facts.module, guards))
-        for facts in project.files:
-            if project.module_status.get(facts.module) not in (ModuleStatus.ENTRY_POINT, ModuleStatus.REACHABLE):
+        live = (ModuleStatus.ENTRY_POINT, ModuleStatus.REACHABLE)
+        for candidate in _guarded_functions(project):
+            facts = project.files[candidate.file]  # as it is now: the graph is kept while the files keep their order
+            if project.module_status.get(facts.module) not in live:
                 continue
-            for function in facts.functions:
-                if "." in function.qualname or function.decorated:
-                    continue
-                name = f"{facts.module}.{function.qualname}"
-                references = [project.key_guards(facts.module, use) for use in function.uses] + imports.get(name, [])
-                dead = [next((guard for guard in guards if project.is_dead(guard)), None) for guards in references]
-                if not dead or None in dead:
-                    continue
-                guard = dead[0]
-                assert guard is not None
-                stuck = project.lifecycle.stuck_value(guard.key)
-                confidence = project.dead_code_evidence.of_function(name)
-                advice = self._advice(project, guard, "delete it with the dead branch", "it with the branch", confidence)
-                message = (
-                    f"function {name} is used only where flag '{guard.key}' is {'on' if guard.polarity else 'off'} "
-                    f"({len(dead)} places), and that flag is {stuck.reason if stuck else 'dead'}: {advice}"
-                )
-                yield self._finding(project, project.config.root / facts.path, function.line, message, guard, confidence)
+            dead = [next((guard for guard in guards if project.is_dead(guard)), None) for guards in candidate.references]
+            if None in dead:
+                continue
+            guard = dead[0]
+            assert guard is not None
+            function = facts.functions[candidate.index]  # its line as the facts have it now (the shape keeps the order)
+            stuck = project.lifecycle.stuck_value(guard.key)
+            confidence = project.dead_code_evidence.of_function(candidate.name)
+            advice = self._advice(project, guard, "delete it with the dead branch", "it with the branch", confidence)
+            message = (
+                f"function {candidate.name} is used only where flag '{guard.key}' is {'on' if guard.polarity else 'off'} "
+                f"({len(dead)} places), and that flag is {stuck.reason if stuck else 'dead'}: {advice}"
+            )
+            yield self._finding(project, project.config.root / facts.path, function.line, message, guard, confidence)
 
     def _zombie_modules(self, project: Project) -> Iterator[Diagnostic]:
         graph = project.import_graph

@@ -220,7 +220,7 @@ def _project_findings(project: Project, paths: list[Path], selection: Selection,
     configured += [("extend-select", config.extend_select), ("extend-ignore", config.extend_ignore)]
     for label, codes in configured:
         validate_codes(codes, label, config.source)
-    rules = _selected_rules(config, selection.chosen, selection.dropped, selection.added)
+    rules = selected_rules(config, selection.chosen, selection.dropped, selection.added)
     run = check_project(project, rules, selection.warn_unused_ignores)
     if not run.has_entry_points and any(rule.code in REACHABILITY_CODES for rule in rules) and not quiet:
         _note_missing_entry_points(project)
@@ -282,7 +282,7 @@ def _brought_since(project: Project, revision: str | None, diagnostics: list[Dia
         return diagnostics
 
 
-def _selected_rules(config: Config, chosen: tuple[str, ...], dropped: tuple[str, ...], added: tuple[str, ...]) -> list[Rule]:
+def selected_rules(config: Config, chosen: tuple[str, ...], dropped: tuple[str, ...], added: tuple[str, ...]) -> list[Rule]:
     """ruff's selection: a --select on the command line starts afresh, else the config's `select`;
     --extend-select and `extend-select` add to it, --ignore, --extend-ignore and `extend-ignore` take away."""
     from flagkeeper.checks.runner import select_rules

@@ -21,17 +21,21 @@ if TYPE_CHECKING:
 @CONFIG_OPTION
 @TODAY_OPTION
 @click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default and only transport; editors pass it).")
-def server(config_file: Path | None, today: dt.datetime | None, stdio: bool) -> None:
+@click.option(
+    "--debounce", "debounce_ms", type=click.IntRange(0, 10_000), metavar="MS",
+    help="Quiet time that ends a burst of keystrokes, in milliseconds (default 150); the first change after such a pause is judged at once.",
+)  # fmt: skip
+def server(config_file: Path | None, today: dt.datetime | None, stdio: bool, debounce_ms: int | None) -> None:
     """Run the language server: diagnostics as you type, hover on flag keys, code actions
     (register, extend, remove, suppress), go to definition and find references.
 
     The project is the one around the editor's workspace folder, analysed as `check` does,
     through the same cache. See docs/editors.md for VS Code, Neovim, Helix and Emacs.
     """
-    from flagkeeper.cli.main import _selected_rules
-    from flagkeeper.lsp.server import serve
+    from flagkeeper.cli.main import selected_rules
+    from flagkeeper.lsp.server import DEBOUNCE, serve
 
     def load(root: Path) -> Project:
         return load_project([root], config_file, None, today, require_registry=False, progress=False)
 
-    serve(load, lambda config: _selected_rules(config, (), (), ()))
+    serve(load, lambda config: selected_rules(config, (), (), ()), DEBOUNCE if debounce_ms is None else debounce_ms / 1000)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flagkeeper.analysis.suppressions import noqa_codes_end
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import relative_path
 from flagkeeper.project.model import Project
@@ -29,7 +29,6 @@ from flagkeeper.registry.validate import EditRules, key_patterns
 NEW_FLAG_TYPE = "release"
 EXTENSION_DAYS = 30  # for a type the configuration gives no lifetime
 EXTENSION_REASON = "extended from the editor"
-_NOQA = re.compile(r"#\s*noqa\s*:\s*[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -110,9 +109,9 @@ def suppress_edit(path: Path, text: str, line: int, code: str) -> FileEdit:
     lines = text.splitlines(keepends=True)
     current = lines[line - 1]
     body = current.rstrip("\r\n")
-    found = _NOQA.search(body)
-    if found is not None:
-        body = body[: found.end()] + f", {code}" + body[found.end() :]
+    end = noqa_codes_end(body)
+    if end is not None:
+        body = body[:end] + f", {code}" + body[end:]
     else:
         body = f"{body}  # noqa: {code}"
     lines[line - 1] = body + current[len(current.rstrip("\r\n")) :]

@@ -1,7 +1,9 @@
 """The Language Server Protocol over standard input and output (pygls), in front of workspace.py.
 
-Diagnostics are published for every open document, DEBOUNCE seconds after the last open,
-change or save: one run of the rules on the project with the buffers applied serves them all,
+Diagnostics are published for every open document after an open, change or save: at once for
+the first change after DEBOUNCE seconds of quiet (one edit is judged without waiting), else
+once the editor has been quiet that long (a burst of keystrokes is judged once, at its end).
+One run of the rules on the project with the buffers applied serves them all,
 so an edit in one file (a registration, a constant) updates the findings in the others. Hover,
 definition and references find the key under the cursor (keys.py); code actions compute their
 edits with actions.py, the removal only when the editor resolves the action (it runs libcst
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,7 +36,7 @@ from flagkeeper.output.links import rule_url
 from flagkeeper.project.model import Project
 from flagkeeper.registry.lifecycle import FlagStatus
 
-DEBOUNCE = 0.15  # seconds of quiet after a keystroke before the rules run
+DEBOUNCE = 0.15  # seconds of quiet that end a burst of keystrokes
 SOURCE = "flagkeeper"
 WATCHED = ("**/*.py", "**/*.toml", "**/*.json", "**/*.yaml", "**/*.yml", "**/.git/HEAD")
 _DEAD_CODE = ("FK006", "FK007")  # shown faded (DiagnosticTag.Unnecessary)
@@ -49,6 +52,7 @@ class FlagkeeperServer(LanguageServer):
         self.debounce = debounce
         self.model: Workspace | None = None
         self.pending: asyncio.Task[None] | None = None
+        self.last_activity = -math.inf  # loop time of the last change or the end of the last run
         self.uris: dict[Path, str] = {}  # an open document's path (resolved) -> the URI the editor names it by
 
     @property
@@ -158,15 +162,22 @@ def _buffer_changed(ls: FlagkeeperServer, uri: str) -> None:
 
 
 def _schedule(ls: FlagkeeperServer) -> None:
-    """Publish the diagnostics once the editor has been quiet for the debounce time."""
+    """Publish the diagnostics at once when the editor was quiet for the debounce time before this
+    change (since the last change and the last run), else once it has been quiet that long: a
+    change during a burst cancels the run waiting for the burst's end."""
+    loop = asyncio.get_event_loop()
+    now = loop.time()
+    delay = ls.debounce if now - ls.last_activity < ls.debounce else 0.0
+    ls.last_activity = now
     if ls.pending is not None:
         ls.pending.cancel()
-    ls.pending = asyncio.get_event_loop().create_task(_publish_later(ls))
+    ls.pending = loop.create_task(_publish_later(ls, delay))
 
 
-async def _publish_later(ls: FlagkeeperServer) -> None:
-    await asyncio.sleep(ls.debounce)
+async def _publish_later(ls: FlagkeeperServer, delay: float) -> None:
+    await asyncio.sleep(delay)  # also at 0: the changes already received are applied first
     publish(ls)
+    ls.last_activity = asyncio.get_event_loop().time()  # a change that waited for this run is part of the burst
 
 
 def publish(ls: FlagkeeperServer) -> None:

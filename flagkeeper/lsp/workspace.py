@@ -8,9 +8,15 @@ every other file as cached, without analysing the project again. A flags.toml bu
 the registry. What the model reads from disk besides the Python files (non-Python text files
 for FK005, registry sources, pyproject.toml) is shared with the base, read once.
 
+When the buffers also leave the registry, the code registrations and the key resolution as
+they were (a read typed inside a function), the rules that judge each read, file or registry
+entry on its own keep the base's findings outside the buffers and judge the buffers alone
+(_reusing_base); the other rules run on the whole project, FK007's function pass on the few
+functions its guards can gate (kept with the import graph).
+
 A change on disk that the buffers do not show (the config, the registry saved or edited by a
-command, a rule pack, a branch switch) calls for `reload`: the base is built again, and the
-facts cache makes that cost what a warm `check` costs.
+command, a rule pack, a branch switch) calls for `reload`: the base is built again, with the
+findings kept from it, and the facts cache makes that cost what a warm `check` costs.
 """
 
 from __future__ import annotations
@@ -23,13 +29,13 @@ from flagkeeper.analysis.analyse import analyse_file
 from flagkeeper.analysis.discovery import module_name
 from flagkeeper.analysis.facts import FileFacts, KeyExpr
 from flagkeeper.analysis.scan import ScannedFiles
-from flagkeeper.checks.base import Rule
+from flagkeeper.checks.base import RegistryRule, Rule
 from flagkeeper.checks.diagnostic import Diagnostic
 from flagkeeper.checks.runner import run_checks
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import relative_path
-from flagkeeper.project.model import KeyResolver, Project
+from flagkeeper.project.model import KeyResolver, Project, Reference
 from flagkeeper.registry.model import Registry, parse_registry
 
 # Views of the model that read files from disk: a buffer does not change them, so the overlay takes the base's.
@@ -38,6 +44,10 @@ _DISK_VIEWS = ("text_contents", "registry_source_texts", "pyproject_text")
 _GRAPH_VIEWS = ("import_graph", "entry_targets", "entry_point_reasons", "entry_points", "dead_code_evidence")
 # ... and these also from the registry: taken while the registry is the base's too.
 _STATUS_VIEWS = ("module_status",)
+# Rules whose findings sit at the file, read or registration they come from and depend besides
+# only on the registry and on key resolution: while those are the base's, their findings in the
+# other files are the base's, and only the buffers are judged again.
+_PER_READ = ("FK000", "FK001", "FK002", "FK009")
 
 
 class _RememberingResolver(KeyResolver):
@@ -88,6 +98,8 @@ class Workspace:
         self._saved: set[Path] = set()  # buffers saved since the base was built: the base is stale once they close
         self._resolver: _RememberingResolver | None = None  # the base's, shared by overlays that keep its graph shape
         self._base_paths: set[str] | None = None  # the base's files' paths, asked for each buffer on every overlay
+        self._base_findings: list[Diagnostic] | None = None  # the base's findings of the rules an overlay may reuse
+        self._base_references: list[list[Reference]] | None = None  # the base's references of each of its files
 
     @property
     def base(self) -> Project:
@@ -104,6 +116,8 @@ class Workspace:
         self._base = None
         self._resolver = None
         self._base_paths = None
+        self._base_findings = None
+        self._base_references = None
         self._facts.clear()
         self._saved.clear()
         self._changed()
@@ -198,8 +212,8 @@ class Workspace:
         """The registry as the editor has it; the one on disk while the buffer is not valid TOML."""
         path = self.base.config.registry
         self.errors.pop(path, None)
-        if path not in self.buffers:
-            return self.base.registry
+        if path not in self.buffers or (self.base.registry.exists and self.buffers[path] == self.base.registry.text):
+            return self.base.registry  # an open flags.toml as saved keeps the base's context (_base_context)
         try:
             return parse_registry(self.buffers[path], path)
         except FlagkeeperError as error:
@@ -210,8 +224,52 @@ class Workspace:
         """Every finding of the project with the buffers applied, as `check` reports them."""
         if self._findings is None:
             project = self.project
-            self._findings = run_checks(project, self._rules(project.config))
+            rules = self._rules(project.config)
+            self._findings = self._reusing_base(project, rules) if self._base_context(project) else run_checks(project, rules)
         return self._findings
+
+    def _base_context(self, project: Project) -> bool:
+        """Do the buffers leave the base's key resolution, registry and code registrations as they were?"""
+        base = self.base
+        return project is not base and project.resolver is self._resolver and project.registry is base.registry and project.registered == base.registered
+
+    def _reusing_base(self, project: Project, rules: list[Rule]) -> list[Diagnostic]:
+        """The findings when the buffers keep the base's context (_base_context): the registry
+        rules' are the base's, the per-read rules' the base's outside the buffers and their own
+        for the buffers (judged on a project of the buffers alone, with the context of the whole),
+        and only the other rules run on the whole project."""
+        reused = [rule for rule in rules if rule.code in _PER_READ or isinstance(rule, RegistryRule)]
+        if self._base_findings is None:
+            self._base_findings = run_checks(self.base, reused)
+        per_read = [rule for rule in reused if rule.code in _PER_READ]
+        typed = {facts.path for facts in self._facts.values()}
+        buffers = [facts for facts in project.files if facts.path in typed]
+        alone = dataclasses.replace(project, scanned=ScannedFiles.of(buffers))
+        for view in ("resolver", "registered", "lifecycle", "entry_points"):
+            alone.__dict__[view] = getattr(project, view)
+        project.__dict__.setdefault("references", self._spliced_references(project, alone.references))
+        judged = {project.config.root / facts.path for facts in buffers}
+        kept = [finding for finding in self._base_findings if finding.code not in _PER_READ or finding.path not in judged]
+        others = [rule for rule in rules if rule not in reused]
+        return sorted(run_checks(project, others) + kept + run_checks(alone, per_read))
+
+    def _spliced_references(self, project: Project, typed: list[Reference]) -> list[Reference]:
+        """The overlay's references in the base's context: the base's of each file but the
+        buffers', theirs (`typed`), in the files' order, as the overlay would resolve them."""
+        if self._base_references is None:
+            by_path: dict[Path, list[Reference]] = {}
+            for reference in self.base.references:
+                by_path.setdefault(reference.path, []).append(reference)
+            self._base_references = [by_path.get(self.root / facts.path, []) for facts in self.base.files]
+        buffers: dict[Path, list[Reference]] = {}
+        for reference in typed:
+            buffers.setdefault(reference.path, []).append(reference)
+        root, names = self.root, {facts.path for facts in self._facts.values()}
+        return [
+            reference
+            for facts, base in zip(project.files, self._base_references, strict=True)
+            for reference in (buffers.get(root / facts.path, []) if facts.path in names else base)
+        ]
 
     def findings_in(self, path: Path) -> list[Diagnostic]:
         return [diagnostic for diagnostic in self.findings() if diagnostic.path == path]

@@ -85,9 +85,30 @@ def read_source_file(path: Path, text: str) -> list[SourceEntry]:
     return [_imported_entry(flag, source, path, text) for flag in flags if not flag.archived]
 
 
+@dataclass(frozen=True)
+class _Merge:
+    registry: Registry
+    others: tuple[SourceEntry, ...]
+    merged: dict[str, RegisteredFlag]
+
+
+# The last merge. The language server merges again on every keystroke, nearly always the same
+# flags.toml (the same Registry, read once) with the same code registrations: it gets the same
+# mapping back instead of a new one built from every entry. Another registry object (flags.toml
+# read again after an edit, a branch switch) or any other entry merges anew.
+_last_merge: list[_Merge] = []
+
+
 def merge_sources(registry: Registry, others: Iterable[SourceEntry]) -> dict[str, RegisteredFlag]:
-    """Every registered key (flags.toml's in file order, then the others' in order) with its sources."""
+    """Every registered key (flags.toml's in file order, then the others' in order) with its sources.
+
+    The mapping is shared with the last merge of the same registry and entries: read it, never change it."""
+    others = tuple(others)
+    if _last_merge and _last_merge[0].registry is registry and _last_merge[0].others == others:
+        return _last_merge[0].merged
     merged: dict[str, list[SourceEntry]] = {key: [registry_file_entry(entry, registry.path)] for key, entry in registry.flags.items()}
     for entry in others:
         merged.setdefault(entry.key, []).append(entry)
-    return {key: RegisteredFlag(key, tuple(entries)) for key, entries in merged.items()}
+    result = {key: RegisteredFlag(key, tuple(entries)) for key, entries in merged.items()}
+    _last_merge[:] = [_Merge(registry, others, result)]
+    return result

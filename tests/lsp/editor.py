@@ -33,8 +33,9 @@ def uri(path: Path) -> str:
 class Editor:
     """One server for one workspace folder; keeps the latest diagnostics published for each document."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *options: str):
         self.root = root
+        self.options = options  # more options of `flagkeeper server`
         self.client = LanguageClient("flagkeeper-tests", "1")
         self.diagnostics: dict[str, list[types.Diagnostic]] = {}
         self.published = asyncio.Event()
@@ -52,7 +53,7 @@ class Editor:
 
     async def __aenter__(self) -> Editor:
         environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-        await self.client.start_io(sys.executable, "-m", "flagkeeper", "server", "--today", TODAY, cwd=self.root, env=environment)
+        await self.client.start_io(sys.executable, "-m", "flagkeeper", "server", "--today", TODAY, *self.options, cwd=self.root, env=environment)
         await self.client.initialize_async(types.InitializeParams(capabilities=CAPABILITIES, root_uri=uri(self.root), process_id=os.getpid()))
         self.client.initialized(types.InitializedParams())
         return self

@@ -99,3 +99,17 @@ def test_fk005_counts_lookups_of_a_registry_mapping_as_reads(tmp_path: Path) -> 
     findings = run(["check", ".", "--select", "FK005,FK009", "--output-format", "json"], folder).json()
     # the accessor's lookup by a variable is not FK009: the dict is a registry, not a read form
     assert [(f["code"], f["key"], f["path"], f["line"]) for f in findings] == [("FK005", "unused", "org/defaults.py", 1)]
+
+
+def test_a_merge_is_kept_only_for_the_same_registry_and_sources() -> None:
+    from flagkeeper.registry.model import parse_registry
+    from flagkeeper.registry.sources import CODE, SourceEntry, merge_sources
+
+    text = '[flags.rlp_routing]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n'
+    registry = parse_registry(text, Path("flags.toml"))
+    code = [SourceEntry("dark_pool", CODE, Path("app.py"), 3)]
+    merged = merge_sources(registry, code)
+    assert merge_sources(registry, list(code)) is merged  # the language server's keystroke: nothing changed
+    assert list(merge_sources(registry, [])) == ["rlp_routing"]  # another registration set
+    edited = parse_registry(text.replace('owner = "routing"', 'owner = "equities"'), Path("flags.toml"))  # flags.toml edited: read again
+    assert merge_sources(edited, code)["rlp_routing"].field("owner") == "equities"
