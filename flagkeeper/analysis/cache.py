@@ -75,6 +75,7 @@ _FOLDER = os.O_RDONLY | os.O_DIRECTORY | _NO_LINKS
 # O_NONBLOCK: opening a FIFO planted in the folder must not hang the run; it is then refused as not a file.
 _READ = os.O_RDONLY | os.O_NONBLOCK | _NO_LINKS
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_LINKS
+_UID = os.getuid()
 
 
 def _path_to_text(value: object) -> object:
@@ -178,6 +179,12 @@ def _tracked_by_git(folder: Path) -> bool:
     return result.returncode == 0 and bool(result.stdout)
 
 
+def _readable(path: Path, found: os.stat_result) -> bool:
+    """Could this run read the file? Its owner can when the owner may (ACLs do not narrow the
+    owner's bits), so only others' files cost an access() call."""
+    return (found.st_uid == _UID and bool(found.st_mode & stat.S_IRUSR)) or os.access(path, os.R_OK)
+
+
 def _refuse(folder: Path, why: str) -> bool:
     sys.stderr.write(f"flagkeeper: warning: not using the cache in {folder}: {why}\n")
     return False
@@ -259,6 +266,7 @@ class Cache:
         self.started_ns = time.time_ns()  # before any file of this run is looked at
         self.folder = folder
         self.salt = analyser_fingerprint(matcher)
+        self._salted = hashlib.blake2b(self.salt, digest_size=20)  # copied for each key
         self.facts: dict[str, msgspec.Raw] = self._load_facts()  # name -> encoded FileFacts
         self._stamps = self._load_stamps()
         self._seen: dict[str, Stamp] = {}  # the stamps of this run's files
@@ -285,18 +293,19 @@ class Cache:
         except Exception:  # torn, foreign or crafted: every file is read
             return _Stamps(0, {})
 
-    def content(self, path: Path, read: Callable[[Path], bytes], limit: int | None = None) -> Content:
+    def content(self, path: Path, read: Callable[[Path], bytes], limit: int | None = None, found: os.stat_result | None = None) -> Content:
         """`path` as the cache names it: from its stamp when the stamp vouches for it (stat as
         recorded, time older than the recording run), else read with `read` and hashed now. A file
-        over `limit` bytes is not read. OSError when the file cannot be looked at."""
-        found = os.stat(path)
+        over `limit` bytes is not read. `found`: its stat, when discovery took one. OSError when
+        the file cannot be looked at."""
+        found = os.stat(path) if found is None else found
         if limit is not None and found.st_size > limit:
             return Content(found.st_size, b"", None)
         name = str(path)
         stamp = self._stamps.files.get(name)
         if (
             stamp is not None and (stamp.size, stamp.mtime_ns, stamp.inode) == (found.st_size, found.st_mtime_ns, found.st_ino)
-            and found.st_mtime_ns < self._stamps.vouched_before_ns and os.access(path, os.R_OK)
+            and found.st_mtime_ns < self._stamps.vouched_before_ns and _readable(path, found)
         ):  # fmt: skip
             self._seen[name] = stamp
             return Content(stamp.size, stamp.digest, None)
@@ -329,7 +338,7 @@ class Cache:
 
     def key(self, *parts: str | bytes) -> str:
         """A name for an entry computed from `parts` by this flagkeeper with these packs."""
-        digest = hashlib.blake2b(self.salt, digest_size=20)
+        digest = self._salted.copy()
         for part in parts:
             data = part.encode() if isinstance(part, str) else part
             digest.update(len(data).to_bytes(8, "little") + data)  # lengths keep ("ab", "c") apart from ("a", "bc")
