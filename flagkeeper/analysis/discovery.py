@@ -278,11 +278,20 @@ class _Found:
 
 def module_name(path: Path, config: Config) -> tuple[str, bool]:
     """The dotted module name of a file under the deepest `src` root holding it, and if it is a package."""
-    inside = [relative for relative in (inside_root(path, root) for root in config.src) if relative is not None]
+    text = str(path)
+    # On strings, each root's prefix made once: a warm run names every file's module.
+    inside = [text[len(prefix) :] for prefix in _folder_prefixes(config.src) if text.startswith(prefix)]
     # The deepest root leaves the shortest relative path.
-    relative = min(inside, key=len) if inside else inside_root(path, config.root)
-    parts = relative.removesuffix(path.suffix).split("/") if relative is not None else [path.stem]
+    relative = min(inside, key=len).replace(os.sep, "/") if inside else inside_root(path, config.root)
+    suffix = _suffix(text)
+    parts = relative.removesuffix(suffix).split("/") if relative is not None else [path.stem]
     is_package = parts[-1] == "__init__"
     if is_package:
         parts.pop()
     return ".".join(parts), is_package
+
+
+@functools.lru_cache(maxsize=64)
+def _folder_prefixes(folders: tuple[Path, ...]) -> tuple[str, ...]:
+    """What the paths of the files below each folder start with (its path and a separator)."""
+    return tuple(os.path.join(folder, "") for folder in folders)

@@ -188,8 +188,8 @@ class _Planned:
         """The stored facts of this file, if they decode and say they are of this file."""
         if self.skipped is not None:
             return self.skipped
-        if self.source is not None:
-            return None  # not in the cache: to analyse
+        if self.source is not None or self.key not in stored:
+            return None  # not in the cache (or no longer: another run rewrote it): to analyse
         found = decode_facts(stored[self.key])
         if found is None or (found.path, found.module, found.is_package) != (self.project_path, self.module, self.is_package):
             return None  # the cache is untrusted input: facts of another file are a miss
@@ -229,7 +229,7 @@ def scan(
             planned.append(_Planned(path, project_path, module, is_package, key, None, skipped))
             continue
         key = cache.key(project_path, module, str(is_package), found.digest) if cache else ""
-        source = None if cache and key in cache.facts else _decode(found.data if found.data is not None else _read_bytes(path), path)
+        source = None if cache and cache.has_facts(key) else _decode(found.data if found.data is not None else _read_bytes(path), path)
         planned.append(_Planned(path, project_path, module, is_package, key, source))
     return ScannedFiles(tuple(item.key for item in planned) if cache else (), functools.partial(_facts, planned, matcher, options, cache), cache)
 
