@@ -291,7 +291,7 @@ class Cache:
         self._facts_file_current: bool | None = None  # does facts.msgpack still have the stat recorded?
         self._seen: dict[str, Stamp] = {}  # the stamps of this run's files
         self._read: set[str] = set()  # the files this run read and hashed
-        self._saved_stamps = False
+        self._stamps_settled = False  # save_stamps has made self._stamps this run's
 
     @classmethod
     def open(cls, folder: Path, matcher: Matcher) -> Cache | None:
@@ -365,6 +365,7 @@ class Cache:
     def save_stamps(self) -> None:
         """Record the stamps of this run's files, when a file was read, the set of files changed,
         or facts.msgpack is not as the stamps last recorded it."""
+        self._stamps_settled = True  # from here on, self._stamps are this run's
         if not self._read and self._seen.keys() == self._stamps.files.keys() and self._facts_file == self._stamps.facts_file:
             return
         self._stamps = _Stamps(self.started_ns - RACY_MARGIN_NS, self._seen, self._facts_file)
@@ -375,7 +376,6 @@ class Cache:
         with self._writable() as folder, contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
             if folder is not None:
                 _write(folder, STAMPS_FILE, encode(self._stamps))
-                self._saved_stamps = True
 
     def unchanged_since_read(self) -> bool:
         """Is every file this run took as its stamp says, still? False when one changed during the
@@ -405,7 +405,7 @@ class Cache:
             if folder is not None:
                 written = _write(folder, FACTS_FILE, encode(entries))
                 self._facts_file = _FactsFile(written.st_size, written.st_mtime_ns, written.st_ino, frozenset(entries))
-        if self._saved_stamps and self._facts_file != self._stamps.facts_file:
+        if self._stamps_settled and self._facts_file != self._stamps.facts_file:
             self._stamps.facts_file = self._facts_file
             self._write_stamps()
 

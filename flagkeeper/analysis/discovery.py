@@ -53,6 +53,7 @@ SCRIPT_SUFFIXES = {
     **dict.fromkeys((".js", ".jsx", ".mjs", ".cjs"), "javascript"),
 }
 _WANTED = TEXT_SUFFIXES | {".py"}
+_WANTED_ENDINGS = tuple(_WANTED)  # str.endswith passes over most names before _suffix looks at them
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,7 @@ def _hidden(name: str) -> bool:
 
 
 def _git_listing(folder: Path) -> list[str] | None:
-    """The names git lists under `folder`, relative to it, in Path order (by parts); None outside
-    a git work tree."""
+    """The names git lists under `folder`, relative to it; None outside a git work tree."""
     try:
         result = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
@@ -111,8 +111,7 @@ def _git_listing(folder: Path) -> list[str] | None:
         return None
     if result.returncode != 0:
         return None
-    # By parts, as Path sorts: "/" (NUL here, which no name holds) sorts before any other character.
-    return sorted((os.fsdecode(name) for name in result.stdout.split(b"\0") if name), key=lambda name: name.replace("/", "\0"))
+    return [name for name in os.fsdecode(result.stdout).split("\0") if name]
 
 
 # The listings of the command running now (folder -> names), when it asked for one per folder.
@@ -140,11 +139,15 @@ def _listing(folder: Path) -> list[str] | None:
     return remembered[folder]
 
 
-def listed_names(folder: Path, excluded: tuple[str, ...], root: Path) -> list[str]:
-    """Every file below `folder`, relative to it (`/`-separated): git's listing, or outside a git
-    work tree a walk that enters no hidden, excluded or linked folder."""
+def listed_names(folder: Path, excluded: tuple[str, ...], root: Path, wanted: tuple[str, ...] = ("",)) -> list[str]:
+    """The files below `folder` whose names end with one of `wanted`, relative to it
+    (`/`-separated): git's listing in Path order, or outside a git work tree a walk (in its order)
+    that enters no hidden, excluded or linked folder."""
     listing = _listing(folder)
-    return listing if listing is not None else _walk(folder, excluded, root)
+    if listing is None:
+        return [name for name in _walk(folder, excluded, root) if name.endswith(wanted)]
+    # By parts, as Path sorts: "/" (NUL here, which no name holds) sorts before any other character.
+    return sorted((name for name in listing if name.endswith(wanted)), key=lambda name: name.replace("/", "\0"))
 
 
 def nested_config_folders(folder: Path, excluded: tuple[str, ...], root: Path) -> list[Path]:
@@ -153,9 +156,9 @@ def nested_config_folders(folder: Path, excluded: tuple[str, ...], root: Path) -
     prefix = _prefix(folder, root)
     match = _glob_matcher(excluded)
     found = []
-    for name in listed_names(folder, excluded, root):
-        below, _, last = name.rpartition("/")
-        if below and last in ("pyproject.toml", "flagkeeper.toml") and not _in_hidden_folder(name) and not match(f"{prefix}{below}/"):
+    for name in listed_names(folder, excluded, root, ("/pyproject.toml", "/flagkeeper.toml")):
+        below = name.rpartition("/")[0]
+        if below and not _in_hidden_folder(name) and not match(f"{prefix}{below}/"):
             found.append(folder / below)
     return list(dict.fromkeys(found))
 
@@ -255,7 +258,7 @@ class _Found:
         """The wanted files that `folder`'s listing holds, neither in a hidden folder nor excluded."""
         base, prefix, match = os.path.join(folder, ""), _prefix(folder, self.config.root), _glob_matcher(excluded)
         root = self.config.root.resolve()
-        for name in listed_names(folder, excluded, self.config.root):
+        for name in listed_names(folder, excluded, self.config.root, _WANTED_ENDINGS):
             suffix = _suffix(name)
             if suffix not in _WANTED or _in_hidden_folder(name) or match(prefix + name):
                 continue

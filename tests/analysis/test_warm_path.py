@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import flagkeeper
 from flagkeeper.analysis import cache, discovery
 from flagkeeper.analysis.discovery import excludes, nested_config_folders
 from flagkeeper.config import Config
@@ -18,6 +19,7 @@ from tests.conftest import run, write_tree
 APP = 'import os\n\nif os.environ.get("FEATURE_NEW_CHECKOUT"):\n    print("new")\n'
 REGISTRY = '[flags.FEATURE_NEW_CHECKOUT]\nowner = "payments"\ntype = "release"\nexpires = 2026-09-30\n'
 PAY = 'import os\n\nif os.environ.get("FEATURE_PAY_LATER"):\n    print("later")\n'
+LONG_AGO_NS = 1_600_000_000 * 10**9  # older than any run of these tests: every stamp vouches
 PAY_REGISTRY = '[flags.FEATURE_PAY_LATER]\nowner = "payments"\ntype = "release"\nexpires = 2026-09-30\n'
 
 
@@ -115,3 +117,19 @@ def test_facts_rewritten_by_another_run_are_read_again(single: Path, tmp_path: P
     assert check(single, *cached, "--select", "FK002") == (0, "All checks passed (2 Python files).\n")  # another run's key
     assert facts_read == [1]
     assert check(single, *cached, "--select", "FK001") == cold
+
+
+def test_facts_analysed_again_for_a_new_version_are_not_read_by_the_next_warm_run(
+    single: Path, tmp_path: Path, facts_read: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new analyser renames every file's facts though no file changed (every stamp still vouches,
+    so the stamps themselves need no rewrite): the stamps must still record the facts written."""
+    for path in single.rglob("*.py"):
+        os.utime(path, ns=(LONG_AGO_NS, LONG_AGO_NS))
+    cached = ("--cache-dir", str(tmp_path / "cache"))
+    cold = check(single, *cached)
+    monkeypatch.setattr(flagkeeper, "__version__", "99.0")
+    assert check(single, *cached) == cold  # every file analysed again
+    facts_read.clear()
+    assert check(single, *cached) == cold
+    assert facts_read == []
