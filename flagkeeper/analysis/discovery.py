@@ -1,7 +1,9 @@
 """Discover the files of a run: Python sources to analyse, and other text files that may read a flag.
 
 Inside a git work tree the listing comes from `git ls-files` (tracked and untracked files that
-.gitignore does not hide), so ignored build output and virtual environments never count.
+.gitignore does not hide), so ignored build output and virtual environments never count; one
+command lists a folder once (one_listing_per_folder), and the search for nested projects reads
+the same listing.
 Elsewhere the folders are walked; a folder that cannot be read stops the run with one line (as
 a missing path does) rather than being skipped: "All checks passed" must mean all files were read.
 Config `exclude` globs and the default excludes apply in both, with .gitignore's semantics
@@ -114,15 +116,16 @@ def _git_listing(folder: Path) -> list[str] | None:
     return [name for name in os.fsdecode(result.stdout).split("\0") if name]
 
 
-# The listings of the command running now (folder -> names), when it asked for one per folder.
-_LISTINGS: contextvars.ContextVar[dict[Path, list[str] | None] | None] = contextvars.ContextVar("listings", default=None)
+# The listings of the command running now, when it asked for one per folder: git's by folder,
+# a walk's by folder, excludes and root (a walk enters no excluded folder).
+_LISTINGS: contextvars.ContextVar[dict[object, list[str] | None] | None] = contextvars.ContextVar("listings", default=None)
 
 
 @contextlib.contextmanager
 def one_listing_per_folder() -> Iterator[None]:
-    """Within it, git lists each folder once: the search for nested projects and the discovery of
-    every project's files share one `git ls-files`. Outside it (a language server that runs for
-    hours), every discovery lists again, and sees files added meanwhile."""
+    """Within it, each folder is listed once: the search for nested projects and the discovery of
+    every project's files share one `git ls-files` (or one walk). Outside it (a language server
+    that runs for hours), every discovery lists again, and sees files added meanwhile."""
     token = _LISTINGS.set({})
     try:
         yield
@@ -130,22 +133,23 @@ def one_listing_per_folder() -> Iterator[None]:
         _LISTINGS.reset(token)
 
 
-def _listing(folder: Path) -> list[str] | None:
-    remembered = _LISTINGS.get()
-    if remembered is None:
-        return _git_listing(folder)
-    if folder not in remembered:
-        remembered[folder] = _git_listing(folder)
-    return remembered[folder]
+def _remembered(key: object, make: Callable[[], list[str] | None]) -> list[str] | None:
+    listings = _LISTINGS.get()
+    if listings is None:
+        return make()
+    if key not in listings:
+        listings[key] = make()
+    return listings[key]
 
 
 def listed_names(folder: Path, excluded: tuple[str, ...], root: Path, wanted: tuple[str, ...] = ("",)) -> list[str]:
     """The files below `folder` whose names end with one of `wanted`, relative to it
     (`/`-separated): git's listing in Path order, or outside a git work tree a walk (in its order)
     that enters no hidden, excluded or linked folder."""
-    listing = _listing(folder)
+    listing = _remembered(folder, lambda: _git_listing(folder))
     if listing is None:
-        return [name for name in _walk(folder, excluded, root) if name.endswith(wanted)]
+        walked = _remembered((folder, excluded, root), lambda: _walk(folder, excluded, root)) or []
+        return [name for name in walked if name.endswith(wanted)]
     # By parts, as Path sorts: "/" (NUL here, which no name holds) sorts before any other character.
     return sorted((name for name in listing if name.endswith(wanted)), key=lambda name: name.replace("/", "\0"))
 

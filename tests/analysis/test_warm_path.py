@@ -133,3 +133,22 @@ def test_facts_analysed_again_for_a_new_version_are_not_read_by_the_next_warm_ru
     facts_read.clear()
     assert check(single, *cached) == cold
     assert facts_read == []
+
+
+def test_outside_git_each_folder_is_walked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The nested projects' search and the outer project's discovery share one walk of the root."""
+    root = write_tree(tmp_path / "shop", {
+        "app.py": APP, "flags.toml": REGISTRY, "services/pay/flagkeeper.toml": "", "services/pay/flags.toml": PAY_REGISTRY,
+        "services/pay/later.py": PAY,
+    })  # fmt: skip
+    walked: list[Path] = []
+    walk = discovery._walk
+
+    def counted(folder: Path, excluded: tuple[str, ...], root: Path) -> list[str]:
+        walked.append(folder)
+        return walk(folder, excluded, root)
+
+    monkeypatch.setattr(discovery, "_git_listing", lambda folder: None)  # as outside a git work tree
+    monkeypatch.setattr(discovery, "_walk", counted)
+    assert check(root) == (0, "All checks passed (2 Python files).\n")
+    assert sorted(walked) == [root, root / "services" / "pay"]
