@@ -17,7 +17,7 @@ import click
 from flagkeeper.analysis.cache import DEFAULT_DIR
 from flagkeeper.analysis.discovery import excludes, nested_config_folders, one_listing_per_folder
 from flagkeeper.analysis.scan import ScanOptions, default_jobs
-from flagkeeper.config import Config, find_config_file, find_settings, load_config, settings_config
+from flagkeeper.config import Config, config_file_in, find_settings, load_config, settings_config
 from flagkeeper.errors import FlagkeeperError, FlagkeeperErrors
 from flagkeeper.output.escape import printable
 from flagkeeper.paths import display_path, write_output
@@ -149,10 +149,14 @@ class NearestConfigs:
         self.folders: dict[Path, Path | None] = {}
 
     def __call__(self, path: Path) -> Path | None:
-        folder = path if path.is_dir() else path.parent
+        return self._nearest(path if path.is_dir() else path.parent)
+
+    def _nearest(self, folder: Path) -> Path | None:
+        # A folder without a config of its own answers as its parent: each folder's files are
+        # looked at once, not once per folder below it (thousands of findings in hundreds of folders).
         if folder not in self.folders:
-            found = find_config_file(folder)
-            self.folders[folder] = found[0].resolve() if found else None
+            own = config_file_in(folder)
+            self.folders[folder] = own[0].resolve() if own else (None if folder.parent == folder else self._nearest(folder.parent))
         return self.folders[folder]
 
 

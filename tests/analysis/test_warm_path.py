@@ -13,6 +13,7 @@ import pytest
 import flagkeeper
 from flagkeeper.analysis import cache, discovery
 from flagkeeper.analysis.discovery import excludes, nested_config_folders
+from flagkeeper.cli import common
 from flagkeeper.config import Config
 from tests.conftest import run, write_tree
 
@@ -152,3 +153,21 @@ def test_outside_git_each_folder_is_walked_once(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(discovery, "_walk", counted)
     assert check(root) == (0, "All checks passed (2 Python files).\n")
     assert sorted(walked) == [root, root / "services" / "pay"]
+
+
+def test_each_folder_is_looked_at_once_for_the_config_that_judges_its_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Findings in many folders below a pyproject.toml of another tool: that file is parsed once a run,
+    not once per folder below it."""
+    unregistered = {f"api/app{number}/views.py": APP for number in range(6)}
+    root = repository(tmp_path, {**unregistered, "api/pyproject.toml": '[tool.black]\nline-length = 100\n', "flags.toml": ""})
+    looked_at: list[Path] = []
+    config_file_in = common.config_file_in
+
+    def counted(folder: Path) -> tuple[Path, dict[str, object]] | None:
+        looked_at.append(folder)
+        return config_file_in(folder)
+
+    monkeypatch.setattr(common, "config_file_in", counted)
+    code, out = check(root, "--no-cache")
+    assert code == 1 and out.count("FK001") == 6
+    assert len(looked_at) == len(set(looked_at)) and root / "api" in looked_at
