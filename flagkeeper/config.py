@@ -364,15 +364,19 @@ def parse_override(text: str) -> tuple[str, Any]:
 def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The nearest flagkeeper.toml, or pyproject.toml with [tool.flagkeeper], at or above start."""
     folder = start if start.is_dir() else start.parent
-    for candidate in (folder, *folder.parents):
-        own = candidate / "flagkeeper.toml"
-        if own.is_file():
-            return own, parse_config_toml(read_text(own), own)
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            table = _tool_table(pyproject)
-            if table is not None:
-                return pyproject, table
+    return next((found for candidate in (folder, *folder.parents) if (found := config_file_in(candidate)) is not None), None)
+
+
+def config_file_in(folder: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The config file of `folder` itself: its flagkeeper.toml, else its pyproject.toml when that has [tool.flagkeeper]."""
+    own = folder / "flagkeeper.toml"
+    if own.is_file():
+        return own, parse_config_toml(read_text(own), own)
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file():
+        table = _tool_table(pyproject)
+        if table is not None:
+            return pyproject, table
     return None
 
 

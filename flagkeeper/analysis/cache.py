@@ -79,6 +79,7 @@ _FOLDER = os.O_RDONLY | os.O_DIRECTORY | _NO_LINKS
 # O_NONBLOCK: opening a FIFO planted in the folder must not hang the run; it is then refused as not a file.
 _READ = os.O_RDONLY | os.O_NONBLOCK | _NO_LINKS
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_LINKS
+_UID = os.getuid()
 
 
 def _path_to_text(value: object) -> object:
@@ -107,9 +108,20 @@ class Stamp(msgspec.Struct, array_like=True, frozen=True, gc=False):
     digest: bytes
 
 
+class _FactsFile(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """The names facts.msgpack held when it had this stat: a warm run whose every file's facts
+    are among them need not read and decode that file (the largest of the cache)."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    names: frozenset[str]
+
+
 class _Stamps(msgspec.Struct, array_like=True, gc=False):
     vouched_before_ns: int  # a stamp vouches for a file whose time is older than this
     files: dict[str, Stamp]  # absolute path -> stamp
+    facts_file: _FactsFile | None = None
 
 
 _STAMPS_FILE = msgspec.msgpack.Decoder(_Stamps)
@@ -191,6 +203,12 @@ def _tracked_by_git(folder: Path) -> bool:
     return result.returncode == 0 and bool(result.stdout)
 
 
+def _readable(path: Path, found: os.stat_result) -> bool:
+    """Could this run read the file? Its owner can when the owner may (ACLs do not narrow the
+    owner's bits), so only others' files cost an access() call."""
+    return (found.st_uid == _UID and bool(found.st_mode & stat.S_IRUSR)) or os.access(path, os.R_OK)
+
+
 def _refuse(folder: Path, why: str) -> bool:
     sys.stderr.write(f"flagkeeper: warning: not using the cache in {folder}: {why}\n")
     return False
@@ -223,33 +241,40 @@ def _owned_folder(path: str, parent: int | None = None, create: bool = False) ->
 
 def _read(folder: int, name: str) -> bytes | None:
     """The bytes of the regular file `name`, or None (missing, a link, a device, unreadable)."""
+    return _read_with_stat(folder, name)[0]
+
+
+def _read_with_stat(folder: int, name: str) -> tuple[bytes | None, os.stat_result | None]:
+    """_read, with the stat of the file it read."""
     try:
         descriptor = os.open(name, _READ, dir_fd=folder)
     except OSError:
-        return None
+        return None, None
     try:
         found = os.fstat(descriptor)
         if not stat.S_ISREG(found.st_mode) or found.st_uid != os.getuid():
-            return None
+            return None, None
         with open(descriptor, "rb", closefd=False) as stream:
-            return stream.read()
+            return stream.read(), found
     except OSError:
-        return None
+        return None, None
     finally:
         os.close(descriptor)
 
 
-def _write(folder: int, name: str, data: bytes) -> None:
+def _write(folder: int, name: str, data: bytes) -> os.stat_result:
     """Replace `name` in `folder` whole: a new temporary file, then a rename (which replaces a
-    link named `name`, never the file it points to)."""
+    link named `name`, never the file it points to). The stat of the file written."""
     temporary = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"  # os.urandom: `secrets` costs its imports at every start
     descriptor = os.open(temporary, _CREATE, 0o666, dir_fd=folder)
     try:
         with open(descriptor, "wb", closefd=False) as stream:
             stream.write(data)
+        written = os.fstat(descriptor)  # a rename keeps size, time and inode
         os.close(descriptor)
         descriptor = -1
         os.rename(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)  # on POSIX it replaces `name` atomically
+        return written
     finally:
         if descriptor >= 0:
             os.close(descriptor)
@@ -272,23 +297,54 @@ class Cache:
         self.started_ns = time.time_ns()  # before any file of this run is looked at
         self.folder = folder
         self.salt = analyser_fingerprint(matcher)
-        self.facts: dict[str, msgspec.Raw] = self._load_facts()  # name -> encoded FileFacts
+        self._salted = blake2b(self.salt, digest_size=20)  # copied for each key
+        self._facts: dict[str, msgspec.Raw] | None = None  # name -> encoded FileFacts, read when first needed
         self._stamps = self._load_stamps()
+        self._facts_file = self._stamps.facts_file  # the names facts.msgpack holds, as last known
+        self._facts_file_current: bool | None = None  # does facts.msgpack still have the stat recorded?
         self._seen: dict[str, Stamp] = {}  # the stamps of this run's files
         self._read: set[str] = set()  # the files this run read and hashed
+        self._stamps_settled = False  # save_stamps has made self._stamps this run's
 
     @classmethod
     def open(cls, folder: Path, matcher: Matcher) -> Cache | None:
         """The cache in `folder`, or None when that folder must not be used (see usable_folder)."""
         return cls(folder, matcher) if usable_folder(folder) else None
 
+    @property
+    def facts(self) -> dict[str, msgspec.Raw]:
+        """Every stored FileFacts by name, read and decoded on first use."""
+        if self._facts is None:
+            self._facts = self._load_facts()
+        return self._facts
+
+    def has_facts(self, name: str) -> bool:
+        """Are the facts named `name` stored? Answered from the stamps' record of facts.msgpack
+        while that file has the recorded stat, so a warm run does not read it."""
+        if self._facts is None and self._facts_file is not None and name in self._facts_file.names:
+            if self._facts_file_current is None:
+                self._facts_file_current = self._facts_file_has_stat(self._facts_file)
+            if self._facts_file_current:
+                return True
+        return name in self.facts
+
+    def _facts_file_has_stat(self, record: _FactsFile) -> bool:
+        with _owned_folder(str(self.folder)) as folder:
+            try:
+                found = os.stat(FACTS_FILE, dir_fd=folder, follow_symlinks=False) if folder is not None else None
+            except OSError:
+                return False
+        return found is not None and (found.st_size, found.st_mtime_ns, found.st_ino) == (record.size, record.mtime_ns, record.inode)
+
     def _load_facts(self) -> dict[str, msgspec.Raw]:
         with _owned_folder(str(self.folder)) as folder:
-            data = _read(folder, FACTS_FILE) if folder is not None else None
+            data, found = _read_with_stat(folder, FACTS_FILE) if folder is not None else (None, None)
         try:
-            return _FACTS_FILE.decode(data) if data else {}
+            facts = _FACTS_FILE.decode(data) if data else {}
         except Exception:  # torn, foreign or crafted: every file is a miss
             return {}
+        self._facts_file = _FactsFile(found.st_size, found.st_mtime_ns, found.st_ino, frozenset(facts)) if found is not None and data else None
+        return facts
 
     def _load_stamps(self) -> _Stamps:
         with _owned_folder(str(self.folder)) as folder:
@@ -298,18 +354,19 @@ class Cache:
         except Exception:  # torn, foreign or crafted: every file is read
             return _Stamps(0, {})
 
-    def content(self, path: Path, read: Callable[[Path], bytes], limit: int | None = None) -> Content:
+    def content(self, path: Path, read: Callable[[Path], bytes], limit: int | None = None, found: os.stat_result | None = None) -> Content:
         """`path` as the cache names it: from its stamp when the stamp vouches for it (stat as
         recorded, time older than the recording run), else read with `read` and hashed now. A file
-        over `limit` bytes is not read. OSError when the file cannot be looked at."""
-        found = os.stat(path)
+        over `limit` bytes is not read. `found`: its stat, when discovery took one. OSError when
+        the file cannot be looked at."""
+        found = os.stat(path) if found is None else found
         if limit is not None and found.st_size > limit:
             return Content(found.st_size, b"", None)
         name = str(path)
         stamp = self._stamps.files.get(name)
         if (
             stamp is not None and (stamp.size, stamp.mtime_ns, stamp.inode) == (found.st_size, found.st_mtime_ns, found.st_ino)
-            and found.st_mtime_ns < self._stamps.vouched_before_ns and os.access(path, os.R_OK)
+            and found.st_mtime_ns < self._stamps.vouched_before_ns and _readable(path, found)
         ):  # fmt: skip
             self._seen[name] = stamp
             return Content(stamp.size, stamp.digest, None)
@@ -319,11 +376,16 @@ class Cache:
         return Content(len(data), self._seen[name].digest, data)
 
     def save_stamps(self) -> None:
-        """Record the stamps of this run's files, when a file was read or the set of files changed."""
-        if not self._read and self._seen.keys() == self._stamps.files.keys():
+        """Record the stamps of this run's files, when a file was read, the set of files changed,
+        or facts.msgpack is not as the stamps last recorded it."""
+        self._stamps_settled = True  # from here on, self._stamps are this run's
+        if not self._read and self._seen.keys() == self._stamps.files.keys() and self._facts_file == self._stamps.facts_file:
             return
-        self._stamps = _Stamps(self.started_ns - RACY_MARGIN_NS, self._seen)
+        self._stamps = _Stamps(self.started_ns - RACY_MARGIN_NS, self._seen, self._facts_file)
         self._seen, self._read = {}, set()
+        self._write_stamps()
+
+    def _write_stamps(self) -> None:
         with self._writable() as folder, contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
             if folder is not None:
                 _write(folder, STAMPS_FILE, encode(self._stamps))
@@ -342,18 +404,23 @@ class Cache:
 
     def key(self, *parts: str | bytes) -> str:
         """A name for an entry computed from `parts` by this flagkeeper with these packs."""
-        digest = blake2b(self.salt, digest_size=20)
+        digest = self._salted.copy()
         for part in parts:
             data = part.encode() if isinstance(part, str) else part
             digest.update(len(data).to_bytes(8, "little") + data)  # lengths keep ("ab", "c") apart from ("a", "bc")
         return digest.hexdigest()
 
     def save_facts(self, entries: dict[str, msgspec.Raw]) -> None:
-        """Replace the stored FileFacts with `entries` (those of the files of this run)."""
-        self.facts = entries
+        """Replace the stored FileFacts with `entries` (those of the files of this run); the stamps
+        this run recorded then record the new facts.msgpack (the next warm run need not read it)."""
+        self._facts = entries
         with self._writable() as folder, contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
             if folder is not None:
-                _write(folder, FACTS_FILE, encode(entries))
+                written = _write(folder, FACTS_FILE, encode(entries))
+                self._facts_file = _FactsFile(written.st_size, written.st_mtime_ns, written.st_ino, frozenset(entries))
+        if self._stamps_settled and self._facts_file != self._stamps.facts_file:
+            self._stamps.facts_file = self._facts_file
+            self._write_stamps()
 
     def run(self, key: str, expected: type[Entry]) -> Entry | None:
         """A stored run's result, decoded as `expected`; None when absent or of another shape."""

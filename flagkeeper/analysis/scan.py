@@ -14,7 +14,7 @@ import io
 import os
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
@@ -188,8 +188,8 @@ class _Planned(msgspec.Struct, frozen=True):
         """The stored facts of this file, if they decode and say they are of this file."""
         if self.skipped is not None:
             return self.skipped
-        if self.source is not None:
-            return None  # not in the cache: to analyse
+        if self.source is not None or self.key not in stored:
+            return None  # not in the cache (or no longer: another run rewrote it): to analyse
         found = decode_facts(stored[self.key])
         if found is None or (found.path, found.module, found.is_package) != (self.project_path, self.module, self.is_package):
             return None  # the cache is untrusted input: facts of another file are a miss
@@ -206,8 +206,11 @@ def _too_large(size: int, path: Path, project_path: str, module: str, is_package
     return FileFacts(project_path, module, is_package, error=ParseError(message, 1, 1), language=SCRIPT_SUFFIXES.get(path.suffix, "python"))
 
 
-def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: ScanOptions = _NO_OPTIONS) -> ScannedFiles:
-    """The files, in the order given; paths in the facts are relative to the root.
+def scan(
+    paths: tuple[Path, ...], config: Config, matcher: Matcher, options: ScanOptions = _NO_OPTIONS, stats: Mapping[str, os.stat_result] | None = None
+) -> ScannedFiles:
+    """The files, in the order given; paths in the facts are relative to the root. `stats`: the
+    stat discovery took of a file (by its str), which the cache's stamps then compare against.
 
     Every file is looked at now: read and hashed unless its stamp in the cache vouches for it
     (cache.Cache.content), and decoded unless the cache holds its facts, so an unreadable file
@@ -219,26 +222,26 @@ def scan(paths: tuple[Path, ...], config: Config, matcher: Matcher, options: Sca
     for path in paths:
         project_path = relative_path(path, config.root)
         module, is_package = script_module_name(project_path) if path.suffix in SCRIPT_SUFFIXES else module_name(path, config)
-        found = _content(path, cache, limit)
+        found = _content(path, cache, limit, stats.get(str(path)) if stats else None)
         if found.size > limit:
             skipped = _too_large(found.size, path, project_path, module, is_package, config)
             key = cache.key(project_path, repr(skipped)) if cache else ""
             planned.append(_Planned(path, project_path, module, is_package, key, None, skipped))
             continue
         key = cache.key(project_path, module, str(is_package), found.digest) if cache else ""
-        source = None if cache and key in cache.facts else _decode(found.data if found.data is not None else _read_bytes(path), path)
+        source = None if cache and cache.has_facts(key) else _decode(found.data if found.data is not None else _read_bytes(path), path)
         planned.append(_Planned(path, project_path, module, is_package, key, source))
     return ScannedFiles(tuple(item.key for item in planned) if cache else (), functools.partial(_facts, planned, matcher, options, cache), cache)
 
 
-def _content(path: Path, cache: Cache | None, limit: int) -> Content:
+def _content(path: Path, cache: Cache | None, limit: int, found: os.stat_result | None) -> Content:
     """The file's size and digest (from its stamp, or read; a file over `limit` is not read), or
     without a cache its bytes."""
     if cache is None:
         data = _read_bytes(path)
         return Content(len(data), b"", data)
     try:
-        return cache.content(path, _read_bytes, limit)
+        return cache.content(path, _read_bytes, limit, found)
     except OSError as exc:  # its stat failed: gone or out of reach
         raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
 

@@ -15,12 +15,12 @@ import click
 import msgspec
 
 from flagkeeper.analysis.cache import DEFAULT_DIR
-from flagkeeper.analysis.discovery import DEFAULT_EXCLUDES, matches_glob
+from flagkeeper.analysis.discovery import excludes, nested_config_folders, one_listing_per_folder
 from flagkeeper.analysis.scan import ScanOptions, default_jobs
-from flagkeeper.config import Config, find_config_file, find_settings, load_config, settings_config
+from flagkeeper.config import Config, config_file_in, find_settings, load_config, settings_config
 from flagkeeper.errors import FlagkeeperError, FlagkeeperErrors
 from flagkeeper.output.escape import printable
-from flagkeeper.paths import display_path, relative_path, write_output
+from flagkeeper.paths import display_path, write_output
 from flagkeeper.project.model import Project, ProjectInputs, build_project
 
 
@@ -147,28 +147,24 @@ class NearestConfigs:
         self.folders: dict[Path, Path | None] = {}
 
     def __call__(self, path: Path) -> Path | None:
-        folder = path if path.is_dir() else path.parent
+        return self._nearest(path if path.is_dir() else path.parent)
+
+    def _nearest(self, folder: Path) -> Path | None:
+        # A folder without a config of its own answers as its parent: each folder's files are
+        # looked at once, not once per folder below it (thousands of findings in hundreds of folders).
         if folder not in self.folders:
-            found = find_config_file(folder)
-            self.folders[folder] = found[0].resolve() if found else None
+            own = config_file_in(folder)
+            self.folders[folder] = own[0].resolve() if own else (None if folder.parent == folder else self._nearest(folder.parent))
         return self.folders[folder]
 
 
 def _nested_projects(folder: Path, choice: ConfigChoice, nearest_config: NearestConfigs) -> list[Path]:
     """The folders below `folder` with a config of their own, not excluded by the config of `folder` (nor hidden)."""
     outer = settings_config(find_settings(folder, choice.file, choice.overrides, choice.isolated), folder)
-    excluded = DEFAULT_EXCLUDES + outer.exclude + outer.extend_exclude
-    found = []
-    for current, folders, files in os.walk(folder):
-        here = Path(current)
-        # The folder's path relative to the root once, its subfolders' by joining: this walk covers
-        # the whole tree on every `check .`, a fifth of a warm run on a large repository.
-        prefix = relative_path(here, outer.root)
-        under = "" if prefix == "." else prefix + "/"
-        folders[:] = [name for name in folders if not name.startswith(".") and not matches_glob(f"{under}{name}/", excluded)]
-        if here != folder and {"flagkeeper.toml", "pyproject.toml"} & set(files) and (config := nearest_config(here)) and config.parent == here:
-            found.append(here)
-    return found
+    # From the listing that discovery then reuses: on every `check .`, a walk of the whole tree
+    # of its own was a fifth of a warm run on a large repository.
+    candidates = nested_config_folders(folder, excludes(outer), outer.root)
+    return [here for here in candidates if (config := nearest_config(here)) and config.parent == here]
 
 
 def configured_paths(
@@ -246,6 +242,8 @@ def _project_options(command: Callable[..., Any], several: bool) -> Callable[...
         force_exclude: bool, **rest: Any,
     ) -> Any:  # fmt: skip
         try:
+            # The nested projects' search and each project's discovery share git's listing, for this command.
+            click.get_current_context().with_resource(one_listing_per_folder())
             given = list(paths) or [Path(".")]
             buffer = rest.get("stdin_filename")
             if buffer is not None:  # the project around the buffer's file, which may not exist yet

@@ -8,6 +8,7 @@ into the inventory, flag key -> references.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -421,8 +422,8 @@ def build_project(paths: list[Path], config: Config, today: dt.date, inputs: Pro
     registry = load_registry(config.registry, inputs.registry_required)
     sources = discover([config.root, *paths], config)
     # One scan for both, so one cache holds the facts of both.
-    scanned = scan(sources.python + sources.scripts, config, matcher, inputs.options or ScanOptions())
-    texts, text_bytes = text_keys(scanned.cache, sources.text)
+    scanned = scan(sources.python + sources.scripts, config, matcher, inputs.options or ScanOptions(), sources.stats)
+    texts, text_bytes = text_keys(scanned.cache, sources.text, sources.stats)
     if scanned.cache is not None:
         scanned.cache.save_stamps()  # every file of the run has been looked at
     files = ScannedFiles(scanned.keys, lambda: checked_against(config, scanned.facts[: len(sources.python)]), scanned.cache, texts, text_bytes)
@@ -451,11 +452,13 @@ def _service(config: Config) -> ServiceState | None:
     return load_state(config.flag_state)
 
 
-def text_keys(cache: Cache | None, paths: tuple[Path, ...]) -> tuple[tuple[str, ...], dict[Path, bytes]]:
+def text_keys(
+    cache: Cache | None, paths: tuple[Path, ...], stats: Mapping[str, os.stat_result] | None = None
+) -> tuple[tuple[str, ...], dict[Path, bytes]]:
     """What names each text file searched for keys in a run's fingerprint: the digest of its bytes
     (from its stamp when the stamp vouches for it: a warm run reads none), or why it is not
     searched (over the size read_text_file reads, unreadable); and the bytes of those it read,
-    which the run then searches (a file is read once). Empty without a cache."""
+    which the run then searches (a file is read once). Empty without a cache. `stats`: as for scan."""
     if cache is None or not paths:
         return (), {}
     from flagkeeper.project.textrefs import MAX_TEXT_FILE_BYTES
@@ -463,7 +466,7 @@ def text_keys(cache: Cache | None, paths: tuple[Path, ...]) -> tuple[tuple[str, 
     keys, read = [], {}
     for path in paths:
         try:
-            found = cache.content(path, Path.read_bytes, MAX_TEXT_FILE_BYTES)
+            found = cache.content(path, Path.read_bytes, MAX_TEXT_FILE_BYTES, stats.get(str(path)) if stats else None)
         except OSError:
             keys.append("unreadable")
             continue

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from flagkeeper.analysis.analyse import analyse_file
-from flagkeeper.analysis.discovery import DEFAULT_EXCLUDES, matches_glob, module_name
+from flagkeeper.analysis.discovery import excludes, matches_glob, module_name
 from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.analysis.scan import decode_source
@@ -100,7 +100,7 @@ class Repository:
     def snapshot(self, commit: str, config: Config, matcher: Matcher) -> tuple[list[FileFacts], Registry]:
         """The facts of every Python file of the project, and its registry, at `commit`."""
         tree = self.tree(commit)
-        excluded = DEFAULT_EXCLUDES + config.exclude + config.extend_exclude
+        excluded = excludes(config)
         python = {path: blob for path, blob in tree.items() if path.endswith(".py") and not matches_glob(path, excluded)}
         registry_path = config.registry.resolve().relative_to(config.root.resolve()).as_posix()
         wanted = [blob for path, blob in python.items() if (path, blob) not in self.blob_facts]

@@ -85,8 +85,7 @@ def read_source_file(path: Path, text: str) -> list[SourceEntry]:
     return [_imported_entry(flag, source, path, text) for flag in flags if not flag.archived]
 
 
-@dataclass(frozen=True)
-class _Merge:
+class _Merge(msgspec.Struct, frozen=True):
     registry: Registry
     others: tuple[SourceEntry, ...]
     merged: dict[str, RegisteredFlag]
