@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from flagkeeper.analysis.facts import COMPUTED_LINK, PATH_LINK, PLUGINS_LINK, PYFILE_LINK, STAR_LINK, TASKS_LINK, FileFacts, Guard, Link
 
 if TYPE_CHECKING:
@@ -100,9 +102,9 @@ class ModuleStatus(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True)
-class ImportEdge:
-    """`source` imports `target`, first on `line`; `guards` is empty when some use is unguarded."""
+class ImportEdge(msgspec.Struct, frozen=True, gc=False):
+    """`source` imports `target`, first on `line`; `guards` is empty when some use is unguarded.
+    A Struct: a large project has tens of thousands, made on every run that builds the graph."""
 
     source: str
     target: str
@@ -135,8 +137,11 @@ class ImportGraph:
                 if target == source or target not in modules:
                     continue
                 known = edges.get((source, target))
-                # Every use must be guarded for the edge to be; the edge's line is its first import.
-                edges[source, target] = (line, guards) if known is None else (min(known[0], line), known[1] & guards)
+                if known is None:
+                    edges[source, target] = (line, guards)
+                elif line < known[0] or known[1]:  # else nothing changes: an earlier unguarded use is there already
+                    # Every use must be guarded for the edge to be; the edge's line is its first import.
+                    edges[source, target] = (min(known[0], line), known[1] & guards)
         self._edges = {(source, target): ImportEdge(source, target, line, guards) for (source, target), (line, guards) in edges.items()}
         self._out: dict[str, list[ImportEdge]] = {module: [] for module in self._facts}
         for edge in self._edges.values():
