@@ -34,7 +34,7 @@ class ProjectFiles:
     @cached_property
     def imported_roots(self) -> frozenset[str]:
         """The top-level names the project imports (`django`, `celery`): which frameworks it uses."""
-        return frozenset(target.split(".", 1)[0] for facts in self.modules.values() for target, _, _, _ in facts.imports)
+        return frozenset({target.partition(".")[0] for facts in self.modules.values() for target, _, _, _ in facts.imports})
 
     def uses(self, framework: str) -> bool:
         return framework in self.imported_roots
