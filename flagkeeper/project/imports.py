@@ -102,7 +102,7 @@ class ModuleStatus(str, Enum):
         return self.value
 
 
-class ImportEdge(msgspec.Struct, frozen=True, gc=False):
+class ImportEdge(msgspec.Struct, frozen=True, gc=False, array_like=True):
     """`source` imports `target`, first on `line`; `guards` is empty when some use is unguarded.
     A Struct: a large project has tens of thousands, made on every run that builds the graph."""
 
@@ -112,15 +112,55 @@ class ImportEdge(msgspec.Struct, frozen=True, gc=False):
     guards: frozenset[KeyGuard]
 
 
+GuardResolver = Callable[[str, tuple[Guard, ...]], frozenset[KeyGuard]]  # Project.key_guards
+
+
+def graph_inputs(files: list[FileFacts], key_guards: GuardResolver) -> bytes:
+    """Everything ImportGraph builds its edges from, as bytes: equal bytes, equal edges (so a graph
+    kept in the cache under their digest stands for the one this run would build).
+
+    Per file, in order: its module and package-ness, its imports and links as analysed, the line
+    of a package's import by computed name, a package's `__all__` (what a star import of it
+    loads), and the guards of its guarded imports with their keys resolved: a guard's key can be
+    a constant of another file, so a change there changes these bytes too."""
+    def resolved(facts: FileFacts) -> list[list[tuple[str, bool, bool]]]:
+        guarded = (key_guards(facts.module, written) for _, _, written, _ in facts.imports if written)
+        return [sorted((guard.key or "", guard.key is None, guard.polarity) for guard in guards) for guards in guarded]
+
+    inputs = [
+        (
+            facts.module, facts.is_package, facts.imports, facts.links,
+            computed_import_line(facts) if facts.is_package else None,
+            facts.string_lists.get("__all__") if facts.is_package else None,
+            resolved(facts),
+        )
+        for facts in files
+    ]  # fmt: skip
+    return msgspec.msgpack.encode(inputs)
+
+
 class ImportGraph:
     """Named queries over the project's imports; networkx stays behind this class."""
 
-    def __init__(self, files: list[FileFacts], key_guards: Callable[[str, tuple[Guard, ...]], frozenset[KeyGuard]]):
-        """Nodes are the modules of `files`; an edge's guards are `key_guards` of the guards written around its uses."""
+    def __init__(self, files: list[FileFacts], key_guards: GuardResolver, known_edges: list[ImportEdge] | None = None):
+        """Nodes are the modules of `files`; an edge's guards are `key_guards` of the guards written
+        around its uses. `known_edges` are the edges of a graph built from the same inputs
+        (graph_inputs): then they are taken as they are, and nothing is worked out again."""
         self._facts = {facts.module: facts for facts in files}
         self._modules_inside = modules_inside(self._facts)
+        if known_edges is not None:
+            self._edges = {(edge.source, edge.target): edge for edge in known_edges}
+        else:
+            self._edges = self._build(files, key_guards)
+        self._out: dict[str, list[ImportEdge]] = {module: [] for module in self._facts}
+        for edge in self._edges.values():
+            self._out[edge.source].append(edge)
+        # The graph never changes once built: path answers are kept (the language server asks the same ones on every keystroke).
+        self._paths: dict[tuple[str, str], bool] = {}
+        self._routes: dict[tuple[str, str], list[str] | None] = {}
+
+    def _build(self, files: list[FileFacts], key_guards: GuardResolver) -> dict[tuple[str, str], ImportEdge]:
         edges: dict[tuple[str, str], tuple[int, frozenset[KeyGuard]]] = {}
-        modules = self._facts
         for facts in files:
             source = facts.module
             found = [
@@ -134,7 +174,7 @@ class ImportGraph:
             if computed is not None:
                 found += [(target, computed, _UNGUARDED) for target in self._inside(source)]
             for target, line, guards in found:
-                if target == source or target not in modules:
+                if target == source or target not in self._facts:
                     continue
                 known = edges.get((source, target))
                 if known is None:
@@ -142,13 +182,7 @@ class ImportGraph:
                 elif line < known[0] or known[1]:  # else nothing changes: an earlier unguarded use is there already
                     # Every use must be guarded for the edge to be; the edge's line is its first import.
                     edges[source, target] = (min(known[0], line), known[1] & guards)
-        self._edges = {(source, target): ImportEdge(source, target, line, guards) for (source, target), (line, guards) in edges.items()}
-        self._out: dict[str, list[ImportEdge]] = {module: [] for module in self._facts}
-        for edge in self._edges.values():
-            self._out[edge.source].append(edge)
-        # The graph never changes once built: path answers are kept (the language server asks the same ones on every keystroke).
-        self._paths: dict[tuple[str, str], bool] = {}
-        self._routes: dict[tuple[str, str], list[str] | None] = {}
+        return {(source, target): ImportEdge(source, target, line, guards) for (source, target), (line, guards) in edges.items()}
 
     @functools.cached_property
     def _graph(self) -> nx.DiGraph[str]:

@@ -38,7 +38,7 @@ from flagkeeper.project.confidence import DeadCodeEvidence
 from flagkeeper.project.coverage import load_executed_lines
 from flagkeeper.project.fleet import Manifest, load_manifests
 from flagkeeper.project.frontend import FrontendRead, frontend_reads, import_names, spelling_index
-from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus
+from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus, graph_inputs
 from flagkeeper.project.textrefs import MAX_TEXT_FILE_BYTES, TextReference, decoded_text, defines_flags, find_text_references, read_text_file
 from flagkeeper.registry.lifecycle import Lifecycle
 from flagkeeper.registry.model import Registry, load_registry
@@ -318,7 +318,17 @@ class Project:
 
     @cached_property
     def import_graph(self) -> ImportGraph:
-        return ImportGraph(self.files, self.key_guards)
+        """The import graph; its edges from the cache when a run built them from the same inputs
+        (graph_inputs: most edits change no import, and a one-file run then builds no edge)."""
+        cache = self.scanned.cache
+        if cache is None:
+            return ImportGraph(self.files, self.key_guards)
+        key = cache.key("import graph", graph_inputs(self.files, self.key_guards))
+        known = cache.run(key, list[ImportEdge])
+        graph = ImportGraph(self.files, self.key_guards, known)
+        if known is None:
+            cache.save_run(key, graph.edges())
+        return graph
 
     @cached_property
     def entry_targets(self) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from flagkeeper.project.imports import ImportGraph
 from tests.conftest import run, write_tree
 
 # app (the entry point) imports power_peg only under a check of names.PEG, which is a key declared
@@ -23,7 +24,10 @@ SHOP = {
         '[flags.new_router]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n'
     ),
     "names.py": 'PEG = "power_peg"\n',
-    "app.py": "import flags\nfrom names import PEG\n\nif flags.is_enabled(PEG):\n    import power_peg\n\n    power_peg.run()\nimport router\n\nrouter.route()\n",
+    "app.py": (
+        "import flags\nfrom names import PEG\n\nif flags.is_enabled(PEG):\n    import power_peg\n\n    power_peg.run()\n"
+        "import router\n\nrouter.route()\n"
+    ),
     "power_peg.py": "def run():\n    pass\n",
     "router.py": 'import flags\n\n\ndef route():\n    if flags.is_enabled("new_router"):\n        pass\n',
     "flags.py": "def is_enabled(key):\n    return False\n",
@@ -70,3 +74,17 @@ def test_edits_one_after_another_keep_the_incremental_run_equal_to_a_cold_one(tm
         assert incremental == check(root, "--no-cache")
         seen.add(incremental)
     assert len(seen) >= 4  # the edits changed the findings as they went
+
+
+@pytest.mark.parametrize(("edit", "builds"), [("a comment only", 0), ("a flag read", 0), ("an import", 1), ("a constant a guard in another file reads", 1)])
+def test_the_import_graph_is_built_again_only_when_its_inputs_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, builds: int) -> None:
+    root = write_tree(tmp_path / "shop", SHOP)
+    cached = ("--cache-dir", str(tmp_path / "cache"))
+    check(root, *cached)
+    built: list[int] = []
+    build = ImportGraph._build
+    monkeypatch.setattr(ImportGraph, "_build", lambda graph, *args: built.append(1) or build(graph, *args))
+    path, text, _ = EDITS[edit]
+    (root / path).write_text(text)
+    assert check(root, *cached) == check(root, "--no-cache")
+    assert len(built) == builds + 1  # the cold run builds its own
