@@ -124,7 +124,7 @@ def graph_inputs(files: list[FileFacts], key_guards: GuardResolver) -> bytes:
     loads), and the guards of its guarded imports with their keys resolved: a guard's key can be
     a constant of another file, so a change there changes these bytes too."""
     def resolved(facts: FileFacts) -> list[list[tuple[str, bool, bool]]]:
-        guarded = (key_guards(facts.module, written) for _, _, written, _ in facts.imports if written)
+        guarded = [key_guards(facts.module, written) for _, _, written, _ in facts.imports if written]
         return [sorted((guard.key or "", guard.key is None, guard.polarity) for guard in guards) for guards in guarded]
 
     inputs = [
@@ -147,7 +147,6 @@ class ImportGraph:
         around its uses. `known_edges` are the edges of a graph built from the same inputs
         (graph_inputs): then they are taken as they are, and nothing is worked out again."""
         self._facts = {facts.module: facts for facts in files}
-        self._modules_inside = modules_inside(self._facts)
         if known_edges is not None:
             self._edges = {(edge.source, edge.target): edge for edge in known_edges}
         else:
@@ -209,6 +208,10 @@ class ImportGraph:
         # A string: `a.b` names module a.b, `a.b.C` an attribute of it; anything else, nothing.
         owner = link.target if link.target in self._facts else link.target.rpartition(".")[0]
         return list(module_prefixes(owner)) if owner in self._facts else []
+
+    @functools.cached_property
+    def _modules_inside(self) -> dict[str, list[str]]:
+        return modules_inside(self._facts)
 
     def _inside(self, package: str) -> list[str]:
         """Every module of the project inside `package`, at any depth."""
