@@ -20,12 +20,12 @@ plugins loaded from entry-point metadata of other distributions, and `exec`.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import itertools
+import re
 from collections.abc import Callable, Iterable
 from enum import Enum
-from fnmatch import fnmatch
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -38,7 +38,13 @@ if TYPE_CHECKING:
 # pytest's and unittest's default patterns (unittest's `test*.py` finds Django's `tests.py`).
 TEST_FILE_NAMES = ("test_*.py", "*_test.py", "tests.py", "conftest.py")
 TEST_FOLDER_NAMES = ("test", "tests", "*_tests")  # `*_tests`: playwright_tests, functional_tests
+# fnmatch's own translation, as fnmatch and PurePosixPath.match use it (case-sensitive on POSIX).
+_TEST_FILE = re.compile("|".join(fnmatch.translate(pattern) for pattern in TEST_FILE_NAMES))
+_TEST_FOLDER = re.compile("|".join(fnmatch.translate(pattern) for pattern in TEST_FOLDER_NAMES))
 _COMPUTED_IMPORTERS = ("__import__", "importlib.import_module")
+
+
+_UNGUARDED: frozenset[KeyGuard] = frozenset()
 
 
 class KeyGuard(msgspec.Struct, frozen=True):
@@ -54,10 +60,25 @@ def module_prefixes(target: str) -> tuple[str, ...]:
     return tuple(itertools.accumulate(target.split("."), lambda package, name: f"{package}.{name}"))
 
 
+def modules_inside(modules: Iterable[str]) -> dict[str, list[str]]:
+    """Package -> every module of `modules` inside it, at any depth, in the order of `modules`:
+    one pass, where a search of every module per package made the entry points quadratic."""
+    inside: dict[str, list[str]] = {}
+    for module in modules:
+        for package in module_prefixes(module)[:-1]:
+            inside.setdefault(package, []).append(module)
+    return inside
+
+
 def is_test_module(facts: FileFacts) -> bool:
-    path = Path(facts.path)
-    folders = path.parts[:-1]
-    return any(fnmatch(folder, name) for folder in folders for name in TEST_FOLDER_NAMES) or any(path.match(name) for name in TEST_FILE_NAMES)
+    return _is_test_path(facts.path)
+
+
+def _is_test_path(path: str) -> bool:
+    """On the project path's text (POSIX), with the patterns compiled once: a Path and a pattern
+    match per name and per folder were a sixth of a model's reachability rules on saleor."""
+    *folders, name = path.split("/")
+    return _TEST_FILE.match(name) is not None or any(_TEST_FOLDER.match(folder) for folder in folders)
 
 
 def computed_import_line(facts: FileFacts) -> int | None:
@@ -79,8 +100,9 @@ class ModuleStatus(str, Enum):
         return self.value
 
 
-class ImportEdge(msgspec.Struct, frozen=True):
-    """`source` imports `target`, first on `line`; `guards` is empty when some use is unguarded."""
+class ImportEdge(msgspec.Struct, frozen=True, gc=False, array_like=True):
+    """`source` imports `target`, first on `line`; `guards` is empty when some use is unguarded.
+    A Struct: a large project has tens of thousands, made on every run that builds the graph."""
 
     source: str
     target: str
@@ -88,32 +110,76 @@ class ImportEdge(msgspec.Struct, frozen=True):
     guards: frozenset[KeyGuard]
 
 
+GuardResolver = Callable[[str, tuple[Guard, ...]], frozenset[KeyGuard]]  # Project.key_guards
+
+
+def graph_inputs(files: list[FileFacts], key_guards: GuardResolver) -> bytes:
+    """Everything ImportGraph builds its edges from, as bytes: equal bytes, equal edges (so a graph
+    kept in the cache under their digest stands for the one this run would build).
+
+    Per file, in order: its module and package-ness, its imports and links as analysed, the line
+    of a package's import by computed name, a package's `__all__` (what a star import of it
+    loads), and the guards of its guarded imports with their keys resolved: a guard's key can be
+    a constant of another file, so a change there changes these bytes too."""
+    def resolved(facts: FileFacts) -> list[list[tuple[str, bool, bool]]]:
+        guarded = [key_guards(facts.module, written) for _, _, written, _ in facts.imports if written]
+        return [sorted((guard.key or "", guard.key is None, guard.polarity) for guard in guards) for guards in guarded]
+
+    inputs = [
+        (
+            facts.module, facts.is_package, facts.imports, facts.links,
+            computed_import_line(facts) if facts.is_package else None,
+            facts.string_lists.get("__all__") if facts.is_package else None,
+            resolved(facts),
+        )
+        for facts in files
+    ]  # fmt: skip
+    return msgspec.msgpack.encode(inputs)
+
+
 class ImportGraph:
     """Named queries over the project's imports; networkx stays behind this class."""
 
-    def __init__(self, files: list[FileFacts], key_guards: Callable[[str, tuple[Guard, ...]], frozenset[KeyGuard]]):
-        """Nodes are the modules of `files`; an edge's guards are `key_guards` of the guards written around its uses."""
+    def __init__(self, files: list[FileFacts], key_guards: GuardResolver, known_edges: list[ImportEdge] | None = None):
+        """Nodes are the modules of `files`; an edge's guards are `key_guards` of the guards written
+        around its uses. `known_edges` are the edges of a graph built from the same inputs
+        (graph_inputs): then they are taken as they are, and nothing is worked out again."""
         self._facts = {facts.module: facts for facts in files}
-        edges: dict[tuple[str, str], tuple[int, frozenset[KeyGuard]]] = {}
-        for facts in files:
-            found = [(target, line, key_guards(facts.module, written)) for imported, line, written, _ in facts.imports for target in module_prefixes(imported)]
-            found += [(target, link.line, frozenset()) for link in facts.links for target in self._linked(link)]
-            computed = computed_import_line(facts) if facts.is_package else None
-            if computed is not None:
-                found += [(target, computed, frozenset()) for target in self._inside(facts.module)]
-            for target, line, guards in found:
-                if target == facts.module or target not in self._facts:
-                    continue
-                known = edges.get((facts.module, target))
-                # Every use must be guarded for the edge to be; the edge's line is its first import.
-                edges[facts.module, target] = (line, guards) if known is None else (min(known[0], line), known[1] & guards)
-        self._edges = {(source, target): ImportEdge(source, target, line, guards) for (source, target), (line, guards) in edges.items()}
+        if known_edges is not None:
+            self._edges = {(edge.source, edge.target): edge for edge in known_edges}
+        else:
+            self._edges = self._build(files, key_guards)
         self._out: dict[str, list[ImportEdge]] = {module: [] for module in self._facts}
         for edge in self._edges.values():
             self._out[edge.source].append(edge)
         # The graph never changes once built: path answers are kept (the language server asks the same ones on every keystroke).
         self._paths: dict[tuple[str, str], bool] = {}
         self._routes: dict[tuple[str, str], list[str] | None] = {}
+
+    def _build(self, files: list[FileFacts], key_guards: GuardResolver) -> dict[tuple[str, str], ImportEdge]:
+        edges: dict[tuple[str, str], tuple[int, frozenset[KeyGuard]]] = {}
+        for facts in files:
+            source = facts.module
+            found = [
+                (target, line, guards)
+                for imported, line, written, _ in facts.imports
+                for guards in (key_guards(source, written),)  # once per import, not per package of its target
+                for target in module_prefixes(imported)
+            ]
+            found += [(target, link.line, _UNGUARDED) for link in facts.links for target in self._linked(link)]
+            computed = computed_import_line(facts) if facts.is_package else None
+            if computed is not None:
+                found += [(target, computed, _UNGUARDED) for target in self._inside(source)]
+            for target, line, guards in found:
+                if target == source or target not in self._facts:
+                    continue
+                known = edges.get((source, target))
+                if known is None:
+                    edges[source, target] = (line, guards)
+                elif line < known[0] or known[1]:  # else nothing changes: an earlier unguarded use is there already
+                    # Every use must be guarded for the edge to be; the edge's line is its first import.
+                    edges[source, target] = (min(known[0], line), known[1] & guards)
+        return {(source, target): ImportEdge(source, target, line, guards) for (source, target), (line, guards) in edges.items()}
 
     @functools.cached_property
     def _graph(self) -> nx.DiGraph[str]:
@@ -141,10 +207,13 @@ class ImportGraph:
         owner = link.target if link.target in self._facts else link.target.rpartition(".")[0]
         return list(module_prefixes(owner)) if owner in self._facts else []
 
+    @functools.cached_property
+    def _modules_inside(self) -> dict[str, list[str]]:
+        return modules_inside(self._facts)
+
     def _inside(self, package: str) -> list[str]:
         """Every module of the project inside `package`, at any depth."""
-        inside = f"{package}."
-        return [module for module in self._facts if module.startswith(inside)]
+        return list(self._modules_inside.get(package, ()))
 
     def _packages_of(self, module: str) -> list[str]:
         """The packages of the project that Python runs before `module` (`a`, `a.b` for `a.b.c`)."""
@@ -211,9 +280,9 @@ class ImportGraph:
     def statuses(self, entries: list[str], live_edge: Callable[[ImportEdge], bool]) -> dict[str, ModuleStatus]:
         """Every module's status: zombies are reachable only through edges `live_edge` rejects."""
         anyhow, live = self.reachable(entries), self.reachable(entries, live_edge)
-        status = {}
+        status, entry_points = {}, set(entries)
         for module in self._facts:
-            if module in entries:
+            if module in entry_points:
                 status[module] = ModuleStatus.ENTRY_POINT
             elif module in live:
                 status[module] = ModuleStatus.REACHABLE

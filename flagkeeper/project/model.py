@@ -333,9 +333,19 @@ class Project:
 
     @cached_property
     def import_graph(self) -> ImportGraph:
-        from flagkeeper.project.imports import ImportGraph
+        """The import graph; its edges from the cache when a run built them from the same inputs
+        (graph_inputs: most edits change no import, and a one-file run then builds no edge)."""
+        from flagkeeper.project.imports import ImportEdge, ImportGraph, graph_inputs
 
-        return ImportGraph(self.files, self.key_guards)
+        cache = self.scanned.cache
+        if cache is None:
+            return ImportGraph(self.files, self.key_guards)
+        key = cache.key("import graph", graph_inputs(self.files, self.key_guards))
+        known = cache.run(key, list[ImportEdge])
+        graph = ImportGraph(self.files, self.key_guards, known)
+        if known is None:
+            cache.save_run(key, graph.edges())
+        return graph
 
     @cached_property
     def entry_targets(self) -> list[str]:

@@ -104,8 +104,10 @@ def test_a_garbage_cache_is_a_miss(checkout: Path, garbage: bytes) -> None:
 def test_a_run_entry_of_the_wrong_shape_is_a_miss(checkout: Path) -> None:
     expected = clean_findings(checkout)
     run(CHECK, checkout)
-    (entry,) = (checkout / ".flagkeeper_cache" / "runs").iterdir()
-    entry.write_bytes(b"\x94\x90\x90\xc3\x01")  # well-formed MessagePack, not a run's result
+    entries = list((checkout / ".flagkeeper_cache" / "runs").iterdir())  # the run's findings and its import graph
+    assert len(entries) == 2
+    for entry in entries:
+        entry.write_bytes(b"\x94\x90\x90\xc3\x01")  # well-formed MessagePack, neither a run's result nor a graph's edges
     found = run(CHECK, checkout)
     assert (found.exit_code, found.stdout) == (1, expected.stdout)
 
@@ -172,8 +174,8 @@ def test_a_cache_folder_of_another_user_is_not_used(checkout: Path) -> None:
 def test_a_committed_cache_is_not_believed(checkout: Path) -> None:
     """A forged entry that decodes (a run with no findings, under the key the attacker computed)."""
     expected = run(CHECK, checkout)
-    (entry,) = (checkout / ".flagkeeper_cache" / "runs").iterdir()
-    entry.write_bytes(encode(CheckRun([], ("FK001",), True, 2)))
+    for entry in (checkout / ".flagkeeper_cache" / "runs").iterdir():  # the run's entry among them (the other: its import graph)
+        entry.write_bytes(encode(CheckRun([], ("FK001",), True, 2)))
     git = ["git", "-c", "user.name=a", "-c", "user.email=a@example.com"]
     subprocess.run([*git, "init", "-q"], cwd=checkout, check=True)
     subprocess.run([*git, "add", "-A"], cwd=checkout, check=True)

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from flagkeeper.analysis.facts import FileFacts
+from flagkeeper.project.imports import modules_inside
 
 
 @dataclass(frozen=True)
@@ -33,15 +34,18 @@ class ProjectFiles:
     @cached_property
     def imported_roots(self) -> frozenset[str]:
         """The top-level names the project imports (`django`, `celery`): which frameworks it uses."""
-        return frozenset(target.split(".", 1)[0] for facts in self.modules.values() for target, _, _, _ in facts.imports)
+        return frozenset({target.partition(".")[0] for facts in self.modules.values() for target, _, _, _ in facts.imports})
 
     def uses(self, framework: str) -> bool:
         return framework in self.imported_roots
 
+    @cached_property
+    def _modules_inside(self) -> dict[str, list[str]]:
+        return modules_inside(self.modules)
+
     def below(self, package: str) -> Iterator[str]:
         """Every module inside `package`, at any depth."""
-        inside = f"{package}."
-        return (module for module in self.modules if module.startswith(inside))
+        return iter(self._modules_inside.get(package, ()))
 
 
 def creators_of(files: ProjectFiles, factory: str, what: str) -> Iterator[EntryPoint]:

@@ -16,16 +16,16 @@ from collections.abc import Iterator
 from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles
 
 _PROGRAM_FOLDERS = ("scripts", "bin")
-# A module name `import` can spell: digits first are fine (`0001_initial` is loaded by name).
-_IMPORTABLE_PART = re.compile(r"\w+")
+# A module name `import` can spell, every dotted part of it: digits first are fine (`0001_initial`
+# is loaded by name).
+_IMPORTABLE = re.compile(r"\w+(?:\.\w+)*")
 # Names only a path can spell, as tools' files have them (`.semgrep/`, `check-strings.py`);
 # any other character (a space, `=`, a control character) makes no convention.
-_PATH_PART = re.compile(r"[\w-]*")
+_PATH = re.compile(r"[\w-]*(?:\.[\w-]*)*")
 
 
 def _run_by_path(module: str) -> bool:
-    parts = module.split(".")
-    return not all(_IMPORTABLE_PART.fullmatch(part) for part in parts) and all(_PATH_PART.fullmatch(part) for part in parts)
+    return not _IMPORTABLE.fullmatch(module) and _PATH.fullmatch(module) is not None
 
 
 def detect(files: ProjectFiles) -> Iterator[EntryPoint]:

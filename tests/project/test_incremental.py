@@ -1,0 +1,90 @@
+"""A run after an edit, with the cache of the run before it, finds exactly what a cold run finds.
+
+The one-file-changed path keeps what it can of the previous run (facts, the import graph); each
+edit below changes what the model derives from other files than the one edited (an import, a
+constant a guard elsewhere reads, an entry point, a flag read), and the findings must change with
+it, as a run without any cache sees them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flagkeeper.project.imports import ImportGraph
+from tests.conftest import run, write_tree
+
+# app (the entry point) imports power_peg only under a check of names.PEG, which is a key declared
+# off: power_peg is zombie code (FK007); orphan is imported by nothing (FK006).
+SHOP = {
+    "flagkeeper.toml": 'entry-points = ["app"]\nflags-off = ["power_peg"]\n',
+    "flags.toml": (
+        '[flags.power_peg]\nowner = "routing"\ntype = "operational"\n\n'
+        '[flags.new_router]\nowner = "routing"\ntype = "release"\nexpires = 2026-09-30\n'
+    ),
+    "names.py": 'PEG = "power_peg"\n',
+    "app.py": (
+        "import flags\nfrom names import PEG\n\nif flags.is_enabled(PEG):\n    import power_peg\n\n    power_peg.run()\n"
+        "import router\n\nrouter.route()\n"
+    ),
+    "power_peg.py": "def run():\n    pass\n",
+    "router.py": 'import flags\n\n\ndef route():\n    if flags.is_enabled("new_router"):\n        pass\n',
+    "flags.py": "def is_enabled(key):\n    return False\n",
+    "orphan.py": "VALUE = 1\n",
+}
+# Each edit: the file, its new text, a finding's text that appears (+), goes (-) or stays (=, all findings alike).
+EDITS = {
+    "an import": ("app.py", SHOP["app.py"] + "import orphan\n", "-module orphan is imported by nothing"),
+    "a constant a guard in another file reads": ("names.py", 'PEG = "new_router"\n', "-module power_peg runs only"),
+    "an entry point": ("power_peg.py", SHOP["power_peg.py"] + "\nif __name__ == '__main__':\n    run()\n", "-module power_peg runs only"),
+    "a flag read": ("router.py", SHOP["router.py"] + '\n\nif flags.is_enabled("unknown_flag"):\n    pass\n', "+flag 'unknown_flag' is read"),
+    "a comment only": ("orphan.py", SHOP["orphan.py"] + "# nothing\n", "=module orphan is imported by nothing"),
+}
+
+
+def check(root: Path, *options: str) -> str:
+    result = run(["check", ".", "--today", "2026-06-01", "--output-format", "concise", *options], root)
+    assert result.exit_code in (0, 1), result.stdout
+    return result.stdout
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_a_run_after_an_edit_finds_what_a_cold_run_finds(tmp_path: Path, edit: str) -> None:
+    root = write_tree(tmp_path / "shop", SHOP)
+    cached = ("--cache-dir", str(tmp_path / "cache"))
+    before = check(root, *cached)
+    assert check(root, *cached) == before  # warm: the stored run
+    path, text, change = EDITS[edit]
+    (root / path).write_text(text)
+    after = check(root, *cached)
+    assert after == check(root, "--no-cache")
+    sign, finding = change[0], change[1:]
+    assert (finding in before, finding in after) == {"+": (False, True), "-": (True, False), "=": (True, True)}[sign], (before, after)
+    assert (after == before) == (sign == "=")
+
+
+def test_edits_one_after_another_keep_the_incremental_run_equal_to_a_cold_one(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "shop", SHOP)
+    cached = ("--cache-dir", str(tmp_path / "cache"))
+    seen = {check(root, *cached)}
+    for path, text, _ in EDITS.values():
+        (root / path).write_text(text)
+        incremental = check(root, *cached)
+        assert incremental == check(root, "--no-cache")
+        seen.add(incremental)
+    assert len(seen) >= 4  # the edits changed the findings as they went
+
+
+@pytest.mark.parametrize(("edit", "builds"), [("a comment only", 0), ("a flag read", 0), ("an import", 1), ("a constant a guard in another file reads", 1)])
+def test_the_import_graph_is_built_again_only_when_its_inputs_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, builds: int) -> None:
+    root = write_tree(tmp_path / "shop", SHOP)
+    cached = ("--cache-dir", str(tmp_path / "cache"))
+    check(root, *cached)
+    built: list[int] = []
+    build = ImportGraph._build
+    monkeypatch.setattr(ImportGraph, "_build", lambda graph, *args: built.append(1) or build(graph, *args))
+    path, text, _ = EDITS[edit]
+    (root / path).write_text(text)
+    assert check(root, *cached) == check(root, "--no-cache")
+    assert len(built) == builds + 1  # the cold run builds its own
