@@ -5,8 +5,9 @@ from __future__ import annotations
 import weakref
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from flagkeeper.checks.base import Case, Need, Rule
 from flagkeeper.checks.diagnostic import ERROR, WARNING, Diagnostic, Related
@@ -21,8 +22,7 @@ _APP = (
 )
 
 
-@dataclass(frozen=True)
-class _GuardedFunction:
+class _GuardedFunction(msgspec.Struct, frozen=True):
     """A module-level, undecorated function every reference to which sits under some flag guard:
     only such a function can be a zombie, whichever flags are dead."""
 
