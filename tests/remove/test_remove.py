@@ -12,11 +12,10 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper
 
 from flagkeeper.cli.common import load_project
 from flagkeeper.remove import project as removal
-from flagkeeper.remove.bridge import ReadSpot, RemovalError, find_read_nodes
+from flagkeeper.remove.bridge import ReadSpot, RemovalError, TouchedStatements, find_read_nodes
 from flagkeeper.remove.source import Removal, remove_reads
 from tests.conftest import REPO, run
 
@@ -60,9 +59,9 @@ def test_every_read_of_the_smars_example_maps_to_one_node() -> None:
     project = load_project([SMARS], None, None, None)
     assert sum(map(len, project.inventory.values())) >= 9
     for reference in project.references:  # also the read whose key is dynamic
-        wrapper = MetadataWrapper(cst.parse_module(reference.path.read_text(encoding="utf-8")))
         read = reference.read
-        assert len(find_read_nodes(wrapper, [ReadSpot(read.line, read.column, read.key_code, False)])) == 1
+        touched = TouchedStatements(cst.parse_module(reference.path.read_text(encoding="utf-8")), [read.line])
+        assert len(find_read_nodes(touched, [ReadSpot(read.line, read.column, read.key_code, False)])) == 1
 
 
 def test_removing_power_peg_from_smars(smars: Path) -> None:
@@ -179,10 +178,10 @@ def test_an_unparsable_file_is_left_alone(project) -> None:
 
 
 def test_a_read_that_is_not_where_the_analysis_says_is_an_error() -> None:
-    wrapper = MetadataWrapper(cst.parse_module('x = flags.is_enabled("a")\n'))
-    assert len(find_read_nodes(wrapper, [ReadSpot(1, 5, "'a'", True)])) == 1  # spelled differently, same key
+    touched = TouchedStatements(cst.parse_module('x = flags.is_enabled("a")\n'), [1])
+    assert len(find_read_nodes(touched, [ReadSpot(1, 5, "'a'", True)])) == 1  # spelled differently, same key
     with pytest.raises(RemovalError, match="no flag read of 'a' found at column 3"):
-        find_read_nodes(wrapper, [ReadSpot(1, 3, "'a'", True)])
+        find_read_nodes(touched, [ReadSpot(1, 3, "'a'", True)])
 
 
 @pytest.mark.parametrize(
