@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from flagkeeper.remove.bridge import ReadSpot, RemovalError, TouchedStatements, find_read_nodes
-from flagkeeper.remove.prune import Doomed, delete_definitions
+from flagkeeper.remove.prune import Doomed, defining_lines, delete_definitions
 from flagkeeper.remove.reads import ReadReplacer, functions_of, plan_fold
 from flagkeeper.remove.simplify import simplify
-from flagkeeper.remove.unused import drop_unread_locals
+from flagkeeper.remove.unused import drop_unread_locals, focused_part
 
 
 class Refusal(RemovalError):
@@ -46,8 +46,7 @@ def _check_generators(source: str, touched: TouchedStatements, after: cst.Module
     Only the touched statements can have changed, so only they are compared."""
     if "yield" not in source:
         return  # the common case, without the cost of name resolution
-    changed = after.with_changes(header=(), body=[statement for statement in after.body if statement not in touched.focus], footer=())
-    was, now = functions_of(touched.wrapper.module), functions_of(changed)
+    was, now = functions_of(touched.wrapper.module), functions_of(focused_part(after, touched.focus))
     lost = sorted(name for name in was.generators - now.generators if name in now.lines)
     if lost:
         name = lost[0]
@@ -68,7 +67,7 @@ def remove_reads(source: str, spots: Sequence[ReadSpot]) -> Removal:
         line, message = replacer.mismatch
         raise RemovalError(f"{message}: give --value as that kind of literal", line)
     module, branches, statements = simplify(module, focus)
-    module, unread = drop_unread_locals(ast.parse(source), module, focus)
+    module, unread = drop_unread_locals(ast.parse(touched.wrapper.module.code), module, focus)
     if unread:
         module, more_branches, more_statements = simplify(module, focus)
         branches, statements = branches + more_branches, statements + more_statements
@@ -79,5 +78,7 @@ def remove_reads(source: str, spots: Sequence[ReadSpot]) -> Removal:
 
 def remove_definitions(source: str, doomed: Doomed) -> Removal:
     """`source` without the doomed imports, module constants, private functions and tests."""
-    module, counts = delete_definitions(cst.parse_module(source), doomed)
+    module = cst.parse_module(source)
+    focus = TouchedStatements(module, defining_lines(ast.parse(source), doomed)).focus
+    module, counts = delete_definitions(module, doomed, focus)
     return Removal(module.code, counts)

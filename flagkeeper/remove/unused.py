@@ -164,12 +164,18 @@ class _LocalDropper(BlockKeeper):
         return updated_node.with_changes(body=[cst.Expr(value=value)])
 
 
+def focused_part(module: cst.Module, focus: Focus) -> cst.Module:
+    """The top-level statements of `module` outside `focus`, as a module of their own."""
+    return module.with_changes(header=(), body=[statement for statement in module.body if statement not in focus], footer=())
+
+
 def drop_unread_locals(before: ast.AST, module: cst.Module, focus: Focus = EVERYWHERE, max_passes: int = 10) -> tuple[cst.Module, int]:
-    """`module` without the locals that only the removed code read (one may have fed another);
-    a function in a statement of `focus` is unchanged, so it has none."""
+    """`module` without the locals that only the removed code read (one may have fed another).
+    A function in a statement of `focus` is unchanged, so it has none: `before` and the tree
+    compared with it are those of the other statements (a function is known by its path there)."""
     dropped = 0
     for _ in range(max_passes):
-        doomed = unread_locals(before, ast.parse(module.code))
+        doomed = unread_locals(before, ast.parse(focused_part(module, focus).code))
         if not doomed:
             break
         dropper = _LocalDropper(doomed, focus)
