@@ -209,3 +209,19 @@ def test_delete_modules_keeps_the_package_of_a_reached_module(project) -> None:
     assert result.exit_code == 0, result.stderr
     assert "(deleted): algos.power_peg\n" in result.stderr
     assert (folder / "algos" / "__init__.py").exists() and not (folder / "algos" / "power_peg.py").exists()
+
+
+def test_only_the_statements_that_hold_a_read_change() -> None:
+    """A removal's diff is the flag's: constant code elsewhere in the file (`if False:`) stays."""
+    source = 'if False:\n    legacy()\n\n\ndef run():\n    if f("k"):\n        new()\n    else:\n        old()\n\n\nDEBUG = not True\n'
+    expected = 'if False:\n    legacy()\n\n\ndef run():\n    old()\n\n\nDEBUG = not True\n'
+    assert remove_reads(source, [ReadSpot(6, 8, '"k"', False)]).text == expected
+
+
+def test_a_refusal_names_the_line_of_the_file_however_far_down_the_read_is() -> None:
+    """Positions are taken from the statements that hold a read, and mapped back to the file's
+    lines: Windows line endings, a comment owned by the block above, a decorator."""
+    source = 'import os\r\n\r\n\r\ndef a():\r\n    pass\r\n    # the end of a\r\n\r\n\r\n@cached\r\ndef b():\r\n    return os.getenv("X") == "1"\r\n'
+    with pytest.raises(RemovalError) as raised:
+        remove_reads(source, [ReadSpot(11, 12, '"X"', True)])
+    assert raised.value.line == 11 and 'compared with "1"' in raised.value.message
