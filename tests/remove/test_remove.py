@@ -214,7 +214,7 @@ def test_delete_modules_keeps_the_package_of_a_reached_module(project) -> None:
 def test_only_the_statements_that_hold_a_read_change() -> None:
     """A removal's diff is the flag's: constant code elsewhere in the file (`if False:`) stays."""
     source = 'if False:\n    legacy()\n\n\ndef run():\n    if f("k"):\n        new()\n    else:\n        old()\n\n\nDEBUG = not True\n'
-    expected = 'if False:\n    legacy()\n\n\ndef run():\n    old()\n\n\nDEBUG = not True\n'
+    expected = "if False:\n    legacy()\n\n\ndef run():\n    old()\n\n\nDEBUG = not True\n"
     assert remove_reads(source, [ReadSpot(6, 8, '"k"', False)]).text == expected
 
 
