@@ -13,6 +13,7 @@ import io
 import tokenize
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from flagkeeper.analysis.facts import FileFacts
@@ -78,11 +79,13 @@ class NameUses:
         self.everywhere: Counter[str] = Counter()
         self.outside_tests: Counter[str] = Counter()
 
-    def add(self, names: Iterable[str], is_test: bool, sign: int = 1) -> None:
-        counted = dict.fromkeys(names, sign)
-        self.everywhere.update(counted)
-        if not is_test:
-            self.outside_tests.update(counted)
+    def add(self, names: AbstractSet[str], is_test: bool, sign: int = 1) -> None:
+        """Count the file's names in (sign 1) or out (-1); a set, so each name counts once per file."""
+        for counter in (self.everywhere,) if is_test else (self.everywhere, self.outside_tests):
+            if sign > 0:
+                counter.update(names)  # an iterable is counted in C (a mapping would be in Python)
+            else:
+                counter.subtract(names)
 
     def __call__(self, name: str, skip_tests: bool = False) -> bool:
         """Does some file (some file outside the tests) use `name`?"""

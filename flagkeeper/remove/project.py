@@ -34,7 +34,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,14 @@ class RemovalPlan:
     remaining: list[Remaining] = field(default_factory=list)  # traces left to a person (traces.py)
 
 
+def _under(root: Path, files: Iterable[str], paths: list[Path]) -> set[str]:
+    """The files under one of `paths` (resolved); all of them when the root is (discovery
+    follows no link out of the root), without resolving each."""
+    if any(root.resolve().is_relative_to(given) for given in paths):
+        return set(files)
+    return {path for path in files if any((root / path).resolve().is_relative_to(given) for given in paths)}
+
+
 def _quoted(keys: list[str]) -> str:
     return ", ".join(f"'{key}'" for key in keys)
 
@@ -106,7 +114,7 @@ class _Removal:
         root = project.config.root
         self.facts = {facts.path: facts for facts in project.files if facts.error is None}  # as they were
         self.current: dict[str, FileFacts | None] = {}  # the facts of each changed file now (None: deleted)
-        self.editable = {path for path in self.facts if any((root / path).resolve().is_relative_to(given) for given in paths)}
+        self.editable = _under(root, self.facts, paths)
         self.texts = ProjectTexts(root, self.facts)
         self.is_test = {path: is_test_module(facts) for path, facts in self.facts.items()}
         self.uses = NameUses()

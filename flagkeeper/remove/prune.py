@@ -1,15 +1,17 @@
 """The last step of `flagkeeper remove` in one file: delete, by name, the imports, module
-constants, private functions and tests that the project-level pass (project.py) found unused."""
+constants, private functions and tests that the project-level pass (project.py) found unused.
+Only the top-level statements that define one of those names (`defining_lines`) are visited."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ast
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 import libcst.matchers as m
 
-from flagkeeper.remove.layout import StatementTransformer
+from flagkeeper.remove.layout import EVERYWHERE, Focus, StatementTransformer
 from flagkeeper.remove.simplify import code_of
 
 
@@ -55,6 +57,22 @@ def trim_aliases(names: Sequence[cst.ImportAlias], doomed: frozenset[str] | set[
     return kept or None
 
 
+def _defines(node: ast.AST, doomed: Doomed) -> bool:
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return any((alias.asname or alias.name.split(".")[0]) in doomed.imports for alias in node.names)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return node.name in doomed.functions or node.name in doomed.tests
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+    return any(isinstance(target, ast.Name) and target.id in doomed.constants for target in targets)
+
+
+def defining_lines(tree: ast.Module, doomed: Doomed) -> Iterator[int]:
+    """A line of each top-level statement that defines a doomed name, anywhere inside it."""
+    for statement in tree.body:
+        if any(_defines(node, doomed) for node in ast.walk(statement)):
+            yield statement.lineno
+
+
 class BlockKeeper(StatementTransformer):
     """A StatementTransformer that leaves `pass` in a block whose every statement it deleted."""
 
@@ -67,8 +85,8 @@ class BlockKeeper(StatementTransformer):
 class _Deleter(BlockKeeper):
     """Deletes the doomed imports and functions (methods too) wherever they are."""
 
-    def __init__(self, doomed: Doomed):
-        super().__init__()
+    def __init__(self, doomed: Doomed, focus: Focus):
+        super().__init__(focus)
         self.doomed = doomed
         self.counts = {"import": 0, "function": 0, "test": 0}
 
@@ -102,8 +120,8 @@ class _ConstantDeleter(StatementTransformer):
     """Deletes the doomed module constants: it does not go into functions and classes, so every
     statement it sees is at module level (also under an `if` or `try` there)."""
 
-    def __init__(self, constants: frozenset[str]):
-        super().__init__()
+    def __init__(self, constants: frozenset[str], focus: Focus):
+        super().__init__(focus)
         self.constant = _assigns_one_of(constants)
         self.count = 0
 
@@ -122,11 +140,12 @@ class _ConstantDeleter(StatementTransformer):
         return updated_node
 
 
-def delete_definitions(module: cst.Module, doomed: Doomed) -> tuple[cst.Module, dict[str, int]]:
-    """`module` without the doomed imports, module constants, private functions and tests."""
-    deleter = _Deleter(doomed)
+def delete_definitions(module: cst.Module, doomed: Doomed, focus: Focus = EVERYWHERE) -> tuple[cst.Module, dict[str, int]]:
+    """`module` without the doomed imports, module constants, private functions and tests; the
+    statements in `focus` define none of them."""
+    deleter = _Deleter(doomed, focus)
     module = module.visit(deleter)
     if not doomed.constants:
         return module, deleter.counts
-    constants = _ConstantDeleter(doomed.constants)
+    constants = _ConstantDeleter(doomed.constants, focus)
     return module.visit(constants), {**deleter.counts, "constant": constants.count}

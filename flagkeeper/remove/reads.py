@@ -3,11 +3,13 @@ a read (`on = flags.is_enabled("k")` ... `if on:`), then replace every read, and
 such a local, with the value and drop the local's assignment.
 
 Both steps work on the tree as parsed: `plan_fold` uses LibCST's `ScopeProvider` (only when a
-read is assigned to a name at all), `ReadReplacer` rewrites in one pass.
+read is assigned to a name at all) on the statements that hold a read (a local and its uses are
+in one function), `ReadReplacer` rewrites them in one pass.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +18,7 @@ import libcst.matchers as m
 from libcst.metadata import Assignment, FunctionScope, MetadataWrapper, PositionProvider, QualifiedNameProvider, ScopeProvider
 
 from flagkeeper.remove.bridge import ReadSpot
-from flagkeeper.remove.layout import StatementTransformer
+from flagkeeper.remove.layout import Focus, StatementTransformer
 from flagkeeper.remove.simplify import UNKNOWN, code_of, literal_node, literal_value
 
 _ASSIGNED_TO_A_NAME = m.SimpleStatementLine(body=[m.Assign(targets=[m.AssignTarget(target=m.Name())])])
@@ -108,11 +110,9 @@ class ReadReplacer(StatementTransformer):
     assignments, and notes a comparison of the value with a literal of another kind
     (`os.getenv("X") == "1"` removed with --value true)."""
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, reads: dict[int, ReadSpot], fold: Fold, config: cst.PartialParserConfig):
-        super().__init__()
-        self.reads, self.fold, self.config = reads, fold, config
+    def __init__(self, reads: dict[int, ReadSpot], fold: Fold, config: cst.PartialParserConfig, focus: Focus, line_of: Callable[[cst.CSTNode], int]):
+        super().__init__(focus)
+        self.reads, self.fold, self.config, self.line_of = reads, fold, config, line_of
         # id of each literal put in -> (the literal, its value): holding the node keeps its id from
         # being reused by a node made later.
         self.inserted: dict[int, tuple[cst.BaseExpression, Any]] = {}
@@ -148,7 +148,7 @@ class ReadReplacer(StatementTransformer):
             for side in sides:
                 other = literal_value(side)
                 if id(side) not in self.inserted and other is not UNKNOWN and not _compatible(values[0], other):
-                    line = self.get_metadata(PositionProvider, original_node).start.line
+                    line = self.line_of(original_node)
                     self.mismatch = (line, f"the flag is compared with {code_of(side).strip()}, not a value like {values[0]!r}")
         return updated_node
 

@@ -19,7 +19,7 @@ from typing import Any
 import libcst as cst
 import libcst.matchers as m
 
-from flagkeeper.remove.layout import StatementTransformer
+from flagkeeper.remove.layout import EVERYWHERE, Focus, StatementTransformer
 
 _EMPTY_MODULE = cst.Module(body=[])
 _COMPARE: dict[type[cst.BaseCompOp], Callable[[Any, Any], Any]] = {
@@ -174,8 +174,8 @@ def _comprehension_fors(comprehension: cst.BaseComp) -> list[cst.CompFor]:
 class Simplifier(StatementTransformer):
     """One pass of folding; counts the dead branches and statements it dropped."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, focus: Focus = EVERYWHERE) -> None:
+        super().__init__(focus)
         self.branches = 0
         self.statements = 0
         # Blocks whose every statement was dropped (now a lone `pass`), by id; holding the node
@@ -315,11 +315,12 @@ class Simplifier(StatementTransformer):
         return updated_node.with_changes(body=body)
 
 
-def simplify(module: cst.Module, max_passes: int = 20) -> tuple[cst.Module, int, int]:
-    """Fold until nothing changes: the module, dead branches and dead statements dropped."""
+def simplify(module: cst.Module, focus: Focus = EVERYWHERE, max_passes: int = 20) -> tuple[cst.Module, int, int]:
+    """Fold until nothing changes: the module, dead branches and dead statements dropped;
+    the statements in `focus` are left as they are."""
     branches = statements = 0
     for _ in range(max_passes):
-        simplifier = Simplifier()
+        simplifier = Simplifier(focus)
         folded = module.visit(simplifier)
         branches, statements = branches + simplifier.branches, statements + simplifier.statements
         if folded.deep_equals(module):

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 import libcst as cst
 
+from flagkeeper.remove.layout import EVERYWHERE, Focus
 from flagkeeper.remove.prune import BlockKeeper, trim_aliases
 from flagkeeper.remove.simplify import is_pure
 
@@ -110,8 +111,8 @@ class _LocalDropper(BlockKeeper):
     """Deletes `name = value` and `import name` for the doomed locals of each function (the
     value stays as a bare expression when evaluating it may act)."""
 
-    def __init__(self, doomed: dict[str, set[str]]):
-        super().__init__()
+    def __init__(self, doomed: dict[str, set[str]], focus: Focus):
+        super().__init__(focus)
         self.doomed = doomed
         self.path: list[str] = []
         self.count = 0
@@ -163,14 +164,21 @@ class _LocalDropper(BlockKeeper):
         return updated_node.with_changes(body=[cst.Expr(value=value)])
 
 
-def drop_unread_locals(before: ast.AST, module: cst.Module, max_passes: int = 10) -> tuple[cst.Module, int]:
-    """`module` without the locals that only the removed code read (one may have fed another)."""
+def focused_part(module: cst.Module, focus: Focus) -> cst.Module:
+    """The top-level statements of `module` outside `focus`, as a module of their own."""
+    return module.with_changes(header=(), body=[statement for statement in module.body if statement not in focus], footer=())
+
+
+def drop_unread_locals(before: ast.AST, module: cst.Module, focus: Focus = EVERYWHERE, max_passes: int = 10) -> tuple[cst.Module, int]:
+    """`module` without the locals that only the removed code read (one may have fed another).
+    A function in a statement of `focus` is unchanged, so it has none: `before` and the tree
+    compared with it are those of the other statements (a function is known by its path there)."""
     dropped = 0
     for _ in range(max_passes):
-        doomed = unread_locals(before, ast.parse(module.code))
+        doomed = unread_locals(before, ast.parse(focused_part(module, focus).code))
         if not doomed:
             break
-        dropper = _LocalDropper(doomed)
+        dropper = _LocalDropper(doomed, focus)
         module = module.visit(dropper)
         if not dropper.count:
             break

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
-from libcst.metadata import MetadataWrapper
 
 from flagkeeper.cli.common import load_project
 from flagkeeper.remove import project as removal
-from flagkeeper.remove.bridge import ReadSpot, RemovalError, find_read_nodes
+from flagkeeper.remove.bridge import ReadSpot, RemovalError, TouchedStatements, find_read_nodes
 from flagkeeper.remove.source import Removal, remove_reads
 from tests.conftest import REPO, run
 
@@ -60,9 +59,9 @@ def test_every_read_of_the_smars_example_maps_to_one_node() -> None:
     project = load_project([SMARS], None, None, None)
     assert sum(map(len, project.inventory.values())) >= 9
     for reference in project.references:  # also the read whose key is dynamic
-        wrapper = MetadataWrapper(cst.parse_module(reference.path.read_text(encoding="utf-8")))
         read = reference.read
-        assert len(find_read_nodes(wrapper, [ReadSpot(read.line, read.column, read.key_code, False)])) == 1
+        touched = TouchedStatements(cst.parse_module(reference.path.read_text(encoding="utf-8")), [read.line])
+        assert len(find_read_nodes(touched, [ReadSpot(read.line, read.column, read.key_code, False)])) == 1
 
 
 def test_removing_power_peg_from_smars(smars: Path) -> None:
@@ -179,10 +178,10 @@ def test_an_unparsable_file_is_left_alone(project) -> None:
 
 
 def test_a_read_that_is_not_where_the_analysis_says_is_an_error() -> None:
-    wrapper = MetadataWrapper(cst.parse_module('x = flags.is_enabled("a")\n'))
-    assert len(find_read_nodes(wrapper, [ReadSpot(1, 5, "'a'", True)])) == 1  # spelled differently, same key
+    touched = TouchedStatements(cst.parse_module('x = flags.is_enabled("a")\n'), [1])
+    assert len(find_read_nodes(touched, [ReadSpot(1, 5, "'a'", True)])) == 1  # spelled differently, same key
     with pytest.raises(RemovalError, match="no flag read of 'a' found at column 3"):
-        find_read_nodes(wrapper, [ReadSpot(1, 3, "'a'", True)])
+        find_read_nodes(touched, [ReadSpot(1, 3, "'a'", True)])
 
 
 @pytest.mark.parametrize(
@@ -210,3 +209,19 @@ def test_delete_modules_keeps_the_package_of_a_reached_module(project) -> None:
     assert result.exit_code == 0, result.stderr
     assert "(deleted): algos.power_peg\n" in result.stderr
     assert (folder / "algos" / "__init__.py").exists() and not (folder / "algos" / "power_peg.py").exists()
+
+
+def test_only_the_statements_that_hold_a_read_change() -> None:
+    """A removal's diff is the flag's: constant code elsewhere in the file (`if False:`) stays."""
+    source = 'if False:\n    legacy()\n\n\ndef run():\n    if f("k"):\n        new()\n    else:\n        old()\n\n\nDEBUG = not True\n'
+    expected = "if False:\n    legacy()\n\n\ndef run():\n    old()\n\n\nDEBUG = not True\n"
+    assert remove_reads(source, [ReadSpot(6, 8, '"k"', False)]).text == expected
+
+
+def test_a_refusal_names_the_line_of_the_file_however_far_down_the_read_is() -> None:
+    """Positions are taken from the statements that hold a read, and mapped back to the file's
+    lines: Windows line endings, a comment owned by the block above, a decorator."""
+    source = 'import os\r\n\r\n\r\ndef a():\r\n    pass\r\n    # the end of a\r\n\r\n\r\n@cached\r\ndef b():\r\n    return os.getenv("X") == "1"\r\n'
+    with pytest.raises(RemovalError) as raised:
+        remove_reads(source, [ReadSpot(11, 12, '"X"', True)])
+    assert raised.value.line == 11 and 'compared with "1"' in raised.value.message
