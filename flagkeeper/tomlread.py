@@ -20,6 +20,14 @@ else:  # pragma: no cover - exercised only on Python 3.10
 _AT_LINE = re.compile(r"\s*\(at line (\d+), column \d+\)")
 
 
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes; an unreadable one is a one-line error naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
+
+
 def read_text(path: Path) -> str:
     """A UTF-8 text file (a byte order mark is dropped); a missing or unreadable one is a one-line error naming it."""
     try:

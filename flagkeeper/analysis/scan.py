@@ -29,6 +29,7 @@ from flagkeeper.analysis.packs import Matcher
 from flagkeeper.config import Config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.paths import relative_path
+from flagkeeper.tomlread import read_bytes
 
 # Below this many files to analyse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -53,7 +54,7 @@ _NO_OPTIONS = ScanOptions()  # no cache, one process
 
 def read_source(path: Path) -> str:
     """The text of a Python file in its declared encoding (PEP 263); bad bytes name file and line."""
-    return _decode(_read_bytes(path), path)
+    return _decode(read_bytes(path), path)
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -70,13 +71,6 @@ def _analyse(job: _Job, matcher: Matcher) -> FileFacts:
     if PurePosixPath(job[0]).suffix in SCRIPT_SUFFIXES:
         return analyse_script(*job, matcher.script_reads)
     return analyse_file(*job, matcher)
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
 
 
 def decode_source(data: bytes, path: Path) -> str:
@@ -229,7 +223,7 @@ def scan(
             planned.append(_Planned(path, project_path, module, is_package, key, None, skipped))
             continue
         key = cache.key(project_path, module, str(is_package), found.digest) if cache else ""
-        source = None if cache and cache.has_facts(key) else _decode(found.data if found.data is not None else _read_bytes(path), path)
+        source = None if cache and cache.has_facts(key) else _decode(found.data if found.data is not None else read_bytes(path), path)
         planned.append(_Planned(path, project_path, module, is_package, key, source))
     return ScannedFiles(tuple(item.key for item in planned) if cache else (), functools.partial(_facts, planned, matcher, options, cache), cache)
 
@@ -238,10 +232,10 @@ def _content(path: Path, cache: Cache | None, limit: int, found: os.stat_result 
     """The file's size and digest (from its stamp, or read; a file over `limit` is not read), or
     without a cache its bytes."""
     if cache is None:
-        data = _read_bytes(path)
+        data = read_bytes(path)
         return Content(len(data), b"", data)
     try:
-        return cache.content(path, _read_bytes, limit, found)
+        return cache.content(path, read_bytes, limit, found)
     except OSError as exc:  # its stat failed: gone or out of reach
         raise FlagkeeperError(f"cannot read: {exc.strerror or exc}", path) from None
 

@@ -18,15 +18,12 @@ from pathlib import Path
 
 from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.analysis.scan import decode_source
-from flagkeeper.errors import FlagkeeperError
+from flagkeeper.tomlread import read_bytes
 
 
 def _read(path: Path) -> tuple[str, str]:
     """A source file's text, line endings untouched, and its encoding (PEP 263 cookie or BOM)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise FlagkeeperError(f"cannot read: {error.strerror or error}", path) from None
+    data = read_bytes(path)
     text = decode_source(data, path)  # a bad cookie or bad bytes are an error here, once
     return text, tokenize.detect_encoding(io.BytesIO(data).readline)[0]
 
