@@ -46,19 +46,25 @@ def _guarded_functions(project: Project) -> list[_GuardedFunction]:
 
 
 def _find_guarded_functions(project: Project) -> list[_GuardedFunction]:
+    # The candidates first (every use in their module guarded): only imports of them are worth
+    # resolving, a few among the hundred thousand imports of a large project.
+    candidates = [
+        (file, index, f"{facts.module}.{function.qualname}", facts.module, function.uses)
+        for file, facts in enumerate(project.files)
+        for index, function in enumerate(facts.functions)
+        if "." not in function.qualname and not function.decorated and all(function.uses)
+    ]
+    names = {name for _, _, name, _, _ in candidates}
     imports: dict[str, list[frozenset[KeyGuard]]] = defaultdict(list)
     for facts in project.files:
         for target, _, guards, _ in facts.imports:
-            imports[target].append(project.key_guards(facts.module, guards))
+            if target in names:
+                imports[target].append(project.key_guards(facts.module, guards))
     found = []
-    for file, facts in enumerate(project.files):
-        for index, function in enumerate(facts.functions):
-            if "." in function.qualname or function.decorated or not all(function.uses):
-                continue
-            name = f"{facts.module}.{function.qualname}"
-            references = (*(project.key_guards(facts.module, use) for use in function.uses), *imports.get(name, ()))
-            if references and all(references):
-                found.append(_GuardedFunction(file, index, name, references))
+    for file, index, name, module, uses in candidates:
+        references = (*(project.key_guards(module, use) for use in uses), *imports.get(name, ()))
+        if references and all(references):
+            found.append(_GuardedFunction(file, index, name, references))
     return found
 
 
