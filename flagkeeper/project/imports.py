@@ -44,9 +44,6 @@ _TEST_FOLDER = re.compile("|".join(fnmatch.translate(pattern) for pattern in TES
 _COMPUTED_IMPORTERS = ("__import__", "importlib.import_module")
 
 
-_UNGUARDED: frozenset[KeyGuard] = frozenset()
-
-
 class KeyGuard(msgspec.Struct, frozen=True):
     """A guard with its key resolved (None: the key is dynamic, so it is never dead)."""
 
@@ -166,10 +163,11 @@ class ImportGraph:
                 for guards in (key_guards(source, written),)  # once per import, not per package of its target
                 for target in module_prefixes(imported)
             ]
-            found += [(target, link.line, _UNGUARDED) for link in facts.links for target in self._linked(link)]
+            unguarded = key_guards(source, ())  # a link or a computed import: no guard
+            found += [(target, link.line, unguarded) for link in facts.links for target in self._linked(link)]
             computed = computed_import_line(facts) if facts.is_package else None
             if computed is not None:
-                found += [(target, computed, _UNGUARDED) for target in self._inside(source)]
+                found += [(target, computed, unguarded) for target in self._inside(source)]
             for target, line, guards in found:
                 if target == source or target not in self._facts:
                     continue
