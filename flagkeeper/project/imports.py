@@ -26,7 +26,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import msgspec
 
@@ -67,7 +67,13 @@ def modules_inside(modules: Iterable[str]) -> dict[str, list[str]]:
     return inside
 
 
-def is_test_module(facts: FileFacts) -> bool:
+class _InProject(Protocol):
+    @property
+    def path(self) -> str: ...  # the project path, POSIX
+
+
+def is_test_module(facts: _InProject) -> bool:
+    """Is the module a test (by its path: its file or a folder of it named as TEST_FILE_NAMES, TEST_FOLDER_NAMES say)?"""
     return _is_test_path(facts.path)
 
 

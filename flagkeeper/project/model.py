@@ -36,7 +36,7 @@ from flagkeeper.analysis.scan import ScannedFiles, ScanOptions, scan
 from flagkeeper.config import AliasConfig, Config
 from flagkeeper.errors import FlagkeeperError
 from flagkeeper.registry.model import Registry, load_registry
-from flagkeeper.tomlread import read_text
+from flagkeeper.tomlread import read_bytes, read_text
 
 # The views below import what they build on where they are first used: a `check` answered by the
 # run cache builds none of them, and should not pay for importing them at every start.
@@ -173,7 +173,10 @@ class Project:
         if cache is None or self.executed_lines is not None or self.fleet:
             return None
         registry = self.registry.text if self.registry.exists else None
-        texts = [(self.registry.path, registry), (self.pyproject, self.pyproject_text), *self.registry_source_texts.items()]
+        texts = [
+            (self.registry.path, registry), (self.pyproject, self.pyproject_text), (self.config.root / "setup.cfg", self.setup_cfg_text),
+            *self.registry_source_texts.items(),
+        ]  # fmt: skip
         searched = (f"{path}\0{key}" for path, key in zip(self.text_files, self.scanned.text_keys, strict=True))
         return cache.key(
             *self.scanned.keys, *(f"{path}\0{text is not None}" for path, text in texts), *(text or "" for _, text in texts), *searched,
@@ -196,6 +199,16 @@ class Project:
     def pyproject_text(self) -> str | None:
         """The project's pyproject.toml (entry points come from it), read once; None when absent."""
         return read_text(self.pyproject) if self.pyproject.is_file() else None
+
+    @cached_property
+    def setup_cfg_text(self) -> str | None:
+        """The project's setup.cfg (its [options.entry_points] are entry points), read once; None
+        when absent, or not UTF-8 (not ours to judge: setuptools reports it)."""
+        path = self.config.root / "setup.cfg"
+        try:
+            return read_bytes(path).decode("utf-8-sig") if path.is_file() else None
+        except UnicodeDecodeError:
+            return None
 
     @cached_property
     def text_contents(self) -> dict[Path, str]:
@@ -356,11 +369,21 @@ class Project:
 
     @cached_property
     def entry_point_reasons(self) -> dict[str, tuple[str, ...]]:
-        """Entry module -> why it is one (configured, packaging, frameworks), sorted by module."""
-        from flagkeeper.project.entrypoints import ProjectFiles, find_entry_points
+        """Entry module -> why it is one (configured, packaging, frameworks), sorted by module
+        (from the cache when a run found them from the same inputs: most edits change none)."""
+        from flagkeeper.project.entrypoints import ProjectFiles, detector_facts, find_entry_points
 
-        files = ProjectFiles(self.modules, self.config.root, self.pyproject_text, self.include_tests_as_entry_points)
-        return find_entry_points(files, self.config.entry_points)
+        modules = detector_facts(self.modules.values())
+        files = ProjectFiles(modules, self.config.root, self.pyproject_text, self.setup_cfg_text, self.include_tests_as_entry_points)
+        cache = self.scanned.cache
+        if cache is None:
+            return find_entry_points(files, self.config.entry_points)
+        key = cache.key("entry points", files.inputs(self.config.entry_points))
+        known = cache.run(key, dict[str, tuple[str, ...]])
+        if known is None:
+            known = find_entry_points(files, self.config.entry_points)
+            cache.save_run(key, known)
+        return known
 
     @cached_property
     def entry_points(self) -> list[str]:
@@ -488,12 +511,13 @@ def text_keys(
 
 def checked_against(config: Config, files: list[FileFacts]) -> list[FileFacts]:
     """`files`, once `entry-points` and `critical` are known to name modules and functions of them."""
-    from flagkeeper.project.entrypoints import ProjectFiles, is_glob, matching
+    from flagkeeper.project.entrypoints import ProjectFiles, detector_facts, is_glob, matching
 
     modules = {facts.module for facts in files}
+    globbed = ProjectFiles(detector_facts(files), config.root, None, None, False) if any(map(is_glob, config.entry_points)) else None
     for name in config.entry_points:
-        if is_glob(name):
-            if not matching(ProjectFiles({facts.module: facts for facts in files}, config.root, None, False), name):
+        if globbed is not None and is_glob(name):
+            if not matching(globbed, name):
                 raise FlagkeeperError(f"entry-points glob '{name}' matches no Python file of the project", config.source)
         elif name.split(":")[0] not in modules:
             raise FlagkeeperError(f"entry-points names '{name}', which is not a module of the project", config.source)

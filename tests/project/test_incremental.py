@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from flagkeeper.project import entrypoints
 from flagkeeper.project.imports import ImportGraph
 from tests.conftest import run, write_tree
 
@@ -88,3 +89,36 @@ def test_the_import_graph_is_built_again_only_when_its_inputs_changed(tmp_path: 
     (root / path).write_text(text)
     assert check(root, *cached) == check(root, "--no-cache")
     assert len(built) == builds + 1  # the cold run builds its own
+
+
+@pytest.mark.parametrize(("edit", "finds"), [("a comment only", 0), ("a flag read", 0), ("an import", 1), ("an entry point", 1)])
+def test_the_entry_points_are_found_again_only_when_what_the_detectors_read_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, finds: int
+) -> None:
+    root = write_tree(tmp_path / "shop", SHOP)
+    cached = ("--cache-dir", str(tmp_path / "cache"))
+    check(root, *cached)
+    found: list[int] = []
+    find = entrypoints.find_entry_points
+    monkeypatch.setattr(entrypoints, "find_entry_points", lambda *args: found.append(1) or find(*args))
+    path, text, _ = EDITS[edit]
+    (root / path).write_text(text)
+    assert check(root, *cached) == check(root, "--no-cache")
+    assert len(found) == finds + 1  # the cold run finds its own
+
+
+def test_an_edit_of_setup_cfg_is_seen_by_a_cached_run(tmp_path: Path) -> None:
+    # setup.cfg names the only entry point: without it, nothing of the project is known to run.
+    root = write_tree(tmp_path / "tool", {
+        "setup.cfg": "[options.entry_points]\nconsole_scripts =\n    tool = tool.cli:main\n",
+        "tool/__init__.py": "",
+        "tool/cli.py": "from tool import core\n\n\ndef main():\n    core.run()\n",
+        "tool/core.py": "def run():\n    pass\n",
+        "tool/orphan.py": "VALUE = 1\n",
+    })  # fmt: skip
+    cached = ("--cache-dir", str(tmp_path / "cache"))
+    assert "module tool.orphan is imported by nothing" in check(root, *cached)
+    (root / "setup.cfg").write_text("[options.entry_points]\nconsole_scripts =\n    tool = tool.core:run\n")
+    after = check(root, *cached)
+    assert after == check(root, "--no-cache")
+    assert "module tool.cli is imported by nothing" in after

@@ -2,25 +2,34 @@
 
 Each framework has a small detector of its own, active only when the project uses that
 framework; each entry point found carries the reasons it was found, which
-`flagkeeper graph --entry-points` lists. Detectors read FileFacts and the packaging files only:
-nothing of the project is imported or run.
+`flagkeeper graph --entry-points` lists. Detectors read what DetectorFacts keeps of each
+module's facts and the packaging files only: nothing of the project is imported or run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.project.entrypoints import alembic, celery, django, fastapi, flask, gunicorn, packaging, pytest, scripts
-from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles
+from flagkeeper.project.entrypoints.base import DetectorFacts, EntryPoint, ProjectFiles
 from flagkeeper.project.entrypoints.configured import detect_configured, is_glob, matching
 from flagkeeper.project.entrypoints.packaging import entry_targets
 
-__all__ = ["EntryPoint", "ProjectFiles", "entry_targets", "find_entry_points", "is_glob", "matching"]
+__all__ = ["DetectorFacts", "EntryPoint", "ProjectFiles", "detector_facts", "entry_targets", "find_entry_points", "is_glob", "matching"]
 
 DETECTORS: tuple[Callable[[ProjectFiles], Iterator[EntryPoint]], ...] = (
     packaging.detect, scripts.detect, pytest.detect, django.detect, celery.detect, flask.detect, fastapi.detect, alembic.detect,
     gunicorn.detect,
 )  # fmt: skip
+# The callees and module-level names some detector looks for: DetectorFacts keeps only these.
+WATCHED_CALLS = frozenset({celery.APP_FACTORY, flask.APP_FACTORY, fastapi.APP_FACTORY, *django.SERVERS, *packaging.SETUP_CALLS})
+WATCHED_CONSTANTS = frozenset({django.ROOT_URLCONF, *gunicorn.SETTINGS})
+
+
+def detector_facts(files: Iterable[FileFacts]) -> dict[str, DetectorFacts]:
+    """Module -> what the detectors read of its facts."""
+    return {facts.module: DetectorFacts.of(facts, WATCHED_CALLS, WATCHED_CONSTANTS) for facts in files}
 
 
 def find_entry_points(files: ProjectFiles, configured: Iterable[str]) -> dict[str, tuple[str, ...]]:

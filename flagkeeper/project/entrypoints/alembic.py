@@ -15,7 +15,7 @@ def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
     folders = {
         PurePosixPath(facts.path).parent
         for facts in files.modules.values()
-        if facts.path.endswith("env.py") and any(target.startswith("alembic") for target, _, _, _ in facts.imports)
+        if facts.path.endswith("env.py") and any(target.startswith("alembic") for target in facts.imports)
     }
     for module, facts in files.modules.items():
         path = PurePosixPath(facts.path)

@@ -12,13 +12,14 @@ from flagkeeper.analysis.facts import TASKS_LINK
 from flagkeeper.analysis.frameworkcalls import INSTALLED_APPS_TASKS
 from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles, creators_of
 
+APP_FACTORY = "celery.Celery"
 _TASK_DECORATORS = ("shared_task", "task", "periodic_task")
 
 
 def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
     if not files.uses("celery"):
         return
-    yield from creators_of(files, "celery.Celery", "Celery application")
+    yield from creators_of(files, APP_FACTORY, "Celery application")
     for module, facts in files.modules.items():
         tasks = [name for name in facts.decorators if name.rsplit(".", 1)[-1] in _TASK_DECORATORS]
         if tasks:

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from flagkeeper.analysis.facts import STRING_LINK, Literal
 from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles
 
-_SERVERS = {"django.core.wsgi.get_wsgi_application": "WSGI", "django.core.asgi.get_asgi_application": "ASGI"}
+ROOT_URLCONF = "ROOT_URLCONF"
+SERVERS = {"django.core.wsgi.get_wsgi_application": "WSGI", "django.core.asgi.get_asgi_application": "ASGI"}
 # Loaded by Django itself (models, admin, apps, checks, template tags, management commands,
 # migrations), by Celery's autodiscover_tasks (tasks), or by custom by name (signals, urls, views).
 _CONVENTIONAL = ("models", "admin", "apps", "signals", "urls", "views", "tasks", "checks")
@@ -66,7 +67,7 @@ def _project_modules(files: ProjectFiles, settings: str) -> Iterator[EntryPoint]
             yield EntryPoint(sibling, f"a settings module of package {package} (chosen by DJANGO_SETTINGS_MODULE)")
     urls = f"{project}.urls" if project else "urls"
     # A literal ROOT_URLCONF is a link already; a built one (`"{}.urls".format(...)`) is not.
-    if urls in files.modules and not isinstance(files.modules[settings].constants.get("ROOT_URLCONF"), Literal):
+    if urls in files.modules and not isinstance(files.modules[settings].constants.get(ROOT_URLCONF), Literal):
         yield EntryPoint(urls, "the root URL conf beside the settings (startproject layout; ROOT_URLCONF is not a literal)")
     for module in all_settings:
         for link in files.modules[module].links:
@@ -79,9 +80,9 @@ def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
     if not (settings or files.uses("django")):
         return
     for module, facts in files.modules.items():
-        for callee, _, _, _ in facts.calls:
-            if callee in _SERVERS:
-                yield EntryPoint(module, f"the Django {_SERVERS[callee]} application ({callee.rsplit('.', 1)[-1]}())")
+        for callee, _ in facts.calls:
+            if callee in SERVERS:
+                yield EntryPoint(module, f"the Django {SERVERS[callee]} application ({callee.rsplit('.', 1)[-1]}())")
                 break
     for module, installed in settings.items():
         yield EntryPoint(module, "Django settings (defines INSTALLED_APPS)")
@@ -102,5 +103,5 @@ def _runscripts(files: ProjectFiles, installed: tuple[str, ...]) -> Iterator[Ent
     folders = ("scripts", *(f"{app}.scripts" for app in installed))
     for folder in folders:
         for module in files.below(folder):
-            if module.count(".") == folder.count(".") + 1 and any(function.qualname == "run" for function in files.modules[module].functions):
+            if module.count(".") == folder.count(".") + 1 and "run" in files.modules[module].functions:
                 yield EntryPoint(module, f"a script of django-extensions' runscript (defines run() in {folder.replace('.', '/')}/)")

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles, creators_of, server_modules
 
+APP_FACTORY = "fastapi.FastAPI"
+
 
 def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
     if files.uses("fastapi"):
-        yield from creators_of(files, "fastapi.FastAPI", "FastAPI application")
+        yield from creators_of(files, APP_FACTORY, "FastAPI application")
         yield from server_modules(files)

@@ -13,10 +13,12 @@ from pathlib import PurePosixPath
 from flagkeeper.analysis.facts import PYFILE_LINK
 from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles, creators_of, server_modules
 
+APP_FACTORY = "flask.Flask"
+
 
 def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
     if files.uses("flask"):
-        yield from creators_of(files, "flask.Flask", "Flask application")
+        yield from creators_of(files, APP_FACTORY, "Flask application")
         yield from server_modules(files)
         yield from _config_files(files)
 

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles
 
 # Settings only a gunicorn configuration assigns; two of them make a configuration file.
-_SETTINGS = frozenset({"bind", "wsgi_app", "worker_class", "accesslog", "errorlog", "loglevel", "graceful_timeout", "max_requests_jitter"})
+SETTINGS = frozenset({"bind", "wsgi_app", "worker_class", "accesslog", "errorlog", "loglevel", "graceful_timeout", "max_requests_jitter"})
 
 
 def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
     for module, facts in files.modules.items():
-        assigned = sorted(_SETTINGS.intersection(facts.constants))
+        assigned = sorted(SETTINGS.intersection(facts.constants))
         if len(assigned) >= 2:
             yield EntryPoint(module, f"a gunicorn configuration file (assigns {', '.join(assigned[:3])}): gunicorn --config runs it by path")

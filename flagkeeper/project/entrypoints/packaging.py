@@ -15,7 +15,7 @@ from flagkeeper.analysis.facts import STRING_LINK
 from flagkeeper.project.entrypoints.base import EntryPoint, ProjectFiles
 from flagkeeper.tomlread import parse_config_toml
 
-_SETUP_CALLS = ("setuptools.setup", "distutils.core.setup")
+SETUP_CALLS = ("setuptools.setup", "distutils.core.setup")
 # [tool.*] tables whose strings run or load modules; not mypy's or ruff's, which only name them.
 _RUNNING_TOOLS = ("poe", "taskipy", "pdm", "hatch", "rye", "pytest", "django-stubs")
 # `a.b`, `a.b:attr` or `a.b.Attr` as a whole word; `setup.py` and other file names are not modules.
@@ -60,13 +60,13 @@ def _tool_targets(files: ProjectFiles) -> Iterator[tuple[str, str]]:
                     yield owner, tool
 
 
-def _setup_cfg_targets(path: Path) -> Iterator[str]:
-    if not path.is_file():
+def _setup_cfg_targets(path: Path, text: str | None) -> Iterator[str]:
+    if text is None:
         return
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read_string(path.read_text(encoding="utf-8"), str(path))
-    except (configparser.Error, UnicodeDecodeError):
+        parser.read_string(text, str(path))
+    except configparser.Error:
         return  # not ours to judge: setuptools reports a broken setup.cfg
     if parser.has_section("options.entry_points"):
         for value in parser["options.entry_points"].values():
@@ -78,10 +78,10 @@ def detect(files: ProjectFiles) -> Iterator[EntryPoint]:
         yield EntryPoint(target.split(":")[0].strip(), f"named in pyproject.toml {title}")
     for module, tool in _tool_targets(files):
         yield EntryPoint(module, f"named in pyproject.toml [tool.{tool}]")
-    for target in _setup_cfg_targets(files.root / "setup.cfg"):
+    for target in _setup_cfg_targets(files.root / "setup.cfg", files.setup_cfg_text):
         yield EntryPoint(target.split(":")[0].strip(), "named in setup.cfg [options.entry_points]")
     setup = files.modules.get("setup")
-    if setup is not None and any(callee in _SETUP_CALLS for callee, _, _, _ in setup.calls):
+    if setup is not None and any(callee in SETUP_CALLS for callee, _ in setup.calls):
         yield EntryPoint("setup", "setup.py, run by the build backend")
         for link in setup.links:
             if link.kind == STRING_LINK:
