@@ -104,10 +104,10 @@ def test_a_garbage_cache_is_a_miss(checkout: Path, garbage: bytes) -> None:
 def test_a_run_entry_of_the_wrong_shape_is_a_miss(checkout: Path) -> None:
     expected = clean_findings(checkout)
     run(CHECK, checkout)
-    entries = list((checkout / ".flagkeeper_cache" / "runs").iterdir())  # the run's findings and its import graph
-    assert len(entries) == 2
+    entries = list((checkout / ".flagkeeper_cache" / "runs").iterdir())  # the run's findings, its import graph and entry points
+    assert len(entries) == 3
     for entry in entries:
-        entry.write_bytes(b"\x94\x90\x90\xc3\x01")  # well-formed MessagePack, neither a run's result nor a graph's edges
+        entry.write_bytes(b"\x94\x90\x90\xc3\x01")  # well-formed MessagePack, neither a run's result, a graph's edges nor entry points
     found = run(CHECK, checkout)
     assert (found.exit_code, found.stdout) == (1, expected.stdout)
 
