@@ -18,18 +18,24 @@ can commit files there), so everything in it is untrusted input:
   are opened with O_NOFOLLOW and created with O_EXCL, renames replace a link rather than
   write through it, and pruning deletes only regular files named as flagkeeper names them.
 
-The FileFacts of one project live in one file, `facts.msgpack` (name -> encoded FileFacts),
-rewritten whole after a run that analysed something: one sequential write costs a fiftieth of
-writing thousands of small files, and entries of files that changed or went away drop out by
-themselves. Every write goes to a temporary file that is then renamed, so concurrent runs and
-crashes leave a whole file (the last run's) or the previous one.
+The FileFacts of one project live in sixteen shard files, `facts-0.msgpack` to `facts-f.msgpack`
+(name -> encoded FileFacts; an entry's shard is the first hex digit of its name). A run that
+analysed something rewrites whole the shards whose entries changed and no other: after a
+one-file change that is one or two of them, a sixteenth of the bytes each, where one file of
+every entry (23 MB on an 850,000-line project) cost a tenth of a second to encode and write. A
+few large files rather than one per entry: one sequential write costs a fiftieth of writing
+thousands of small files. Entries of files that changed or went away drop out by themselves.
+Every write goes to a temporary file that is then renamed, so concurrent runs and crashes leave
+a whole shard (the last run's) or the previous one. The single `facts.msgpack` of earlier
+versions is deleted by the first run that writes facts (only when it is a regular file of ours).
 
 `stamps.msgpack` is git's index for the files a run reads: each file's size, modification time
 and inode with the digest of its bytes, so a warm run neither reads nor hashes a file whose stat
 is as recorded. git's "racy" rule guards the one way a stat can lie: a file changed again within
 the same tick of the clock, after its bytes were read, keeps its time (and maybe its size). So a
 stamp vouches for a file only when the file's time is older than the run that recorded it began,
-less RACY_MARGIN_NS; a newer file is read and hashed again.
+less RACY_MARGIN_NS; a newer file is read and hashed again. The stamps also record the names
+each shard held with its stat, so a warm run reads no shard (Cache.has_facts).
 """
 
 from __future__ import annotations
@@ -60,7 +66,8 @@ from flagkeeper.errors import FlagkeeperError
 
 DEFAULT_DIR = ".flagkeeper_cache"
 RECENT_RUNS = 8  # check runs remembered: enough for a hook and a CI step with their options
-FACTS_FILE = "facts.msgpack"
+FACT_SHARDS = "0123456789abcdef"  # an entry's shard: the first digit of its name, a hex digest (Cache.key)
+UNSHARDED_FACTS_FILE = "facts.msgpack"  # every entry in one file, as versions before the shards kept them
 STAMPS_FILE = "stamps.msgpack"
 # A file changed less than this before a run began is read again by the next run, whatever its
 # stat says: the coarsest file-time tick in use (FAT's two seconds) plus the lag of the kernel's
@@ -108,9 +115,14 @@ class Stamp(msgspec.Struct, array_like=True, frozen=True, gc=False):
     digest: bytes
 
 
+def facts_file(shard: str) -> str:
+    """The name of the file of the FileFacts whose names begin with the hex digit `shard`."""
+    return f"facts-{shard}.msgpack"
+
+
 class _FactsFile(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    """The names facts.msgpack held when it had this stat: a warm run whose every file's facts
-    are among them need not read and decode that file (the largest of the cache)."""
+    """The names a shard held when it had this stat: a warm run whose every file's facts are
+    among them need not read and decode that shard (the shards are most of the cache)."""
 
     size: int
     mtime_ns: int
@@ -121,7 +133,7 @@ class _FactsFile(msgspec.Struct, array_like=True, frozen=True, gc=False):
 class _Stamps(msgspec.Struct, array_like=True, gc=False):
     vouched_before_ns: int  # a stamp vouches for a file whose time is older than this
     files: dict[str, Stamp]  # absolute path -> stamp
-    facts_file: _FactsFile | None = None
+    facts_files: dict[str, _FactsFile] = msgspec.field(default_factory=dict)  # shard -> its file as last written or read
 
 
 _STAMPS_FILE = msgspec.msgpack.Decoder(_Stamps)
@@ -282,6 +294,15 @@ def _write(folder: int, name: str, data: bytes) -> os.stat_result:
             os.unlink(temporary, dir_fd=folder)
 
 
+def _remove_unsharded_facts(folder: int) -> None:
+    """Delete the facts.msgpack of the layout before the shards: its entries are read no more, and
+    it was the largest file of the cache. Only a regular file of ours (a link is left alone)."""
+    with contextlib.suppress(OSError):
+        found = os.stat(UNSHARDED_FACTS_FILE, dir_fd=folder, follow_symlinks=False)
+        if stat.S_ISREG(found.st_mode) and found.st_uid == _UID:
+            os.unlink(UNSHARDED_FACTS_FILE, dir_fd=folder)
+
+
 def _prune_runs(runs: int) -> None:
     """Keep the most recent few runs: only regular files named as Cache.key names them."""
     with os.scandir(runs) as listing:
@@ -298,10 +319,11 @@ class Cache:
         self.folder = folder
         self.salt = analyser_fingerprint(matcher)
         self._salted = blake2b(self.salt, digest_size=20)  # copied for each key
-        self._facts: dict[str, msgspec.Raw] | None = None  # name -> encoded FileFacts, read when first needed
+        self._facts: dict[str, msgspec.Raw] | None = None  # name -> encoded FileFacts, every shard's
+        self._shards: dict[str, dict[str, msgspec.Raw]] = {}  # shard -> its entries, each shard read when first needed
         self._stamps = self._load_stamps()
-        self._facts_file = self._stamps.facts_file  # the names facts.msgpack holds, as last known
-        self._facts_file_current: bool | None = None  # does facts.msgpack still have the stat recorded?
+        self._facts_files = dict(self._stamps.facts_files)  # shard -> the names its file holds, as last known
+        self._current_shards: frozenset[str] | None = None  # the shards whose file still has the stat recorded
         self._seen: dict[str, Stamp] = {}  # the stamps of this run's files
         self._read: set[str] = set()  # the files this run read and hashed
         self._stamps_settled = False  # save_stamps has made self._stamps this run's
@@ -313,38 +335,54 @@ class Cache:
 
     @property
     def facts(self) -> dict[str, msgspec.Raw]:
-        """Every stored FileFacts by name, read and decoded on first use."""
+        """Every stored FileFacts by name, each shard read and decoded on first use."""
         if self._facts is None:
-            self._facts = self._load_facts()
+            self._load_shards(FACT_SHARDS)
+            self._facts = {name: entry for shard in FACT_SHARDS for name, entry in self._shards[shard].items()}
         return self._facts
 
     def has_facts(self, name: str) -> bool:
-        """Are the facts named `name` stored? Answered from the stamps' record of facts.msgpack
-        while that file has the recorded stat, so a warm run does not read it."""
-        if self._facts is None and self._facts_file is not None and name in self._facts_file.names:
-            if self._facts_file_current is None:
-                self._facts_file_current = self._facts_file_has_stat(self._facts_file)
-            if self._facts_file_current:
+        """Are the facts named `name` stored? Answered from the stamps' record of its shard while
+        that shard's file has the recorded stat, so a warm run reads no shard."""
+        shard = name[:1]
+        if shard not in self._shards:
+            record = self._facts_files.get(shard)
+            if record is not None and name in record.names and shard in self._shards_as_recorded():
                 return True
-        return name in self.facts
+            self._load_shards(shard)
+        return name in self._shards[shard]
 
-    def _facts_file_has_stat(self, record: _FactsFile) -> bool:
-        with _owned_folder(str(self.folder)) as folder:
-            try:
-                found = os.stat(FACTS_FILE, dir_fd=folder, follow_symlinks=False) if folder is not None else None
-            except OSError:
-                return False
-        return found is not None and (found.st_size, found.st_mtime_ns, found.st_ino) == (record.size, record.mtime_ns, record.inode)
+    def _shards_as_recorded(self) -> frozenset[str]:
+        """The shards whose file has the stat the stamps recorded, as found at the first question."""
+        if self._current_shards is None:
+            current = set()
+            with _owned_folder(str(self.folder)) as folder:
+                for shard, record in self._facts_files.items() if folder is not None else ():
+                    with contextlib.suppress(OSError):
+                        found = os.stat(facts_file(shard), dir_fd=folder, follow_symlinks=False)
+                        if (found.st_size, found.st_mtime_ns, found.st_ino) == (record.size, record.mtime_ns, record.inode):
+                            current.add(shard)
+            self._current_shards = frozenset(current)
+        return self._current_shards
 
-    def _load_facts(self) -> dict[str, msgspec.Raw]:
+    def _load_shards(self, shards: str) -> None:
+        """Read and decode those of `shards` not read yet; a shard that does not decode holds no entry."""
         with _owned_folder(str(self.folder)) as folder:
-            data, found = _read_with_stat(folder, FACTS_FILE) if folder is not None else (None, None)
-        try:
-            facts = _FACTS_FILE.decode(data) if data else {}
-        except Exception:  # torn, foreign or crafted: every file is a miss
-            return {}
-        self._facts_file = _FactsFile(found.st_size, found.st_mtime_ns, found.st_ino, frozenset(facts)) if found is not None and data else None
-        return facts
+            for shard in shards:
+                if shard in self._shards:
+                    continue
+                data, found = _read_with_stat(folder, facts_file(shard)) if folder is not None else (None, None)
+                try:
+                    entries = _FACTS_FILE.decode(data) if data else {}
+                except Exception:  # torn, foreign or crafted: the files of this shard are misses
+                    data, entries = None, {}
+                if any(name[:1] != shard for name in entries):  # planted in the wrong shard: never ours
+                    entries = {name: entry for name, entry in entries.items() if name[:1] == shard}
+                self._shards[shard] = entries
+                if found is not None and data:
+                    self._facts_files[shard] = _FactsFile(found.st_size, found.st_mtime_ns, found.st_ino, frozenset(entries))
+                else:
+                    self._facts_files.pop(shard, None)
 
     def _load_stamps(self) -> _Stamps:
         with _owned_folder(str(self.folder)) as folder:
@@ -377,11 +415,11 @@ class Cache:
 
     def save_stamps(self) -> None:
         """Record the stamps of this run's files, when a file was read, the set of files changed,
-        or facts.msgpack is not as the stamps last recorded it."""
+        or a shard is not as the stamps last recorded it."""
         self._stamps_settled = True  # from here on, self._stamps are this run's
-        if not self._read and self._seen.keys() == self._stamps.files.keys() and self._facts_file == self._stamps.facts_file:
+        if not self._read and self._seen.keys() == self._stamps.files.keys() and self._facts_files == self._stamps.facts_files:
             return
-        self._stamps = _Stamps(self.started_ns - RACY_MARGIN_NS, self._seen, self._facts_file)
+        self._stamps = _Stamps(self.started_ns - RACY_MARGIN_NS, self._seen, dict(self._facts_files))
         self._seen, self._read = {}, set()
         self._write_stamps()
 
@@ -411,15 +449,24 @@ class Cache:
         return digest.hexdigest()
 
     def save_facts(self, entries: dict[str, msgspec.Raw]) -> None:
-        """Replace the stored FileFacts with `entries` (those of the files of this run); the stamps
-        this run recorded then record the new facts.msgpack (the next warm run need not read it)."""
+        """Replace the stored FileFacts with `entries` (those of the files of this run), rewriting
+        only the shards whose entries differ from those read; the stamps this run recorded then
+        record the shards written (the next warm run need not read them)."""
+        self._load_shards(FACT_SHARDS)  # every shard as read: what the entries are compared against
         self._facts = entries
+        shards: dict[str, dict[str, msgspec.Raw]] = {shard: {} for shard in FACT_SHARDS}
+        for name, entry in entries.items():
+            shards[name[:1]][name] = entry
         with self._writable() as folder, contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
             if folder is not None:
-                written = _write(folder, FACTS_FILE, encode(entries))
-                self._facts_file = _FactsFile(written.st_size, written.st_mtime_ns, written.st_ino, frozenset(entries))
-        if self._stamps_settled and self._facts_file != self._stamps.facts_file:
-            self._stamps.facts_file = self._facts_file
+                _remove_unsharded_facts(folder)
+                for shard, shard_entries in shards.items():
+                    if shard_entries != self._shards[shard]:  # the entries kept are the objects read: compared by identity
+                        written = _write(folder, facts_file(shard), encode(shard_entries))
+                        self._shards[shard] = shard_entries
+                        self._facts_files[shard] = _FactsFile(written.st_size, written.st_mtime_ns, written.st_ino, frozenset(shard_entries))
+        if self._stamps_settled and self._facts_files != self._stamps.facts_files:
+            self._stamps.facts_files = dict(self._facts_files)
             self._write_stamps()
 
     def run(self, key: str, expected: type[Entry]) -> Entry | None:
