@@ -14,7 +14,6 @@ import msgspec
 import pytest
 
 import flagkeeper
-from flagkeeper.analysis import analyse as analyse_module
 from flagkeeper.analysis import scan as scan_module
 from flagkeeper.analysis.cache import FACT_SHARDS, RECENT_RUNS, facts_file
 from flagkeeper.analysis.facts import FileFacts
@@ -47,20 +46,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def facts_of(root: Path, options: ScanOptions) -> list[FileFacts]:
     return build_project([root], load_config([root]), dt.date(2026, 6, 1), ProjectInputs(options=options)).files
-
-
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths the scan analyses (rather than reads from the cache), in order."""
-    analysed: list[str] = []
-    original: Callable[..., FileFacts] = analyse_module.analyse_file
-
-    def counting(path: str, *rest: object) -> FileFacts:
-        analysed.append(path)
-        return original(path, *rest)
-
-    monkeypatch.setattr(analyse_module, "analyse_file", counting)  # the scan imports it when it analyses
-    return analysed
 
 
 def small_project(tmp_path: Path) -> Path:
