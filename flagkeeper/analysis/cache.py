@@ -45,8 +45,6 @@ import functools
 import os
 import re
 import stat
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
@@ -60,6 +58,7 @@ try:  # `import hashlib` loads OpenSSL, a few milliseconds at every start, for a
     from _blake2 import blake2b
 except ImportError:  # an interpreter without CPython's own BLAKE2
     from hashlib import blake2b
+from flagkeeper.analysis import cachefolder
 from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.errors import FlagkeeperError
@@ -76,16 +75,6 @@ RACY_MARGIN_NS = 2_000_000_000
 RUNS_DIR = "runs"
 _RUN_NAME = re.compile(r"[0-9a-f]{40}")  # Cache.key's hex digest: the only files pruned from runs/
 Entry = TypeVar("Entry")
-# What tools look for to leave a cache folder alone: git (.gitignore) and backup tools (CACHEDIR.TAG).
-_MARKERS = {
-    ".gitignore": "# Created by flagkeeper\n*\n",
-    "CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n# This is a cache folder created by flagkeeper.\n",
-}
-_NO_LINKS = os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-_FOLDER = os.O_RDONLY | os.O_DIRECTORY | _NO_LINKS
-# O_NONBLOCK: opening a FIFO planted in the folder must not hang the run; it is then refused as not a file.
-_READ = os.O_RDONLY | os.O_NONBLOCK | _NO_LINKS
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_LINKS
 _UID = os.getuid()
 
 
@@ -186,121 +175,10 @@ def analyser_fingerprint(matcher: Matcher) -> bytes:
     return digest.digest()
 
 
-def usable_folder(folder: Path) -> bool:
-    """May the cache live in `folder`? Not when it is a link or someone else's (one warning line)."""
-    try:
-        found = os.lstat(folder)
-    except FileNotFoundError:
-        return True  # created on the first write, by us
-    except OSError as exc:
-        return _refuse(folder, exc.strerror or str(exc))
-    if stat.S_ISLNK(found.st_mode):
-        return _refuse(folder, "it is a symbolic link")
-    if not stat.S_ISDIR(found.st_mode):
-        return _refuse(folder, "it is not a folder")
-    if found.st_uid != os.getuid():
-        return _refuse(folder, "it belongs to another user")
-    if _tracked_by_git(folder):
-        return _refuse(folder, "git tracks files in it, and a cache is never committed")
-    return True
-
-
-def _tracked_by_git(folder: Path) -> bool:
-    """Does the repository hold files of `folder`? Entries committed there are the repository's
-    word on its own findings (whoever can compute a key can forge one), so they are not used."""
-    try:
-        result = subprocess.run(["git", "ls-files", "-z", "--cached", "--", "."], cwd=folder, capture_output=True, check=False)
-    except OSError:
-        return False  # no git: nothing can be committed
-    return result.returncode == 0 and bool(result.stdout)
-
-
 def _readable(path: Path, found: os.stat_result) -> bool:
     """Could this run read the file? Its owner can when the owner may (ACLs do not narrow the
     owner's bits), so only others' files cost an access() call."""
     return (found.st_uid == _UID and bool(found.st_mode & stat.S_IRUSR)) or os.access(path, os.R_OK)
-
-
-def _refuse(folder: Path, why: str) -> bool:
-    sys.stderr.write(f"flagkeeper: warning: not using the cache in {folder}: {why}\n")
-    return False
-
-
-def _open_owned(path: str, parent: int | None = None, create: bool = False) -> int | None:
-    """A descriptor of our folder `path` (in `parent`), never through a link; None if not ours."""
-    try:
-        if create:
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(path, 0o777, dir_fd=parent)
-        descriptor = os.open(path, _FOLDER, dir_fd=parent)
-    except OSError:
-        return None
-    if os.fstat(descriptor).st_uid != os.getuid():
-        os.close(descriptor)
-        return None
-    return descriptor
-
-
-@contextlib.contextmanager
-def _owned_folder(path: str, parent: int | None = None, create: bool = False) -> Iterator[int | None]:
-    descriptor = _open_owned(path, parent, create)
-    try:
-        yield descriptor
-    finally:
-        if descriptor is not None:
-            os.close(descriptor)
-
-
-def _read(folder: int, name: str) -> bytes | None:
-    """The bytes of the regular file `name`, or None (missing, a link, a device, unreadable)."""
-    return _read_with_stat(folder, name)[0]
-
-
-def _read_with_stat(folder: int, name: str) -> tuple[bytes | None, os.stat_result | None]:
-    """_read, with the stat of the file it read."""
-    try:
-        descriptor = os.open(name, _READ, dir_fd=folder)
-    except OSError:
-        return None, None
-    try:
-        found = os.fstat(descriptor)
-        if not stat.S_ISREG(found.st_mode) or found.st_uid != os.getuid():
-            return None, None
-        with open(descriptor, "rb", closefd=False) as stream:
-            return stream.read(), found
-    except OSError:
-        return None, None
-    finally:
-        os.close(descriptor)
-
-
-def _write(folder: int, name: str, data: bytes) -> os.stat_result:
-    """Replace `name` in `folder` whole: a new temporary file, then a rename (which replaces a
-    link named `name`, never the file it points to). The stat of the file written."""
-    temporary = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"  # os.urandom: `secrets` costs its imports at every start
-    descriptor = os.open(temporary, _CREATE, 0o666, dir_fd=folder)
-    try:
-        with open(descriptor, "wb", closefd=False) as stream:
-            stream.write(data)
-        written = os.fstat(descriptor)  # a rename keeps size, time and inode
-        os.close(descriptor)
-        descriptor = -1
-        os.rename(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)  # on POSIX it replaces `name` atomically
-        return written
-    finally:
-        if descriptor >= 0:
-            os.close(descriptor)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary, dir_fd=folder)
-
-
-def _remove_unsharded_facts(folder: int) -> None:
-    """Delete the facts.msgpack of the layout before the shards: its entries are read no more, and
-    it was the largest file of the cache. Only a regular file of ours (a link is left alone)."""
-    with contextlib.suppress(OSError):
-        found = os.stat(UNSHARDED_FACTS_FILE, dir_fd=folder, follow_symlinks=False)
-        if stat.S_ISREG(found.st_mode) and found.st_uid == _UID:
-            os.unlink(UNSHARDED_FACTS_FILE, dir_fd=folder)
 
 
 def _prune_runs(runs: int) -> None:
@@ -331,7 +209,7 @@ class Cache:
     @classmethod
     def open(cls, folder: Path, matcher: Matcher) -> Cache | None:
         """The cache in `folder`, or None when that folder must not be used (see usable_folder)."""
-        return cls(folder, matcher) if usable_folder(folder) else None
+        return cls(folder, matcher) if cachefolder.usable_folder(folder) else None
 
     @property
     def facts(self) -> dict[str, msgspec.Raw]:
@@ -356,7 +234,7 @@ class Cache:
         """The shards whose file has the stat the stamps recorded, as found at the first question."""
         if self._current_shards is None:
             current = set()
-            with _owned_folder(str(self.folder)) as folder:
+            with cachefolder.owned_folder(str(self.folder)) as folder:
                 for shard, record in self._facts_files.items() if folder is not None else ():
                     with contextlib.suppress(OSError):
                         found = os.stat(facts_file(shard), dir_fd=folder, follow_symlinks=False)
@@ -367,11 +245,11 @@ class Cache:
 
     def _load_shards(self, shards: str) -> None:
         """Read and decode those of `shards` not read yet; a shard that does not decode holds no entry."""
-        with _owned_folder(str(self.folder)) as folder:
+        with cachefolder.owned_folder(str(self.folder)) as folder:
             for shard in shards:
                 if shard in self._shards:
                     continue
-                data, found = _read_with_stat(folder, facts_file(shard)) if folder is not None else (None, None)
+                data, found = cachefolder.read_with_stat(folder, facts_file(shard)) if folder is not None else (None, None)
                 try:
                     entries = _FACTS_FILE.decode(data) if data else {}
                 except Exception:  # torn, foreign or crafted: the files of this shard are misses
@@ -385,8 +263,8 @@ class Cache:
                     self._facts_files.pop(shard, None)
 
     def _load_stamps(self) -> _Stamps:
-        with _owned_folder(str(self.folder)) as folder:
-            data = _read(folder, STAMPS_FILE) if folder is not None else None
+        with cachefolder.owned_folder(str(self.folder)) as folder:
+            data = cachefolder.read(folder, STAMPS_FILE) if folder is not None else None
         try:
             return _STAMPS_FILE.decode(data) if data else _Stamps(0, {})
         except Exception:  # torn, foreign or crafted: every file is read
@@ -426,7 +304,7 @@ class Cache:
     def _write_stamps(self) -> None:
         with self._writable() as folder, contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
             if folder is not None:
-                _write(folder, STAMPS_FILE, encode(self._stamps))
+                cachefolder.write(folder, STAMPS_FILE, encode(self._stamps))
 
     def unchanged_since_read(self) -> bool:
         """Is every file this run took as its stamp says, still? False when one changed during the
@@ -459,10 +337,10 @@ class Cache:
             shards[name[:1]][name] = entry
         with self._writable() as folder, contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
             if folder is not None:
-                _remove_unsharded_facts(folder)
+                cachefolder.remove_file(folder, UNSHARDED_FACTS_FILE)  # the layout before the shards: read no more, and 23 MB on a large project
                 for shard, shard_entries in shards.items():
                     if shard_entries != self._shards[shard]:  # the entries kept are the objects read: compared by identity
-                        written = _write(folder, facts_file(shard), encode(shard_entries))
+                        written = cachefolder.write(folder, facts_file(shard), encode(shard_entries))
                         self._shards[shard] = shard_entries
                         self._facts_files[shard] = _FactsFile(written.st_size, written.st_mtime_ns, written.st_ino, frozenset(shard_entries))
         if self._stamps_settled and self._facts_files != self._stamps.facts_files:
@@ -472,7 +350,7 @@ class Cache:
     def run(self, key: str, expected: type[Entry]) -> Entry | None:
         """A stored run's result, decoded as `expected`; None when absent or of another shape."""
         with self._runs() as runs:
-            data = _read(runs, key) if runs is not None and _RUN_NAME.fullmatch(key) else None
+            data = cachefolder.read(runs, key) if runs is not None and _RUN_NAME.fullmatch(key) else None
         try:
             return msgspec.msgpack.decode(data, type=expected, dec_hook=_path_from_text) if data else None
         except Exception:  # torn, foreign or crafted: a miss
@@ -482,7 +360,7 @@ class Cache:
         """Store a run's result; only the most recent few are kept."""
         with self._runs(create=True) as runs, contextlib.suppress(OSError):
             if runs is not None:
-                _write(runs, key, encode(value))
+                cachefolder.write(runs, key, encode(value))
                 _prune_runs(runs)
 
     @contextlib.contextmanager
@@ -490,29 +368,20 @@ class Cache:
         """The cache folder, created and marked if need be; None when it cannot be had."""
         with contextlib.suppress(OSError):
             self.folder.parent.mkdir(parents=True, exist_ok=True)
-        with _owned_folder(str(self.folder), create=True) as folder:
+        with cachefolder.owned_folder(str(self.folder), create=True) as folder:
             if folder is not None:
-                _mark(folder)
+                cachefolder.mark(folder)
             yield folder
 
     @contextlib.contextmanager
     def _runs(self, create: bool = False) -> Iterator[int | None]:
         """The folder of the runs, None when it cannot be had."""
-        with self._writable() if create else _owned_folder(str(self.folder)) as folder:
+        with self._writable() if create else cachefolder.owned_folder(str(self.folder)) as folder:
             if folder is None:
                 yield None
                 return
-            with _owned_folder(RUNS_DIR, folder, create) as runs:
+            with cachefolder.owned_folder(RUNS_DIR, folder, create) as runs:
                 yield runs
-
-
-def _mark(folder: int) -> None:
-    """Write the markers that are missing; an existing name (even a dangling link) is left alone."""
-    for marker, text in _MARKERS.items():
-        with contextlib.suppress(OSError):
-            descriptor = os.open(marker, _CREATE, 0o666, dir_fd=folder)
-            with open(descriptor, "w", encoding="utf-8") as stream:
-                stream.write(text)
 
 
 def remove_cache(folder: Path) -> bool:
@@ -524,10 +393,10 @@ def remove_cache(folder: Path) -> bool:
     """
     if not os.path.lexists(folder):
         return False
-    if not usable_folder(folder):
+    if not cachefolder.usable_folder(folder):
         raise FlagkeeperError("not removed", folder)
     tag = folder / "CACHEDIR.TAG"
-    if tag.is_symlink() or not tag.is_file() or tag.read_text(encoding="utf-8", errors="replace") != _MARKERS["CACHEDIR.TAG"]:
+    if tag.is_symlink() or not tag.is_file() or tag.read_text(encoding="utf-8", errors="replace") != cachefolder.MARKERS["CACHEDIR.TAG"]:
         raise FlagkeeperError("not removed: it holds no flagkeeper CACHEDIR.TAG, so it may not be a flagkeeper cache", folder)
     import shutil  # `flagkeeper clean` alone: shutil loads the compressors
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import flagkeeper
-from flagkeeper.analysis import cache, discovery
+from flagkeeper.analysis import cache, cachefolder, discovery
 from flagkeeper.analysis.discovery import excludes, nested_config_folders
 from flagkeeper.cli import common
 from flagkeeper.config import Config
@@ -89,14 +89,14 @@ def test_a_file_added_or_removed_between_warm_runs_is_seen(shop: Path) -> None:
 def facts_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The facts shards read from now on, one entry per reading."""
     names: list[str] = []
-    read = cache._read_with_stat
+    read = cachefolder.read_with_stat
 
     def counted(folder: int, name: str) -> tuple[bytes | None, os.stat_result | None]:
         if name.startswith("facts"):
             names.append(name)
         return read(folder, name)
 
-    monkeypatch.setattr(cache, "_read_with_stat", counted)
+    monkeypatch.setattr(cachefolder, "read_with_stat", counted)
     return names
 
 
