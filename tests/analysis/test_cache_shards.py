@@ -10,7 +10,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from flagkeeper.analysis.cache import FACT_SHARDS, UNSHARDED_FACTS_FILE, decode_facts, encode, facts_file
+from flagkeeper.analysis.cache import FACT_SHARDS, UNSHARDED_FACTS_FILE, decode_facts, decode_shard, encode, encode_shard, facts_file
 from flagkeeper.analysis.scan import ScanOptions
 from tests.analysis.test_scan import facts_of, stored_facts
 from tests.conftest import write_tree
@@ -35,7 +35,8 @@ def inodes(cache: Path) -> dict[str, int]:
 
 def paths_in(shard: Path) -> list[str]:
     """The files whose facts `shard` holds, sorted."""
-    entries = msgspec.msgpack.decode(shard.read_bytes(), type=dict[str, msgspec.Raw])
+    entries = decode_shard(shard.read_bytes(), shard.name[len("facts-")])
+    assert entries is not None
     return sorted(facts.path for facts in map(decode_facts, entries.values()) if facts is not None)
 
 
@@ -55,28 +56,41 @@ def test_a_one_file_change_rewrites_only_the_shards_of_its_old_and_new_entry(pro
     assert rewritten == {facts_file(name[0]) for name in gone_and_new}
 
 
-@pytest.mark.parametrize("damage", ["torn", "crafted", "planted elsewhere"])
+@pytest.mark.parametrize("damage", ["torn", "not a shard", "entries not facts"])
 def test_a_damaged_shard_is_a_miss_for_its_entries_alone(project: tuple[Path, ScanOptions], counted: list[str], damage: str) -> None:
     root, options = project
     cache = options.cache_dir
     assert cache is not None
     shard = cache / facts_file("7")
     lost = paths_in(shard)
-    entries = msgspec.msgpack.decode(shard.read_bytes(), type=dict[str, msgspec.Raw])
+    entries = decode_shard(shard.read_bytes(), "7")
+    assert entries is not None
     if damage == "torn":
         shard.write_bytes(shard.read_bytes()[: shard.stat().st_size // 2])
-    elif damage == "crafted":  # the right names, each holding something that is no FileFacts
+    elif damage == "not a shard":  # the right names, each holding MessagePack of another shape
         shard.write_bytes(encode(dict.fromkeys(entries, ["not", "facts"])))
-    else:  # the right entries, in a shard their names do not pick: not looked for there
-        other = cache / facts_file("8")
-        other.write_bytes(encode(msgspec.msgpack.decode(other.read_bytes(), type=dict[str, msgspec.Raw]) | entries))
-        shard.unlink()
+    else:  # a well-formed shard whose entries are no FileFacts
+        shard.write_bytes(encode_shard(dict.fromkeys(entries, msgspec.Raw(encode(["not", "facts"])))))
     expected = facts_of(root, ScanOptions())  # without a cache
     counted.clear()
     assert facts_of(root, options) == expected
     assert sorted(counted) == lost
     counted.clear()
     assert facts_of(root, options) == expected and counted == []  # the shard written again
+
+
+def test_entries_planted_in_another_shard_shadow_nothing(project: tuple[Path, ScanOptions], counted: list[str]) -> None:
+    """Shard 8 given entries under the names of shard 7, which it never holds: they are dropped,
+    and shard 7's own entries are used."""
+    root, options = project
+    cache = options.cache_dir
+    assert cache is not None
+    planted = dict.fromkeys(decode_shard((cache / facts_file("7")).read_bytes(), "7") or {}, msgspec.Raw(encode(["not", "facts"])))
+    other = cache / facts_file("8")
+    other.write_bytes(encode_shard((decode_shard(other.read_bytes(), "8") or {}) | planted))
+    expected = facts_of(root, ScanOptions())
+    counted.clear()
+    assert facts_of(root, options) == expected and counted == []
 
 
 def test_a_shard_that_is_a_link_is_not_followed(project: tuple[Path, ScanOptions], counted: list[str], tmp_path: Path) -> None:

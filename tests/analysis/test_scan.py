@@ -15,7 +15,7 @@ import pytest
 
 import flagkeeper
 from flagkeeper.analysis import scan as scan_module
-from flagkeeper.analysis.cache import FACT_SHARDS, RECENT_RUNS, facts_file
+from flagkeeper.analysis.cache import FACT_SHARDS, RECENT_RUNS, decode_shard, encode_shard, facts_file
 from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.analysis.scan import ScanOptions
@@ -107,15 +107,16 @@ def test_a_new_flagkeeper_version_invalidates_every_entry(tmp_path: Path, counte
 def stored_facts(cache: Path) -> dict[str, msgspec.Raw]:
     """Every entry of every facts shard."""
     entries: dict[str, msgspec.Raw] = {}
-    for shard in sorted(cache.glob("facts-?.msgpack")):
-        entries.update(msgspec.msgpack.decode(shard.read_bytes(), type=dict[str, msgspec.Raw]))
+    for shard in FACT_SHARDS:
+        stored = cache / facts_file(shard)
+        entries.update((decode_shard(stored.read_bytes(), shard) or {}) if stored.exists() else {})
     return entries
 
 
 def store_facts(cache: Path, entries: dict[str, msgspec.Raw]) -> None:
     """Write `entries` over the shards, each in the shard its name picks."""
     for shard in FACT_SHARDS:
-        (cache / facts_file(shard)).write_bytes(msgspec.msgpack.encode({name: entry for name, entry in entries.items() if name[0] == shard}))
+        (cache / facts_file(shard)).write_bytes(encode_shard({name: entry for name, entry in entries.items() if name[0] == shard}))
 
 
 def test_a_corrupt_entry_is_analysed_again_and_rewritten(tmp_path: Path, counted: list[str]) -> None:
