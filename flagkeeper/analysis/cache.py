@@ -351,7 +351,7 @@ class Cache:
             if folder is not None:
                 cachefolder.remove_file(folder, UNSHARDED_FACTS_FILE)  # the layout before the shards: read no more, and 23 MB on a large project
                 for shard, shard_entries in shards.items():
-                    if shard_entries != self._shards[shard]:  # the entries kept are the objects read: compared by identity
+                    if shard_entries != self._shards[shard]:  # an entry kept is the object read: equal at its identity, its bytes unread
                         written = cachefolder.write(folder, facts_file(shard), encode_shard(shard_entries))
                         self._shards[shard] = shard_entries
                         self._facts_files[shard] = _FactsFile(written.st_size, written.st_mtime_ns, written.st_ino, frozenset(shard_entries))
