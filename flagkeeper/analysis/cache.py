@@ -18,18 +18,24 @@ can commit files there), so everything in it is untrusted input:
   are opened with O_NOFOLLOW and created with O_EXCL, renames replace a link rather than
   write through it, and pruning deletes only regular files named as flagkeeper names them.
 
-The FileFacts of one project live in one file, `facts.msgpack` (name -> encoded FileFacts),
-rewritten whole after a run that analysed something: one sequential write costs a fiftieth of
-writing thousands of small files, and entries of files that changed or went away drop out by
-themselves. Every write goes to a temporary file that is then renamed, so concurrent runs and
-crashes leave a whole file (the last run's) or the previous one.
+The FileFacts of one project live in sixteen shard files, `facts-0.msgpack` to `facts-f.msgpack`
+(name -> encoded FileFacts; an entry's shard is the first hex digit of its name). A run that
+analysed something rewrites whole the shards whose entries changed and no other: after a
+one-file change that is one or two of them, a sixteenth of the bytes each, where one file of
+every entry (23 MB on an 850,000-line project) cost a tenth of a second to encode and write. A
+few large files rather than one per entry: one sequential write costs a fiftieth of writing
+thousands of small files. Entries of files that changed or went away drop out by themselves.
+Every write goes to a temporary file that is then renamed, so concurrent runs and crashes leave
+a whole shard (the last run's) or the previous one. The single `facts.msgpack` of earlier
+versions is deleted by the first run that writes facts (only when it is a regular file of ours).
 
 `stamps.msgpack` is git's index for the files a run reads: each file's size, modification time
 and inode with the digest of its bytes, so a warm run neither reads nor hashes a file whose stat
 is as recorded. git's "racy" rule guards the one way a stat can lie: a file changed again within
 the same tick of the clock, after its bytes were read, keeps its time (and maybe its size). So a
 stamp vouches for a file only when the file's time is older than the run that recorded it began,
-less RACY_MARGIN_NS; a newer file is read and hashed again.
+less RACY_MARGIN_NS; a newer file is read and hashed again. The stamps also record the names
+each shard held with its stat, so a warm run reads no shard (Cache.has_facts).
 """
 
 from __future__ import annotations
@@ -39,8 +45,6 @@ import functools
 import os
 import re
 import stat
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
@@ -54,13 +58,15 @@ try:  # `import hashlib` loads OpenSSL, a few milliseconds at every start, for a
     from _blake2 import blake2b
 except ImportError:  # an interpreter without CPython's own BLAKE2
     from hashlib import blake2b
+from flagkeeper.analysis import cachefolder
 from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.errors import FlagkeeperError
 
 DEFAULT_DIR = ".flagkeeper_cache"
 RECENT_RUNS = 8  # check runs remembered: enough for a hook and a CI step with their options
-FACTS_FILE = "facts.msgpack"
+FACT_SHARDS = "0123456789abcdef"  # an entry's shard: the first digit of its name, a hex digest (Cache.key)
+UNSHARDED_FACTS_FILE = "facts.msgpack"  # every entry in one file, as versions before the shards kept them
 STAMPS_FILE = "stamps.msgpack"
 # A file changed less than this before a run began is read again by the next run, whatever its
 # stat says: the coarsest file-time tick in use (FAT's two seconds) plus the lag of the kernel's
@@ -69,16 +75,6 @@ RACY_MARGIN_NS = 2_000_000_000
 RUNS_DIR = "runs"
 _RUN_NAME = re.compile(r"[0-9a-f]{40}")  # Cache.key's hex digest: the only files pruned from runs/
 Entry = TypeVar("Entry")
-# What tools look for to leave a cache folder alone: git (.gitignore) and backup tools (CACHEDIR.TAG).
-_MARKERS = {
-    ".gitignore": "# Created by flagkeeper\n*\n",
-    "CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n# This is a cache folder created by flagkeeper.\n",
-}
-_NO_LINKS = os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-_FOLDER = os.O_RDONLY | os.O_DIRECTORY | _NO_LINKS
-# O_NONBLOCK: opening a FIFO planted in the folder must not hang the run; it is then refused as not a file.
-_READ = os.O_RDONLY | os.O_NONBLOCK | _NO_LINKS
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_LINKS
 _UID = os.getuid()
 
 
@@ -96,7 +92,10 @@ def _path_from_text(expected: type, value: object) -> object:
 
 
 _ENCODER = msgspec.msgpack.Encoder(enc_hook=_path_to_text)
-_FACTS_FILE = msgspec.msgpack.Decoder(dict[str, msgspec.Raw])  # each entry decoded only when needed
+# A shard maps each name to its encoded FileFacts as MessagePack binary: reading a shard skips
+# each entry by its length (a quarter of the time of walking every entry's structure, as a map of
+# raw values costs), and an entry is decoded only when needed.
+_SHARD = msgspec.msgpack.Decoder(dict[str, memoryview])
 
 
 class Stamp(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -108,9 +107,14 @@ class Stamp(msgspec.Struct, array_like=True, frozen=True, gc=False):
     digest: bytes
 
 
+def facts_file(shard: str) -> str:
+    """The name of the file of the FileFacts whose names begin with the hex digit `shard`."""
+    return f"facts-{shard}.msgpack"
+
+
 class _FactsFile(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    """The names facts.msgpack held when it had this stat: a warm run whose every file's facts
-    are among them need not read and decode that file (the largest of the cache)."""
+    """The names a shard held when it had this stat: a warm run whose every file's facts are
+    among them need not read and decode that shard (the shards are most of the cache)."""
 
     size: int
     mtime_ns: int
@@ -121,7 +125,7 @@ class _FactsFile(msgspec.Struct, array_like=True, frozen=True, gc=False):
 class _Stamps(msgspec.Struct, array_like=True, gc=False):
     vouched_before_ns: int  # a stamp vouches for a file whose time is older than this
     files: dict[str, Stamp]  # absolute path -> stamp
-    facts_file: _FactsFile | None = None
+    facts_files: dict[str, _FactsFile] = msgspec.field(default_factory=dict)  # shard -> its file as last written or read
 
 
 _STAMPS_FILE = msgspec.msgpack.Decoder(_Stamps)
@@ -155,6 +159,20 @@ def decode_facts(data: bytes | msgspec.Raw) -> FileFacts | None:
         return None
 
 
+def encode_shard(entries: dict[str, msgspec.Raw]) -> bytes:
+    """The file of a shard holding `entries` (name -> encoded FileFacts)."""
+    return _ENCODER.encode({name: memoryview(entry) for name, entry in entries.items()})
+
+
+def decode_shard(data: bytes, shard: str) -> dict[str, msgspec.Raw] | None:
+    """The entries of a shard's file, or None when it holds anything else (its entries are misses)."""
+    try:
+        entries = _SHARD.decode(data)
+    except Exception:  # torn, foreign or crafted
+        return None
+    return {name: msgspec.Raw(entry) for name, entry in entries.items() if name[:1] == shard}  # a name elsewhere is not ours
+
+
 def analyser_fingerprint(matcher: Matcher) -> bytes:
     """What, besides a file itself, decides its FileFacts: the code that reads it and the packs.
 
@@ -174,112 +192,10 @@ def analyser_fingerprint(matcher: Matcher) -> bytes:
     return digest.digest()
 
 
-def usable_folder(folder: Path) -> bool:
-    """May the cache live in `folder`? Not when it is a link or someone else's (one warning line)."""
-    try:
-        found = os.lstat(folder)
-    except FileNotFoundError:
-        return True  # created on the first write, by us
-    except OSError as exc:
-        return _refuse(folder, exc.strerror or str(exc))
-    if stat.S_ISLNK(found.st_mode):
-        return _refuse(folder, "it is a symbolic link")
-    if not stat.S_ISDIR(found.st_mode):
-        return _refuse(folder, "it is not a folder")
-    if found.st_uid != os.getuid():
-        return _refuse(folder, "it belongs to another user")
-    if _tracked_by_git(folder):
-        return _refuse(folder, "git tracks files in it, and a cache is never committed")
-    return True
-
-
-def _tracked_by_git(folder: Path) -> bool:
-    """Does the repository hold files of `folder`? Entries committed there are the repository's
-    word on its own findings (whoever can compute a key can forge one), so they are not used."""
-    try:
-        result = subprocess.run(["git", "ls-files", "-z", "--cached", "--", "."], cwd=folder, capture_output=True, check=False)
-    except OSError:
-        return False  # no git: nothing can be committed
-    return result.returncode == 0 and bool(result.stdout)
-
-
 def _readable(path: Path, found: os.stat_result) -> bool:
     """Could this run read the file? Its owner can when the owner may (ACLs do not narrow the
     owner's bits), so only others' files cost an access() call."""
     return (found.st_uid == _UID and bool(found.st_mode & stat.S_IRUSR)) or os.access(path, os.R_OK)
-
-
-def _refuse(folder: Path, why: str) -> bool:
-    sys.stderr.write(f"flagkeeper: warning: not using the cache in {folder}: {why}\n")
-    return False
-
-
-def _open_owned(path: str, parent: int | None = None, create: bool = False) -> int | None:
-    """A descriptor of our folder `path` (in `parent`), never through a link; None if not ours."""
-    try:
-        if create:
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(path, 0o777, dir_fd=parent)
-        descriptor = os.open(path, _FOLDER, dir_fd=parent)
-    except OSError:
-        return None
-    if os.fstat(descriptor).st_uid != os.getuid():
-        os.close(descriptor)
-        return None
-    return descriptor
-
-
-@contextlib.contextmanager
-def _owned_folder(path: str, parent: int | None = None, create: bool = False) -> Iterator[int | None]:
-    descriptor = _open_owned(path, parent, create)
-    try:
-        yield descriptor
-    finally:
-        if descriptor is not None:
-            os.close(descriptor)
-
-
-def _read(folder: int, name: str) -> bytes | None:
-    """The bytes of the regular file `name`, or None (missing, a link, a device, unreadable)."""
-    return _read_with_stat(folder, name)[0]
-
-
-def _read_with_stat(folder: int, name: str) -> tuple[bytes | None, os.stat_result | None]:
-    """_read, with the stat of the file it read."""
-    try:
-        descriptor = os.open(name, _READ, dir_fd=folder)
-    except OSError:
-        return None, None
-    try:
-        found = os.fstat(descriptor)
-        if not stat.S_ISREG(found.st_mode) or found.st_uid != os.getuid():
-            return None, None
-        with open(descriptor, "rb", closefd=False) as stream:
-            return stream.read(), found
-    except OSError:
-        return None, None
-    finally:
-        os.close(descriptor)
-
-
-def _write(folder: int, name: str, data: bytes) -> os.stat_result:
-    """Replace `name` in `folder` whole: a new temporary file, then a rename (which replaces a
-    link named `name`, never the file it points to). The stat of the file written."""
-    temporary = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"  # os.urandom: `secrets` costs its imports at every start
-    descriptor = os.open(temporary, _CREATE, 0o666, dir_fd=folder)
-    try:
-        with open(descriptor, "wb", closefd=False) as stream:
-            stream.write(data)
-        written = os.fstat(descriptor)  # a rename keeps size, time and inode
-        os.close(descriptor)
-        descriptor = -1
-        os.rename(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)  # on POSIX it replaces `name` atomically
-        return written
-    finally:
-        if descriptor >= 0:
-            os.close(descriptor)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary, dir_fd=folder)
 
 
 def _prune_runs(runs: int) -> None:
@@ -298,10 +214,11 @@ class Cache:
         self.folder = folder
         self.salt = analyser_fingerprint(matcher)
         self._salted = blake2b(self.salt, digest_size=20)  # copied for each key
-        self._facts: dict[str, msgspec.Raw] | None = None  # name -> encoded FileFacts, read when first needed
+        self._facts: dict[str, msgspec.Raw] | None = None  # name -> encoded FileFacts, every shard's
+        self._shards: dict[str, dict[str, msgspec.Raw]] = {}  # shard -> its entries, each shard read when first needed
         self._stamps = self._load_stamps()
-        self._facts_file = self._stamps.facts_file  # the names facts.msgpack holds, as last known
-        self._facts_file_current: bool | None = None  # does facts.msgpack still have the stat recorded?
+        self._facts_files = dict(self._stamps.facts_files)  # shard -> the names its file holds, as last known
+        self._current_shards: frozenset[str] | None = None  # the shards whose file still has the stat recorded
         self._seen: dict[str, Stamp] = {}  # the stamps of this run's files
         self._read: set[str] = set()  # the files this run read and hashed
         self._stamps_settled = False  # save_stamps has made self._stamps this run's
@@ -309,46 +226,57 @@ class Cache:
     @classmethod
     def open(cls, folder: Path, matcher: Matcher) -> Cache | None:
         """The cache in `folder`, or None when that folder must not be used (see usable_folder)."""
-        return cls(folder, matcher) if usable_folder(folder) else None
+        return cls(folder, matcher) if cachefolder.usable_folder(folder) else None
 
     @property
     def facts(self) -> dict[str, msgspec.Raw]:
-        """Every stored FileFacts by name, read and decoded on first use."""
+        """Every stored FileFacts by name, each shard read and decoded on first use."""
         if self._facts is None:
-            self._facts = self._load_facts()
+            self._load_shards(FACT_SHARDS)
+            self._facts = {name: entry for shard in FACT_SHARDS for name, entry in self._shards[shard].items()}
         return self._facts
 
     def has_facts(self, name: str) -> bool:
-        """Are the facts named `name` stored? Answered from the stamps' record of facts.msgpack
-        while that file has the recorded stat, so a warm run does not read it."""
-        if self._facts is None and self._facts_file is not None and name in self._facts_file.names:
-            if self._facts_file_current is None:
-                self._facts_file_current = self._facts_file_has_stat(self._facts_file)
-            if self._facts_file_current:
+        """Are the facts named `name` stored? Answered from the stamps' record of its shard while
+        that shard's file has the recorded stat, so a warm run reads no shard."""
+        shard = name[:1]
+        if shard not in self._shards:
+            record = self._facts_files.get(shard)
+            if record is not None and name in record.names and shard in self._shards_as_recorded():
                 return True
-        return name in self.facts
+            self._load_shards(shard)
+        return name in self._shards[shard]
 
-    def _facts_file_has_stat(self, record: _FactsFile) -> bool:
-        with _owned_folder(str(self.folder)) as folder:
-            try:
-                found = os.stat(FACTS_FILE, dir_fd=folder, follow_symlinks=False) if folder is not None else None
-            except OSError:
-                return False
-        return found is not None and (found.st_size, found.st_mtime_ns, found.st_ino) == (record.size, record.mtime_ns, record.inode)
+    def _shards_as_recorded(self) -> frozenset[str]:
+        """The shards whose file has the stat the stamps recorded, as found at the first question."""
+        if self._current_shards is None:
+            current = set()
+            with cachefolder.owned_folder(str(self.folder)) as folder:
+                for shard, record in self._facts_files.items() if folder is not None else ():
+                    with contextlib.suppress(OSError):
+                        found = os.stat(facts_file(shard), dir_fd=folder, follow_symlinks=False)
+                        if (found.st_size, found.st_mtime_ns, found.st_ino) == (record.size, record.mtime_ns, record.inode):
+                            current.add(shard)
+            self._current_shards = frozenset(current)
+        return self._current_shards
 
-    def _load_facts(self) -> dict[str, msgspec.Raw]:
-        with _owned_folder(str(self.folder)) as folder:
-            data, found = _read_with_stat(folder, FACTS_FILE) if folder is not None else (None, None)
-        try:
-            facts = _FACTS_FILE.decode(data) if data else {}
-        except Exception:  # torn, foreign or crafted: every file is a miss
-            return {}
-        self._facts_file = _FactsFile(found.st_size, found.st_mtime_ns, found.st_ino, frozenset(facts)) if found is not None and data else None
-        return facts
+    def _load_shards(self, shards: str) -> None:
+        """Read and decode those of `shards` not read yet; a shard that does not decode holds no entry."""
+        with cachefolder.owned_folder(str(self.folder)) as folder:
+            for shard in shards:
+                if shard in self._shards:
+                    continue
+                data, found = cachefolder.read_with_stat(folder, facts_file(shard)) if folder is not None else (None, None)
+                entries = decode_shard(data, shard) if data else None
+                self._shards[shard] = entries if entries is not None else {}
+                if found is not None and entries is not None:
+                    self._facts_files[shard] = _FactsFile(found.st_size, found.st_mtime_ns, found.st_ino, frozenset(entries))
+                else:
+                    self._facts_files.pop(shard, None)
 
     def _load_stamps(self) -> _Stamps:
-        with _owned_folder(str(self.folder)) as folder:
-            data = _read(folder, STAMPS_FILE) if folder is not None else None
+        with cachefolder.owned_folder(str(self.folder)) as folder:
+            data = cachefolder.read(folder, STAMPS_FILE) if folder is not None else None
         try:
             return _STAMPS_FILE.decode(data) if data else _Stamps(0, {})
         except Exception:  # torn, foreign or crafted: every file is read
@@ -377,18 +305,18 @@ class Cache:
 
     def save_stamps(self) -> None:
         """Record the stamps of this run's files, when a file was read, the set of files changed,
-        or facts.msgpack is not as the stamps last recorded it."""
+        or a shard is not as the stamps last recorded it."""
         self._stamps_settled = True  # from here on, self._stamps are this run's
-        if not self._read and self._seen.keys() == self._stamps.files.keys() and self._facts_file == self._stamps.facts_file:
+        if not self._read and self._seen.keys() == self._stamps.files.keys() and self._facts_files == self._stamps.facts_files:
             return
-        self._stamps = _Stamps(self.started_ns - RACY_MARGIN_NS, self._seen, self._facts_file)
+        self._stamps = _Stamps(self.started_ns - RACY_MARGIN_NS, self._seen, dict(self._facts_files))
         self._seen, self._read = {}, set()
         self._write_stamps()
 
     def _write_stamps(self) -> None:
         with self._writable() as folder, contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
             if folder is not None:
-                _write(folder, STAMPS_FILE, encode(self._stamps))
+                cachefolder.write(folder, STAMPS_FILE, encode(self._stamps))
 
     def unchanged_since_read(self) -> bool:
         """Is every file this run took as its stamp says, still? False when one changed during the
@@ -411,21 +339,30 @@ class Cache:
         return digest.hexdigest()
 
     def save_facts(self, entries: dict[str, msgspec.Raw]) -> None:
-        """Replace the stored FileFacts with `entries` (those of the files of this run); the stamps
-        this run recorded then record the new facts.msgpack (the next warm run need not read it)."""
+        """Replace the stored FileFacts with `entries` (those of the files of this run), rewriting
+        only the shards whose entries differ from those read; the stamps this run recorded then
+        record the shards written (the next warm run need not read them)."""
+        self._load_shards(FACT_SHARDS)  # every shard as read: what the entries are compared against
         self._facts = entries
+        shards: dict[str, dict[str, msgspec.Raw]] = {shard: {} for shard in FACT_SHARDS}
+        for name, entry in entries.items():
+            shards[name[:1]][name] = entry
         with self._writable() as folder, contextlib.suppress(OSError):  # a cache that cannot be written only costs speed
             if folder is not None:
-                written = _write(folder, FACTS_FILE, encode(entries))
-                self._facts_file = _FactsFile(written.st_size, written.st_mtime_ns, written.st_ino, frozenset(entries))
-        if self._stamps_settled and self._facts_file != self._stamps.facts_file:
-            self._stamps.facts_file = self._facts_file
+                cachefolder.remove_file(folder, UNSHARDED_FACTS_FILE)  # the layout before the shards: read no more, and 23 MB on a large project
+                for shard, shard_entries in shards.items():
+                    if shard_entries != self._shards[shard]:  # an entry kept is the object read: equal at its identity, its bytes unread
+                        written = cachefolder.write(folder, facts_file(shard), encode_shard(shard_entries))
+                        self._shards[shard] = shard_entries
+                        self._facts_files[shard] = _FactsFile(written.st_size, written.st_mtime_ns, written.st_ino, frozenset(shard_entries))
+        if self._stamps_settled and self._facts_files != self._stamps.facts_files:
+            self._stamps.facts_files = dict(self._facts_files)
             self._write_stamps()
 
     def run(self, key: str, expected: type[Entry]) -> Entry | None:
         """A stored run's result, decoded as `expected`; None when absent or of another shape."""
         with self._runs() as runs:
-            data = _read(runs, key) if runs is not None and _RUN_NAME.fullmatch(key) else None
+            data = cachefolder.read(runs, key) if runs is not None and _RUN_NAME.fullmatch(key) else None
         try:
             return msgspec.msgpack.decode(data, type=expected, dec_hook=_path_from_text) if data else None
         except Exception:  # torn, foreign or crafted: a miss
@@ -435,7 +372,7 @@ class Cache:
         """Store a run's result; only the most recent few are kept."""
         with self._runs(create=True) as runs, contextlib.suppress(OSError):
             if runs is not None:
-                _write(runs, key, encode(value))
+                cachefolder.write(runs, key, encode(value))
                 _prune_runs(runs)
 
     @contextlib.contextmanager
@@ -443,29 +380,20 @@ class Cache:
         """The cache folder, created and marked if need be; None when it cannot be had."""
         with contextlib.suppress(OSError):
             self.folder.parent.mkdir(parents=True, exist_ok=True)
-        with _owned_folder(str(self.folder), create=True) as folder:
+        with cachefolder.owned_folder(str(self.folder), create=True) as folder:
             if folder is not None:
-                _mark(folder)
+                cachefolder.mark(folder)
             yield folder
 
     @contextlib.contextmanager
     def _runs(self, create: bool = False) -> Iterator[int | None]:
         """The folder of the runs, None when it cannot be had."""
-        with self._writable() if create else _owned_folder(str(self.folder)) as folder:
+        with self._writable() if create else cachefolder.owned_folder(str(self.folder)) as folder:
             if folder is None:
                 yield None
                 return
-            with _owned_folder(RUNS_DIR, folder, create) as runs:
+            with cachefolder.owned_folder(RUNS_DIR, folder, create) as runs:
                 yield runs
-
-
-def _mark(folder: int) -> None:
-    """Write the markers that are missing; an existing name (even a dangling link) is left alone."""
-    for marker, text in _MARKERS.items():
-        with contextlib.suppress(OSError):
-            descriptor = os.open(marker, _CREATE, 0o666, dir_fd=folder)
-            with open(descriptor, "w", encoding="utf-8") as stream:
-                stream.write(text)
 
 
 def remove_cache(folder: Path) -> bool:
@@ -477,10 +405,10 @@ def remove_cache(folder: Path) -> bool:
     """
     if not os.path.lexists(folder):
         return False
-    if not usable_folder(folder):
+    if not cachefolder.usable_folder(folder):
         raise FlagkeeperError("not removed", folder)
     tag = folder / "CACHEDIR.TAG"
-    if tag.is_symlink() or not tag.is_file() or tag.read_text(encoding="utf-8", errors="replace") != _MARKERS["CACHEDIR.TAG"]:
+    if tag.is_symlink() or not tag.is_file() or tag.read_text(encoding="utf-8", errors="replace") != cachefolder.MARKERS["CACHEDIR.TAG"]:
         raise FlagkeeperError("not removed: it holds no flagkeeper CACHEDIR.TAG, so it may not be a flagkeeper cache", folder)
     import shutil  # `flagkeeper clean` alone: shutil loads the compressors
 

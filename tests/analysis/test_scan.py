@@ -14,9 +14,8 @@ import msgspec
 import pytest
 
 import flagkeeper
-from flagkeeper.analysis import analyse as analyse_module
 from flagkeeper.analysis import scan as scan_module
-from flagkeeper.analysis.cache import RECENT_RUNS
+from flagkeeper.analysis.cache import FACT_SHARDS, RECENT_RUNS, decode_shard, encode_shard, facts_file
 from flagkeeper.analysis.facts import FileFacts
 from flagkeeper.analysis.packs import Matcher
 from flagkeeper.analysis.scan import ScanOptions
@@ -47,20 +46,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def facts_of(root: Path, options: ScanOptions) -> list[FileFacts]:
     return build_project([root], load_config([root]), dt.date(2026, 6, 1), ProjectInputs(options=options)).files
-
-
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths the scan analyses (rather than reads from the cache), in order."""
-    analysed: list[str] = []
-    original: Callable[..., FileFacts] = analyse_module.analyse_file
-
-    def counting(path: str, *rest: object) -> FileFacts:
-        analysed.append(path)
-        return original(path, *rest)
-
-    monkeypatch.setattr(analyse_module, "analyse_file", counting)  # the scan imports it when it analyses
-    return analysed
 
 
 def small_project(tmp_path: Path) -> Path:
@@ -120,25 +105,35 @@ def test_a_new_flagkeeper_version_invalidates_every_entry(tmp_path: Path, counte
 
 
 def stored_facts(cache: Path) -> dict[str, msgspec.Raw]:
-    return msgspec.msgpack.decode((cache / "facts.msgpack").read_bytes(), type=dict[str, msgspec.Raw])
+    """Every entry of every facts shard."""
+    entries: dict[str, msgspec.Raw] = {}
+    for shard in FACT_SHARDS:
+        stored = cache / facts_file(shard)
+        entries.update((decode_shard(stored.read_bytes(), shard) or {}) if stored.exists() else {})
+    return entries
+
+
+def store_facts(cache: Path, entries: dict[str, msgspec.Raw]) -> None:
+    """Write `entries` over the shards, each in the shard its name picks."""
+    for shard in FACT_SHARDS:
+        (cache / facts_file(shard)).write_bytes(encode_shard({name: entry for name, entry in entries.items() if name[0] == shard}))
 
 
 def test_a_corrupt_entry_is_analysed_again_and_rewritten(tmp_path: Path, counted: list[str]) -> None:
     root = small_project(tmp_path)
     options = ScanOptions(cache_dir=tmp_path / "cache")
     expected = facts_of(root, options)
-    store = tmp_path / "cache" / "facts.msgpack"
-    entries = msgspec.msgpack.decode(store.read_bytes(), type=dict[str, msgspec.Raw])
+    entries = stored_facts(tmp_path / "cache")
     assert len(entries) == 3
     first, second = sorted(entries)[:2]
     # an entry of another shape, and facts of another file under this one's name
     entries[first], entries[second] = msgspec.Raw(msgspec.msgpack.encode(["torn", 1])), entries[first]
-    store.write_bytes(msgspec.msgpack.encode(entries))
+    store_facts(tmp_path / "cache", entries)
     counted.clear()
     assert facts_of(root, options) == expected
     assert len(counted) == 2
     counted.clear()
-    assert facts_of(root, options) == expected and counted == []  # rewritten whole
+    assert facts_of(root, options) == expected and counted == []  # the damaged entries rewritten
 
 
 @pytest.mark.parametrize("damage", [b"", b"\x80\x05 torn", msgspec.msgpack.encode(["not", "a", "dict"]), msgspec.msgpack.encode({"k": 1})])
@@ -146,7 +141,8 @@ def test_a_corrupt_cache_file_is_a_cold_cache(tmp_path: Path, counted: list[str]
     root = small_project(tmp_path)
     options = ScanOptions(cache_dir=tmp_path / "cache")
     expected = facts_of(root, options)
-    (tmp_path / "cache" / "facts.msgpack").write_bytes(damage)
+    for shard in (tmp_path / "cache").glob("facts-?.msgpack"):
+        shard.write_bytes(damage)
     counted.clear()
     assert facts_of(root, options) == expected and len(counted) == 3
 
@@ -189,7 +185,7 @@ def test_cli_caches_at_the_project_root_unless_told_not_to(tmp_path: Path, monke
     assert run(["inventory", "."], root).exit_code == 0
     assert (root / ".flagkeeper_cache" / "CACHEDIR.TAG").is_file()
     assert run(["inventory", ".", "--cache-dir", str(tmp_path / "elsewhere")], root).exit_code == 0
-    assert (tmp_path / "elsewhere" / "facts.msgpack").is_file()
+    assert len(stored_facts(tmp_path / "elsewhere")) == 3
     monkeypatch.setenv("FLAGKEEPER_NO_CACHE", "1")
     assert run(["inventory", ".", "--cache-dir", str(tmp_path / "not-written")], root).exit_code == 0
     assert not (tmp_path / "not-written").exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import flagkeeper
-from flagkeeper.analysis import cache, discovery
+from flagkeeper.analysis import cache, cachefolder, discovery
 from flagkeeper.analysis.discovery import excludes, nested_config_folders
 from flagkeeper.cli import common
 from flagkeeper.config import Config
@@ -86,17 +86,18 @@ def test_a_file_added_or_removed_between_warm_runs_is_seen(shop: Path) -> None:
 
 
 @pytest.fixture
-def facts_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """One entry per reading of facts.msgpack from now on."""
-    count: list[int] = []
-    load = cache.Cache._load_facts
+def facts_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The facts shards read from now on, one entry per reading."""
+    names: list[str] = []
+    read = cachefolder.read_with_stat
 
-    def counted(self: cache.Cache) -> dict[str, object]:
-        count.append(1)
-        return load(self)
+    def counted(folder: int, name: str) -> tuple[bytes | None, os.stat_result | None]:
+        if name.startswith("facts"):
+            names.append(name)
+        return read(folder, name)
 
-    monkeypatch.setattr(cache.Cache, "_load_facts", counted)
-    return count
+    monkeypatch.setattr(cachefolder, "read_with_stat", counted)
+    return names
 
 
 @pytest.fixture
@@ -105,31 +106,31 @@ def single(tmp_path: Path) -> Path:
     return repository(tmp_path, {"app.py": APP, "flags.toml": REGISTRY, "services/refunds.py": PAY})
 
 
-def test_a_warm_run_reads_not_the_stored_facts(single: Path, tmp_path: Path, facts_read: list[int]) -> None:
+def test_a_warm_run_reads_not_the_stored_facts(single: Path, tmp_path: Path, facts_read: list[str]) -> None:
     cold = check(single, "--cache-dir", str(tmp_path / "cache"))
     facts_read.clear()
     assert check(single, "--cache-dir", str(tmp_path / "cache")) == cold
     assert facts_read == []
 
 
-def test_facts_rewritten_by_another_run_are_read_again(single: Path, tmp_path: Path, facts_read: list[int]) -> None:
-    """The stamps' record of facts.msgpack holds only while the file has the stat recorded: a file
-    that another run replaced (here, by one without the shop's facts) is read, and a fact it lacks
-    is analysed again."""
+def test_facts_rewritten_by_another_run_are_read_again(single: Path, tmp_path: Path, facts_read: list[str]) -> None:
+    """The stamps' record of a shard holds only while its file has the stat recorded: shards that
+    another run replaced (here, by ones without the shop's facts) are read, each once, and a fact
+    they lack is analysed again."""
     cached = ("--cache-dir", str(tmp_path / "cache"))
     cold = check(single, *cached, "--select", "FK001")
     assert cold[0] == 1 and "FEATURE_PAY_LATER" in cold[1]
-    stored = tmp_path / "cache" / cache.FACTS_FILE
-    stored.unlink()
-    stored.write_bytes(cache.encode({}))
+    for stored in (tmp_path / "cache").glob("facts-*.msgpack"):
+        stored.unlink()
+        stored.write_bytes(cache.encode({}))
     facts_read.clear()
     assert check(single, *cached, "--select", "FK002") == (0, "All checks passed (2 Python files).\n")  # another run's key
-    assert facts_read == [1]
+    assert sorted(facts_read) == [cache.facts_file(shard) for shard in cache.FACT_SHARDS]
     assert check(single, *cached, "--select", "FK001") == cold
 
 
 def test_facts_analysed_again_for_a_new_version_are_not_read_by_the_next_warm_run(
-    single: Path, tmp_path: Path, facts_read: list[int], monkeypatch: pytest.MonkeyPatch
+    single: Path, tmp_path: Path, facts_read: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A new analyser renames every file's facts though no file changed (every stamp still vouches,
     so the stamps themselves need no rewrite): the stamps must still record the facts written."""

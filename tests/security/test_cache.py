@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flagkeeper.analysis.cache import encode
+from flagkeeper.analysis.cache import FACT_SHARDS, encode, facts_file
 from flagkeeper.checks.runner import CheckRun
 from tests.conftest import Result, run, write_tree
 
@@ -83,7 +83,7 @@ def test_a_committed_pickle_runs_no_code(checkout: Path, tmp_path: Path) -> None
     expected = run(CHECK, checkout)
     for path in cache_files(checkout):  # every entry, facts and runs alike, now a payload
         path.write_bytes(pickle.dumps(_Payload(marker)))
-    for name in ("facts.pickle", "facts.msgpack"):
+    for name in ("facts.pickle", "facts.msgpack", *(facts_file(shard) for shard in FACT_SHARDS)):
         (checkout / ".flagkeeper_cache" / name).write_bytes(pickle.dumps(_Payload(marker)))
     for _ in range(2):  # read the planted entries, then the ones this run wrote over them
         found = run(CHECK, checkout)
@@ -132,7 +132,7 @@ def test_planted_temporary_and_entry_links_overwrite_nothing(checkout: Path, out
     targets = iter(sorted(outside.iterdir()))
     # The names a cache writes through: its entries, and temporary files named after this
     # process (the CLI runs in-process here), as the old naming made them predictable.
-    for name in ("facts.pickle", "facts.msgpack", ".gitignore"):
+    for name in ("facts.pickle", "facts.msgpack", facts_file("0"), facts_file("f"), ".gitignore"):
         (cache / name).symlink_to(next(targets))
     for name in ("facts.pickle", "facts.msgpack"):
         (cache / f".{name}.{os.getpid()}.tmp").symlink_to(next(targets))
