@@ -26,14 +26,19 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import cached_property, partial
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from flagkeeper.analysis.facts import COMPUTED_LINK, PATH_LINK, STRING_LINK, FileFacts
 from flagkeeper.paths import relative_path
 from flagkeeper.project.imports import ModuleStatus, is_test_module
-from flagkeeper.project.textrefs import TextMatch
-from flagkeeper.project.textsearch import TextFiles, line_numbers
+
+# The search of text files is imported where it runs: a warm `check` loads this module (its
+# findings name confidences) but searches nothing.
+if TYPE_CHECKING:
+    from flagkeeper.project.textrefs import TextMatch
+    from flagkeeper.project.textsearch import TextFiles
 
 CERTAIN, PLUGIN_LIKE, NAMED_IN_PYTHON, LOADED_FROM_OUTSIDE = 100, 90, 80, 60
 PLUGIN_FOLDERS = frozenset({"plugins", "plugin", "extensions", "addons"})
@@ -186,6 +191,9 @@ class DeadCodeEvidence:
 def _names_in_text(needles: list[str], relative: str, text: str) -> list[TextMatch]:
     """The tokens of one text file that start with a needle (found with `str.find`, many times
     faster than a pattern over every word), each at its first place, needle by needle."""
+    from flagkeeper.project.textrefs import TextMatch
+    from flagkeeper.project.textsearch import line_numbers
+
     if any(code in text for code in _OWN_CODES):
         return []  # a baseline or report of flagkeeper's own lists the modules it found
     first: dict[str, int] = {}
