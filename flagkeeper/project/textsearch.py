@@ -73,8 +73,9 @@ class TextFiles:
                 text = self.text(path)
                 searched = _Searched(digest, [] if text is None else per_file(relative_path(path, self.root), text))
             seen[str(path)] = searched
-        if seen != stored:
-            self._cache.save_run(key, seen)
+        # Stored again even when nothing changed (a millisecond on wagtail): the run store keeps
+        # its most recent entries, and one written once would give way to the next runs' findings.
+        self._cache.save_run(key, seen)
         return [(path, seen[str(path)].found) for path, _ in self._files if seen[str(path)].found]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from flagkeeper.analysis.cache import RECENT_RUNS
 from flagkeeper.project import textsearch
 from tests.conftest import run, write_tree
 
@@ -69,6 +70,19 @@ def test_a_python_only_edit_reads_no_text_file(tmp_path: Path, reads: list[str])
     after = check(root, *cached)
     assert reads == []
     assert after == before == check(root, "--no-cache")  # the same as a search of every file
+
+
+def test_the_stored_searches_outlive_the_runs_the_store_keeps(tmp_path: Path, reads: list[str]) -> None:
+    """Each run writes its findings to the run store, which keeps the most recent few: a stored
+    search used at every run must stay among them, or every few edits would read every file."""
+    root = write_tree(tmp_path / "shop", SHOP)
+    cached = ("--cache-dir", str(tmp_path / "cache"))
+    check(root, *cached)
+    reads.clear()
+    for edit in range(RECENT_RUNS + 2):
+        (root / "shop/app.py").write_text(f"VALUE = {edit}\n")
+        check(root, *cached)
+    assert reads == []
 
 
 @pytest.mark.parametrize(
