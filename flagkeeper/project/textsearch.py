@@ -47,6 +47,7 @@ class TextFiles:
         self._read = read if read is not None else {}  # bytes text_keys read for the digests: not read twice
         self._cache = cache if digests else None  # without the digests a stored search cannot be checked
         self._texts: dict[Path, str | None] = {}
+        self._found: dict[tuple[str, ...], list[tuple[Path, list[TextMatch]]]] = {}
 
     def text(self, path: Path) -> str | None:
         """The text of `path` as searched; None for one that is not: too large, unreadable, or a
@@ -59,12 +60,23 @@ class TextFiles:
 
     def search(self, name: str, inputs: Iterable[str], per_file: FileSearch) -> list[tuple[Path, list[TextMatch]]]:
         """Every file with a match of `per_file`, in the run's order, with its matches. `name` and
-        `inputs` (with the root) name the search's entry in the cache: they must say everything
-        besides a file's path and text that decides what `per_file` finds."""
-        if self._cache is None:
-            found = ((path, self.text(path)) for path, _ in self._files)
-            return [(path, matches) for path, text in found if text is not None and (matches := per_file(relative_path(path, self.root), text))]
-        key = self._cache.key("text search", name, str(self.root), *inputs)
+        `inputs` (with the root) name the search: they must say everything besides a file's path
+        and text that decides what `per_file` finds. A search asked again (the language server's
+        every edit, `inventory` after FK005) is answered from memory."""
+        asked = (name, *inputs)
+        if asked not in self._found:
+            self._found[asked] = self._stored_search(asked, per_file) if self._cache else self._search_every_file(per_file)
+        return self._found[asked]
+
+    def _search_every_file(self, per_file: FileSearch) -> list[tuple[Path, list[TextMatch]]]:
+        found = ((path, self.text(path)) for path, _ in self._files)
+        return [(path, matches) for path, text in found if text is not None and (matches := per_file(relative_path(path, self.root), text))]
+
+    def _stored_search(self, asked: tuple[str, ...], per_file: FileSearch) -> list[tuple[Path, list[TextMatch]]]:
+        """The search with the cache: what a file's digest says, for files the stored entry saw
+        with the same digest; read and searched now for the others."""
+        assert self._cache is not None
+        key = self._cache.key("text search", str(self.root), *asked)
         stored = self._cache.run(key, dict[str, _Searched]) or {}
         seen: dict[str, _Searched] = {}
         for path, digest in self._files:
