@@ -39,7 +39,7 @@ from flagkeeper.project.model import KeyResolver, Project, Reference
 from flagkeeper.registry.model import Registry, parse_registry
 
 # Views of the model that read files from disk: a buffer does not change them, so the overlay takes the base's.
-_DISK_VIEWS = ("text_contents", "registry_source_texts", "pyproject_text")
+_DISK_VIEWS = ("texts", "registry_source_texts", "pyproject_text")
 # Views built from the files' graph shape (_graph_shape): the overlay takes the base's while no buffer changed it.
 _GRAPH_VIEWS = ("import_graph", "entry_targets", "entry_point_reasons", "entry_points", "dead_code_evidence")
 # ... and these also from the registry: taken while the registry is the base's too.

@@ -24,14 +24,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import cached_property
-from pathlib import Path, PurePosixPath
+from functools import cached_property, partial
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from flagkeeper.analysis.facts import COMPUTED_LINK, PATH_LINK, STRING_LINK, FileFacts
 from flagkeeper.paths import relative_path
 from flagkeeper.project.imports import ModuleStatus, is_test_module
+
+# The search of text files is imported where it runs: a warm `check` loads this module (its
+# findings name confidences) but searches nothing.
+if TYPE_CHECKING:
+    from flagkeeper.project.textrefs import TextMatch
+    from flagkeeper.project.textsearch import TextFiles
 
 CERTAIN, PLUGIN_LIKE, NAMED_IN_PYTHON, LOADED_FROM_OUTSIDE = 100, 90, 80, 60
 PLUGIN_FOLDERS = frozenset({"plugins", "plugin", "extensions", "addons"})
@@ -69,36 +76,25 @@ class _Spot(msgspec.Struct, frozen=True):
         return f"{self.path}:{self.line}"
 
 
-class _TextSpot(msgspec.Struct, frozen=True):
-    """A place in a text file, its line counted only when it is shown."""
-
-    path: str
-    text: str
-    offset: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.text.count(chr(10), 0, self.offset) + 1}"
-
-
 class _Names:
     """Where dotted names and Python file paths are first written, for lookups by module or name."""
 
     def __init__(self) -> None:
-        self.spots: dict[str, _Spot | _TextSpot] = {}
+        self.spots: dict[str, _Spot] = {}
 
-    def add_dotted(self, name: str, spot: _Spot | _TextSpot) -> None:
+    def add_dotted(self, name: str, spot: _Spot) -> None:
         # `a.b.C` names module a.b as much as `a.b` does; `a.b:app` too.
         name = name.partition(":")[0]
         self.spots.setdefault(name, spot)
         self.spots.setdefault(name.rpartition(".")[0], spot)
 
-    def add_path(self, path: str, spot: _Spot | _TextSpot) -> None:
+    def add_path(self, path: str, spot: _Spot) -> None:
         # `src/app/x.py`, `./app/x.py` and `app/x.py` all name the file of module app.x.
         parts = PurePosixPath(path).parts
         for start in range(len(parts)):
             self.spots.setdefault("/".join(parts[start:]), spot)
 
-    def naming(self, module: str, is_package: bool) -> _Spot | _TextSpot | None:
+    def naming(self, module: str, is_package: bool) -> _Spot | None:
         as_path = module.replace(".", "/") + ("/__init__.py" if is_package else ".py")
         return self.spots.get(module) or self.spots.get(as_path)
 
@@ -106,11 +102,10 @@ class _Names:
 class DeadCodeEvidence:
     """The confidence of each dead-code finding of one project; indexes built on first use."""
 
-    def __init__(self, files: Iterable[FileFacts], statuses: Mapping[str, ModuleStatus], texts: Mapping[Path, str], root: Path):
+    def __init__(self, files: Iterable[FileFacts], statuses: Mapping[str, ModuleStatus], texts: TextFiles):
         self._files = list(files)
         self._statuses = statuses
         self._texts = texts
-        self._root = root
 
     def of_module(self, facts: FileFacts) -> Confidence:
         module = facts.module
@@ -181,22 +176,35 @@ class DeadCodeEvidence:
     @cached_property
     def _text_names(self) -> _Names:
         """Tokens of the text files that start with a top-level name of the project and a dot or
-        a slash: found with `str.find`, many times faster than a pattern over every word."""
+        a slash, stored per file under its digest with the names searched for (textsearch.py)."""
         names = _Names()
         heads = {facts.module.partition(".")[0] for facts in self._files} - {""}
         needles = [head + separator for head in sorted(heads) for separator in "./"]
-        for path, text in self._texts.items():
-            if any(code in text for code in _OWN_CODES):
-                continue  # a baseline or report of flagkeeper's own lists the modules it found
-            shown = relative_path(path, self._root)
-            for needle in needles:
-                start = text.find(needle)
-                while start != -1:
-                    before = text[start - 1] if start else " "
-                    if not (before.isalnum() or before in _NOT_A_START):
-                        token = _TOKEN.match(text, start)
-                        assert token is not None  # the needle itself matches
-                        add = names.add_path if token.group().endswith(".py") else names.add_dotted
-                        add(token.group(), _TextSpot(shown, text, start))
-                    start = text.find(needle, start + 1)
+        for path, matches in self._texts.search("module names", needles, partial(_names_in_text, needles)):
+            shown = relative_path(path, self._texts.root)
+            for match in matches:
+                add = names.add_path if match.text.endswith(".py") else names.add_dotted
+                add(match.text, _Spot(shown, match.line))
         return names
+
+
+def _names_in_text(needles: list[str], relative: str, text: str) -> list[TextMatch]:
+    """The tokens of one text file that start with a needle (found with `str.find`, many times
+    faster than a pattern over every word), each at its first place, needle by needle."""
+    from flagkeeper.project.textrefs import TextMatch
+    from flagkeeper.project.textsearch import line_numbers
+
+    if any(code in text for code in _OWN_CODES):
+        return []  # a baseline or report of flagkeeper's own lists the modules it found
+    first: dict[str, int] = {}
+    for needle in needles:
+        start = text.find(needle)
+        while start != -1:
+            before = text[start - 1] if start else " "
+            if not (before.isalnum() or before in _NOT_A_START):
+                token = _TOKEN.match(text, start)
+                assert token is not None  # the needle itself matches
+                first.setdefault(token.group(), start)
+            start = text.find(needle, start + 1)
+    lines = line_numbers(text, first.values())
+    return [TextMatch(token, lines[start], start - text.rfind("\n", 0, start)) for token, start in first.items()]

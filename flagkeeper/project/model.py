@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from flagkeeper.project.frontend import FrontendRead
     from flagkeeper.project.imports import ImportEdge, ImportGraph, KeyGuard, ModuleStatus
     from flagkeeper.project.textrefs import TextReference
+    from flagkeeper.project.textsearch import TextFiles
     from flagkeeper.registry.lifecycle import Lifecycle
     from flagkeeper.registry.servicestate import ServiceState
     from flagkeeper.registry.sources import RegisteredFlag
@@ -211,20 +212,14 @@ class Project:
             return None
 
     @cached_property
-    def text_contents(self) -> dict[Path, str]:
-        """The non-Python files searched for keys, read once (the bytes text_keys read for the run's
-        key, else now); unreadable or huge ones left out, and those that define flags rather than
-        read them (registries, exports, deploy manifests)."""
-        from flagkeeper.project.textrefs import decoded_text, defines_flags, read_text_file
+    def texts(self) -> TextFiles:
+        """The non-Python files searched for keys and module names; with the cache, a search reads
+        only those whose digest changed since it last ran (textsearch.py)."""
+        from flagkeeper.project.textsearch import TextFiles
 
-        manifests = {manifest.path.resolve() for manifest in self.fleet}
-        keyed = self.scanned.text_bytes  # the bytes the run's key was computed from, where the scan read them
-        texts = {path: decoded_text(keyed.pop(path)) if path in keyed else read_text_file(path) for path in self.text_files}
-        # Resolved only when there are manifests to compare with: a realpath per file is costly.
-        return {
-            path: text for path, text in texts.items()
-            if text is not None and not defines_flags(path, text) and not (manifests and path.resolve() in manifests)
-        }  # fmt: skip
+        manifests = frozenset(manifest.path.resolve() for manifest in self.fleet)
+        scanned = self.scanned
+        return TextFiles(self.text_files, self.config.root, scanned.text_keys, scanned.text_bytes, scanned.cache, manifests)
 
     @cached_property
     def registry_source_texts(self) -> dict[Path, str]:
@@ -342,7 +337,7 @@ class Project:
     def text_references(self, keys: list[str]) -> dict[str, list[TextReference]]:
         from flagkeeper.project.textrefs import find_text_references
 
-        return find_text_references(self.text_contents.items(), keys, self.aliases, self.config.root)
+        return find_text_references(self.texts, keys, self.aliases)
 
     @cached_property
     def import_graph(self) -> ImportGraph:
@@ -415,7 +410,7 @@ class Project:
         """How sure each dead-code finding is (FK006, FK007): hints of a way in the graph cannot see."""
         from flagkeeper.project.confidence import DeadCodeEvidence
 
-        return DeadCodeEvidence(self.files, self.module_status, self.text_contents, self.config.root)
+        return DeadCodeEvidence(self.files, self.module_status, self.texts)
 
     def evidence(self, path: str) -> str:
         """What the coverage data says about a file, for the end of a finding's message."""

@@ -16,16 +16,18 @@ import fnmatch
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from flagkeeper.config import KEY_PLACEHOLDER, AliasConfig
 from flagkeeper.errors import FlagkeeperError
-from flagkeeper.paths import relative_path
 from flagkeeper.project.aliases import EXACT, spellings_of
 from flagkeeper.registry.exports import detect_format
 from flagkeeper.tomlread import parse_json, parse_toml
+
+if TYPE_CHECKING:
+    from flagkeeper.project.textsearch import TextFiles
 
 # Bundled or generated files this large are not where a team reads a flag by hand.
 MAX_TEXT_FILE_BYTES = 4 * 1024 * 1024
@@ -37,6 +39,16 @@ class TextReference(msgspec.Struct, frozen=True):
     line: int
     column: int
     alias: str | None = None  # the alias that spelled the key here; None for the key as written
+
+
+class TextMatch(msgspec.Struct, frozen=True, array_like=True):
+    """One thing a search of text files (textsearch.py) found in a file: the text matched (a key,
+    a module's dotted name or path), where, and the search's note on it (the alias that spelled a key)."""
+
+    text: str
+    line: int
+    column: int
+    note: str | None = None
 
 
 def read_text_file(path: Path) -> str | None:
@@ -111,7 +123,17 @@ class _Search:
         every = "(?P<fk_key>" + _alternation(self.spellings) + ")"
         self.patterns = [(glob, re.compile(pattern.replace(KEY_PLACEHOLDER, every))) for glob, pattern in aliases.patterns]
 
-    def matches(self, relative: str, text: str) -> Iterator[tuple[int, str, str | None]]:
+    def matches(self, relative: str, text: str) -> list[TextMatch]:
+        """Every reference in one file's text (its path relative to the root), the first found
+        at a place winning."""
+        found, seen = [], set()
+        for offset, key, alias in self._matches(relative, text):
+            if (key, offset) not in seen:
+                seen.add((key, offset))
+                found.append(TextMatch(key, *_position(text, offset), alias))
+        return found
+
+    def _matches(self, relative: str, text: str) -> Iterator[tuple[int, str, str | None]]:
         """(offset, key, alias) of every reference in one file's text."""
         for match in self.words.finditer(text):
             yield match.start(1), match.group(1), None
@@ -127,23 +149,18 @@ class _Search:
                         yield match.start(2), key, alias
 
 
-def find_text_references(
-    texts: Iterable[tuple[Path, str]], keys: Iterable[str], aliases: AliasConfig, root: Path
-) -> dict[str, list[TextReference]]:
-    """Every reference to each key in `texts` (path, text as read_text_file read it), the first
-    found at a place winning; the aliases' pattern globs match paths relative to `root`."""
+def find_text_references(texts: TextFiles, keys: Iterable[str], aliases: AliasConfig) -> dict[str, list[TextReference]]:
+    """Every reference to each key in the project's text files, in file order; the aliases'
+    pattern globs match paths relative to the root. Stored per file under its digest with the
+    keys and the aliases, which decide the rest (textsearch.py)."""
     wanted = sorted(set(keys))
     found: dict[str, list[TextReference]] = {key: [] for key in wanted}
     if not wanted:
         return found
     search = _Search(wanted, aliases)
-    for path, text in texts:
-        seen: set[tuple[str, int]] = set()
-        relative = relative_path(path, root)
-        for offset, key, alias in search.matches(relative, text):
-            if (key, offset) not in seen:
-                seen.add((key, offset))
-                found[key].append(TextReference(key, path, *_position(text, offset), alias))
+    for path, matches in texts.search("key references", [repr(aliases), *wanted], search.matches):
+        for match in matches:
+            found[match.text].append(TextReference(match.text, path, match.line, match.column, match.note))
     for references in found.values():
         references.sort(key=lambda reference: (str(reference.path), reference.line, reference.column))
     return found
