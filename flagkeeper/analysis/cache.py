@@ -64,7 +64,10 @@ from flagkeeper.analysis.packs import Matcher
 from flagkeeper.errors import FlagkeeperError
 
 DEFAULT_DIR = ".flagkeeper_cache"
-RECENT_RUNS = 8  # check runs remembered: enough for a hook and a CI step with their options
+# Entries of runs/ kept, the most recently used: a check's findings, and the import graph, entry
+# points and text searches a run reuses (renewed at each use); room for a hook's and a CI step's
+# findings with their options beside them.
+RECENT_RUNS = 12
 FACT_SHARDS = "0123456789abcdef"  # an entry's shard: the first digit of its name, a hex digest (Cache.key)
 UNSHARDED_FACTS_FILE = "facts.msgpack"  # every entry in one file, as versions before the shards kept them
 STAMPS_FILE = "stamps.msgpack"
@@ -199,7 +202,7 @@ def _readable(path: Path, found: os.stat_result) -> bool:
 
 
 def _prune_runs(runs: int) -> None:
-    """Keep the most recent few runs: only regular files named as Cache.key names them."""
+    """Keep the few entries last used or written: only regular files named as Cache.key names them."""
     with os.scandir(runs) as listing:
         entries = [entry for entry in listing if _RUN_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)]
     entries.sort(key=lambda entry: entry.stat(follow_symlinks=False).st_mtime_ns)
@@ -360,16 +363,22 @@ class Cache:
             self._write_stamps()
 
     def run(self, key: str, expected: type[Entry]) -> Entry | None:
-        """A stored run's result, decoded as `expected`; None when absent or of another shape."""
+        """A stored entry of runs/, decoded as `expected`; None when absent or of another shape.
+        One that decodes has its time renewed: pruning keeps the entries last used, so an import
+        graph stored once and reused by every run does not give way to newer runs' findings."""
         with self._runs() as runs:
             data = cachefolder.read(runs, key) if runs is not None and _RUN_NAME.fullmatch(key) else None
-        try:
-            return msgspec.msgpack.decode(data, type=expected, dec_hook=_path_from_text) if data else None
-        except Exception:  # torn, foreign or crafted: a miss
-            return None
+            try:
+                found = msgspec.msgpack.decode(data, type=expected, dec_hook=_path_from_text) if data else None
+            except Exception:  # torn, foreign or crafted: a miss
+                return None
+            if found is not None:
+                with contextlib.suppress(OSError):  # a read-only cache only loses the order
+                    os.utime(key, dir_fd=runs, follow_symlinks=False)
+        return found
 
     def save_run(self, key: str, value: object) -> None:
-        """Store a run's result; only the most recent few are kept."""
+        """Store an entry of runs/; only the RECENT_RUNS last used or written are kept."""
         with self._runs(create=True) as runs, contextlib.suppress(OSError):
             if runs is not None:
                 cachefolder.write(runs, key, encode(value))

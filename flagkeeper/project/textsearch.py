@@ -85,9 +85,8 @@ class TextFiles:
                 text = self.text(path)
                 searched = _Searched(digest, [] if text is None else per_file(relative_path(path, self.root), text))
             seen[str(path)] = searched
-        # Stored again even when nothing changed (a millisecond on wagtail): the run store keeps
-        # its most recent entries, and one written once would give way to the next runs' findings.
-        self._cache.save_run(key, seen)
+        if seen != stored:  # a file changed, came or went (an entry used is kept by Cache.run)
+            self._cache.save_run(key, seen)
         return [(path, seen[str(path)].found) for path, _ in self._files if seen[str(path)].found]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from flagkeeper.analysis.cache import RECENT_RUNS
 from flagkeeper.project import entrypoints
 from flagkeeper.project.imports import ImportGraph
 from tests.conftest import run, write_tree
@@ -122,3 +123,17 @@ def test_an_edit_of_setup_cfg_is_seen_by_a_cached_run(tmp_path: Path) -> None:
     after = check(root, *cached)
     assert after == check(root, "--no-cache")
     assert "module tool.cli is imported by nothing" in after
+
+
+def test_the_stored_graph_outlives_more_runs_than_the_store_keeps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each edit stores a run's findings; the graph, stored once, is kept because each use renews it.
+    root = write_tree(tmp_path / "shop", SHOP)
+    cached = ("--cache-dir", str(tmp_path / "cache"))
+    check(root, *cached)
+    built: list[int] = []
+    build = ImportGraph._build
+    monkeypatch.setattr(ImportGraph, "_build", lambda graph, *args: built.append(1) or build(graph, *args))
+    for edit in range(RECENT_RUNS + 2):
+        (root / "orphan.py").write_text(SHOP["orphan.py"] + f"# edit {edit}\n")
+        check(root, *cached)
+    assert built == []
