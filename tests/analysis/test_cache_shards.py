@@ -20,12 +20,13 @@ FILES = {"app/__init__.py": ""} | {f"app/module_{number:03}.py": f"import os\n\n
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> tuple[Path, ScanOptions]:
+def project(tmp_path: Path) -> tuple[Path, ScanOptions, Path]:
+    """A project, the options of a scan with the cache, and the cache folder, filled by a scan."""
     root = write_tree(tmp_path / "project", FILES)
     options = ScanOptions(cache_dir=tmp_path / "cache")
     facts_of(root, options)
     assert sorted(path.name for path in (tmp_path / "cache").glob("facts-*")) == [facts_file(shard) for shard in FACT_SHARDS]
-    return root, options
+    return root, options, tmp_path / "cache"
 
 
 def inodes(cache: Path) -> dict[str, int]:
@@ -40,10 +41,8 @@ def paths_in(shard: Path) -> list[str]:
     return sorted(facts.path for facts in map(decode_facts, entries.values()) if facts is not None)
 
 
-def test_a_one_file_change_rewrites_only_the_shards_of_its_old_and_new_entry(project: tuple[Path, ScanOptions], counted: list[str]) -> None:
-    root, options = project
-    cache = options.cache_dir
-    assert cache is not None
+def test_a_one_file_change_rewrites_only_the_shards_of_its_old_and_new_entry(project: tuple[Path, ScanOptions, Path], counted: list[str]) -> None:
+    root, options, cache = project
     names, before = set(stored_facts(cache)), inodes(cache)
     with (root / "app" / "module_042.py").open("a") as module:
         module.write("# a comment\n")
@@ -57,10 +56,8 @@ def test_a_one_file_change_rewrites_only_the_shards_of_its_old_and_new_entry(pro
 
 
 @pytest.mark.parametrize("damage", ["torn", "not a shard", "entries not facts"])
-def test_a_damaged_shard_is_a_miss_for_its_entries_alone(project: tuple[Path, ScanOptions], counted: list[str], damage: str) -> None:
-    root, options = project
-    cache = options.cache_dir
-    assert cache is not None
+def test_a_damaged_shard_is_a_miss_for_its_entries_alone(project: tuple[Path, ScanOptions, Path], counted: list[str], damage: str) -> None:
+    root, options, cache = project
     shard = cache / facts_file("7")
     lost = paths_in(shard)
     entries = decode_shard(shard.read_bytes(), "7")
@@ -79,12 +76,10 @@ def test_a_damaged_shard_is_a_miss_for_its_entries_alone(project: tuple[Path, Sc
     assert facts_of(root, options) == expected and counted == []  # the shard written again
 
 
-def test_entries_planted_in_another_shard_shadow_nothing(project: tuple[Path, ScanOptions], counted: list[str]) -> None:
+def test_entries_planted_in_another_shard_shadow_nothing(project: tuple[Path, ScanOptions, Path], counted: list[str]) -> None:
     """Shard 8 given entries under the names of shard 7, which it never holds: they are dropped,
     and shard 7's own entries are used."""
-    root, options = project
-    cache = options.cache_dir
-    assert cache is not None
+    root, options, cache = project
     planted = dict.fromkeys(decode_shard((cache / facts_file("7")).read_bytes(), "7") or {}, msgspec.Raw(encode(["not", "facts"])))
     other = cache / facts_file("8")
     other.write_bytes(encode_shard((decode_shard(other.read_bytes(), "8") or {}) | planted))
@@ -93,10 +88,8 @@ def test_entries_planted_in_another_shard_shadow_nothing(project: tuple[Path, Sc
     assert facts_of(root, options) == expected and counted == []
 
 
-def test_a_shard_that_is_a_link_is_not_followed(project: tuple[Path, ScanOptions], counted: list[str], tmp_path: Path) -> None:
-    root, options = project
-    cache = options.cache_dir
-    assert cache is not None
+def test_a_shard_that_is_a_link_is_not_followed(project: tuple[Path, ScanOptions, Path], counted: list[str], tmp_path: Path) -> None:
+    root, options, cache = project
     shard = cache / facts_file("3")
     lost = paths_in(shard)
     outside = tmp_path / "outside.msgpack"  # a whole, valid shard: read through the link, it would be believed

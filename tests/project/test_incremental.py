@@ -78,18 +78,25 @@ def test_edits_one_after_another_keep_the_incremental_run_equal_to_a_cold_one(tm
     assert len(seen) >= 4  # the edits changed the findings as they went
 
 
-@pytest.mark.parametrize(("edit", "builds"), [("a comment only", 0), ("a flag read", 0), ("an import", 1), ("a constant a guard in another file reads", 1)])
-def test_the_import_graph_is_built_again_only_when_its_inputs_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: str, builds: int) -> None:
-    root = write_tree(tmp_path / "shop", SHOP)
-    cached = ("--cache-dir", str(tmp_path / "cache"))
-    check(root, *cached)
+@pytest.fixture
+def graph_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per build of an import graph's edges, from here on."""
     built: list[int] = []
     build = ImportGraph._build
     monkeypatch.setattr(ImportGraph, "_build", lambda graph, *args: built.append(1) or build(graph, *args))
+    return built
+
+
+@pytest.mark.parametrize(("edit", "builds"), [("a comment only", 0), ("a flag read", 0), ("an import", 1), ("a constant a guard in another file reads", 1)])
+def test_the_import_graph_is_built_again_only_when_its_inputs_changed(tmp_path: Path, graph_builds: list[int], edit: str, builds: int) -> None:
+    root = write_tree(tmp_path / "shop", SHOP)
+    cached = ("--cache-dir", str(tmp_path / "cache"))
+    check(root, *cached)
+    graph_builds.clear()
     path, text, _ = EDITS[edit]
     (root / path).write_text(text)
     assert check(root, *cached) == check(root, "--no-cache")
-    assert len(built) == builds + 1  # the cold run builds its own
+    assert len(graph_builds) == builds + 1  # the cold run builds its own
 
 
 @pytest.mark.parametrize(("edit", "finds"), [("a comment only", 0), ("a flag read", 0), ("an import", 1), ("an entry point", 1)])
@@ -125,15 +132,12 @@ def test_an_edit_of_setup_cfg_is_seen_by_a_cached_run(tmp_path: Path) -> None:
     assert "module tool.cli is imported by nothing" in after
 
 
-def test_the_stored_graph_outlives_more_runs_than_the_store_keeps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_stored_graph_outlives_more_runs_than_the_store_keeps(tmp_path: Path, graph_builds: list[int]) -> None:
     # Each edit stores a run's findings; the graph, stored once, is kept because each use renews it.
     root = write_tree(tmp_path / "shop", SHOP)
     cached = ("--cache-dir", str(tmp_path / "cache"))
     check(root, *cached)
-    built: list[int] = []
-    build = ImportGraph._build
-    monkeypatch.setattr(ImportGraph, "_build", lambda graph, *args: built.append(1) or build(graph, *args))
     for edit in range(RECENT_RUNS + 2):
         (root / "orphan.py").write_text(SHOP["orphan.py"] + f"# edit {edit}\n")
         check(root, *cached)
-    assert built == []
+    assert graph_builds == [1]  # the first run's
