@@ -366,17 +366,25 @@ class Project:
     def entry_point_reasons(self) -> dict[str, tuple[str, ...]]:
         """Entry module -> why it is one (configured, packaging, frameworks), sorted by module
         (from the cache when a run found them from the same inputs: most edits change none)."""
-        from flagkeeper.project.entrypoints import ProjectFiles, detector_facts, find_entry_points
+        from flagkeeper.project.entrypoints import DetectorFacts, ProjectFiles, detector_facts, find_entry_points
+        from flagkeeper.project.entrypoints.stored import detector_digests
 
-        modules = detector_facts(self.modules.values())
-        files = ProjectFiles(modules, self.config.root, self.pyproject_text, self.setup_cfg_text, self.include_tests_as_entry_points)
-        cache = self.scanned.cache
-        if cache is None:
+        def found(gathered: Mapping[str, DetectorFacts]) -> dict[str, tuple[str, ...]]:
+            modules = {module: gathered[module] if module in gathered else detector_facts(facts) for module, facts in self.modules.items()}
+            files = ProjectFiles(modules, self.config.root, self.pyproject_text, self.setup_cfg_text, self.include_tests_as_entry_points)
             return find_entry_points(files, self.config.entry_points)
-        key = cache.key("entry points", files.inputs(self.config.entry_points))
+
+        cache, keys = self.scanned.cache, self.scanned.keys
+        if cache is None or not keys:
+            return found({})
+        # The keys of the project's files come first (scripts' after); a module's last file wins, as in self.modules.
+        names = {facts.module: name for facts, name in zip(self.files, keys[: len(self.files)], strict=True)}
+        digests, gathered = detector_digests(cache, self.modules, names)
+        packaging = (str(self.config.root), self.pyproject_text, self.setup_cfg_text, self.include_tests_as_entry_points, self.config.entry_points)
+        key = cache.key("entry points", msgspec.msgpack.encode(packaging), digests)
         known = cache.run(key, dict[str, tuple[str, ...]])
         if known is None:
-            known = find_entry_points(files, self.config.entry_points)
+            known = found(gathered)
             cache.save_run(key, known)
         return known
 
@@ -509,7 +517,9 @@ def checked_against(config: Config, files: list[FileFacts]) -> list[FileFacts]:
     from flagkeeper.project.entrypoints import ProjectFiles, detector_facts, is_glob, matching
 
     modules = {facts.module for facts in files}
-    globbed = ProjectFiles(detector_facts(files), config.root, None, None, False) if any(map(is_glob, config.entry_points)) else None
+    globbed = None
+    if any(map(is_glob, config.entry_points)):
+        globbed = ProjectFiles({facts.module: detector_facts(facts) for facts in files}, config.root, None, None, False)
     for name in config.entry_points:
         if globbed is not None and is_glob(name):
             if not matching(globbed, name):

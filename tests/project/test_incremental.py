@@ -14,6 +14,7 @@ import pytest
 
 from flagkeeper.analysis.cache import RECENT_RUNS
 from flagkeeper.project import entrypoints
+from flagkeeper.project.entrypoints import stored
 from flagkeeper.project.imports import ImportGraph
 from tests.conftest import run, write_tree
 
@@ -113,6 +114,21 @@ def test_the_entry_points_are_found_again_only_when_what_the_detectors_read_chan
     (root / path).write_text(text)
     assert check(root, *cached) == check(root, "--no-cache")
     assert len(found) == finds + 1  # the cold run finds its own
+
+
+def test_a_run_after_a_one_file_edit_gathers_what_the_detectors_read_of_that_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_tree(tmp_path / "shop", SHOP)
+    cached = ("--cache-dir", str(tmp_path / "cache"))
+    check(root, *cached)
+    gathered: list[str] = []
+    gather = stored.detector_facts
+    monkeypatch.setattr(stored, "detector_facts", lambda facts: gathered.append(facts.module) or gather(facts))
+    path, text, _ = EDITS["a flag read"]
+    (root / path).write_text(text)
+    assert check(root, *cached) == check(root, "--no-cache")  # the run without a cache gathers through the model
+    assert gathered == ["router"]
 
 
 def test_an_edit_of_setup_cfg_is_seen_by_a_cached_run(tmp_path: Path) -> None:

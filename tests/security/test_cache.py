@@ -104,10 +104,11 @@ def test_a_garbage_cache_is_a_miss(checkout: Path, garbage: bytes) -> None:
 def test_a_run_entry_of_the_wrong_shape_is_a_miss(checkout: Path) -> None:
     expected = clean_findings(checkout)
     run(CHECK, checkout)
-    entries = list((checkout / ".flagkeeper_cache" / "runs").iterdir())  # the run's findings, its import graph and entry points
-    assert len(entries) == 3
+    # The run's findings, its import graph, its entry points and the digests of what the detectors read.
+    entries = list((checkout / ".flagkeeper_cache" / "runs").iterdir())
+    assert len(entries) == 4
     for entry in entries:
-        entry.write_bytes(b"\x94\x90\x90\xc3\x01")  # well-formed MessagePack, neither a run's result, a graph's edges nor entry points
+        entry.write_bytes(b"\x94\x90\x90\xc3\x01")  # well-formed MessagePack of none of those shapes
     found = run(CHECK, checkout)
     assert (found.exit_code, found.stdout) == (1, expected.stdout)
 

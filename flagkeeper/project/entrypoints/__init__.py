@@ -27,9 +27,9 @@ WATCHED_CALLS = frozenset({celery.APP_FACTORY, flask.APP_FACTORY, fastapi.APP_FA
 WATCHED_CONSTANTS = frozenset({django.ROOT_URLCONF, *gunicorn.SETTINGS})
 
 
-def detector_facts(files: Iterable[FileFacts]) -> dict[str, DetectorFacts]:
-    """Module -> what the detectors read of its facts."""
-    return {facts.module: DetectorFacts.of(facts, WATCHED_CALLS, WATCHED_CONSTANTS) for facts in files}
+def detector_facts(facts: FileFacts) -> DetectorFacts:
+    """What the detectors read of a module's facts."""
+    return DetectorFacts.of(facts, WATCHED_CALLS, WATCHED_CONSTANTS)
 
 
 def find_entry_points(files: ProjectFiles, configured: Iterable[str]) -> dict[str, tuple[str, ...]]:

@@ -63,10 +63,6 @@ class ProjectFiles:
     setup_cfg_text: str | None
     include_tests: bool
 
-    def inputs(self, configured: tuple[str, ...]) -> bytes:
-        """Everything find_entry_points reads, as bytes: equal bytes, equal entry points."""
-        return msgspec.msgpack.encode((self.modules, str(self.root), self.pyproject_text, self.setup_cfg_text, self.include_tests, configured))
-
     @cached_property
     def imported_roots(self) -> frozenset[str]:
         """The top-level names the project imports (`django`, `celery`): which frameworks it uses."""
