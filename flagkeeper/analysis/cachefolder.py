@@ -89,7 +89,7 @@ def read(folder: int, name: str) -> bytes | None:
 
 
 def read_with_stat(folder: int, name: str) -> tuple[bytes | None, os.stat_result | None]:
-    """_read, with the stat of the file it read."""
+    """read, with the stat of the file it read."""
     try:
         descriptor = os.open(name, _READ, dir_fd=folder)
     except OSError:

@@ -191,8 +191,7 @@ class DeadCodeEvidence:
 def _names_in_text(needles: list[str], relative: str, text: str) -> list[TextMatch]:
     """The tokens of one text file that start with a needle (found with `str.find`, many times
     faster than a pattern over every word), each at its first place, needle by needle."""
-    from flagkeeper.project.textrefs import TextMatch
-    from flagkeeper.project.textsearch import line_numbers
+    from flagkeeper.project.textrefs import TextMatch, positions
 
     if any(code in text for code in _OWN_CODES):
         return []  # a baseline or report of flagkeeper's own lists the modules it found
@@ -206,5 +205,5 @@ def _names_in_text(needles: list[str], relative: str, text: str) -> list[TextMat
                 assert token is not None  # the needle itself matches
                 first.setdefault(token.group(), start)
             start = text.find(needle, start + 1)
-    lines = line_numbers(text, first.values())
-    return [TextMatch(token, lines[start], start - text.rfind("\n", 0, start)) for token, start in first.items()]
+    at = positions(text, first.values())
+    return [TextMatch(token, *at[start]) for token, start in first.items()]

@@ -514,15 +514,12 @@ def text_keys(
 
 def checked_against(config: Config, files: list[FileFacts]) -> list[FileFacts]:
     """`files`, once `entry-points` and `critical` are known to name modules and functions of them."""
-    from flagkeeper.project.entrypoints import ProjectFiles, detector_facts, is_glob, matching
+    from flagkeeper.project.entrypoints import is_glob, matching
 
     modules = {facts.module for facts in files}
-    globbed = None
-    if any(map(is_glob, config.entry_points)):
-        globbed = ProjectFiles({facts.module: detector_facts(facts) for facts in files}, config.root, None, None, False)
     for name in config.entry_points:
-        if globbed is not None and is_glob(name):
-            if not matching(globbed, name):
+        if is_glob(name):
+            if not matching({facts.module: facts for facts in files}, name):
                 raise FlagkeeperError(f"entry-points glob '{name}' matches no Python file of the project", config.source)
         elif name.split(":")[0] not in modules:
             raise FlagkeeperError(f"entry-points names '{name}', which is not a module of the project", config.source)

@@ -102,9 +102,14 @@ def _is_deploy_manifest(data: dict[str, Any]) -> bool:
     return "server" in data and ("enabled" in data or (isinstance(flags, dict) and "enabled" in flags))
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+def positions(text: str, offsets: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """The line and column (from 1) of each offset of `text`, counting newlines once over the
+    text, not once per offset."""
+    found, line, counted = {}, 1, 0
+    for offset in sorted(set(offsets)):
+        line += text.count("\n", counted, offset)
+        found[offset], counted = (line, offset - text.rfind("\n", 0, offset)), offset
+    return found
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -126,12 +131,11 @@ class _Search:
     def matches(self, relative: str, text: str) -> list[TextMatch]:
         """Every reference in one file's text (its path relative to the root), the first found
         at a place winning."""
-        found, seen = [], set()
+        first: dict[tuple[int, str], str | None] = {}
         for offset, key, alias in self._matches(relative, text):
-            if (key, offset) not in seen:
-                seen.add((key, offset))
-                found.append(TextMatch(key, *_position(text, offset), alias))
-        return found
+            first.setdefault((offset, key), alias)
+        at = positions(text, (offset for offset, _ in first))
+        return [TextMatch(key, *at[offset], alias) for (offset, key), alias in first.items()]
 
     def _matches(self, relative: str, text: str) -> Iterator[tuple[int, str, str | None]]:
         """(offset, key, alias) of every reference in one file's text."""

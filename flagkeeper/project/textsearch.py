@@ -88,12 +88,3 @@ class TextFiles:
         if seen != stored:  # a file changed, came or went (an entry used is kept by Cache.run)
             self._cache.save_run(key, seen)
         return [(path, seen[str(path)].found) for path, _ in self._files if seen[str(path)].found]
-
-
-def line_numbers(text: str, offsets: Iterable[int]) -> dict[int, int]:
-    """The line of each offset of `text`, counting newlines once over the text, not once per offset."""
-    lines, line, counted = {}, 1, 0
-    for offset in sorted(set(offsets)):
-        line += text.count("\n", counted, offset)
-        lines[offset], counted = line, offset
-    return lines

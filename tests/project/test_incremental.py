@@ -8,7 +8,9 @@ it, as a run without any cache sees them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,17 +81,27 @@ def test_edits_one_after_another_keep_the_incremental_run_equal_to_a_cold_one(tm
     assert len(seen) >= 4  # the edits changed the findings as they went
 
 
+def calls_of(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, record: Callable[..., object] = lambda *args: args) -> list[object]:
+    """What `record` says of each call of `owner.name` from here on (by default, its arguments)."""
+    calls: list[object] = []
+    original = getattr(owner, name)
+
+    def counted(*args: Any) -> Any:
+        calls.append(record(*args))
+        return original(*args)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
 @pytest.fixture
-def graph_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def graph_builds(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """One item per build of an import graph's edges, from here on."""
-    built: list[int] = []
-    build = ImportGraph._build
-    monkeypatch.setattr(ImportGraph, "_build", lambda graph, *args: built.append(1) or build(graph, *args))
-    return built
+    return calls_of(monkeypatch, ImportGraph, "_build", lambda *args: 1)
 
 
 @pytest.mark.parametrize(("edit", "builds"), [("a comment only", 0), ("a flag read", 0), ("an import", 1), ("a constant a guard in another file reads", 1)])
-def test_the_import_graph_is_built_again_only_when_its_inputs_changed(tmp_path: Path, graph_builds: list[int], edit: str, builds: int) -> None:
+def test_the_import_graph_is_built_again_only_when_its_inputs_changed(tmp_path: Path, graph_builds: list[object], edit: str, builds: int) -> None:
     root = write_tree(tmp_path / "shop", SHOP)
     cached = ("--cache-dir", str(tmp_path / "cache"))
     check(root, *cached)
@@ -107,9 +119,7 @@ def test_the_entry_points_are_found_again_only_when_what_the_detectors_read_chan
     root = write_tree(tmp_path / "shop", SHOP)
     cached = ("--cache-dir", str(tmp_path / "cache"))
     check(root, *cached)
-    found: list[int] = []
-    find = entrypoints.find_entry_points
-    monkeypatch.setattr(entrypoints, "find_entry_points", lambda *args: found.append(1) or find(*args))
+    found = calls_of(monkeypatch, entrypoints, "find_entry_points")
     path, text, _ = EDITS[edit]
     (root / path).write_text(text)
     assert check(root, *cached) == check(root, "--no-cache")
@@ -122,9 +132,7 @@ def test_a_run_after_a_one_file_edit_gathers_what_the_detectors_read_of_that_fil
     root = write_tree(tmp_path / "shop", SHOP)
     cached = ("--cache-dir", str(tmp_path / "cache"))
     check(root, *cached)
-    gathered: list[str] = []
-    gather = stored.detector_facts
-    monkeypatch.setattr(stored, "detector_facts", lambda facts: gathered.append(facts.module) or gather(facts))
+    gathered = calls_of(monkeypatch, stored, "detector_facts", lambda facts: facts.module)
     path, text, _ = EDITS["a flag read"]
     (root / path).write_text(text)
     assert check(root, *cached) == check(root, "--no-cache")  # the run without a cache gathers through the model
@@ -148,7 +156,7 @@ def test_an_edit_of_setup_cfg_is_seen_by_a_cached_run(tmp_path: Path) -> None:
     assert "module tool.cli is imported by nothing" in after
 
 
-def test_the_stored_graph_outlives_more_runs_than_the_store_keeps(tmp_path: Path, graph_builds: list[int]) -> None:
+def test_the_stored_graph_outlives_more_runs_than_the_store_keeps(tmp_path: Path, graph_builds: list[object]) -> None:
     # Each edit stores a run's findings; the graph, stored once, is kept because each use renews it.
     root = write_tree(tmp_path / "shop", SHOP)
     cached = ("--cache-dir", str(tmp_path / "cache"))

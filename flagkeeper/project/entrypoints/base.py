@@ -26,12 +26,12 @@ class EntryPoint:
 
 class DetectorFacts(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """What the detectors read of a module's FileFacts, and nothing else: equal DetectorFacts of
-    every module give equal entry points, so a run can take them from the cache (model.py), and a
-    one-file edit, which rarely changes these, runs no detector.
+    every module give equal entry points, so a run can take them from the cache (stored.py), and
+    a one-file edit, which rarely changes these, runs no detector.
 
     `calls` and `constants` keep only the callees and names some detector looks for
-    (`watched_calls`, `watched_constants` of entrypoints/__init__.py): all of them would cost
-    more to gather and hash than running the detectors."""
+    (WATCHED_CALLS, WATCHED_CONSTANTS of entrypoints/__init__.py): all of them would cost more
+    to gather and hash than running the detectors."""
 
     path: str
     is_script: bool
